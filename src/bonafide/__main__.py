@@ -1,0 +1,3 @@
+from bonafide.cli import main
+
+main()

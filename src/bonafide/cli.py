@@ -1,0 +1,41 @@
+"""The `bonafide` command: one Typer app assembled from each domain's commands.
+
+Commands are thin: they parse options, call the library and format the result. Errors from the
+library (`BonafideError`) become a message and an exit code here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from bonafide.errors import BonafideError
+from bonafide.registry.cli import registry_app
+from bonafide.synth.cli import synth_command
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="bonafide",
+    help="Verify strangers' claims against registries; protect everyone involved.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(registry_app, name="registry")
+app.command("synth")(synth_command)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s %(message)s", stream=sys.stderr
+    )
+    try:
+        app()
+    except BonafideError as error:
+        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
+        sys.exit(error.exit_code)
