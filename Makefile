@@ -1,0 +1,57 @@
+# bonafide — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= demo-data
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := libicu-dev pkg-config
+
+.PHONY: demo test bench lint typecheck unit system-deps setup clean
+
+setup: $(STAMP)
+
+# PyICU compiles against Debian's ICU; a fresh machine may lack it.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+$(STAMP): pyproject.toml constraints.txt | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+demo: setup
+	rm -rf $(DEMO_DIR)
+	$(BIN)/bonafide synth --people 50000 --applicants 200 --seed 7 --out $(DEMO_DIR)
+	@for kind in identity residence education employment watchlist; do \
+	  $(BIN)/bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind \
+	    --mapping $(DEMO_DIR)/registries/$$kind.mapping.toml --data-dir $(DEMO_DIR)/store || exit 1; \
+	done
+	$(BIN)/bonafide registry list --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide registry stats identity --data-dir $(DEMO_DIR)/store
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy --strict src
+
+unit: setup
+	$(BIN)/pytest -n 2 -q
+
+test: lint typecheck unit
+
+bench: setup
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,22 @@
+"""Belarusian identity documents: the personal number and the passport number."""
+
+from bonafide.documents.passport import PASSPORT_PATTERN, is_passport_number
+from bonafide.documents.personal_number import (
+    PersonalNumber,
+    PersonalNumberProblem,
+    check_digit,
+    check_personal_number,
+    make_personal_number,
+    parse_personal_number,
+)
+
+__all__ = [
+    "PASSPORT_PATTERN",
+    "PersonalNumber",
+    "PersonalNumberProblem",
+    "check_digit",
+    "check_personal_number",
+    "is_passport_number",
+    "make_personal_number",
+    "parse_personal_number",
+]

@@ -1,0 +1,155 @@
+"""Dossiers: what an applicant states at the desk, written from stories.
+
+A genuine applicant tells their own story with honest mistakes; a planted one tells a story
+that is not theirs (see `applicants.py` for who is who). The format is docs/formats.md's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from bonafide.synth.noise import typo
+from bonafide.synth.stories import Identity, Story
+
+__all__ = ["HonestMistakes", "write_dossier"]
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HonestMistakes:
+    """How often a genuine applicant misremembers or words a fact differently."""
+
+    year_off: float = 0.12  # a date one year off
+    vague_date: float = 0.15  # "about 2015" instead of a month
+    old_street_name: float = 0.7  # the street's old name, when it was renamed since
+    forgotten_job: float = 0.2  # one job left out, when there were several
+    name_typo: float = 0.03
+    forgotten_flat: float = 0.3
+
+
+NONE = HonestMistakes(0, 0, 0, 0, 0, 0)
+
+
+def _when(day: dt.date | int | None, rnd: random.Random, mistakes: HonestMistakes) -> str | None:
+    if day is None:
+        return None
+    if isinstance(day, int):
+        year = day + (rnd.choice((-1, 1)) if rnd.random() < mistakes.year_off else 0)
+        return f"about {year}" if rnd.random() < mistakes.vague_date else str(year)
+    year = day.year + (rnd.choice((-1, 1)) if rnd.random() < mistakes.year_off else 0)
+    draw = rnd.random()
+    if draw < mistakes.vague_date:
+        return f"about {year}"
+    if draw < 0.55:
+        return f"{year}-{day.month:02d}"
+    return str(year)
+
+
+def _identity(identity: Identity, script: str, rnd: random.Random, mistakes: HonestMistakes) -> Json:
+    surname, given, patronymic = identity.names[script]
+    if rnd.random() < mistakes.name_typo:
+        surname = typo(surname, rnd)
+    result: Json = {
+        "surname": surname,
+        "given_name": given,
+        "birth_date": identity.birth_date.isoformat(),
+        "birth_place": identity.birth_place[script],
+        "sex": identity.sex,
+        "personal_number": identity.personal_number,
+    }
+    if patronymic:
+        result["patronymic"] = patronymic
+    if identity.passport_number:
+        result["passport_number"] = identity.passport_number
+    return result
+
+
+def _text(value: Any, script: str) -> Any:
+    if isinstance(value, dict):
+        return value.get(script) or value.get("ru")
+    return value
+
+
+def _residences(story: Story, script: str, rnd: random.Random, m: HonestMistakes) -> list[Json]:
+    claims = []
+    for res in story.residences:
+        street = res["street"]
+        old = res["old_street"]
+        ended = res["to"]
+        if (
+            isinstance(old, dict)
+            and isinstance(ended, dt.date)
+            and ended.year < int(old["renamed"])
+            and rnd.random() < m.old_street_name
+        ):
+            street = old
+        claim: Json = {
+            "settlement": _text(res["settlement"], script),
+            "street": _text(street, "be" if script == "be" else "ru"),
+            "house": res["house"],
+            "from": _when(res["from"], rnd, m),  # type: ignore[arg-type]
+            "to": _when(res["to"], rnd, m),  # type: ignore[arg-type]
+        }
+        if res["flat"] and rnd.random() >= m.forgotten_flat:
+            claim["flat"] = res["flat"]
+        claims.append(claim)
+    return claims
+
+
+def _education(story: Story, script: str, rnd: random.Random, m: HonestMistakes) -> list[Json]:
+    lang = "be" if script == "be" else "ru"
+    claims = []
+    for course in story.education:
+        claim: Json = {
+            "institution": _text(course["institution"], lang),
+            "settlement": _text(course["settlement"], script),
+            "level": course["level"],
+            "from": _when(course["from"], rnd, m),  # type: ignore[arg-type]
+            "to": _when(course["to"], rnd, m),  # type: ignore[arg-type]
+        }
+        if course["programme"]:
+            claim["programme"] = _text(course["programme"], lang)
+        claims.append(claim)
+    return claims
+
+
+def _employment(story: Story, script: str, rnd: random.Random, m: HonestMistakes) -> list[Json]:
+    jobs = list(story.employment)
+    if len(jobs) > 1 and rnd.random() < m.forgotten_job:
+        jobs.pop(rnd.randrange(len(jobs) - 1))  # the current job is never forgotten
+    lang = "be" if script == "be" else "ru"
+    return [
+        {
+            "employer": job["employer"],
+            "settlement": _text(job["settlement"], script),
+            "position": _text(job["position"], lang),
+            "from": _when(job["from"], rnd, m),  # type: ignore[arg-type]
+            "to": _when(job["to"], rnd, m),  # type: ignore[arg-type]
+        }
+        for job in jobs
+    ]
+
+
+def write_dossier(
+    dossier_id: str,
+    identity: Identity,
+    history: Story,
+    rnd: random.Random,
+    mistakes: HonestMistakes,
+    submitted: dt.date,
+) -> Json:
+    """The dossier of someone claiming `identity` and telling `history`."""
+    draw = rnd.random()
+    script = "latin" if draw < 0.35 else "be" if draw < 0.55 else "ru"
+    return {
+        "dossier_id": dossier_id,
+        "submitted": submitted.isoformat(),
+        "identity": _identity(identity, script, rnd, mistakes),
+        "residences": _residences(history, script, rnd, mistakes),
+        "education": _education(history, script, rnd, mistakes),
+        "employment": _employment(history, script, rnd, mistakes),
+    }

@@ -1,0 +1,105 @@
+"""The settlements and streets of the synthetic country, ready for vectorised draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from bonafide.synth.sampling import FloatArray, GroupedChoice, IntArray, stable_uniform
+from bonafide.synth.tables import Tables
+from bonafide.synth.world import DayArray, day_of_year
+
+BoolArray = npt.NDArray[np.bool_]
+
+__all__ = ["Places"]
+
+_KIND_RANK = {"village": 0, "town": 1, "city": 2, "capital": 3}
+_STREET_WHERE_RANK = {"any": 0, "town": 1, "city": 2}
+_FLAT_SHARE = np.array([0.0, 0.45, 0.8, 0.92])
+_RENAMED_SHARE = 0.35
+_ANYWHERE, _NOWHERE = -1, -2  # share of settlements where a country-wide renaming took place
+
+
+class Places:
+    """Settlements (with region and kind) and the streets each settlement has."""
+
+    def __init__(self, tables: Tables) -> None:
+        settlements = tables.settlements
+        region_codes = tables.regions.text("code")
+        self.region = np.array(
+            [region_codes.index(code) for code in settlements.text("region_code")], dtype=np.int64
+        )
+        self.kind = np.array([_KIND_RANK[k] for k in settlements.text("kind")], dtype=np.int64)
+        self.population = settlements.numbers("population")
+        self.ids = settlements.text("id")
+        self.capital = int(np.flatnonzero(self.kind == _KIND_RANK["capital"])[0])
+        self.flat_share = _FLAT_SHARE[self.kind]
+        self._regional = GroupedChoice(self.region, self.population, len(region_codes))
+        self._cdf = np.cumsum(self.population) / self.population.sum()
+        self.street_count = np.clip(self.population / 180, 3, 700).astype(np.int64)
+        self._street_pools = self._streets_by_kind(tables)
+        self._renamings(tables)
+
+    def _streets_by_kind(self, tables: Tables) -> list[tuple[IntArray, FloatArray]]:
+        where = np.array(
+            [_STREET_WHERE_RANK.get(w, 0) for w in tables.streets.text("where")], dtype=np.int64
+        )
+        weight = tables.streets.numbers("weight")
+        pools = []
+        for kind_rank in range(4):
+            allowed = np.flatnonzero(where <= min(kind_rank, 2))
+            cdf = np.cumsum(weight[allowed])
+            pools.append((allowed.astype(np.int64), cdf / cdf[-1]))
+        return pools
+
+    def _renamings(self, tables: Tables) -> None:
+        street_index = {name: i for i, name in reversed(list(enumerate(tables.streets.text("ru"))))}
+        self.renaming_of_street = np.full(len(street_index), -1, dtype=np.int64)
+        for row, new in enumerate(tables.renamings.text("new_ru")):
+            street = street_index.get(new)
+            if street is not None and self.renaming_of_street[street] < 0:
+                self.renaming_of_street[street] = row
+        self._renamed_day = np.array(
+            [day_of_year(int(y)) for y in tables.renamings.text("year")], dtype=np.int64
+        )
+        settlement_index = {sid: i for i, sid in enumerate(self.ids)}
+        self._renaming_scope = np.array(
+            [
+                _ANYWHERE if scope == "any" else settlement_index.get(scope, _NOWHERE)
+                for scope in tables.renamings.text("scope")
+            ],
+            dtype=np.int64,
+        )
+
+    def in_region(self, region: IntArray, uniform: FloatArray) -> IntArray:
+        return self._regional.choose(region, uniform)
+
+    def anywhere(self, uniform: FloatArray) -> IntArray:
+        picks = np.searchsorted(self._cdf, uniform, side="right")
+        return np.minimum(picks, len(self._cdf) - 1).astype(np.int64)
+
+    def street_of(self, settlement: IntArray, uniform: FloatArray) -> IntArray:
+        """A street of each settlement; a settlement's k-th street is the same in every run."""
+        k = np.floor(uniform * self.street_count[settlement]).astype(np.int64)
+        stable = stable_uniform(settlement, k)
+        street = np.zeros(len(settlement), dtype=np.int64)
+        for kind_rank, (allowed, cdf) in enumerate(self._street_pools):
+            here = self.kind[settlement] == kind_rank
+            picks = np.minimum(np.searchsorted(cdf, stable[here], side="right"), len(cdf) - 1)
+            street[here] = allowed[picks]
+        return street
+
+    def renaming(self, settlement: IntArray, street: IntArray) -> IntArray:
+        """The renaming row that gave `street` its name in `settlement`, or -1."""
+        row = self.renaming_of_street[street]
+        has = row >= 0
+        scope = self._renaming_scope[np.maximum(row, 0)]
+        local = has & (scope == settlement)
+        general = has & (scope == _ANYWHERE)
+        general &= stable_uniform(settlement, row, 77) < _RENAMED_SHARE
+        return np.where(local | general, row, -1)
+
+    def had_old_name(self, settlement: IntArray, street: IntArray, day: DayArray) -> BoolArray:
+        """True where the street of `settlement` still had its old name on `day`."""
+        row = self.renaming(settlement, street)
+        return (row >= 0) & (day < self._renamed_day[np.maximum(row, 0)])

@@ -1,0 +1,226 @@
+"""What every synthetic registry shares: names in a script, dates in a format, noise, ids."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bonafide.synth.chunk import Chunk
+from bonafide.synth.noise import NoiseRates, pick_typos
+from bonafide.synth.places import Places
+from bonafide.synth.sampling import IntArray
+from bonafide.synth.vocabulary import TYPO_VARIANTS, Pool, Vocabulary
+from bonafide.synth.world import NO_DAY, DayArray
+
+__all__ = [
+    "Build",
+    "NameScript",
+    "SourceContext",
+    "format_dates",
+    "render_names",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+class NameScript(IntEnum):
+    RUSSIAN = 0
+    BELARUSIAN = 1
+    PASSPORT = 2
+    ENGLISH = 3
+
+
+@dataclass
+class SourceContext:
+    """What a registry builder needs besides its rows: the chunk, strings, noise and a stream."""
+
+    chunk: Chunk
+    vocabulary: Vocabulary
+    places: Places
+    security_employer: BoolArray
+    rates: NoiseRates
+    rng: np.random.Generator
+    noise: Counter[str] = field(default_factory=Counter)
+
+    def chance(self, rate: float, size: int) -> BoolArray:
+        return self.rng.random(size) < rate
+
+
+@dataclass
+class Build:
+    """A registry's rows for one chunk: source columns and the person behind each row."""
+
+    columns: dict[str, pa.Array]
+    person: IntArray  # index into the chunk
+
+
+def _take(pool: Pool, codes: IntArray, ctx: SourceContext, typo_rate: float, what: str) -> (
+    pa.Array
+):
+    noisy, count = pick_typos(ctx.rng, codes, pool.size, TYPO_VARIANTS, typo_rate)
+    ctx.noise[f"{what}_typo"] += count
+    return pool.strings.take(pa.array(noisy))
+
+
+def _by_script(
+    pools: dict[NameScript, Pool],
+    codes: IntArray,
+    script: IntArray,
+    ctx: SourceContext,
+    typo_rate: float,
+    what: str,
+) -> pa.Array:
+    rows, parts = [], []
+    for name_script, pool in pools.items():
+        mask = np.flatnonzero(script == name_script)
+        if len(mask):
+            rows.append(mask)
+            parts.append(_take(pool, codes[mask], ctx, typo_rate, what))
+    if not parts:
+        return pa.nulls(len(codes), pa.string())
+    values = pa.concat_arrays(parts)
+    return values.take(pa.array(np.argsort(np.concatenate(rows), kind="stable")))
+
+
+def render_names(
+    ctx: SourceContext,
+    person: IntArray,
+    day: DayArray,
+    script: IntArray,
+    typo_rate: float,
+    with_patronymic: bool = True,
+) -> dict[str, pa.Array]:
+    """Surname, given name and patronymic of `person` as written on `day` in `script`."""
+    people = ctx.chunk.people
+    vocab = ctx.vocabulary
+    sex = people.sex[person]
+    other = ctx.chance(ctx.rates.other_language_form, len(person))
+    ctx.noise["other_language_form"] += int((other & (script <= NameScript.BELARUSIAN)).sum())
+    script = np.where(other & (script <= NameScript.BELARUSIAN), 1 - script, script)
+    surname_codes = people.surname_on(day, person) * 2 + sex
+    given_codes = people.given[person] + sex * vocab.n_male
+    patronymic_codes = people.father[person] * 2 + sex
+    names = {
+        "surname": _by_script(
+            {
+                NameScript.RUSSIAN: vocab.surname_ru,
+                NameScript.BELARUSIAN: vocab.surname_be,
+                NameScript.PASSPORT: vocab.surname_passport,
+                NameScript.ENGLISH: vocab.surname_en,
+            },
+            surname_codes,
+            script,
+            ctx,
+            typo_rate,
+            "surname",
+        ),
+        "given_name": _by_script(
+            {
+                NameScript.RUSSIAN: vocab.given_ru,
+                NameScript.BELARUSIAN: vocab.given_be,
+                NameScript.PASSPORT: vocab.given_passport,
+                NameScript.ENGLISH: vocab.given_en,
+            },
+            given_codes,
+            script,
+            ctx,
+            typo_rate,
+            "given_name",
+        ),
+    }
+    if with_patronymic:
+        names["patronymic"] = _by_script(
+            {
+                NameScript.RUSSIAN: vocab.patronymic_ru,
+                NameScript.BELARUSIAN: vocab.patronymic_be,
+                NameScript.PASSPORT: vocab.patronymic_en,
+                NameScript.ENGLISH: vocab.patronymic_en,
+            },
+            patronymic_codes,
+            script,
+            ctx,
+            typo_rate,
+            "patronymic",
+        )
+    russian = pa.array(script == NameScript.RUSSIAN)
+    for key, values in names.items():
+        plain = ctx.chance(ctx.rates.yo_written_as_ye, len(person))
+        yo = pc.replace_substring(pc.replace_substring(values, "ё", "е"), "Ё", "Е")
+        names[key] = pc.if_else(pc.and_(russian, pa.array(plain)), yo, values)
+    if with_patronymic:
+        missing = ctx.chance(ctx.rates.missing_patronymic, len(person))
+        ctx.noise["patronymic_missing"] += int(missing.sum())
+        names["patronymic"] = pc.if_else(
+            pa.array(missing), pa.nulls(len(person), pa.string()), names["patronymic"]
+        )
+    return names
+
+
+def format_dates(
+    ctx: SourceContext, days: DayArray, fmt: str, what: str, noisy: bool = True
+) -> pa.Array:
+    """Dates as text in `fmt`; NO_DAY becomes empty; wrong and impossible dates at their rates."""
+    days = days.astype(np.int64)
+    absent = days == NO_DAY
+    if noisy:
+        days = _wrong_dates(ctx, days, absent, what)
+    values = np.where(absent, 0, days).astype("datetime64[D]")
+    text = pc.strftime(pa.array(values), format=fmt)
+    if noisy:
+        impossible = ctx.chance(ctx.rates.impossible_date, len(days)) & ~absent
+        ctx.noise[f"{what}_impossible"] += int(impossible.sum())
+        bad = pc.strftime(pa.array(values), format=fmt.replace("%d", "31").replace("%m", "02"))
+        text = pc.if_else(pa.array(impossible), bad, text)
+    return pc.if_else(pa.array(absent), pa.nulls(len(days), pa.string()), text)
+
+
+def _wrong_dates(
+    ctx: SourceContext, days: npt.NDArray[np.int64], absent: BoolArray, what: str
+) -> npt.NDArray[np.int64]:
+    dates = days.astype("datetime64[D]")
+    month_start = dates.astype("datetime64[M]")
+    day = (dates - month_start).astype(np.int64) + 1
+    month = month_start.astype(np.int64) % 12 + 1
+    year_start = dates.astype("datetime64[Y]")
+    swap = ctx.chance(ctx.rates.date_day_month_swap, len(days)) & (day <= 12) & (day != month)
+    swap &= ~absent
+    swapped = (
+        year_start.astype("datetime64[M]") + (day - 1).astype("timedelta64[M]")
+    ).astype("datetime64[D]") + (month - 1).astype("timedelta64[D]")
+    off = ctx.chance(ctx.rates.date_digit_off, len(days)) & ~absent & ~swap
+    step = np.where(ctx.rng.random(len(days)) < 0.5, 1, -1)
+    shifted_day = days + step
+    shifted_year = (
+        (year_start + step.astype("timedelta64[Y]")).astype("datetime64[D]")
+        + (dates - year_start.astype("datetime64[D]"))
+    ).astype(np.int64)
+    by_year = ctx.rng.random(len(days)) < 0.5
+    off_value = np.where(by_year, shifted_year, shifted_day)
+    ctx.noise[f"{what}_day_month_swap"] += int(swap.sum())
+    ctx.noise[f"{what}_digit_off"] += int(off.sum())
+    return np.where(swap, swapped.astype(np.int64), np.where(off, off_value, days))
+
+
+def blank(ctx: SourceContext, values: pa.Array, rate: float, what: str) -> pa.Array:
+    """`values` with a share `rate` left empty, as sources leave fields empty."""
+    missing = ctx.chance(rate, len(values))
+    ctx.noise[f"{what}_missing"] += int(missing.sum())
+    return pc.if_else(pa.array(missing), pa.nulls(len(values), values.type), values)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """How one registry is written: its column names, date formats and CSV dialect."""
+
+    kind: str
+    columns: dict[str, str]  # canonical field → source column
+    date_formats: dict[str, str]
+    record_prefix: str
+    csv_delimiter: str = ","
+    csv_encoding: str = "utf-8"

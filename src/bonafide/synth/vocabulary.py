@@ -1,0 +1,142 @@
+"""Every string the generator writes, as Arrow pools indexed by the integer codes of a chunk.
+
+A registry column is `pool.take(codes)`: strings are built once per distinct value, never per
+person. Typo variants of a pool sit after its originals (see `noise.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pyarrow as pa
+
+from bonafide.names.transliterate import Scheme, transliterate
+from bonafide.synth.noise import with_typos
+from bonafide.synth.tables import Tables, load_tables
+
+__all__ = ["Pool", "Vocabulary", "vocabulary"]
+
+TYPO_VARIANTS = 4
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Strings for one kind of value: originals first, then TYPO_VARIANTS typos of each."""
+
+    strings: pa.Array
+    size: int
+
+    @classmethod
+    def of(cls, values: list[str], seed: int) -> Pool:
+        return cls(pa.array(with_typos(values, TYPO_VARIANTS, seed)), len(values))
+
+
+def _both_sexes(male: list[str], female: list[str]) -> list[str]:
+    return male + female
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Given names are laid out male rows first, then female rows."""
+
+    n_male: int
+    given_ru: Pool
+    given_be: Pool
+    given_passport: Pool
+    given_en: Pool
+    # patronymics: index = father row * 2 + sex
+    patronymic_ru: Pool
+    patronymic_be: Pool
+    patronymic_en: Pool
+    # surnames: index = surname row * 2 + sex
+    surname_ru: Pool
+    surname_be: Pool
+    surname_passport: Pool
+    surname_en: Pool
+    settlement_ru: pa.Array
+    settlement_be: pa.Array
+    settlement_latin: pa.Array
+    region_ru: pa.Array
+    district_ru: pa.Array
+    street_ru: pa.Array
+    street_be: pa.Array
+    old_street_ru: pa.Array
+    old_street_be: pa.Array
+    university_ru: pa.Array
+    university_be: pa.Array
+    university_en: pa.Array
+    college_ru: pa.Array
+    college_be: pa.Array
+    employer_ru: pa.Array
+    employer_be: pa.Array
+    position_ru: pa.Array
+    position_be: pa.Array
+    position_en: pa.Array
+    programme_ru: pa.Array
+    programme_be: pa.Array
+    company_word: pa.Array
+    company_form_ru: pa.Array
+
+
+def _interleave(male: list[str], female: list[str]) -> list[str]:
+    return [value for pair in zip(male, female, strict=True) for value in pair]
+
+
+def _latin(values: list[str], scheme: Scheme) -> list[str]:
+    return [transliterate(v, scheme) for v in values]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return build_vocabulary(load_tables())
+
+
+def build_vocabulary(tables: Tables) -> Vocabulary:
+    male, female = tables.given_male, tables.given_female
+    given_ru = male.text("ru") + female.text("ru")
+    given_be = male.text("be") + female.text("be")
+    surnames = tables.surnames
+    surname_ru = _interleave(surnames.text("ru_m"), surnames.text("ru_f"))
+    surname_be = _interleave(surnames.text("be_m"), surnames.text("be_f"))
+    patronymic_ru = _interleave(male.text("patronymic_m_ru"), male.text("patronymic_f_ru"))
+    patronymic_be = _interleave(male.text("patronymic_m_be"), male.text("patronymic_f_be"))
+    settlements = tables.settlements
+    regions = {code: ru for code, ru in zip(tables.regions.text("code"), tables.regions.text("ru"), strict=True)}
+    return Vocabulary(
+        n_male=len(male),
+        given_ru=Pool.of(given_ru, 1),
+        given_be=Pool.of(given_be, 2),
+        given_passport=Pool.of(_latin(given_be, Scheme.PASSPORT), 3),
+        given_en=Pool.of(male.text("en") + female.text("en"), 4),
+        patronymic_ru=Pool.of(patronymic_ru, 5),
+        patronymic_be=Pool.of(patronymic_be, 6),
+        patronymic_en=Pool.of(_latin(patronymic_ru, Scheme.BGN_RU), 7),
+        surname_ru=Pool.of(surname_ru, 8),
+        surname_be=Pool.of(surname_be, 9),
+        surname_passport=Pool.of(_latin(surname_be, Scheme.PASSPORT), 10),
+        surname_en=Pool.of(_latin(surname_ru, Scheme.BGN_RU), 11),
+        settlement_ru=pa.array(settlements.text("ru")),
+        settlement_be=pa.array(settlements.text("be")),
+        settlement_latin=pa.array(settlements.text("latin")),
+        region_ru=pa.array([regions[c] for c in settlements.text("region_code")]),
+        district_ru=pa.array(settlements.text("district_ru")),
+        street_ru=pa.array(tables.streets.text("ru")),
+        street_be=pa.array(tables.streets.text("be")),
+        old_street_ru=pa.array(tables.renamings.text("old_ru")),
+        old_street_be=pa.array(tables.renamings.text("old_be")),
+        university_ru=pa.array(tables.universities.text("name_ru")),
+        university_be=pa.array(tables.universities.text("name_be")),
+        university_en=pa.array(tables.universities.text("name_en")),
+        college_ru=pa.array(tables.colleges.text("name_ru")),
+        college_be=pa.array(tables.colleges.text("name_be")),
+        employer_ru=pa.array(tables.employers.text("name_ru")),
+        employer_be=pa.array(tables.employers.text("name_be")),
+        position_ru=pa.array(tables.positions.text("ru")),
+        position_be=pa.array(tables.positions.text("be")),
+        position_en=pa.array(tables.positions.text("en")),
+        programme_ru=pa.array(tables.programmes.text("ru")),
+        programme_be=pa.array(tables.programmes.text("be")),
+        company_word=pa.array(tables.company_words.text("ru")),
+        company_form_ru=pa.array(tables.company_forms.text("ru")),
+    )
