@@ -51,7 +51,7 @@ test: lint typecheck unit
 
 bench: setup
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

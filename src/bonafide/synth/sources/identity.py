@@ -64,7 +64,7 @@ def build_identity(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Bui
     )
     birth_place = ctx.vocabulary.settlement_ru.take(pa.array(people.birth_settlement[person]))
     sex = pa.array(np.where(people.sex[person] == 0, "М", "Ж"))
-    created = np.maximum(issued, people.digitised[person])
+    created = np.minimum(people.digitised[person], issued)
     columns = {
         "ID_ZAPISI": pa.nulls(n, pa.string()),
         "LICH_NOMER": blank(ctx, chunk.personal_number.take(pa.array(person)), 0.005, "pn"),

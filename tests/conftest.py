@@ -1,0 +1,39 @@
+"""Shared fixtures: one small synthetic population, generated once per test session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bonafide.synth import SynthConfig, SynthSummary, synthesise
+
+POPULATION_SEED = 11  # the benchmarks use other seeds
+
+
+class Population:
+    def __init__(self, root: Path, summary: SynthSummary, config: SynthConfig) -> None:
+        self.root = root
+        self.summary = summary
+        self.config = config
+
+    @property
+    def registries(self) -> Path:
+        return self.root / "registries"
+
+    @property
+    def truth(self) -> Path:
+        return self.root / "truth"
+
+    def dossiers(self) -> list[dict[str, Any]]:
+        with (self.root / "applicants.jsonl").open(encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines]
+
+
+@pytest.fixture(scope="session")
+def population(tmp_path_factory: pytest.TempPathFactory) -> Population:
+    root = tmp_path_factory.mktemp("population")
+    config = SynthConfig(people=20_000, seed=POPULATION_SEED, applicants=200, chunk_size=8_000)
+    return Population(root, synthesise(config, root), config)
