@@ -17,7 +17,7 @@ _KIND_RANK = {"village": 0, "town": 1, "city": 2, "capital": 3}
 _STREET_WHERE_RANK = {"any": 0, "town": 1, "city": 2}
 _FLAT_SHARE = np.array([0.0, 0.45, 0.8, 0.92])
 _RENAMED_SHARE = 0.35
-_ANYWHERE, _NOWHERE = -1, -2  # share of settlements where a country-wide renaming took place
+_KEY = 1 << 20  # settlement * _KEY + street identifies a street of a settlement  # share of settlements where a country-wide renaming took place
 
 
 class Places:
@@ -53,22 +53,25 @@ class Places:
         return pools
 
     def _renamings(self, tables: Tables) -> None:
+        """Country-wide renamings by new street name; local ones by (settlement, street)."""
         street_index = {name: i for i, name in reversed(list(enumerate(tables.streets.text("ru"))))}
+        settlement_index = {sid: i for i, sid in enumerate(self.ids)}
         self.renaming_of_street = np.full(len(street_index), -1, dtype=np.int64)
-        for row, new in enumerate(tables.renamings.text("new_ru")):
+        local: dict[int, int] = {}
+        rows = zip(tables.renamings.text("new_ru"), tables.renamings.text("scope"), strict=True)
+        for row, (new, scope) in enumerate(rows):
             street = street_index.get(new)
-            if street is not None and self.renaming_of_street[street] < 0:
-                self.renaming_of_street[street] = row
+            if street is None:
+                continue
+            if scope == "any":
+                if self.renaming_of_street[street] < 0:
+                    self.renaming_of_street[street] = row
+            elif scope in settlement_index:
+                local.setdefault(settlement_index[scope] * _KEY + street, row)
+        self._local_keys = np.array(sorted(local), dtype=np.int64)
+        self._local_rows = np.array([local[k] for k in sorted(local)], dtype=np.int64)
         self._renamed_day = np.array(
             [day_of_year(int(y)) for y in tables.renamings.text("year")], dtype=np.int64
-        )
-        settlement_index = {sid: i for i, sid in enumerate(self.ids)}
-        self._renaming_scope = np.array(
-            [
-                _ANYWHERE if scope == "any" else settlement_index.get(scope, _NOWHERE)
-                for scope in tables.renamings.text("scope")
-            ],
-            dtype=np.int64,
         )
 
     def in_region(self, region: IntArray, uniform: FloatArray) -> IntArray:
@@ -91,13 +94,15 @@ class Places:
 
     def renaming(self, settlement: IntArray, street: IntArray) -> IntArray:
         """The renaming row that gave `street` its name in `settlement`, or -1."""
-        row = self.renaming_of_street[street]
-        has = row >= 0
-        scope = self._renaming_scope[np.maximum(row, 0)]
-        local = has & (scope == settlement)
-        general = has & (scope == _ANYWHERE)
-        general &= stable_uniform(settlement, row, 77) < _RENAMED_SHARE
-        return np.where(local | general, row, -1)
+        generic = self.renaming_of_street[street]
+        applies = (generic >= 0) & (stable_uniform(settlement, generic, 77) < _RENAMED_SHARE)
+        row = np.where(applies, generic, -1)
+        if len(self._local_keys):
+            key = settlement * _KEY + street
+            at = np.minimum(np.searchsorted(self._local_keys, key), len(self._local_keys) - 1)
+            local = self._local_keys[at] == key
+            row = np.where(local, self._local_rows[at], row)
+        return row
 
     def had_old_name(self, settlement: IntArray, street: IntArray, day: DayArray) -> BoolArray:
         """True where the street of `settlement` still had its old name on `day`."""
