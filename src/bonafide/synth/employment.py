@@ -17,6 +17,8 @@ from bonafide.synth.world import NO_DAY, YEAR, day_of_year
 __all__ = ["Employers", "Jobs", "generate_jobs"]
 
 SMALL_FIRM = -1
+LARGE_EMPLOYER_SHARE = 0.45  # of jobs; the rest are at small firms
+SECURITY_JOB_SHARE = 0.025  # of all jobs: police, KGB, army, prosecutors, border guards …
 
 
 class Employers:
@@ -34,7 +36,7 @@ class Employers:
         self.is_security = self.sector == sectors.index("security") if "security" in sectors else (
             np.zeros(len(self.sector), dtype=bool)
         )
-        weight = employers.numbers("weight")
+        weight = self._calibrated(employers.numbers("weight"))
         self.region_of_settlement = places.region
         region = places.region[self.settlement]
         n_regions = int(places.region.max()) + 1
@@ -42,6 +44,21 @@ class Employers:
         self._cdf = np.cumsum(weight) / weight.sum()
         self.firm_count = np.clip(places.population / 70, 2, 20_000).astype(np.int64)
         self._positions = self._positions_by_sector(tables, sectors)
+
+    def _calibrated(self, weight: FloatArray) -> FloatArray:
+        """Headcounts rescaled so that security services hold SECURITY_JOB_SHARE of all jobs.
+
+        The table lists every security body but only some of the large civil employers; small
+        firms take the rest of the civil jobs, so raw headcounts would overstate security jobs.
+        """
+        security = weight[self.is_security].sum()
+        if security == 0:
+            return weight
+        civil = weight.sum() - security
+        target = SECURITY_JOB_SHARE / LARGE_EMPLOYER_SHARE
+        scaled = weight.copy()
+        scaled[self.is_security] *= target * civil / ((1 - target) * security)
+        return scaled
 
     def _positions_by_sector(self, tables: Tables, sectors: list[str]) -> GroupedChoice:
         groups: list[int] = []
@@ -129,11 +146,11 @@ def generate_jobs(
     is_last = np.zeros(n, dtype=bool)
     is_last[last] = True
     stop = np.where(is_last & still_there, NO_DAY, np.minimum(stop, hi))
-    keep = stop > start + 20
+    keep = (stop > start + 20) & (start < hi)
 
     where = residence_at(residences, person, start.astype(np.int32))
     home = residences.settlement[where]
-    is_large = rng.random(n) < 0.45
+    is_large = rng.random(n) < LARGE_EMPLOYER_SHARE
     region = employers.region_of_settlement[home]
     large = employers.large(region, rng.random(n), rng.random(n))
     employer = np.where(is_large, large, SMALL_FIRM)

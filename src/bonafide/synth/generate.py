@@ -42,7 +42,7 @@ class SynthSummary:
     noise: dict[str, dict[str, int]]
 
 
-def _people_truth(chunk: Chunk, vocab: Vocabulary) -> pa.Table:
+def _people_truth(chunk: Chunk, vocab: Vocabulary, planted: bool = False) -> pa.Table:
     people = chunk.people
     sex = people.sex
     surname = people.surname_on(np.full(len(people), NO_DAY - 1, np.int32), np.arange(len(people)))
@@ -64,6 +64,7 @@ def _people_truth(chunk: Chunk, vocab: Vocabulary) -> pa.Table:
             "personal_number": chunk.personal_number,
             "died_on": days(people.death),
             "emigrated_on": days(people.emigration),
+            "planted": pa.array(np.full(len(people), planted)),
         }
     )
 
@@ -163,6 +164,7 @@ def synthesise(
                 rng = np.random.default_rng([config.seed, chunks, 8])
                 planted = thin_chunk(holdout, thin_rows, config.today, rng)
                 run.write(planted, writers, truths, only=("identity", "residence"))
+                people_truth.write(_people_truth(planted, run.vocab, planted=True))
     if len(real) < plan.real_identities:
         raise InputError(
             f"--people {config.people} is too few for {config.applicants} applicants",

@@ -21,7 +21,7 @@ from bonafide.synth.sources.common import (
 
 __all__ = ["LISTED_SHARE", "SPEC", "build_watchlist", "watchlist_jobs"]
 
-LISTED_SHARE = 0.55  # of people who ever worked for a security service
+LISTED_SHARE = 0.15  # of people who ever worked for a security service, named in leaks
 
 SPEC = SourceSpec(
     kind="watchlist",

@@ -1,0 +1,122 @@
+"""`bonafide registry ...`: import registry files, list them, show their statistics.
+
+Thin commands: parse options, call the library, print with Rich. Library errors
+(`BonafideError`) propagate to the entry point, which prints them with their hint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bonafide.datadir import resolve_data_dir
+from bonafide.registry.display import (
+    ImportProgressView,
+    import_summary_line,
+    render_import_report,
+    render_registries,
+    render_stats,
+)
+from bonafide.registry.importer import import_registry
+from bonafide.registry.mapping import SourceOptions, check_delimiter, load_mapping
+from bonafide.registry.schema import Kind
+from bonafide.registry.stats import list_registries, registry_stats
+from bonafide.registry.store import RegistryStore
+
+__all__ = ["registry_app"]
+
+registry_app = typer.Typer(
+    name="registry",
+    help="Reference registries: import files into the store, list them, show statistics.",
+    no_args_is_help=True,
+)
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Data directory holding the store (default: $BONAFIDE_DATA, else ./.bonafide).",
+        show_default=False,
+    ),
+]
+
+
+@registry_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Registry file: .csv, .parquet or .jsonl.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="Which registry the file holds.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="TOML column mapping (see docs/registry-import.md). Without it, columns "
+            "named like canonical fields map automatically.",
+            show_default=False,
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of a CSV or JSONL file (default: UTF-8, else Windows-1251).",
+            show_default=False,
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help="CSV delimiter, e.g. ';' or 'tab' (default: sniffed).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar; print one summary line.")
+    ] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Import a registry file into the store (all rows or none)."""
+    column_mapping = load_mapping(mapping) if mapping else None
+    options = SourceOptions(
+        encoding=encoding,
+        delimiter=check_delimiter(delimiter, "--delimiter") if delimiter else None,
+    )
+    console = Console()
+    with RegistryStore.open(resolve_data_dir(data_dir)) as store:
+        if quiet:
+            report = import_registry(store, file, kind, column_mapping, source=options)
+        else:
+            with ImportProgressView(Console(stderr=True)) as view:
+                report = import_registry(
+                    store, file, kind, column_mapping, source=options, progress=view
+                )
+    if quiet:
+        console.print(import_summary_line(report), highlight=False, soft_wrap=True)
+    else:
+        console.print(render_import_report(report))
+
+
+@registry_app.command("list")
+def list_command(data_dir: DataDirOption = None) -> None:
+    """One row per registry kind in the store: rows, imports, last import, rejects."""
+    directory = resolve_data_dir(data_dir)
+    if not RegistryStore.exists(directory):
+        Console().print(f"No registries imported yet (no store in {directory}).")
+        return
+    with RegistryStore.open(directory, read_only=True) as store:
+        summaries = list_registries(store)
+    Console().print(render_registries(summaries))
+
+
+@registry_app.command("stats")
+def stats_command(
+    kind: Annotated[Kind, typer.Argument(help="The registry kind.")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Rows, field coverage, name scripts and import history of one registry kind."""
+    with RegistryStore.open(resolve_data_dir(data_dir), read_only=True) as store:
+        stats = registry_stats(store, kind)
+    Console().print(render_stats(stats))

@@ -1,0 +1,258 @@
+"""The registry store: one DuckDB database file in the data directory.
+
+`RegistryStore` is the one place that runs SQL. It opens `<data-dir>/registries.duckdb` with a
+memory limit and a spill directory inside the data directory, applies pending migrations, runs
+statements by operation name, logs each operation's name and duration (never values) and turns
+DuckDB errors into `StoreError`s naming the operation.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+
+from bonafide.errors import StoreError
+from bonafide.registry.ddl import (
+    MIGRATIONS,
+    SCHEMA_VERSION_TABLE,
+    create_schema_version,
+    registry_columns,
+    registry_table,
+)
+from bonafide.registry.schema import KINDS
+
+__all__ = ["STORE_FILE", "RegistryStore", "StoreSettings"]
+
+logger = logging.getLogger(__name__)
+
+STORE_FILE = "registries.duckdb"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """How the store may use the machine."""
+
+    # DuckDB's memory limit; beyond it, work spills to <data-dir>/tmp.
+    memory_limit: str = "4GB"
+    # worker threads; None: one per core
+    threads: int | None = None
+
+
+class RegistryStore:
+    """An open registry store. Use `RegistryStore.open` as a context manager."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+        self._connection = connection
+        self.data_dir = data_dir
+
+    @classmethod
+    def open(
+        cls, data_dir: Path, settings: StoreSettings | None = None, *, read_only: bool = False
+    ) -> RegistryStore:
+        """Open (creating and migrating if needed) the store in `data_dir`."""
+        settings = settings or StoreSettings()
+        path = data_dir / STORE_FILE
+        if read_only and not path.exists():
+            raise StoreError(
+                f"there is no registry store in {data_dir}",
+                hint="import a registry first: bonafide registry import FILE --kind KIND",
+            )
+        try:
+            (data_dir / "tmp").mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"cannot create the data directory {data_dir}: {error.strerror}",
+                hint="choose a writable --data-dir",
+            ) from None
+        config: dict[str, Any] = {
+            "memory_limit": settings.memory_limit,
+            "temp_directory": str(data_dir / "tmp"),
+            "preserve_insertion_order": False,
+        }
+        if settings.threads:
+            config["threads"] = settings.threads
+        try:
+            connection = duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.Error as error:
+            raise _open_error(path, error) from None
+        store = cls(connection, data_dir)
+        try:
+            store._migrate(read_only=read_only)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @staticmethod
+    def exists(data_dir: Path) -> bool:
+        """Whether `data_dir` holds a store."""
+        return (data_dir / STORE_FILE).exists()
+
+    @property
+    def path(self) -> Path:
+        return self.data_dir / STORE_FILE
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.data_dir / "rejects"
+
+    def execute(
+        self, operation: str, sql: str, params: Sequence[object] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Run one statement for `operation` and return its rows."""
+        started = time.perf_counter()
+        try:
+            cursor = self._connection.execute(sql, params) if params else self._connection.execute(sql)
+            rows: list[tuple[Any, ...]] = cursor.fetchall() if cursor.description else []
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
+        except duckdb.Error as error:
+            logger.warning("store operation %s failed (%s)", operation, type(error).__name__)
+            raise StoreError(
+                f"store operation {operation!r} failed: {_first_lines(error)}",
+                hint=_hint(error, self.data_dir),
+            ) from error
+        logger.debug("store operation %s: %.3f s", operation, time.perf_counter() - started)
+        return rows
+
+    def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:  # noqa: ANN401
+        """The single value a statement returns."""
+        return self.execute(operation, sql, params)[0][0]
+
+    @contextmanager
+    def scanning(self, name: str, source: object) -> Iterator[None]:
+        """Make an Arrow table, batch or reader queryable as `name` while inside."""
+        self._connection.register(name, source)
+        try:
+            yield
+        finally:
+            self._connection.unregister(name)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction: committed if the block ends normally, else rolled back."""
+        self.execute("begin", "BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            self.execute("commit", "COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> RegistryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _rollback(self) -> None:
+        try:
+            self._connection.execute("ROLLBACK")
+        except duckdb.Error as error:
+            logger.debug("rollback: %s", type(error).__name__)
+
+    def _migrate(self, *, read_only: bool) -> None:
+        version = 0
+        if not read_only or self._has_table(SCHEMA_VERSION_TABLE):
+            if not read_only:
+                self.execute("create schema_version", create_schema_version())
+            version = self.scalar(
+                "schema version", f"SELECT coalesce(max(version), 0) FROM {SCHEMA_VERSION_TABLE}"
+            )
+        pending = [m for m in MIGRATIONS if m.version > version]
+        if pending and read_only:
+            raise StoreError(
+                f"the store in {self.data_dir} is at schema version {version}; this bonafide "
+                f"needs version {MIGRATIONS[-1].version}",
+                hint="run an import (which upgrades the store) and try again",
+            )
+        for migration in pending:
+            with self.transaction():
+                for statement in migration.statements:
+                    self.execute(f"migration {migration.version} {migration.name}", statement)
+                self.execute(
+                    "record migration",
+                    f"INSERT INTO {SCHEMA_VERSION_TABLE} VALUES (?, ?, ?)",
+                    [migration.version, migration.name, datetime.now(UTC).replace(tzinfo=None)],
+                )
+            logger.info("store migrated to version %d (%s)", migration.version, migration.name)
+        self._check_columns()
+
+    def _has_table(self, name: str) -> bool:
+        return bool(
+            self.scalar(
+                "find table",
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                [name],
+            )
+        )
+
+    def _check_columns(self) -> None:
+        """Fail clearly if a registry table is not what this version's schema expects."""
+        rows = self.execute(
+            "describe registries",
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_name LIKE 'registry\\_%' ESCAPE '\\' ORDER BY table_name, ordinal_position",
+        )
+        found: dict[str, list[str]] = {}
+        for table, column in rows:
+            found.setdefault(table, []).append(column)
+        for kind, schema in KINDS.items():
+            expected = [name for name, _ in registry_columns(schema)]
+            if found.get(registry_table(kind)) != expected:
+                raise StoreError(
+                    f"table {registry_table(kind)} in {self.path} does not have the columns "
+                    "this version of bonafide expects",
+                    hint="a schema migration is missing for a change to registry/schema.py; "
+                    "add one to registry/ddl.py",
+                )
+
+
+def _first_lines(error: BaseException, limit: int = 600) -> str:
+    text = str(error).strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _hint(error: duckdb.Error, data_dir: Path) -> str:
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return (
+            f"free disk space in {data_dir / 'tmp'} (where work spills) or raise the memory "
+            "limit, and import again; nothing was stored"
+        )
+    if isinstance(error, duckdb.IOException):
+        return f"check that {data_dir} is writable and has free space"
+    return "this is likely a bug in bonafide; please report it with the operation name"
+
+
+def _open_error(path: Path, error: duckdb.Error) -> StoreError:
+    text = str(error)
+    if "lock" in text.lower():
+        return StoreError(
+            f"the registry store {path} is in use by another process",
+            hint="wait for the other bonafide command to finish, then try again",
+        )
+    return StoreError(
+        f"cannot open the registry store {path}: {_first_lines(error)}",
+        hint="check the --data-dir; if the file is damaged, restore it from a backup",
+    )
