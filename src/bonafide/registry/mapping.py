@@ -258,8 +258,8 @@ def _check_column(
 
 
 def _missing_required(schema: RegistryKind, columns: Mapping[str, str]) -> str:
-    required = dict.fromkeys(name for alt in schema.required for name in alt)
-    missing = [name for name in required if name not in columns]
+    required = {name for alt in schema.required for name in alt}
+    missing = [n for n in schema.field_names if n in required and n not in columns]
     return "required field(s) " + ", ".join(missing)
 
 

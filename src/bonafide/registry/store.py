@@ -53,6 +53,7 @@ class RegistryStore:
     def __init__(self, connection: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         self._connection = connection
         self.data_dir = data_dir
+        self._stale_scans: list[str] = []  # registrations to drop once a rollback is done
 
     @classmethod
     def open(
@@ -135,7 +136,10 @@ class RegistryStore:
         try:
             yield
         finally:
-            self._connection.unregister(name)
+            try:
+                self._connection.unregister(name)
+            except duckdb.Error:  # an aborted transaction; drop it after the rollback
+                self._stale_scans.append(name)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -171,6 +175,11 @@ class RegistryStore:
             self._connection.execute("ROLLBACK")
         except duckdb.Error as error:
             logger.debug("rollback: %s", type(error).__name__)
+        while self._stale_scans:
+            try:
+                self._connection.unregister(self._stale_scans.pop())
+            except duckdb.Error as error:
+                logger.debug("unregister after rollback: %s", type(error).__name__)
 
     def _migrate(self, *, read_only: bool) -> None:
         version = 0
