@@ -44,8 +44,19 @@ def run(size: int, work: Path, file_format: str = "parquet") -> list[dict[str, o
     shutil.rmtree(root, ignore_errors=True)
     results: list[dict[str, object]] = []
     synth = measure(
-        str(BIN / "bonafide"), "synth", "--people", str(size), "--seed", str(SEED),
-        "--applicants", "1000", "--out", str(root), "--format", file_format, "--quiet",
+        str(BIN / "bonafide"),
+        "synth",
+        "--people",
+        str(size),
+        "--seed",
+        str(SEED),
+        "--applicants",
+        "1000",
+        "--out",
+        str(root),
+        "--format",
+        file_format,
+        "--quiet",
     )
     rows = registry_rows(root)
     results.append({"step": "synth", "people": size, "rows": sum(rows.values()), **synth})
@@ -53,10 +64,17 @@ def run(size: int, work: Path, file_format: str = "parquet") -> list[dict[str, o
     shutil.rmtree(store, ignore_errors=True)
     for kind in KINDS:
         imported = measure(
-            str(BIN / "bonafide"), "registry", "import",
-            str(root / "registries" / f"{kind}.{file_format}"), "--kind", kind,
-            "--mapping", str(root / "registries" / f"{kind}.mapping.toml"),
-            "--data-dir", str(store), "--quiet",
+            str(BIN / "bonafide"),
+            "registry",
+            "import",
+            str(root / "registries" / f"{kind}.{file_format}"),
+            "--kind",
+            kind,
+            "--mapping",
+            str(root / "registries" / f"{kind}.mapping.toml"),
+            "--data-dir",
+            str(store),
+            "--quiet",
         )
         results.append({"step": f"import {kind}", "people": size, "rows": rows[kind], **imported})
     shutil.rmtree(store, ignore_errors=True)

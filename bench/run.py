@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, printing figures; results go into docs/benchmarks.md by hand.
 
-    python bench/run.py                      # all suites at their default sizes
-    python bench/run.py foundation 1000000   # one suite, chosen sizes
+python bench/run.py                      # all suites at their default sizes
+python bench/run.py foundation 1000000   # one suite, chosen sizes
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import foundation  # noqa: E402
+import foundation
 
 SUITES = {"foundation": foundation.main}
 

@@ -45,7 +45,10 @@ def test_any_single_digit_change_is_caught(
 
 def test_known_check_digit() -> None:
     # 7-3-1 weights over 3 1 5 0 5 8 5 H(17) 0 0 1 P(25) B(11)
-    assert check_digit("3150585H001PB") == (21 + 3 + 5 + 0 + 15 + 8 + 35 + 51 + 0 + 0 + 3 + 25 + 77) % 10
+    assert (
+        check_digit("3150585H001PB")
+        == (21 + 3 + 5 + 0 + 15 + 8 + 35 + 51 + 0 + 0 + 3 + 25 + 77) % 10
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,12 +57,24 @@ def test_known_check_digit() -> None:
         ("3150585H001P", None, None, PersonalNumberProblem.FORMAT),
         ("3310285H001PB0", None, None, PersonalNumberProblem.BIRTH_DATE),
         ("3150585H001PB0", None, None, PersonalNumberProblem.CHECK_DIGIT),
-        (make_personal_number("m", dt.date(1985, 5, 15), "H", 1), "f", None,
-         PersonalNumberProblem.SEX_MISMATCH),
-        (make_personal_number("m", dt.date(1985, 5, 15), "H", 1), None, dt.date(1985, 5, 16),
-         PersonalNumberProblem.BIRTH_DATE_MISMATCH),
-        (make_personal_number("m", dt.date(1985, 5, 15), "Z", 1), None, None,
-         PersonalNumberProblem.REGION),
+        (
+            make_personal_number("m", dt.date(1985, 5, 15), "H", 1),
+            "f",
+            None,
+            PersonalNumberProblem.SEX_MISMATCH,
+        ),
+        (
+            make_personal_number("m", dt.date(1985, 5, 15), "H", 1),
+            None,
+            dt.date(1985, 5, 16),
+            PersonalNumberProblem.BIRTH_DATE_MISMATCH,
+        ),
+        (
+            make_personal_number("m", dt.date(1985, 5, 15), "Z", 1),
+            None,
+            None,
+            PersonalNumberProblem.REGION,
+        ),
     ],
 )
 def test_problems_are_named(
@@ -69,8 +84,14 @@ def test_problems_are_named(
 
 
 @pytest.mark.parametrize(
-    ("text", "ok"), [("MP1234567", True), ("KH0000001", True), ("MP123456", False),
-                     ("M11234567", False), ("mp1234567", False)]
+    ("text", "ok"),
+    [
+        ("MP1234567", True),
+        ("KH0000001", True),
+        ("MP123456", False),
+        ("M11234567", False),
+        ("mp1234567", False),
+    ],
 )
 def test_passport_format(text: str, ok: bool) -> None:
     assert is_passport_number(text) is ok

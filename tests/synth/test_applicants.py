@@ -17,8 +17,9 @@ def test_cohort_has_every_kind_in_its_share(population: Population) -> None:
     kinds = [kind for kind, _ in _truth(population).values()]
     assert len(kinds) == population.config.applicants
     shares = {k: kinds.count(k) / len(kinds) for k in set(kinds)}
-    for kind, share in zip(("genuine", "fabricated", "borrowed", "thin"),
-                           population.config.cohort_mix, strict=True):
+    for kind, share in zip(
+        ("genuine", "fabricated", "borrowed", "thin"), population.config.cohort_mix, strict=True
+    ):
         assert abs(shares[kind] - share) < 0.02
 
 
@@ -29,7 +30,9 @@ def test_every_dossier_follows_the_schema(population: Population) -> None:
 
 def test_genuine_applicants_are_real_and_fabricated_ones_are_not(population: Population) -> None:
     truth = _truth(population)
-    people = {r["person_id"]: r for r in pq.read_table(population.truth / "people.parquet").to_pylist()}
+    people = {
+        r["person_id"]: r for r in pq.read_table(population.truth / "people.parquet").to_pylist()
+    }
     registered = set(
         pq.read_table(population.registries / "identity.parquet").column("LICH_NOMER").to_pylist()
     )

@@ -8,13 +8,16 @@ from bonafide.synth import SynthConfig, synthesise
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("file_format", ["parquet", "csv"])
 def test_same_seed_same_bytes(tmp_path: Path, file_format: str) -> None:
-    config = SynthConfig(people=3_000, seed=5, applicants=20, file_format=file_format,
-                         chunk_size=1_000)
+    config = SynthConfig(
+        people=3_000, seed=5, applicants=20, file_format=file_format, chunk_size=1_000
+    )
     synthesise(config, tmp_path / "a")
     synthesise(config, tmp_path / "b")
     first, second = _files(tmp_path / "a"), _files(tmp_path / "b")

@@ -44,7 +44,9 @@ def test_truth_maps_every_record_to_a_person(population: Population) -> None:
 def test_personal_numbers_check_out_and_agree_with_the_person(population: Population) -> None:
     identity = pq.read_table(population.registries / "identity.parquet")
     truth = pq.read_table(population.truth / "identity.parquet").column("person_id").to_pylist()
-    people = {r["person_id"]: r for r in pq.read_table(population.truth / "people.parquet").to_pylist()}
+    people = {
+        r["person_id"]: r for r in pq.read_table(population.truth / "people.parquet").to_pylist()
+    }
     numbers = identity.column("LICH_NOMER").to_pylist()
     checked = 0
     for number, person in zip(numbers, truth, strict=True):
@@ -67,7 +69,9 @@ def test_surnames_and_patronymics_take_the_form_of_the_sex(population: Populatio
     male_forms = set(tables.surnames.text("ru_m"))
     female_forms = set(tables.surnames.text("ru_f"))
     people = pq.read_table(population.truth / "people.parquet").to_pylist()
-    for sex, surname, patronymic in ((p["sex"], p["birth_surname"], p["patronymic"]) for p in people):
+    for sex, surname, patronymic in (
+        (p["sex"], p["birth_surname"], p["patronymic"]) for p in people
+    ):
         if sex == "m":
             assert surname in male_forms
             assert patronymic.endswith(("ич",))
@@ -122,12 +126,15 @@ def test_thin_identities_are_recent_in_the_identity_registry(population: Populat
     with (population.truth / "applicants.csv").open(encoding="utf-8") as f:
         thin = {int(r["person_id"]) for r in csv.DictReader(f) if r["kind"] == "thin"}
     truth = pq.read_table(population.truth / "identity.parquet").column("person_id").to_pylist()
-    created = pq.read_table(population.registries / "identity.parquet").column(
-        "DATA_SOZDANIYA_ZAPISI"
-    ).to_pylist()
+    created = (
+        pq.read_table(population.registries / "identity.parquet")
+        .column("DATA_SOZDANIYA_ZAPISI")
+        .to_pylist()
+    )
     recent = [
         dt.datetime.strptime(c, "%d.%m.%Y").date() > dt.date(2023, 6, 1)
         for person, c in zip(truth, created, strict=True)
         if person in thin
     ]
-    assert recent and all(recent)
+    assert recent
+    assert all(recent)

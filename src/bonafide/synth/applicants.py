@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from bonafide.synth.chunk import Chunk, World
+from bonafide.synth.chunk import Chunk
 from bonafide.synth.documents import Documents
 from bonafide.synth.dossiers import NONE, HonestMistakes, write_dossier
 from bonafide.synth.education import Education
@@ -97,8 +97,15 @@ def thin_chunk(chunk: Chunk, rows: IntArray, today: int, rng: np.random.Generato
     empty = np.zeros(0, dtype=np.int64)
     education = Education(empty, empty, empty, empty, empty, empty, empty)
     jobs = Jobs(empty, empty, empty, empty, empty, empty, empty)
-    return Chunk(chunk.index, people, chunk.personal_number.take(rows), documents, residences,
-                 education, jobs)
+    return Chunk(
+        chunk.index,
+        people,
+        chunk.personal_number.take(rows),
+        documents,
+        residences,
+        education,
+        jobs,
+    )
 
 
 @dataclass

@@ -34,8 +34,9 @@ class HonestMistakes:
 NONE = HonestMistakes(0, 0, 0, 0, 0, 0)
 
 
-def _when(day: dt.date | int | None, rnd: random.Random, mistakes: HonestMistakes) -> str | None:
-    if day is None:
+def _when(day: object, rnd: random.Random, mistakes: HonestMistakes) -> str | None:
+    """A remembered date: a year, or a year and month, sometimes vague or a year off."""
+    if not isinstance(day, int | dt.date):
         return None
     if isinstance(day, int):
         year = day + (rnd.choice((-1, 1)) if rnd.random() < mistakes.year_off else 0)
@@ -49,7 +50,9 @@ def _when(day: dt.date | int | None, rnd: random.Random, mistakes: HonestMistake
     return str(year)
 
 
-def _identity(identity: Identity, script: str, rnd: random.Random, mistakes: HonestMistakes) -> Json:
+def _identity(
+    identity: Identity, script: str, rnd: random.Random, mistakes: HonestMistakes
+) -> Json:
     surname, given, patronymic = identity.names[script]
     if rnd.random() < mistakes.name_typo:
         surname = typo(surname, rnd)
@@ -91,8 +94,8 @@ def _residences(story: Story, script: str, rnd: random.Random, m: HonestMistakes
             "settlement": _text(res["settlement"], script),
             "street": _text(street, "be" if script == "be" else "ru"),
             "house": res["house"],
-            "from": _when(res["from"], rnd, m),  # type: ignore[arg-type]
-            "to": _when(res["to"], rnd, m),  # type: ignore[arg-type]
+            "from": _when(res["from"], rnd, m),
+            "to": _when(res["to"], rnd, m),
         }
         if res["flat"] and rnd.random() >= m.forgotten_flat:
             claim["flat"] = res["flat"]
@@ -108,8 +111,8 @@ def _education(story: Story, script: str, rnd: random.Random, m: HonestMistakes)
             "institution": _text(course["institution"], lang),
             "settlement": _text(course["settlement"], script),
             "level": course["level"],
-            "from": _when(course["from"], rnd, m),  # type: ignore[arg-type]
-            "to": _when(course["to"], rnd, m),  # type: ignore[arg-type]
+            "from": _when(course["from"], rnd, m),
+            "to": _when(course["to"], rnd, m),
         }
         if course["programme"]:
             claim["programme"] = _text(course["programme"], lang)
@@ -127,8 +130,8 @@ def _employment(story: Story, script: str, rnd: random.Random, m: HonestMistakes
             "employer": job["employer"],
             "settlement": _text(job["settlement"], script),
             "position": _text(job["position"], lang),
-            "from": _when(job["from"], rnd, m),  # type: ignore[arg-type]
-            "to": _when(job["to"], rnd, m),  # type: ignore[arg-type]
+            "from": _when(job["from"], rnd, m),
+            "to": _when(job["to"], rnd, m),
         }
         for job in jobs
     ]

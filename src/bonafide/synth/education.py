@@ -86,7 +86,6 @@ def generate_education(
     institutions: Institutions,
     today: int,
 ) -> Education:
-    size = len(people)
     this_year = int(year_of(np.array([today]))[0])
     school_start_day = people.birth + int(6.7 * YEAR)
     in_school_age = school_start_day < np.minimum(people.end, today)
@@ -154,7 +153,6 @@ def generate_education(
     education = Education(*(np.concatenate(parts) for parts in zip(*rows, strict=True)))
     order = np.lexsort((education.start_year, education.person))
     result = Education(*(getattr(education, f)[order] for f in education.__dataclass_fields__))
-    del size
     return result
 
 

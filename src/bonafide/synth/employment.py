@@ -33,8 +33,10 @@ class Employers:
         sectors = sorted(set(employers.text("sector")) | {"any"})
         self.sectors = sectors
         self.sector = np.array([sectors.index(s) for s in employers.text("sector")], np.int64)
-        self.is_security = self.sector == sectors.index("security") if "security" in sectors else (
-            np.zeros(len(self.sector), dtype=bool)
+        self.is_security = (
+            self.sector == sectors.index("security")
+            if "security" in sectors
+            else (np.zeros(len(self.sector), dtype=bool))
         )
         weight = self._calibrated(employers.numbers("weight"))
         self.region_of_settlement = places.region
@@ -68,9 +70,7 @@ class Employers:
         for row, listed in enumerate(tables.positions.text("sectors")):
             names = set(listed.split("|")) if listed else {"any"}
             # A position typical of any sector may also be held in every sector except security.
-            targets = (
-                [s for s in sectors if s != "security"] if "any" in names else sorted(names)
-            )
+            targets = [s for s in sectors if s != "security"] if "any" in names else sorted(names)
             for sector in targets:
                 if sector in sectors:
                     groups.append(sectors.index(sector))
@@ -170,4 +170,3 @@ def generate_jobs(
         start=start[keep],
         stop=stop[keep],
     )
-

@@ -86,14 +86,25 @@ class _Run:
             chunk, self.vocab, self.world.places, employers.is_security, self.rates, rng
         )
 
-    def write(self, chunk: Chunk, writers: list[TableWriter], truths: list[TableWriter],
-              only: tuple[str, ...] | None = None) -> None:
+    def write(
+        self,
+        chunk: Chunk,
+        writers: list[TableWriter],
+        truths: list[TableWriter],
+        only: tuple[str, ...] | None = None,
+    ) -> None:
         for number, source in enumerate(SOURCES):
             if only is not None and source.spec.kind not in only:
                 continue
             result = write_chunk(
-                chunk, self.world, self.vocab, self.rates, self.config.seed, number,
-                self.records[number], self.noise[source.spec.kind],
+                chunk,
+                self.world,
+                self.vocab,
+                self.rates,
+                self.config.seed,
+                number,
+                self.records[number],
+                self.noise[source.spec.kind],
             )
             self.records[number] += result.table.num_rows
             writers[number].write(result.table)
@@ -124,7 +135,9 @@ def synthesise(
         writers = [
             stack.enter_context(
                 TableWriter(
-                    registries / f"{s.spec.kind}.{fmt}", fmt, s.spec.csv_delimiter,
+                    registries / f"{s.spec.kind}.{fmt}",
+                    fmt,
+                    s.spec.csv_delimiter,
                     s.spec.csv_encoding,
                 )
             )
@@ -154,7 +167,12 @@ def synthesise(
         invented: list[Story] = []
         if plan.holdout:
             holdout = generate_chunk(
-                run.world, config.seed, chunks, config.people, plan.holdout * 3, chunks + 1,
+                run.world,
+                config.seed,
+                chunks,
+                config.people,
+                plan.holdout * 3,
+                chunks + 1,
                 config.today,
             )
             rows = eligible(holdout, config.today)[: plan.holdout]

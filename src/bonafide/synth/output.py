@@ -1,12 +1,12 @@
 """The output directory: registries beside their mappings, and the ground truth apart.
 
-    DIR/registries/<kind>.parquet | <kind>.csv     one file per registry kind
-    DIR/registries/<kind>.mapping.toml             imports it: source columns → canonical fields
-    DIR/applicants.jsonl                           one dossier per line
-    DIR/truth/<kind>.parquet                       record_id → person_id (never in a registry)
-    DIR/truth/people.parquet                       the people as they really are
-    DIR/truth/applicants.csv                       dossier_id,kind,person_id
-    DIR/truth/summary.json                         row and noise counts, the settings of the run
+DIR/registries/<kind>.parquet | <kind>.csv     one file per registry kind
+DIR/registries/<kind>.mapping.toml             imports it: source columns → canonical fields
+DIR/applicants.jsonl                           one dossier per line
+DIR/truth/<kind>.parquet                       record_id → person_id (never in a registry)
+DIR/truth/people.parquet                       the people as they really are
+DIR/truth/applicants.csv                       dossier_id,kind,person_id
+DIR/truth/summary.json                         row and noise counts, the settings of the run
 """
 
 from __future__ import annotations

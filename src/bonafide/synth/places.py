@@ -16,8 +16,8 @@ __all__ = ["Places"]
 _KIND_RANK = {"village": 0, "town": 1, "city": 2, "capital": 3}
 _STREET_WHERE_RANK = {"any": 0, "town": 1, "city": 2}
 _FLAT_SHARE = np.array([0.0, 0.45, 0.8, 0.92])
-_RENAMED_SHARE = 0.35
-_KEY = 1 << 20  # settlement * _KEY + street identifies a street of a settlement  # share of settlements where a country-wide renaming took place
+_RENAMED_SHARE = 0.35  # of settlements where a country-wide renaming took place
+_KEY = 1 << 20  # settlement * _KEY + street identifies a street of a settlement
 
 
 class Places:

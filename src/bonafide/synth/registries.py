@@ -39,13 +39,18 @@ def _education_rows(ctx: SourceContext) -> IntArray:
 
 
 SOURCES = (
-    Source(identity.SPEC, lambda ctx: np.arange(len(ctx.chunk.documents.person)),
-           identity.build_identity),
-    Source(residence.SPEC, lambda ctx: np.arange(len(ctx.chunk.residences)),
-           residence.build_residence),
+    Source(
+        identity.SPEC,
+        lambda ctx: np.arange(len(ctx.chunk.documents.person)),
+        identity.build_identity,
+    ),
+    Source(
+        residence.SPEC, lambda ctx: np.arange(len(ctx.chunk.residences)), residence.build_residence
+    ),
     Source(education.SPEC, _education_rows, education.build_education),
-    Source(employment.SPEC, lambda ctx: np.arange(len(ctx.chunk.jobs)),
-           employment.build_employment),
+    Source(
+        employment.SPEC, lambda ctx: np.arange(len(ctx.chunk.jobs)), employment.build_employment
+    ),
     Source(watchlist.SPEC, watchlist.watchlist_jobs, watchlist.build_watchlist),
 )
 
@@ -105,7 +110,9 @@ def write_chunk(
         {
             "record_id": record_ids,
             "person_id": pa.array(chunk.people.person_id[person]),
-            "origin": pa.array(np.array(["original", "duplicate", "exact_copy"])[origin.astype(int)]),
+            "origin": pa.array(
+                np.array(["original", "duplicate", "exact_copy"])[origin.astype(int)]
+            ),
         }
     )
     return ChunkOutput(table, truth)

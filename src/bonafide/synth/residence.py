@@ -102,4 +102,3 @@ def residence_at(residences: Residences, person: IntArray, days: DayArray) -> In
     row = np.searchsorted(key, query, side="right") - 1
     first = np.searchsorted(residences.person, person, side="left")
     return np.maximum(row, first)
-

@@ -17,8 +17,9 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def _cdf(weights: FloatArray) -> FloatArray:
-    cdf = np.cumsum(np.asarray(weights, dtype=np.float64))
-    return cdf / cdf[-1]
+    cdf: FloatArray = np.cumsum(np.asarray(weights, dtype=np.float64))
+    normalised: FloatArray = cdf / cdf[-1]
+    return normalised
 
 
 def weighted_choice(rng: np.random.Generator, weights: FloatArray, size: int) -> IntArray:
@@ -61,7 +62,7 @@ def stable_uniform(*keys: IntArray | int) -> FloatArray:
     Used where the same thing must come out the same in every chunk, e.g. the streets of one
     settlement.
     """
-    mixed = np.uint64(0x9E3779B97F4A7C15)
+    mixed: npt.NDArray[np.uint64] = np.asarray(np.uint64(0x9E3779B97F4A7C15))
     with np.errstate(over="ignore"):
         for key in keys:
             value = np.asarray(key, dtype=np.int64).astype(np.uint64)

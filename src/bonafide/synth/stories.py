@@ -18,7 +18,7 @@ from bonafide.synth.sources.common import SourceContext
 from bonafide.synth.sources.education import school_names
 from bonafide.synth.sources.employment import employer_names
 from bonafide.synth.sources.residence import house_text
-from bonafide.synth.vocabulary import Vocabulary
+from bonafide.synth.vocabulary import Pool, Vocabulary
 from bonafide.synth.world import EPOCH, NO_DAY
 
 __all__ = ["Identity", "Story", "take_stories"]
@@ -54,13 +54,13 @@ class Story:
     employment: list[dict[str, object]] = field(default_factory=list)
 
 
-def _names(vocab: Vocabulary, surname: int, given: int, father: int, sex: int) -> dict[
-    str, tuple[str, str, str]
-]:
+def _names(
+    vocab: Vocabulary, surname: int, given: int, father: int, sex: int
+) -> dict[str, tuple[str, str, str]]:
     s, g, p = surname * 2 + sex, given + sex * vocab.n_male, father * 2 + sex
 
-    def at(pool: object, i: int) -> str:
-        return str(pool.strings[i].as_py())  # type: ignore[attr-defined]
+    def at(pool: Pool, i: int) -> str:
+        return str(pool.strings[i].as_py())
 
     return {
         "ru": (at(vocab.surname_ru, s), at(vocab.given_ru, g), at(vocab.patronymic_ru, p)),
@@ -70,7 +70,11 @@ def _names(vocab: Vocabulary, surname: int, given: int, father: int, sex: int) -
 
 
 def take_stories(
-    chunk: Chunk, world: World, vocab: Vocabulary, ctx: SourceContext, who: np.typing.NDArray[np.int64]
+    chunk: Chunk,
+    world: World,
+    vocab: Vocabulary,
+    ctx: SourceContext,
+    who: np.typing.NDArray[np.int64],
 ) -> list[Story]:
     """The stories of chunk rows `who`."""
     people = chunk.people
@@ -85,7 +89,9 @@ def take_stories(
             person_id=int(people.person_id[i]),
             sex="m" if people.sex[i] == 0 else "f",
             birth_date=_date(int(people.birth[i])) or EPOCH,
-            names=_names(vocab, surname, int(people.given[i]), int(people.father[i]), int(people.sex[i])),
+            names=_names(
+                vocab, surname, int(people.given[i]), int(people.father[i]), int(people.sex[i])
+            ),
             birth_place=_place(vocab, place),
             personal_number=str(chunk.personal_number[i].as_py()),
             passport_number=None if doc is None else str(docs.number[doc].as_py()),
@@ -161,7 +167,10 @@ def _add_education(
         if level is Level.SCHOOL:
             names = {"ru": school_ru[k].as_py(), "be": school_be[k].as_py()}
         elif level is Level.UNIVERSITY:
-            names = {"ru": vocab.university_ru[inst].as_py(), "be": vocab.university_be[inst].as_py()}
+            names = {
+                "ru": vocab.university_ru[inst].as_py(),
+                "be": vocab.university_be[inst].as_py(),
+            }
         else:
             names = {"ru": vocab.college_ru[inst].as_py(), "be": vocab.college_be[inst].as_py()}
         programme = int(edu.programme[row])
@@ -171,7 +180,9 @@ def _add_education(
                 "institution": names,
                 "settlement": _place(vocab, int(edu.settlement[row])),
                 "level": LEVEL_NAMES[level],
-                "programme": None if programme < 0 else {
+                "programme": None
+                if programme < 0
+                else {
                     "ru": vocab.programme_ru[programme].as_py(),
                     "be": vocab.programme_be[programme].as_py(),
                 },

@@ -102,7 +102,7 @@ def build_vocabulary(tables: Tables) -> Vocabulary:
     patronymic_ru = _interleave(male.text("patronymic_m_ru"), male.text("patronymic_f_ru"))
     patronymic_be = _interleave(male.text("patronymic_m_be"), male.text("patronymic_f_be"))
     settlements = tables.settlements
-    regions = {code: ru for code, ru in zip(tables.regions.text("code"), tables.regions.text("ru"), strict=True)}
+    regions = dict(zip(tables.regions.text("code"), tables.regions.text("ru"), strict=True))
     return Vocabulary(
         n_male=len(male),
         given_ru=Pool.of(given_ru, 1),

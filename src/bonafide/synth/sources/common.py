@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -60,9 +61,7 @@ class Build:
     person: IntArray  # index into the chunk
 
 
-def _take(pool: Pool, codes: IntArray, ctx: SourceContext, typo_rate: float, what: str) -> (
-    pa.Array
-):
+def _take(pool: Pool, codes: IntArray, ctx: SourceContext, typo_rate: float, what: str) -> pa.Array:
     noisy, count = pick_typos(ctx.rng, codes, pool.size, TYPO_VARIANTS, typo_rate)
     ctx.noise[f"{what}_typo"] += count
     return pool.strings.take(pa.array(noisy))
@@ -163,10 +162,14 @@ def render_names(
 
 
 def format_dates(
-    ctx: SourceContext, days: DayArray, fmt: str, what: str, noisy: bool = True
+    ctx: SourceContext,
+    day_numbers: npt.NDArray[np.integer[Any]],
+    fmt: str,
+    what: str,
+    noisy: bool = True,
 ) -> pa.Array:
     """Dates as text in `fmt`; NO_DAY becomes empty; wrong and impossible dates at their rates."""
-    days = days.astype(np.int64)
+    days: npt.NDArray[np.int64] = day_numbers.astype(np.int64)
     absent = days == NO_DAY
     if noisy:
         days = _wrong_dates(ctx, days, absent, what)
@@ -212,9 +215,9 @@ def _wrong_dates(
     year_start = dates.astype("datetime64[Y]")
     swap = ctx.chance(ctx.rates.date_day_month_swap, len(days)) & (day <= 12) & (day != month)
     swap &= ~absent
-    swapped = (
-        year_start.astype("datetime64[M]") + (day - 1).astype("timedelta64[M]")
-    ).astype("datetime64[D]") + (month - 1).astype("timedelta64[D]")
+    swapped = (year_start.astype("datetime64[M]") + (day - 1).astype("timedelta64[M]")).astype(
+        "datetime64[D]"
+    ) + (month - 1).astype("timedelta64[D]")
     off = ctx.chance(ctx.rates.date_digit_off, len(days)) & ~absent & ~swap
     step = np.where(ctx.rng.random(len(days)) < 0.5, 1, -1)
     shifted_day = days + step

@@ -139,4 +139,3 @@ def build_education(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Bu
         ),
     }
     return Build(columns, person)
-

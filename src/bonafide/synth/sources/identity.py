@@ -59,9 +59,7 @@ def build_identity(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Bui
     n = len(rows)
     typo_rate = ctx.rates.name_typo
     cyrillic = render_names(ctx, person, issued, np.full(n, NameScript.RUSSIAN), typo_rate)
-    latin = render_names(
-        ctx, person, issued, np.full(n, NameScript.PASSPORT), typo_rate / 3, False
-    )
+    latin = render_names(ctx, person, issued, np.full(n, NameScript.PASSPORT), typo_rate / 3, False)
     birth_place = ctx.vocabulary.settlement_ru.take(pa.array(people.birth_settlement[person]))
     sex = pa.array(np.where(people.sex[person] == 0, "М", "Ж"))
     created = np.minimum(people.digitised[person], issued)

@@ -55,9 +55,7 @@ SPEC = SourceSpec(
 _SUFFIX = ["", "А", "Б", " к2"]
 
 
-def house_text(house: np.typing.NDArray[np.int64], suffix: np.typing.NDArray[np.int64]) -> (
-    pa.Array
-):
+def house_text(house: np.typing.NDArray[np.int64], suffix: np.typing.NDArray[np.int64]) -> pa.Array:
     return pc.binary_join_element_wise(
         pc.cast(pa.array(house), pa.string()), pa.array(_SUFFIX).take(pa.array(suffix)), ""
     )
@@ -80,8 +78,12 @@ def build_residence(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Bu
     old &= ctx.chance(0.25, n)
     ctx.noise["old_street_name"] += int(old.sum())
     renaming = pa.array(np.maximum(ctx.places.renaming(res.settlement[rows], res.street[rows]), 0))
-    street_ru = pc.if_else(pa.array(old), vocab.old_street_ru.take(renaming), vocab.street_ru.take(street))
-    street_be = pc.if_else(pa.array(old), vocab.old_street_be.take(renaming), vocab.street_be.take(street))
+    street_ru = pc.if_else(
+        pa.array(old), vocab.old_street_ru.take(renaming), vocab.street_ru.take(street)
+    )
+    street_be = pc.if_else(
+        pa.array(old), vocab.old_street_be.take(renaming), vocab.street_be.take(street)
+    )
     be = pa.array(belarusian)
     flat = res.flat[rows]
     with_number = (res.start[rows] >= day_of_year(2008)) & ctx.chance(0.9, n)

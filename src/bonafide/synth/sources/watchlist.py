@@ -44,16 +44,15 @@ def watchlist_jobs(ctx: SourceContext) -> np.typing.NDArray[np.int64]:
     """Rows of the chunk's jobs that put a person on the list: their last security job."""
     jobs = ctx.chunk.jobs
     employers = jobs.employer
-    security = np.flatnonzero(
-        (employers >= 0) & ctx.security_employer[np.maximum(employers, 0)]
-    )
+    security = np.flatnonzero((employers >= 0) & ctx.security_employer[np.maximum(employers, 0)])
     if len(security) == 0:
         return security
     person = jobs.person[security]
     last = np.append(person[1:] != person[:-1], True)
     chosen = security[last]
     listed = ctx.chance(LISTED_SHARE, len(chosen))
-    return chosen[listed]
+    result: np.typing.NDArray[np.int64] = chosen[listed]
+    return result
 
 
 def build_watchlist(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Build:
