@@ -101,7 +101,8 @@ def test_mapping_without_columns_table_maps_automatically(tmp_path: Path) -> Non
 def test_automatic_mapping_refuses_two_candidate_columns() -> None:
     with pytest.raises(MappingError, match="all look like field 'surname'") as error:
         resolve_mapping(None, IDENTITY, ("surname", "SURNAME", "birth_date"), FILE)
-    assert error.value.hint is not None and "--mapping" in error.value.hint
+    assert error.value.hint is not None
+    assert "--mapping" in error.value.hint
 
 
 def test_unknown_canonical_field(tmp_path: Path) -> None:
@@ -133,14 +134,13 @@ def test_required_field_without_mapping() -> None:
     assert "maps no column to required field(s) full_name, birth_date" in str(error.value)
     assert error.value.hint is not None
     assert (
-        "needs surname, given_name and birth_date, or full_name and birth_date"
-        in error.value.hint
+        "needs surname, given_name and birth_date, or full_name and birth_date" in error.value.hint
     )
 
 
 def test_repeated_source_column_is_ambiguous() -> None:
     mapping = ColumnMapping(columns={"full_name": "ФИО", "birth_date": "ДР"})
-    with pytest.raises(MappingError, match="'ФИО' .* appears 2 times"):
+    with pytest.raises(MappingError, match=r"'ФИО' .* appears 2 times"):
         resolve_mapping(mapping, IDENTITY, ("ФИО", "ДР", "ФИО"), FILE)
 
 
@@ -148,7 +148,8 @@ def test_kind_must_agree(tmp_path: Path) -> None:
     mapping = load_mapping(write(tmp_path, 'kind = "residence"\n'))
     with pytest.raises(MappingError, match="is for kind 'residence'") as error:
         resolve_mapping(mapping, IDENTITY, COLUMNS, FILE)
-    assert error.value.hint is not None and "--kind residence" in error.value.hint
+    assert error.value.hint is not None
+    assert "--kind residence" in error.value.hint
 
 
 @pytest.mark.parametrize(

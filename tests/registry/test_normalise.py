@@ -30,9 +30,7 @@ def normalise(
     sex_values: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The stored columns and the problem for one value of a field `x`."""
-    sql = field_sql(
-        Field("x", type_, ""), '"v"', date_formats=date_formats, sex_values=sex_values
-    )
+    sql = field_sql(Field("x", type_, ""), '"v"', date_formats=date_formats, sex_values=sex_values)
     names = [*sql.stored, *([sql.problem] if sql.problem else [])]
     query = layered_select("(SELECT ?::VARCHAR AS v)", sql.layers, [ident(n) for n in names])
     row = con.execute(query, [value]).fetchone()

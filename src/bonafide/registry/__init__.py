@@ -1,15 +1,19 @@
 """Reference registries: canonical fields per kind, and import into an embedded DuckDB store.
 
-    schema      the canonical fields of each registry kind
-    mapping     which source column holds which field (TOML)
-    sources     what a file is: format, encoding, delimiter, columns
-    readers     a file as Arrow batches of text, with the rows that cannot be read
-    normalise   the SQL normalising each field type
-    plan        the SQL of one import
-    ddl         the store's tables and migrations
-    store       the one class that runs SQL
-    importer    one import, in one transaction
-    stats       what the store holds
+Modules, each with one job:
+
+- schema: the canonical fields of each registry kind
+- mapping: which source column holds which field (TOML)
+- sources: what a file is (format, encoding, delimiter, columns)
+- readers: a file as Arrow batches of text, with the rows that cannot be read
+- stream: those batches as one stream for DuckDB, the rejected rows spooled aside
+- normalise: the SQL normalising each field type
+- plan: the SQL of one import
+- ddl: the store's tables and migrations
+- store: the one class that runs SQL
+- importer: one import, in one transaction
+- stats: what the store holds
+- display, cli: the `bonafide registry` commands
 """
 
 from bonafide.registry.importer import (

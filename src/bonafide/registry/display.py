@@ -88,7 +88,8 @@ def import_summary_line(report: ImportReport) -> str:
 
 def render_import_report(report: ImportReport) -> RenderableType:
     """The summary table, the notes and the first issues of an import."""
-    parts: list[RenderableType] = [_summary_table(report)]
+    heading = f"Import {report.import_id}: {report.file.name} as {report.kind.value}"
+    parts: list[RenderableType] = [Text(heading, style="bold"), _summary_table(report)]
     parts.extend(Text(f"note: {note}", style="yellow") for note in _notes(report))
     if report.first_issues:
         issues = Table(title="First issues", title_justify="left")
@@ -131,7 +132,9 @@ def render_stats(stats: RegistryStats) -> RenderableType:
     history = Table(title="Imports", title_justify="left")
     columns = ("id", "file", "finished (UTC)", "read", "added", "duplicates", "already present")
     for column in (*columns, "rejected", "warnings"):
-        history.add_column(column, justify="left" if column in ("file", "finished (UTC)") else "right")
+        history.add_column(
+            column, justify="left" if column in ("file", "finished (UTC)") else "right"
+        )
     for record in stats.imports:
         history.add_row(
             str(record.import_id),
@@ -153,11 +156,7 @@ def render_stats(stats: RegistryStats) -> RenderableType:
 
 
 def _summary_table(report: ImportReport) -> Table:
-    table = Table(
-        title=f"Import {report.import_id}: {report.file.name} as {report.kind.value}",
-        title_justify="left",
-        show_header=False,
-    )
+    table = Table(show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     rows = (

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-
-import pyarrow as pa
+from types import TracebackType
 
 from bonafide.errors import StoreError
 from bonafide.registry.mapping import (
@@ -38,10 +37,10 @@ from bonafide.registry.plan import (
     copy_issues,
     plan_import,
 )
-from bonafide.registry.readers import ReaderIssue, batch_schema, read_source
 from bonafide.registry.schema import Kind, kind_schema
 from bonafide.registry.sources import SourceInfo, inspect_source
 from bonafide.registry.store import RegistryStore
+from bonafide.registry.stream import SourceStream
 
 __all__ = [
     "ImportIssue",
@@ -55,10 +54,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _SHOWN_ISSUES = 10
-_SPOOL_ROWS = 50_000
-_ISSUE_SCHEMA = pa.schema(
-    [("row", pa.int64()), ("field", pa.string()), ("reason", pa.string()), ("raw", pa.string())]
-)
 
 
 class ImportPhase(StrEnum):
@@ -124,70 +119,36 @@ def import_registry(
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import `file` as a registry of `kind`; `source` options win over the mapping's."""
-    clock = time.perf_counter()
-    started_at = _utc_now()
+    clock, started_at = time.perf_counter(), _utc_now()
     schema = kind_schema(kind)
     options = (mapping.source if mapping else SourceOptions()).overridden_by(
         source or SourceOptions()
     )
-
-    def on_scan(done: int, total: int) -> None:
-        if progress:
-            progress(ImportProgress(ImportPhase.SCANNING, done, total, 0))
-
-    info = inspect_source(file, options, on_scan)
+    notify = _Notifier(progress)
+    info = inspect_source(file, options, notify.scanned)
+    notify.total = info.size
     resolved = resolve_mapping(mapping, schema, info.columns, file)
     plan = plan_import(resolved)
-    store.rejects_dir.mkdir(parents=True, exist_ok=True)
-    for stale in store.rejects_dir.glob("*.partial"):
-        stale.unlink()
-    stream = _SourceStream(info, resolved, store.data_dir / "tmp", progress)
-    partial: Path | None = None
-    try:
+    tmp = store.data_dir / "tmp"
+    with SourceStream(info, resolved, tmp, notify.read) as stream, _RejectFile(store) as rejects:
         with store.transaction():
             import_id = int(store.scalar("next import id", NEXT_IMPORT_ID))
             earlier = store.execute("same file", SAME_FILE_IMPORTS, [info.sha256, schema.kind])
-            _read_and_normalise(store, plan, stream)
-            _notify(progress, ImportPhase.CHECKING, info, stream.rows_read)
-            counts = _classify(store, plan, stream)
-            _notify(progress, ImportPhase.WRITING, info, stream.rows_read)
-            inserted = store.scalar("insert records", plan.insert_records, [import_id])
-            if inserted != counts.added:
-                raise _count_error(f"{inserted} records inserted, {counts.added} expected")
-            store.execute("insert issues", plan.insert_import_issues, [import_id])
-            if counts.issues:
-                partial = store.rejects_dir / f"{schema.kind.value}-{import_id}.csv.partial"
-                store.execute("write reject file", copy_issues(partial))
-            shown = store.execute("first issues", FIRST_ISSUES, [_SHOWN_ISSUES])
-            store.execute(
-                "record import",
-                INSERT_IMPORT,
-                [
-                    import_id, schema.kind.value, file.name, info.sha256, info.size,
-                    info.format.value, info.encoding, json.dumps(dict(resolved.fields),
-                    ensure_ascii=False), started_at, _utc_now(), counts.read, counts.added,
-                    counts.duplicate, counts.present, counts.rejected, counts.warnings,
-                ],
-            )  # fmt: skip
+            counts = _load(store, plan, stream, notify)
+            partial = rejects.claim(f"{schema.kind.value}-{import_id}") if counts.issues else None
+            shown = _write(store, plan, counts, import_id, partial)
+            row = _import_row(import_id, info, resolved, counts, started_at)
+            store.execute("record import", INSERT_IMPORT, row)
             for statement in plan.drop_temporary:
                 store.execute("drop temporary tables", statement)
-            _notify(progress, ImportPhase.COMMITTING, info, stream.rows_read)
-    except BaseException:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
-        raise
-    finally:
-        stream.close()
-    reject_file = None
-    if partial is not None:
-        reject_file = partial.with_suffix("")
-        partial.replace(reject_file)
+            notify(ImportPhase.COMMITTING, stream.rows_read)
+        reject_file = rejects.publish()
     logger.info(
         "import %d of kind %s: read %d, added %d, duplicate %d, present %d, rejected %d, "
         "warnings %d",
-        import_id, schema.kind.value, counts.read, counts.added, counts.duplicate,
-        counts.present, counts.rejected, counts.warnings,
-    )  # fmt: skip
+        *(import_id, schema.kind.value, counts.read, counts.added, counts.duplicate),
+        *(counts.present, counts.rejected, counts.warnings),
+    )
     return ImportReport(
         import_id=import_id,
         kind=schema.kind,
@@ -204,7 +165,7 @@ def import_registry(
         rows_already_present=counts.present,
         rows_rejected=counts.rejected,
         warnings=counts.warnings,
-        first_issues=tuple(ImportIssue(int(r), f, s, m) for r, f, s, m in shown),
+        first_issues=shown,
         reject_file=reject_file,
         notes=info.notes,
         earlier_imports_of_file=tuple(int(i) for (i,) in earlier),
@@ -223,17 +184,18 @@ class _Counts:
     issues: int
 
 
-def _read_and_normalise(store: RegistryStore, plan: ImportPlan, stream: _SourceStream) -> None:
+def _load(
+    store: RegistryStore, plan: ImportPlan, stream: SourceStream, notify: _Notifier
+) -> _Counts:
+    """Read and normalise the rows, classify them and check that the counts add up."""
     try:
-        with store.scanning(SOURCE, stream.reader()):
+        with store.scanning(SOURCE, stream.batches()):
             store.execute("read and normalise", plan.create_norm)
     except (StoreError, KeyboardInterrupt):
         stream.raise_if_failed()
         raise
     stream.raise_if_failed()
-
-
-def _classify(store: RegistryStore, plan: ImportPlan, stream: _SourceStream) -> _Counts:
+    notify(ImportPhase.CHECKING, stream.rows_read)
     store.execute("find first of each record", plan.create_keys)
     store.execute("find records already present", plan.create_added)
     store.execute("create issues", plan.create_issues)
@@ -261,7 +223,52 @@ def _classify(store: RegistryStore, plan: ImportPlan, stream: _SourceStream) -> 
             f"already present {counts.present} + rejected {counts.rejected} = {total} "
             f"({duplicates} duplicate issues)"
         )
+    notify(ImportPhase.WRITING, stream.rows_read)
     return counts
+
+
+def _write(
+    store: RegistryStore, plan: ImportPlan, counts: _Counts, import_id: int, rejects: Path | None
+) -> tuple[ImportIssue, ...]:
+    """Store the new records and the issues; write the reject file; the first issues."""
+    inserted = store.scalar("insert records", plan.insert_records, [import_id])
+    if inserted != counts.added:
+        raise _count_error(f"{inserted} records inserted, {counts.added} expected")
+    store.execute("insert issues", plan.insert_import_issues, [import_id])
+    if rejects is not None:
+        store.execute("write reject file", copy_issues(rejects))
+    shown = store.execute("first issues", FIRST_ISSUES, [_SHOWN_ISSUES])
+    return tuple(
+        ImportIssue(int(row), field, severity, reason) for row, field, severity, reason in shown
+    )
+
+
+def _import_row(
+    import_id: int,
+    info: SourceInfo,
+    resolved: ResolvedMapping,
+    counts: _Counts,
+    started_at: datetime,
+) -> list[object]:
+    """The values of the `imports` row, in column order."""
+    return [
+        import_id,
+        resolved.schema.kind.value,
+        info.path.name,
+        info.sha256,
+        info.size,
+        info.format.value,
+        info.encoding,
+        json.dumps(dict(resolved.fields), ensure_ascii=False),
+        started_at,
+        _utc_now(),
+        counts.read,
+        counts.added,
+        counts.duplicate,
+        counts.present,
+        counts.rejected,
+        counts.warnings,
+    ]
 
 
 def _count_error(detail: str) -> StoreError:
@@ -271,122 +278,59 @@ def _count_error(detail: str) -> StoreError:
     )
 
 
-class _SourceStream:
-    """The source batches as one Arrow stream for DuckDB, keeping the reader's rejects aside.
+class _RejectFile:
+    """The reject file: written as `<name>.csv.partial`, renamed once the import commits."""
 
-    DuckDB pulls the batches on its own thread, and an exception there (a bad file, a
-    KeyboardInterrupt from the progress callback) reaches the caller only as a DuckDB error; the
-    stream keeps the original to raise it in its place.
-    """
+    def __init__(self, store: RegistryStore) -> None:
+        self._directory = store.rejects_dir
+        self._partial: Path | None = None
 
-    def __init__(
+    def __enter__(self) -> _RejectFile:
+        self._directory.mkdir(parents=True, exist_ok=True)
+        for stale in self._directory.glob("*.partial"):  # left by a killed import
+            stale.unlink()
+        return self
+
+    def claim(self, name: str) -> Path:
+        self._partial = self._directory / f"{name}.csv.partial"
+        return self._partial
+
+    def publish(self) -> Path | None:
+        if self._partial is None:
+            return None
+        final = self._partial.with_suffix("")
+        self._partial.replace(final)
+        self._partial = None
+        return final
+
+    def __exit__(
         self,
-        info: SourceInfo,
-        resolved: ResolvedMapping,
-        spool_dir: Path,
-        progress: ProgressCallback | None,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
     ) -> None:
-        self.info = info
-        self.resolved = resolved
-        self.progress = progress
-        self.rows_read = 0
-        self.error: BaseException | None = None
-        self._spool = _IssueSpool(spool_dir, _field_of_column(resolved))
-
-    def reader(self) -> pa.RecordBatchReader:
-        schema = batch_schema(len(self.resolved.sources))
-        return pa.RecordBatchReader.from_batches(schema, self._batches())
-
-    def issues(self) -> pa.RecordBatchReader:
-        return self._spool.reader()
-
-    def raise_if_failed(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-    def close(self) -> None:
-        self._spool.close()
-
-    def _batches(self) -> Iterator[pa.RecordBatch]:
-        try:
-            for chunk in read_source(self.info, self.resolved.sources):
-                self._spool.add(chunk.issues)
-                self.rows_read = chunk.rows_read
-                _notify(self.progress, ImportPhase.READING, self.info, chunk.rows_read,
-                        chunk.bytes_read)  # fmt: skip
-                if chunk.batch.num_rows:
-                    yield chunk.batch
-        except GeneratorExit:
-            raise
-        except BaseException as error:
-            self.error = error
-            raise
+        if self._partial is not None:
+            self._partial.unlink(missing_ok=True)
 
 
-class _IssueSpool:
-    """The reader's rejects, spilled to an Arrow file so a file of bad rows fits in memory."""
+class _Notifier:
+    """Turns the importer's steps into ImportProgress updates for the caller's callback."""
 
-    def __init__(self, directory: Path, field_of: dict[str, str]) -> None:
-        self._path = directory / f"reader-issues-{id(self)}.arrow"
-        self._field_of = field_of
-        self._pending: list[ReaderIssue] = []
-        self._writer: pa.ipc.RecordBatchStreamWriter | None = None
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self._callback = callback
+        self.total = 0
 
-    def add(self, issues: tuple[ReaderIssue, ...]) -> None:
-        self._pending.extend(issues)
-        if len(self._pending) >= _SPOOL_ROWS:
-            self._flush()
+    def scanned(self, done: int, total: int) -> None:
+        if self._callback:
+            self._callback(ImportProgress(ImportPhase.SCANNING, done, total, 0))
 
-    def reader(self) -> pa.RecordBatchReader:
-        self._flush()
-        if self._writer is None:
-            return pa.RecordBatchReader.from_batches(_ISSUE_SCHEMA, iter(()))
-        self._writer.close()
-        self._writer = None
-        return pa.ipc.open_stream(pa.memory_map(str(self._path)))
+    def read(self, done: int, rows: int) -> None:
+        if self._callback:
+            self._callback(ImportProgress(ImportPhase.READING, done, self.total, rows))
 
-    def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-        self._path.unlink(missing_ok=True)
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        if self._writer is None:
-            self._writer = pa.ipc.new_stream(str(self._path), _ISSUE_SCHEMA)
-        issues, self._pending = self._pending, []
-        self._writer.write_batch(
-            pa.record_batch(
-                [
-                    pa.array([i.row for i in issues], pa.int64()),
-                    pa.array([self._field_of.get(i.column or "") for i in issues], pa.string()),
-                    pa.array([i.reason for i in issues], pa.string()),
-                    pa.array([i.raw for i in issues], pa.string()),
-                ],
-                schema=_ISSUE_SCHEMA,
-            )
-        )
-
-
-def _field_of_column(resolved: ResolvedMapping) -> dict[str, str]:
-    """For each mapped source column, the first canonical field it feeds."""
-    fields: dict[str, str] = {}
-    for field, column in resolved.fields:
-        fields.setdefault(column, field)
-    return fields
-
-
-def _notify(
-    progress: ProgressCallback | None,
-    phase: ImportPhase,
-    info: SourceInfo,
-    rows: int,
-    done: int | None = None,
-) -> None:
-    if progress:
-        progress(ImportProgress(phase, info.size if done is None else done, info.size, rows))
+    def __call__(self, phase: ImportPhase, rows: int) -> None:
+        if self._callback:
+            self._callback(ImportProgress(phase, self.total, self.total, rows))
 
 
 def _utc_now() -> datetime:

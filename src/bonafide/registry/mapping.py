@@ -193,9 +193,7 @@ def describe_requirement(alternatives: Sequence[Sequence[str]]) -> str:
     return ", or ".join(conjoin(alt) for alt in alternatives)
 
 
-def _auto_columns(
-    schema: RegistryKind, file_columns: Sequence[str], file: Path
-) -> dict[str, str]:
+def _auto_columns(schema: RegistryKind, file_columns: Sequence[str], file: Path) -> dict[str, str]:
     columns: dict[str, str] = {}
     for name in schema.field_names:
         matches = [c for c in file_columns if c.strip().lower() == name]
@@ -270,9 +268,7 @@ def _suggest(name: str, candidates: Sequence[str]) -> str:
     return f"did you mean {best[0]!r}? " if best else ""
 
 
-def _no_unknown_keys(
-    data: Mapping[str, Any], known: set[str], origin: str, table: str
-) -> None:
+def _no_unknown_keys(data: Mapping[str, Any], known: set[str], origin: str, table: str) -> None:
     for key in data:
         if key not in known:
             where = f"[{table}] " if table else ""
@@ -335,7 +331,7 @@ def check_delimiter(delimiter: str, origin: str) -> str:
     """A one-character delimiter; 'tab' and '\\t' mean a tab."""
     if delimiter in ("tab", "\\t"):
         return "\t"
-    if len(delimiter) != 1 or delimiter in "\"\r\n":
+    if len(delimiter) != 1 or delimiter in '"\r\n':
         raise MappingError(
             f"{origin}: delimiter {delimiter!r} must be one character other than a quote or "
             "a line break",

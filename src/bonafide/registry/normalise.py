@@ -11,7 +11,7 @@ collapsing and the slower date parsers run only on values that need them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bonafide.registry.schema import Field, FieldType
@@ -168,8 +168,7 @@ def _clean(source: str) -> str:
 def _quoted(text: str) -> str:
     """SQL for a value shown in a reason: quoted, cut at 100 characters."""
     return (
-        f"'''' || left({text}, 100) || CASE WHEN length({text}) > 100 THEN '…' ELSE '' END"
-        " || ''''"
+        f"'''' || left({text}, 100) || CASE WHEN length({text}) > 100 THEN '…' ELSE '' END || ''''"
     )
 
 
@@ -212,20 +211,15 @@ def _document(field: Field, text: str, *_: object) -> _Typed:
     return _Typed((((field.name, value),),), (field.name,), has_problem=False)
 
 
-def _sex(
-    field: Field, text: str, _formats: tuple[str, ...], extra: dict[str, str]
-) -> _Typed:
+def _sex(field: Field, text: str, _formats: tuple[str, ...], extra: dict[str, str]) -> _Typed:
     values = {**SEX_VALUES, **extra}
     whens = " ".join(
         f"WHEN {literal(source)} THEN {literal(code)}" for source, code in values.items()
     )
     value = f"CASE lower({text}) {whens} END"
-    reason = (
-        f"{literal(field.name + ' ')} || {_quoted(text)} || "
-        + literal(
-            " is not a recognised sex; expected м/ж, m/f, male/female"
-            " (or add the value under [values." + field.name + "] in the mapping)"
-        )
+    reason = f"{literal(field.name + ' ')} || {_quoted(text)} || " + literal(
+        " is not a recognised sex; expected м/ж, m/f, male/female"
+        " (or add the value under [values." + field.name + "] in the mapping)"
     )
     problem = f"CASE WHEN {text} IS NOT NULL AND {ident(field.name)} IS NULL THEN {reason} END"
     return _Typed(
@@ -264,9 +258,7 @@ def _year(field: Field, text: str, *_: object) -> _Typed:
     )
 
 
-def _date(
-    field: Field, text: str, formats: tuple[str, ...], _extra: dict[str, str]
-) -> _Typed:
+def _date(field: Field, text: str, formats: tuple[str, ...], _extra: dict[str, str]) -> _Typed:
     name = field.name
     candidate, parsed = f"{name}__c", f"{name}__d"
     date = ident(parsed)
@@ -354,7 +346,7 @@ def _explicit_date_candidate(t: str, formats: tuple[str, ...]) -> str:
     return f"coalesce({', '.join(parts)})"
 
 
-_TYPED = {
+_TYPED: dict[FieldType, Callable[[Field, str, tuple[str, ...], dict[str, str]], _Typed]] = {
     FieldType.NAME: _name,
     FieldType.TEXT: _text,
     FieldType.ID: _id,

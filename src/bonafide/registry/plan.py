@@ -123,7 +123,7 @@ def plan_import(resolved: ResolvedMapping) -> ImportPlan:
 def copy_issues(path: Path) -> str:
     """Write every issue, with the raw record, to a CSV file."""
     return (
-        f"COPY (SELECT \"row\", field, severity, reason, raw FROM {_ISSUES} "
+        f'COPY (SELECT "row", field, severity, reason, raw FROM {_ISSUES} '
         f"ORDER BY {_ISSUE_ORDER}) TO {literal(str(path))} (FORMAT csv, HEADER, DELIMITER ',')"
     )
 
@@ -190,8 +190,7 @@ def _problems(fields: Sequence[FieldSql]) -> str:
         f"{{'field': {literal(f.name)}, 'reason': {ident(f.problem or '')}}}" for f in checked
     )
     return (
-        f"CASE WHEN {any_problem} THEN "
-        f"list_filter([{items}], lambda p: p.reason IS NOT NULL) END"
+        f"CASE WHEN {any_problem} THEN list_filter([{items}], lambda p: p.reason IS NOT NULL) END"
     )
 
 

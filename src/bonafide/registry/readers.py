@@ -98,10 +98,10 @@ def truncated(text: str, limit: int = MAX_RAW_CHARS) -> str:
     return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
-def _make_batch(arrays: Sequence[pa.Array], rows: npt.NDArray[np.int64] | Sequence[int]) -> pa.RecordBatch:
-    return pa.record_batch(
-        [*arrays, pa.array(rows, pa.int64())], schema=batch_schema(len(arrays))
-    )
+def _make_batch(
+    arrays: Sequence[pa.Array], rows: npt.NDArray[np.int64] | Sequence[int]
+) -> pa.RecordBatch:
+    return pa.record_batch([*arrays, pa.array(rows, pa.int64())], schema=batch_schema(len(arrays)))
 
 
 # CSV ----------------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ class _InvalidRows:
         self.rows: list[int] = []
         self.issues: list[ReaderIssue] = []
 
-    def __call__(self, row: Any) -> str:  # noqa: ANN401 - pyarrow.csv.InvalidRow
+    def __call__(self, row: Any) -> str:
         number = int(row.number) - 1  # pyarrow counts the header as row 1
         text = str(row.text)
         reason = f"expected {row.expected_columns} fields, found {row.actual_columns}"
@@ -159,8 +159,11 @@ def _read_csv(info: SourceInfo, columns: tuple[str, ...]) -> Iterator[Chunk]:
 
 
 def _open_csv(
-    info: SourceInfo, columns: tuple[str, ...], handle: Any, invalid: _InvalidRows  # noqa: ANN401
-) -> Any:  # noqa: ANN401 - pyarrow.csv.CSVStreamingReader
+    info: SourceInfo,
+    columns: tuple[str, ...],
+    handle: Any,
+    invalid: _InvalidRows,
+) -> Any:
     try:
         return pacsv.open_csv(
             handle,

@@ -164,6 +164,4 @@ def kind_schema(kind: str) -> RegistryKind:
         return KINDS[Kind(kind)]
     except ValueError:
         known = ", ".join(k.value for k in Kind)
-        raise InputError(
-            f"unknown registry kind {kind!r}", hint=f"use one of: {known}"
-        ) from None
+        raise InputError(f"unknown registry kind {kind!r}", hint=f"use one of: {known}") from None

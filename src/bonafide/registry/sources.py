@@ -165,9 +165,7 @@ def _scan(path: Path, progress: ScanProgress | None) -> _Scan:
     return _Scan(size, digest.hexdigest(), first_invalid is None, first_invalid, quotes)
 
 
-def _encoding(
-    path: Path, scan: _Scan, declared: str | None
-) -> tuple[str, bool, tuple[str, ...]]:
+def _encoding(path: Path, scan: _Scan, declared: str | None) -> tuple[str, bool, tuple[str, ...]]:
     if declared:
         try:
             name = codecs.lookup(declared).name
@@ -245,7 +243,6 @@ def _parquet_columns(path: Path) -> tuple[str, ...]:
     except (pa.ArrowException, OSError) as error:
         raise SourceFormatError(
             f"{path} cannot be read as Parquet: {error}",
-            hint="check the file, or set format under [source] in the mapping if it is "
-            "not Parquet",
+            hint="check the file, or set format under [source] in the mapping if it is not Parquet",
         ) from None
     return tuple(schema.names)

@@ -24,9 +24,7 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def layered_select(
-    source: str, layers: Sequence[Sequence[Column]], output: Sequence[str]
-) -> str:
+def layered_select(source: str, layers: Sequence[Sequence[Column]], output: Sequence[str]) -> str:
     """SELECT `output` from `source`, computing `layers` in order.
 
     Each layer's expressions may use the columns of `source` and of every earlier layer, so an

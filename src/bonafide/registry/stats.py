@@ -130,6 +130,6 @@ def _scripts(
         for name in names
     )
     result: dict[str, list[tuple[str, int]]] = {}
-    for name, script, count in store.execute("name scripts", f"{selects} ORDER BY 1, 3 DESC"):
+    for name, script, count in store.execute("name scripts", f"{selects} ORDER BY 1, 3 DESC, 2"):
         result.setdefault(name, []).append((script, count))
     return result

@@ -112,10 +112,16 @@ class RegistryStore:
         """Run one statement for `operation` and return its rows."""
         started = time.perf_counter()
         try:
-            cursor = self._connection.execute(sql, params) if params else self._connection.execute(sql)
+            cursor = (
+                self._connection.execute(sql, params) if params else self._connection.execute(sql)
+            )
             rows: list[tuple[Any, ...]] = cursor.fetchall() if cursor.description else []
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
+        except RuntimeError as error:  # DuckDB's answer to Ctrl-C during a statement
+            if str(error) == "Query interrupted":
+                raise KeyboardInterrupt from None
+            raise
         except duckdb.Error as error:
             logger.warning("store operation %s failed (%s)", operation, type(error).__name__)
             raise StoreError(
@@ -125,7 +131,7 @@ class RegistryStore:
         logger.debug("store operation %s: %.3f s", operation, time.perf_counter() - started)
         return rows
 
-    def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:  # noqa: ANN401
+    def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:
         """The single value a statement returns."""
         return self.execute(operation, sql, params)[0][0]
 
@@ -222,7 +228,7 @@ class RegistryStore:
         rows = self.execute(
             "describe registries",
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_name LIKE 'registry\\_%' ESCAPE '\\' ORDER BY table_name, ordinal_position",
+            "WHERE starts_with(table_name, 'registry_') ORDER BY table_name, ordinal_position",
         )
         found: dict[str, list[str]] = {}
         for table, column in rows:

@@ -152,8 +152,7 @@ def generate_education(
         )
     education = Education(*(np.concatenate(parts) for parts in zip(*rows, strict=True)))
     order = np.lexsort((education.start_year, education.person))
-    result = Education(*(getattr(education, f)[order] for f in education.__dataclass_fields__))
-    return result
+    return Education(*(getattr(education, f)[order] for f in education.__dataclass_fields__))
 
 
 def _rows(*columns: IntArray) -> tuple[IntArray, ...]:
