@@ -96,7 +96,10 @@ def render_import_report(report: ImportReport) -> RenderableType:
         for column in ("row", "field", "severity", "reason"):
             issues.add_column(column, justify="right" if column == "row" else "left")
         for issue in report.first_issues:
-            issues.add_row(f"{issue.row:,}", issue.field or "", issue.severity, issue.reason)
+            # Reasons quote values from the file: Text keeps Rich from reading them as markup.
+            issues.add_row(
+                f"{issue.row:,}", Text(issue.field or ""), issue.severity, Text(issue.reason)
+            )
         parts.append(issues)
     if report.reject_file:
         parts.append(Text(f"Every issue, with the raw row: {report.reject_file}"))
@@ -122,37 +125,29 @@ def render_registries(summaries: tuple[RegistrySummary, ...]) -> RenderableType:
 
 def render_stats(stats: RegistryStats) -> RenderableType:
     fields = Table(
-        title=f"{stats.kind.value}: {stats.rows:,} rows", title_justify="left", min_width=60
+        title=f"{stats.kind.value}: {_rows(stats.rows)}", title_justify="left", min_width=60
     )
     for column in ("field", "type", "coverage", "scripts (names)"):
         fields.add_column(column, justify="right" if column == "coverage" else "left")
     for field in stats.fields:
         scripts = " · ".join(f"{script} {share:.0%}" for script, share in field.scripts)
         fields.add_row(field.field, field.type.value, f"{field.coverage:.1%}", scripts)
-    history = Table(title="Imports", title_justify="left")
-    columns = ("id", "file", "finished (UTC)", "read", "added", "duplicates", "already present")
-    for column in (*columns, "rejected", "warnings"):
-        history.add_column(
-            column, justify="left" if column in ("file", "finished (UTC)") else "right"
-        )
+    history: list[RenderableType] = [Text("Imports", style="bold")]
     for record in stats.imports:
-        history.add_row(
-            str(record.import_id),
-            record.file_name,
-            _when(record.finished_at),
-            *(
-                f"{n:,}"
-                for n in (
-                    record.rows_read,
-                    record.rows_added,
-                    record.rows_duplicate_in_file,
-                    record.rows_already_present,
-                    record.rows_rejected,
-                    record.warnings,
-                )
-            ),
+        counts = (
+            ("read", record.rows_read),
+            ("added", record.rows_added),
+            ("duplicate in file", record.rows_duplicate_in_file),
+            ("already present", record.rows_already_present),
+            ("rejected", record.rows_rejected),
+            ("warnings", record.warnings),
         )
-    return Group(fields, history)
+        line = Text(f"{record.import_id:>4}  ")
+        line.append(record.file_name, style="cyan")
+        line.append(f"  {_when(record.finished_at)} UTC\n      ")
+        line.append(" · ".join(f"{label} {count:,}" for label, count in counts))
+        history.append(line)
+    return Group(fields, *history)
 
 
 def _summary_table(report: ImportReport) -> Table:
@@ -188,6 +183,10 @@ def _notes(report: ImportReport) -> Iterator[str]:
     if report.earlier_imports_of_file:
         ids = ", ".join(str(i) for i in report.earlier_imports_of_file)
         yield f"the same file was imported before (import {ids}); its records were not added again"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
 def _when(moment: datetime | None) -> str:

@@ -123,7 +123,7 @@ class RegistryStore:
                 raise KeyboardInterrupt from None
             raise
         except duckdb.Error as error:
-            logger.warning("store operation %s failed (%s)", operation, type(error).__name__)
+            logger.debug("store operation %s failed (%s)", operation, type(error).__name__)
             raise StoreError(
                 f"store operation {operation!r} failed: {_first_lines(error)}",
                 hint=_hint(error, self.data_dir),

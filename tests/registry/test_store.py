@@ -1,0 +1,95 @@
+"""The store: migrations, settings, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bonafide.errors import StoreError
+from bonafide.registry import RegistryStore, StoreSettings
+from bonafide.registry.ddl import MIGRATIONS, registry_columns
+from bonafide.registry.schema import KINDS, Kind
+
+from .helpers import TEST_SETTINGS
+
+
+def test_new_store_is_migrated_once(data_dir: Path) -> None:
+    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+        first = store.execute("test", "SELECT version, name FROM schema_version")
+    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+        again = store.execute("test", "SELECT version, name FROM schema_version")
+    assert first == again == [(m.version, m.name) for m in MIGRATIONS]
+    assert (data_dir / "registries.duckdb").is_file()
+    assert (data_dir / "tmp").is_dir()
+
+
+def test_settings_are_applied(data_dir: Path) -> None:
+    settings = StoreSettings(memory_limit="512MB", threads=1)
+    with RegistryStore.open(data_dir, settings) as store:
+        limit, threads, temp = store.execute(
+            "test",
+            "SELECT current_setting('memory_limit'), current_setting('threads'), "
+            "current_setting('temp_directory')",
+        )[0]
+    assert limit.startswith("488")
+    assert threads == 1
+    assert temp == str(data_dir / "tmp")
+
+
+def test_registry_tables_follow_the_schema(data_dir: Path) -> None:
+    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+        for kind, schema in KINDS.items():
+            found = store.execute(
+                "test",
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ? ORDER BY ordinal_position",
+                [f"registry_{kind.value}"],
+            )
+            assert found == list(registry_columns(schema))
+    names = [name for name, _ in registry_columns(KINDS[Kind.IDENTITY])]
+    assert names[:5] == ["record_id", "record_id_orig", "surname", "surname_orig", "surname_script"]
+    assert "birth_date_precision" in names
+    assert names[-3:] == ["record_key", "import_id", "source_row"]
+
+
+def test_a_table_out_of_step_with_the_schema_is_refused(data_dir: Path) -> None:
+    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+        store.execute("test", "ALTER TABLE registry_watchlist DROP COLUMN role_orig")
+    with pytest.raises(
+        StoreError, match=r"registry_watchlist .* does not have the columns"
+    ) as error:
+        RegistryStore.open(data_dir, TEST_SETTINGS)
+    assert error.value.hint is not None
+    assert "migration" in error.value.hint
+
+
+def test_errors_name_the_operation(store: RegistryStore) -> None:
+    with pytest.raises(StoreError, match=r"store operation 'look up' failed: .*no_such_table"):
+        store.execute("look up", "SELECT * FROM no_such_table")
+
+
+def test_read_only_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="there is no registry store") as error:
+        RegistryStore.open(tmp_path / "none", read_only=True)
+    assert error.value.hint is not None
+    assert "bonafide registry import" in error.value.hint
+    assert not RegistryStore.exists(tmp_path / "none")
+
+
+def test_unwritable_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot create the data directory"):
+        RegistryStore.open(blocker / "data")
+
+
+def test_transaction_rolls_back_on_error(store: RegistryStore) -> None:
+    def fail_inside() -> None:
+        with store.transaction():
+            store.execute("test", "INSERT INTO schema_version VALUES (99, 'x', now()::TIMESTAMP)")
+            raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        fail_inside()
+    assert store.scalar("test", "SELECT max(version) FROM schema_version") == 1
