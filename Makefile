@@ -38,8 +38,8 @@ demo: setup
 	$(BIN)/bonafide registry stats identity --data-dir $(DEMO_DIR)/store
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: setup
 	$(BIN)/mypy --strict src

@@ -2,29 +2,33 @@
 
 python bench/run.py                      # all suites at their default sizes
 python bench/run.py foundation 1000000   # one suite, chosen sizes
+python bench/run.py names 200000
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import foundation
+import names
 
-SUITES = {"foundation": foundation.main}
+SUITES: dict[str, Callable[[list[int], Path], object]] = {
+    "foundation": foundation.main,
+    "names": names.main,
+}
+DEFAULT_SIZES = {"foundation": [1_000_000, 10_000_000], "names": [200_000]}
 
 
 def main(argv: list[str]) -> None:
-    names = [a for a in argv if not a.isdigit()] or list(SUITES)
+    chosen = [a for a in argv if not a.isdigit()] or list(SUITES)
     sizes = [int(a) for a in argv if a.isdigit()]
-    for name in names:
-        print(f"== {name}")
-        if sizes:
-            SUITES[name](sizes, Path("bench-data"))
-        else:
-            SUITES[name]([1_000_000, 10_000_000], Path("bench-data"))
+    for name in chosen:
+        print(f"== {name}", flush=True)
+        SUITES[name](sizes or DEFAULT_SIZES[name], Path("bench-data"))
 
 
 if __name__ == "__main__":

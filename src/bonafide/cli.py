@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from bonafide.errors import BonafideError
+from bonafide.names.cli import names_app
 from bonafide.registry.cli import registry_app
 from bonafide.synth.cli import synth_command
 
@@ -26,6 +27,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(registry_app, name="registry")
+app.add_typer(names_app, name="names")
 app.command("synth")(synth_command)
 
 

@@ -1,0 +1,181 @@
+"""Comparators: each part of two parsed names → a category of agreement and a detail in words.
+
+A comparator is a small pure function returning `(category, detail)`; the model (`model.py`)
+turns categories into weights. Categories, strongest first:
+
+- given name: same (one class: Siarhei = Сергей), diminutive (Sasha ~ Aleksandr), spelled
+  alike (two unknown names, same skeleton), typo, different, missing
+- surname: same (stem and ending agree), transliteration (same skeleton, vowels alike), loose
+  (same consonants, other vowels), typo, part (one part of a double or maiden name), different,
+  missing; and whether the endings mark different sexes (Ivanov / Ivanova)
+- patronymic: same (from one given name), typo, different, missing
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from bonafide.names.given import given_names
+from bonafide.names.latin import looks_belarusian, skeleton, vowel_frame
+from bonafide.names.parse import ParsedName, Surname
+
+__all__ = [
+    "GivenAgreement",
+    "PatronymicAgreement",
+    "SurnameAgreement",
+    "compare_given",
+    "compare_patronymic",
+    "compare_surname",
+    "sexes_conflict",
+]
+
+
+class GivenAgreement(StrEnum):
+    SAME = "same"
+    DIMINUTIVE = "diminutive"
+    ALIKE = "alike"
+    TYPO = "typo"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
+class SurnameAgreement(StrEnum):
+    SAME = "same"
+    TRANSLITERATION = "transliteration"
+    LOOSE = "loose"
+    TYPO = "typo"
+    SWAP = "swap"
+    PART = "part"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
+class PatronymicAgreement(StrEnum):
+    SAME = "same"
+    TYPO = "typo"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
+def _substituted(a: str, b: str) -> bool:
+    """True when two skeletons one edit apart differ by a replaced letter, not a lost one."""
+    sa, sb = skeleton(a), skeleton(b)
+    return len(sa) == len(sb) and sorted(sa) != sorted(sb)
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """Skeletons one edit apart and readings alike: a slip of the pen, not another name."""
+    sa, sb = skeleton(a), skeleton(b)
+    if min(len(sa), len(sb)) < 3 or OSA.distance(sa, sb) > 1:
+        return False
+    return JaroWinkler.similarity(vowel_frame(a), vowel_frame(b)) >= 0.88
+
+
+def compare_given(a: ParsedName, b: ParsedName) -> tuple[GivenAgreement, str]:
+    if a.given is None or b.given is None:
+        return GivenAgreement.MISSING, "given name missing on one side"
+    ma, mb = a.given_match, b.given_match
+    pair = f"{a.given.text} ~ {b.given.text}"
+    if ma and mb:
+        shared = ma.classes & mb.classes
+        if shared:
+            english = given_names().english[min(shared)]
+            if ma.diminutive or mb.diminutive:
+                return GivenAgreement.DIMINUTIVE, f"{pair}: diminutive of one name ({english})"
+            if not (ma.exact and mb.exact):
+                return GivenAgreement.TYPO, f"{pair}: same name ({english}), misspelt"
+            return GivenAgreement.SAME, f"{pair}: same given name ({english})"
+        table = given_names()
+        sexes = {table.sex[row] for row in ma.classes | mb.classes}
+        if len(sexes) == 1 and _same_sound(a.given.latin, b.given.latin):
+            return GivenAgreement.ALIKE, f"{pair}: variants of one name ({a.given.latin})"
+        return GivenAgreement.DIFFERENT, f"{pair}: different given names"
+    if skeleton(a.given.latin) == skeleton(b.given.latin) and (
+        JaroWinkler.similarity(vowel_frame(a.given.latin), vowel_frame(b.given.latin)) >= 0.85
+    ):
+        return GivenAgreement.ALIKE, f"{pair}: spelt alike ({a.given.latin} / {b.given.latin})"
+    if _one_typo(a.given.latin, b.given.latin):
+        return GivenAgreement.TYPO, f"{pair}: one letter apart"
+    return GivenAgreement.DIFFERENT, f"{pair}: different given names"
+
+
+def _same_sound(a: str, b: str) -> bool:
+    return skeleton(a) == skeleton(b) and vowel_frame(a) == vowel_frame(b)
+
+
+def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
+    fa, fb = a.form, b.form
+    if a.word.latin == b.word.latin:
+        return SurnameAgreement.SAME
+    if _same_sound(a.word.latin, b.word.latin):
+        return SurnameAgreement.TRANSLITERATION
+    if fa.ending != fb.ending:
+        if not _one_typo(a.word.latin, b.word.latin):
+            return SurnameAgreement.DIFFERENT
+        swap = _substituted(a.word.latin, b.word.latin)
+        return SurnameAgreement.SWAP if swap else SurnameAgreement.TYPO
+    if fa.stem == fb.stem:
+        return SurnameAgreement.SAME
+    if skeleton(fa.stem) == skeleton(fb.stem):
+        frame_a, frame_b = vowel_frame(fa.stem), vowel_frame(fb.stem)
+        # Spellings of one name differ at most by о/а (akanne, -ko / -ka); others are names.
+        if frame_a.replace("o", "a") == frame_b.replace("o", "a"):
+            return SurnameAgreement.TRANSLITERATION
+        # Belarusian writes unstressed vowels as heard: Кавалёў / Ковалёв, Цапкала / Цепкало.
+        if looks_belarusian(a.word.text) != looks_belarusian(b.word.text):
+            return SurnameAgreement.TRANSLITERATION
+        return SurnameAgreement.LOOSE
+    if _one_typo(fa.stem, fb.stem):
+        # A lost, doubled or swapped letter is a slip; a replaced one is as often another
+        # name (Statkevich / Stankevich, Skorina / Skorik).
+        return SurnameAgreement.SWAP if _substituted(fa.stem, fb.stem) else SurnameAgreement.TYPO
+    return SurnameAgreement.DIFFERENT
+
+
+_ORDER = list(SurnameAgreement)
+
+
+def compare_surname(a: ParsedName, b: ParsedName) -> tuple[SurnameAgreement, str]:
+    if not a.surnames or not b.surnames:
+        return SurnameAgreement.MISSING, "surname missing on one side"
+    best = SurnameAgreement.DIFFERENT
+    best_pair = (a.surnames[0], b.surnames[0])
+    for i, sa in enumerate(a.surnames):
+        for j, sb in enumerate(b.surnames):
+            found = _surname_pair(sa, sb)
+            if (i or j) and found not in (SurnameAgreement.DIFFERENT,):
+                found = SurnameAgreement.PART
+            if _ORDER.index(found) < _ORDER.index(best):
+                best, best_pair = found, (sa, sb)
+    sa, sb = best_pair
+    pair = f"{sa.word.text} ~ {sb.word.text}"
+    details = {
+        SurnameAgreement.SAME: "same surname",
+        SurnameAgreement.TRANSLITERATION: "same surname in another spelling",
+        SurnameAgreement.LOOSE: "same consonants, other vowels",
+        SurnameAgreement.TYPO: "one letter lost, doubled or swapped",
+        SurnameAgreement.SWAP: "one letter replaced",
+        SurnameAgreement.PART: "one part of a double or maiden surname",
+        SurnameAgreement.DIFFERENT: "different surnames",
+    }
+    return best, f"{pair}: {details[best]}"
+
+
+def sexes_conflict(a: ParsedName, b: ParsedName) -> bool:
+    """True when the two names are of different sexes (by given name, patronymic or ending)."""
+    return a.sex is not None and b.sex is not None and a.sex != b.sex
+
+
+def compare_patronymic(a: ParsedName, b: ParsedName) -> tuple[PatronymicAgreement, str]:
+    if a.patronymic is None or b.patronymic is None:
+        return PatronymicAgreement.MISSING, "patronymic missing on one side"
+    pair = f"{a.patronymic.text} ~ {b.patronymic.text}"
+    if a.patronymic_classes & b.patronymic_classes:
+        return PatronymicAgreement.SAME, f"{pair}: same patronymic"
+    if skeleton(a.patronymic.latin) == skeleton(b.patronymic.latin) or _one_typo(
+        a.patronymic.latin, b.patronymic.latin
+    ):
+        return PatronymicAgreement.TYPO, f"{pair}: patronymics spelt alike"
+    return PatronymicAgreement.DIFFERENT, f"{pair}: different patronymics"

@@ -1,0 +1,167 @@
+"""Given names and patronymics: equivalence classes across Belarusian, Russian and Latin.
+
+Each row of `data/given_names.csv` is one class: its Russian, Belarusian and English forms
+(Сергей = Сяргей = Sergei, Владимир = Уладзімір = Vladimir) and its diminutives (Серёжа, Сярожа).
+Every form is indexed by its Latin reading and its skeleton (see `latin.py`), so any spelling in
+any scheme finds its class: Siarhei, Sergey, Serhiy, Siarhiej. A patronymic is indexed by the
+class of the father's name it is made from (Сяргеевіч = Сергеевич = Siarheyevich).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from bonafide.names.latin import reading, skeleton, vowel_frame
+
+__all__ = ["GivenMatch", "GivenNames", "given_names", "looks_patronymic"]
+
+_PATRONYMIC = re.compile(
+    r"(?:ovich|evich|avich|ievich|yevich|ovych|evych|ovitch|owicz|ewicz|ich|ych|ovic|evic|"
+    r"ovna|evna|avna|auna|ouna|eyevna|ievna|ichna|ishna|inichna|ivna|owna|ewna)$"
+)
+
+
+def looks_patronymic(latin: str) -> bool:
+    """True when a reading ends like a patronymic (Sergeevich, Siarheyeuna, Ilyinichna)."""
+    return len(latin) > 5 and _PATRONYMIC.search(latin) is not None
+
+
+@dataclass(frozen=True)
+class GivenMatch:
+    """Where a spelling falls in the table: class rows, and whether it was a diminutive."""
+
+    classes: frozenset[int]
+    diminutive: bool
+    exact: bool  # found by its reading; False when found by skeleton or a typo away
+
+
+@dataclass(frozen=True)
+class _Entry:
+    row: int
+    reading: str
+    diminutive: bool
+
+
+class GivenNames:
+    """The given-name table indexed for lookup by any spelling."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        self.rows = rows
+        self.sex = [row["sex"] for row in rows]
+        self.english = [row["en"] for row in rows]
+        self._by_frame: dict[str, list[_Entry]] = {}
+        self._by_skeleton: dict[str, list[_Entry]] = {}
+        self._patronymics: dict[str, set[int]] = {}
+        for index, row in enumerate(rows):
+            for form in (row["ru"], row["be"], row["en"]):
+                self._add(index, form, diminutive=False)
+            for column in ("diminutives_ru", "diminutives_be"):
+                for form in filter(None, row[column].split("|")):
+                    self._add(index, form, diminutive=True)
+            for column in (
+                "patronymic_m_ru",
+                "patronymic_f_ru",
+                "patronymic_m_be",
+                "patronymic_f_be",
+            ):
+                if row.get(column):
+                    self._patronymics.setdefault(skeleton(reading(row[column])), set()).add(index)
+
+    @property
+    def _skeletons(self) -> list[str]:
+        if not hasattr(self, "_skeleton_list"):
+            self._skeleton_list = list(self._by_skeleton)
+        return self._skeleton_list
+
+    def _add(self, row: int, form: str, diminutive: bool) -> None:
+        latin = reading(form)
+        if not latin:
+            return
+        entry = _Entry(row, latin, diminutive)
+        self._by_frame.setdefault(vowel_frame(latin), []).append(entry)
+        self._by_skeleton.setdefault(skeleton(latin), []).append(entry)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
+    def lookup(self, latin: str) -> GivenMatch | None:
+        """The classes a given-name reading belongs to, or None when it is not a known name.
+
+        Exact: the same sound (skeleton and vowels: Fedor / Fiodor / Fyodor, Yulia / Julia,
+        Hanna / Ганна). Inexact: the same skeleton and a similar reading of about the same
+        length and the same ending, male or female (a misspelling: Alaksandar).
+        """
+        frame = vowel_frame(latin)
+        entries = self._by_frame.get(frame)
+        if entries:
+            return _match(entries, exact=True)
+        female_like = frame.endswith("a")
+        # A misspelt full name keeps its first letter and its length within one; diminutives
+        # are matched only exactly (Vanya is not a typo of Ivanna).
+        close = [
+            e
+            for e in self._by_skeleton.get(skeleton(latin), [])
+            if not e.diminutive
+            and e.reading[:1] == latin[:1]
+            and abs(len(e.reading) - len(latin)) <= 1
+            and vowel_frame(e.reading).endswith("a") == female_like
+            and JaroWinkler.similarity(vowel_frame(e.reading), frame) >= 0.85
+        ]
+        if close:
+            best = max(JaroWinkler.similarity(vowel_frame(e.reading), frame) for e in close)
+            chosen = [
+                e for e in close if JaroWinkler.similarity(vowel_frame(e.reading), frame) == best
+            ]
+            return _match(chosen, exact=False)
+        return None
+
+    def near(self, latin: str) -> GivenMatch | None:
+        """Classes one typo away (skeleton one edit off, reading alike), for unknown spellings."""
+        return self._near(latin)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
+    def _near(self, latin: str) -> GivenMatch | None:
+        key = skeleton(latin)
+        if len(key) < 3:
+            return None
+        frame = vowel_frame(latin)
+        found = [
+            entry
+            for other, _, _ in process.extract(
+                key, self._skeletons, scorer=OSA.distance, score_cutoff=1, limit=None
+            )
+            if abs(len(other) - len(key)) <= 1
+            for entry in self._by_skeleton[other]
+            if not entry.diminutive
+            and entry.reading[:1] == latin[:1]
+            and JaroWinkler.similarity(vowel_frame(entry.reading), frame) >= 0.88
+        ]
+        return _match(found, exact=False) if found else None
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
+    def patronymic_classes(self, latin: str) -> frozenset[int]:
+        """The classes of the father's name a patronymic reading is made from."""
+        return frozenset(self._patronymics.get(skeleton(latin), ()))
+
+    def sex_of(self, match: GivenMatch) -> str | None:
+        sexes = {self.sex[row] for row in match.classes}
+        return sexes.pop() if len(sexes) == 1 else None
+
+
+def _match(entries: list[_Entry], exact: bool) -> GivenMatch:
+    full = [e for e in entries if not e.diminutive]
+    chosen = full or entries
+    return GivenMatch(frozenset(e.row for e in chosen), diminutive=not full, exact=exact)
+
+
+@cache
+def given_names() -> GivenNames:
+    """The package's given-name table (data/given_names.csv; sources in data/SOURCES.md)."""
+    text = resources.files("bonafide.names").joinpath("data").joinpath("given_names.csv")
+    rows = list(csv.DictReader(text.read_text(encoding="utf-8").splitlines()))
+    return GivenNames(rows)

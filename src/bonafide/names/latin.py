@@ -1,0 +1,184 @@
+"""Any spelling of a name → one Latin reading → a phonetic skeleton that survives schemes.
+
+Three steps, each a pure function of one word:
+
+1. `reading`: the word in plain lower-case Latin as an English-language source would spell it.
+   Cyrillic (Belarusian or Russian) goes through one ICU rule set; Latin spellings are undone
+   scheme by scheme: diacritics (ISO 9, national romanisation, łacinka), Polish digraphs
+   (sz, cz, rz, w) and the Polish / łacinka use of `c` for ц and `ch` for х.
+2. `skeleton`: consonants only, after merging what the schemes and the two languages spell
+   differently: г/h/g/х, ц/ts/c, ч/ch/cz, ш/sh/sz, щ/shch, ж/zh/ž, дз/d, ць/ть before a soft
+   vowel (Belarusian цеканне), ў/u/v at a syllable's end (Kavaliou = Kovalev), doubled letters.
+   Vowels are dropped: akanne (Aliaksandr / Aleksandr) and the e/ie/ye spellings vanish.
+3. `vowel_frame`: the merged reading with vowels folded (е, и, ы, ё → i), which keeps apart
+   names the skeleton merges (Belov / Bulov, Olya / Alla).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+import icu
+
+__all__ = ["has_cyrillic", "looks_belarusian", "reading", "skeleton", "vowel_frame"]
+
+_CYRILLIC_RULES = r"""
+:: NFC ;
+:: Lower ;
+$V = [aeiouy] ;
+$S = [ь’ʼ\'ъ] ;
+$B = [^[:L:]] ;
+дз > dz ; дж > dzh ;
+$V { я > ya ; $S я > ya ; $B { я > ya ; ^ { я > ya ; я > ia ;
+$V { ю > yu ; $S ю > yu ; $B { ю > yu ; ^ { ю > yu ; ю > iu ;
+$V { ё > yo ; $S ё > yo ; $B { ё > yo ; ^ { ё > yo ; ё > io ;
+$V { е > ye ; $S е > ye ; $B { е > ye ; ^ { е > ye ; е > e ;
+а > a ; б > b ; в > v ; г > g ; ґ > g ; д > d ; ж > zh ; з > z ; і > i ; и > i ; й > y ;
+к > k ; л > l ; м > m ; н > n ; о > o ; п > p ; р > r ; с > s ; т > t ; у > u ; ў > w ;
+ф > f ; х > kh ; ц > ts ; ч > ch ; ш > sh ; щ > shch ; ы > y ; э > e ;
+ь > ; ъ > ; ’ > ; ʼ > ; \' > ;
+"""
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_POLISH_MARKS = re.compile(r"[łżśćńóęąŭčšžźľ]|sz|cz|rz")
+# A `c` that is not part of ch / ck / cz: the Polish and łacinka ц (Cichanoŭskaja).
+_LONE_C = re.compile(r"c(?![hkz])")
+_LATIN_LETTERS = {
+    "ł": "l",
+    "ŭ": "w",
+    "č": "ch",
+    "š": "sh",
+    "ž": "zh",
+    "ż": "zh",
+    "ź": "z",
+    "ś": "s",
+    "ć": "ts",
+    "ń": "n",
+    "ß": "ss",
+    "đ": "d",
+    "ø": "o",
+    "æ": "ae",
+    "œ": "oe",
+    "ë": "yo",
+    "ĕ": "e",
+    "ǐ": "i",
+    "â": "ya",
+    "û": "yu",
+    "ʹ": "",
+    "ʺ": "",
+    "'": "",
+    "’": "",
+    "ʼ": "",
+    "`": "",
+}
+
+
+@cache
+def _cyrillic_to_latin() -> icu.Transliterator:
+    return icu.Transliterator.createFromRules(
+        "bonafide-name-reading", _CYRILLIC_RULES, icu.UTransDirection.FORWARD
+    )
+
+
+def has_cyrillic(text: str) -> bool:
+    return _CYRILLIC.search(text) is not None
+
+
+def _undo_polish(word: str) -> str:
+    """Polish and łacinka conventions in English terms: ch = х, cz = ч, sz = ш, rz = ж, c = ц."""
+    word = word.replace("ch", "kh").replace("sz", "sh").replace("cz", "ch").replace("rz", "zh")
+    return re.sub(r"c(?![hk])", "ts", word)
+
+
+@lru_cache(maxsize=200_000)
+def reading(word: str) -> str:
+    """One lower-case Latin reading of a word in any script and scheme."""
+    word = unicodedata.normalize("NFC", word.strip().lower())
+    if has_cyrillic(word):
+        latin: str = _cyrillic_to_latin().transliterate(word)
+        return re.sub(r"[^a-z]", "", latin)
+    if _POLISH_MARKS.search(word) or _LONE_C.search(word):
+        word = word.replace("ż", "zh").replace("ś", "s").replace("ć", "ts").replace("ń", "n")
+        word = _undo_polish(word.replace("ł", "l"))
+    word = "".join(_LATIN_LETTERS.get(char, char) for char in word)
+    decomposed = unicodedata.normalize("NFKD", word)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # German and general Latin conventions: tsch = ч, sch = ш, w = в, j = й, x = кс; where
+    # w is used for в (German, Polish), ch is х (Tschechow, Tichanowski).
+    plain = plain.replace("tsch", "\0").replace("sch", "\1")
+    if "w" in plain:
+        plain = plain.replace("ch", "kh")
+    plain = plain.replace("\0", "ch").replace("\1", "sh")
+    plain = plain.replace("w", "v").replace("j", "y")
+    plain = plain.replace("x", "ks")
+    return re.sub(r"[^a-z]", "", plain)
+
+
+_SKELETON_STEPS: tuple[tuple[str, str], ...] = (
+    (r"tch", "ch"),
+    (r"shch|sch|shtsh", "S"),
+    (r"zh|zs", "Z"),
+    (r"sh", "S"),
+    (r"ch", "C"),
+    (r"kh|gh|h|g", "G"),
+    (r"dz", "d"),  # дзеканне, and дз for д (Дзмітрый / Дмитрий)
+    (r"ts|tz", "t"),  # цеканне (Ціханоўская / Тихановская); ц and т merge
+    (r"x", "ks"),
+    (r"ck|q|c", "k"),
+    (r"ph", "f"),
+    (r"th", "t"),
+    (r"w", "v"),
+    (r"j", "y"),
+    # ў: a v, or a u after a vowel, that closes a syllable is one sound, kept as w
+    # (Kavaliou = Kovalev = kvlw, Tsikhanouskaya = Tikhanovskaya), distinct from no v (Makei).
+    (r"v(?![aeiouy])", "w"),
+    (r"(?<=[aeio])u(?![aeiouy])", "w"),
+    (r"^u(?![aeiouy])", "w"),  # Уладзімір / Владимир: initial у before a consonant
+)
+_COMPILED_STEPS = tuple((re.compile(p), r) for p, r in _SKELETON_STEPS)
+
+
+def _merged(latin: str) -> str:
+    word = latin
+    for pattern, replacement in _COMPILED_STEPS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(latin: str) -> str:
+    """Consonants of a reading after merging what schemes and languages spell differently."""
+    consonants = re.sub(r"[aeiouy]", "", _merged(latin))
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+@lru_cache(maxsize=200_000)
+def vowel_frame(latin: str) -> str:
+    """The merged reading with its vowels folded: я → a, ю → u, ё and е → e, и and ы → i.
+
+    ё is often written е, so both fold to e; doubled letters collapse (Natallia / Natalia).
+    """
+    word = _merged(latin)
+    word = re.sub(r"[iy]a", "a", word)
+    word = re.sub(r"[iy]u", "u", word)
+    word = re.sub(r"[iy]o", "e", word)  # ё, often written е
+    word = re.sub(r"[iy]e", "e", word)
+    word = re.sub(r"y", "i", word)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+_BELARUSIAN_CYRILLIC = re.compile(r"[іўІЎ’ʼ]|(?<=[бвгджзклмнпрстфхцчш])[эЭ]|дз|ДЗ|Дз")
+_BELARUSIAN_LATIN = re.compile(r"[bcdfghklmnprstvz](?:ia|iu)|[aeo]u(?:$|[^aeiouy])|^ya[u]|ŭ|ł")
+
+
+def looks_belarusian(text: str) -> bool:
+    """True when a word is written in a Belarusian form (Сяргей, Siarhei, Kavaliou, Łukašenka).
+
+    Belarusian spells unstressed vowels as they sound (akanne: Кавалёў, Цапкала), so vowel
+    differences against such a form are expected, not evidence of another name.
+    """
+    if has_cyrillic(text):
+        return _BELARUSIAN_CYRILLIC.search(text) is not None
+    return _BELARUSIAN_LATIN.search(text.lower()) is not None

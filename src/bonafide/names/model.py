@@ -1,0 +1,134 @@
+"""The name-match model: a table of weights over the comparators' categories.
+
+score = logistic(intercept + w[given category] + w[surname category] + w[patronymic category]
+                 + w[sexes differ])
+
+The weights are log-odds fitted by logistic regression on the labelled dev set
+(`tools/fit_name_weights.py`, stored in `data/name_weights.json`), so a score of 0.5 means even
+odds on that set. Every score comes with its parts: each category, its weight and its detail.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from bonafide.names.compare import (
+    GivenAgreement,
+    PatronymicAgreement,
+    SurnameAgreement,
+    compare_given,
+    compare_patronymic,
+    compare_surname,
+    sexes_conflict,
+)
+from bonafide.names.parse import parse_name
+
+__all__ = ["FEATURES", "NameMatch", "NameWeights", "PartComparison", "compare_names", "weights"]
+
+FEATURES: tuple[str, ...] = (
+    *(f"given.{c.value}" for c in GivenAgreement),
+    *(f"surname.{c.value}" for c in SurnameAgreement),
+    *(f"patronymic.{c.value}" for c in PatronymicAgreement),
+    "sex.differs",
+)
+
+
+@dataclass(frozen=True)
+class NameWeights:
+    intercept: float
+    weights: dict[str, float]
+
+    def of(self, feature: str) -> float:
+        return self.weights.get(feature, 0.0)
+
+
+@cache
+def weights() -> NameWeights:
+    """The fitted weights shipped with the package."""
+    text = resources.files("bonafide.names").joinpath("data").joinpath("name_weights.json")
+    data: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return NameWeights(float(data["intercept"]), {k: float(v) for k, v in data["weights"].items()})
+
+
+@dataclass(frozen=True)
+class PartComparison:
+    part: str  # given, surname, patronymic, sex
+    category: str
+    weight: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """How likely two written names are one person's name, and why."""
+
+    a: str
+    b: str
+    score: float
+    intercept: float
+    parts: tuple[PartComparison, ...]
+
+    @property
+    def key(self) -> str:
+        """A compact summary such as `given:same surname:transliteration patronymic:missing`."""
+        return " ".join(f"{p.part}:{p.category}" for p in self.parts)
+
+    @property
+    def diminutive(self) -> bool:
+        """True when the given names agree only through a diminutive: weaker evidence."""
+        return any(p.part == "given" and p.category == "diminutive" for p in self.parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "score": round(self.score, 4),
+            "intercept": self.intercept,
+            "diminutive": self.diminutive,
+            "parts": [p.__dict__ for p in self.parts],
+        }
+
+    def text(self) -> str:
+        lines = [f"{self.a}  ~  {self.b}: score {self.score:.3f}"]
+        lines.append(f"  {'prior':<11} {self.intercept:+6.2f}")
+        for part in self.parts:
+            lines.append(f"  {part.part:<11} {part.weight:+6.2f}  {part.category}: {part.detail}")
+        if self.diminutive:
+            lines.append("  note: the given names agree only through a diminutive")
+        return "\n".join(lines)
+
+
+def _logistic(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+def compare_names(a: str, b: str) -> NameMatch:
+    """Compare two written names in any script; the score is calibrated on the dev set."""
+    model = weights()
+    pa, pb = parse_name(a), parse_name(b)
+    given, given_detail = compare_given(pa, pb)
+    surname, surname_detail = compare_surname(pa, pb)
+    patronymic, patronymic_detail = compare_patronymic(pa, pb)
+    parts = [
+        PartComparison("given", given.value, model.of(f"given.{given.value}"), given_detail),
+        PartComparison(
+            "surname", surname.value, model.of(f"surname.{surname.value}"), surname_detail
+        ),
+        PartComparison(
+            "patronymic",
+            patronymic.value,
+            model.of(f"patronymic.{patronymic.value}"),
+            patronymic_detail,
+        ),
+    ]
+    if sexes_conflict(pa, pb):
+        parts.append(
+            PartComparison("sex", "differs", model.of("sex.differs"), "names of different sexes")
+        )
+    total = model.intercept + sum(p.weight for p in parts)
+    return NameMatch(a, b, _logistic(total), model.intercept, tuple(parts))

@@ -1,0 +1,153 @@
+"""A whole name as written → its parts: surname(s), given name, patronymic.
+
+Word order varies (Surname Given Patronymic, Given Surname, SURNAME Given), so parts are told
+apart by what they are, not where they stand: a patronymic by its ending and the given name it
+comes from, a given name by the given-name table; what remains is the surname. A hyphenated or
+double surname, and a maiden name in brackets or after née / урожд., become alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bonafide.names.given import GivenMatch, given_names, looks_patronymic
+from bonafide.names.latin import reading
+from bonafide.names.surname import SurnameForm, surname_form
+
+__all__ = ["ParsedName", "Surname", "Word", "parse_name"]
+
+_MAIDEN_MARKERS = re.compile(
+    r"\b(?:née|nee|geb\.?|z domu|урожд\.?|урождённая|урожденная|дзявочае)\s+", re.IGNORECASE
+)
+_TOKEN = re.compile(r"[^\s,;()]+")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # as written
+    latin: str  # its reading
+
+
+@dataclass(frozen=True)
+class Surname:
+    word: Word
+    form: SurnameForm
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    text: str
+    surnames: tuple[Surname, ...] = ()  # the surname first, then alternatives (parts, maiden)
+    given: Word | None = None
+    given_match: GivenMatch | None = None
+    patronymic: Word | None = None
+    patronymic_classes: frozenset[int] = field(default_factory=frozenset)
+    sex: str | None = None
+
+    @property
+    def surname(self) -> Surname | None:
+        return self.surnames[0] if self.surnames else None
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """Main tokens, and tokens of a maiden name (bracketed or after a marker)."""
+    maiden: list[str] = []
+    for bracketed in re.findall(r"\(([^)]*)\)", text):
+        maiden += _TOKEN.findall(_MAIDEN_MARKERS.sub("", bracketed))
+    text = re.sub(r"\([^)]*\)", " ", text)
+    marker = _MAIDEN_MARKERS.search(text)
+    if marker:
+        maiden += _TOKEN.findall(text[marker.end() :])[:1]
+        text = text[: marker.start()] + " " + " ".join(_TOKEN.findall(text[marker.end() :])[1:])
+    tokens = [t for t in _TOKEN.findall(text) if not re.fullmatch(r"\w\.?", t)]
+    return tokens, maiden
+
+
+def _surnames(tokens: list[str]) -> list[Surname]:
+    result: list[Surname] = []
+    whole = " ".join(tokens)
+    parts = [p for t in tokens for p in re.split(r"[-‐–]", t) if p]
+    for piece in [whole.replace(" ", "-"), *parts] if len(parts) > 1 else parts:
+        latin = reading(piece)
+        if latin and all(s.word.latin != latin for s in result):
+            result.append(Surname(Word(piece, latin), surname_form(latin)))
+    return result
+
+
+def _choose_given(
+    words: list[Word], rest: list[int], patronymic_at: int | None
+) -> tuple[int | None, GivenMatch | None]:
+    """Which word is the given name: the likeliest by table, ending, case and position."""
+    if len(rest) < 2:
+        return None, None
+    table = given_names()
+    best: tuple[float, int, GivenMatch | None] | None = None
+    for i in rest:
+        match = table.lookup(words[i].latin)
+        points = 0.0
+        if match is None:
+            match = table.near(words[i].latin)
+            points += 1.0 if match else 0.0
+        else:
+            points += 3.0 if match.exact else 1.5
+        if surname_form(words[i].latin).sex is not None:
+            points -= 1.5  # a gendered surname ending: -ov, -ova, -skaya …
+        if words[i].text.isupper() and len(words[i].text) > 1:
+            points -= 2.0  # SURNAME written in capitals
+        if patronymic_at is not None and i == patronymic_at - 1:
+            points += 3.0
+        points -= 0.01 * rest.index(i)  # otherwise, reading order
+        if best is None or points > best[0]:
+            best = (points, i, match)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _sex_of_patronymic(latin: str) -> str:
+    return "f" if latin.endswith(("na", "nа")) else "m"
+
+
+@lru_cache(maxsize=100_000)
+def parse_name(text: str) -> ParsedName:
+    """The parts of one written name."""
+    table = given_names()
+    tokens, maiden = _split(text)
+    words = [Word(t, reading(t)) for t in tokens]
+    words = [w for w in words if w.latin]
+    if not words:
+        return ParsedName(text)
+
+    patronymic_at = None
+    classes: frozenset[int] = frozenset()
+    # A patronymic comes with a given name and a surname: only names of three words have one.
+    candidates = [i for i, w in enumerate(words) if looks_patronymic(w.latin) and len(words) > 2]
+    with_class = [i for i in candidates if table.patronymic_classes(words[i].latin)]
+    pool = with_class or ([i for i in candidates if i > 0] if len(words) >= 3 else [])
+    if pool:
+        after_given = [i for i in pool if i > 0 and table.lookup(words[i - 1].latin)]
+        patronymic_at = (after_given or pool)[-1]
+        classes = table.patronymic_classes(words[patronymic_at].latin)
+
+    rest = [i for i in range(len(words)) if i != patronymic_at]
+    given_at, given_match = _choose_given(words, rest, patronymic_at)
+
+    surname_tokens = [words[i].text for i in rest if i != given_at]
+    surnames = _surnames(surname_tokens)
+    for token in maiden:
+        surnames += [s for s in _surnames([token]) if s not in surnames]
+    sex = table.sex_of(given_match) if given_match else None
+    if sex is None and patronymic_at is not None:
+        sex = _sex_of_patronymic(words[patronymic_at].latin)
+    if sex is None and surnames:
+        sex = surnames[0].form.sex
+    return ParsedName(
+        text=text,
+        surnames=tuple(surnames),
+        given=words[given_at] if given_at is not None else None,
+        given_match=given_match,
+        patronymic=words[patronymic_at] if patronymic_at is not None else None,
+        patronymic_classes=classes,
+        sex=sex,
+    )

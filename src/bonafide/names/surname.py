@@ -1,0 +1,59 @@
+"""Surnames: the stem, the family of ending, and the sex the ending marks.
+
+Russian and Belarusian surnames change their ending with sex (Иванов / Иванова, Іваноў /
+Іванова, Тихановский / Тихановская, Ціханоўскі / Ціханоўская) and spell the same ending
+differently across languages and schemes (-ov, -ou, -aŭ, -ow; -skiy, -sky, -ski, -skij;
+-skaya, -skaia, -skaja, -ska). Others never change (Лукашенко, Новик, Шевчук). Comparing
+(stem, ending family) makes Ivanov = Ivanova = Ivanou, while Novik ≠ Novikov and
+Ivanov ≠ Ivanenko.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+__all__ = ["Ending", "SurnameForm", "surname_form"]
+
+
+class Ending(StrEnum):
+    OV = "ov"  # -ов/-ев/-ёв, Belarusian -оў/-аў/-ёў, female -ова/-ева/-ава
+    IN = "in"  # -ин/-ын, female -ина/-ына
+    SKY = "sky"  # -ский/-цкий/-скі, female -ская/-цкая
+    ADJ = "adj"  # other adjectival -ой/-ый/-ий, female -ая
+    NONE = "none"  # invariant: -енко, -ич, -ук, -ик, -ец, -ка …
+
+
+@dataclass(frozen=True)
+class SurnameForm:
+    stem: str
+    ending: Ending
+    sex: str | None  # "m", "f", or None when the ending is the same for both
+
+
+# Patterns on the Latin reading (see latin.reading); the first that matches wins.
+_RULES: tuple[tuple[re.Pattern[str], Ending, str | None], ...] = tuple(
+    (re.compile(pattern), ending, sex)
+    for pattern, ending, sex in (
+        (r"^(.{2,}?)(?:ts|t|)(?:skaya|skaia|skaja|skaja|ska)$", Ending.SKY, "f"),
+        (r"^(.{2,}?)(?:ts|t|)(?:skiy|skii|skij|skyy|skyi|sky|ski|skoy|skoi)$", Ending.SKY, "m"),
+        (r"^(.{2,}?)(?:ova|eva|yova|iova|ava|iava)$", Ending.OV, "f"),
+        (r"^(.{2,}?)(?:ov|ev|yov|iov|ow|ou|ew|eu|aw|au|iaw|iau|off|eff)$", Ending.OV, "m"),
+        (r"^(.{2,}?)(?:ina|yna)$", Ending.IN, "f"),
+        (r"^(.{2,}?)(?:in|yn)$", Ending.IN, "m"),
+        (r"^(.{2,}?)(?:aya|aia|aja)$", Ending.ADJ, "f"),
+        (r"^(.{2,}?)(?:oy|oi|iy|yy|ii|ij|yi|y)$", Ending.ADJ, "m"),
+    )
+)
+
+
+@lru_cache(maxsize=200_000)
+def surname_form(reading: str) -> SurnameForm:
+    """The stem, ending family and marked sex of a surname's Latin reading."""
+    for pattern, ending, sex in _RULES:
+        match = pattern.match(reading)
+        if match:
+            return SurnameForm(match.group(1), ending, sex)
+    return SurnameForm(reading, Ending.NONE, None)
