@@ -142,8 +142,13 @@ def compare_surname(a: ParsedName, b: ParsedName) -> tuple[SurnameAgreement, str
         return SurnameAgreement.MISSING, "surname missing on one side"
     best = SurnameAgreement.DIFFERENT
     best_pair = (a.surnames[0], b.surnames[0])
+    # A part of a double or maiden surname counts only against a single surname: two double
+    # surnames that share one part are two different surnames (Ivanova-Petrova / -Sidorova).
+    parts_allowed = len(a.surnames) == 1 or len(b.surnames) == 1
     for i, sa in enumerate(a.surnames):
         for j, sb in enumerate(b.surnames):
+            if (i or j) and not parts_allowed:
+                continue
             found = _surname_pair(sa, sb)
             if (i or j) and found not in (SurnameAgreement.DIFFERENT,):
                 found = SurnameAgreement.PART

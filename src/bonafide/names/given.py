@@ -30,7 +30,7 @@ _PATRONYMIC = re.compile(
 
 def looks_patronymic(latin: str) -> bool:
     """True when a reading ends like a patronymic (Sergeevich, Siarheyeuna, Ilyinichna)."""
-    return len(latin) > 5 and _PATRONYMIC.search(latin) is not None
+    return len(latin) >= 5 and _PATRONYMIC.search(latin) is not None
 
 
 @dataclass(frozen=True)

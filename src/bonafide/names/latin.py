@@ -92,6 +92,16 @@ def _undo_polish(word: str) -> str:
     return re.sub(r"c(?![hk])", "ts", word)
 
 
+_GERMAN = re.compile(r"tsch|sch|^w|[aeiou]w[aeiou]|[oe]wa?$|j")
+
+
+def _undo_german(word: str) -> str:
+    """German conventions: tsch = ч, sch = ш, ch = х, z = ц, w = в, j = й."""
+    word = word.replace("tsch", "\0").replace("sch", "\1").replace("ch", "kh")
+    word = word.replace("z", "ts")
+    return word.replace("\0", "ch").replace("\1", "sh").replace("w", "v").replace("j", "y")
+
+
 @lru_cache(maxsize=200_000)
 def reading(word: str) -> str:
     """One lower-case Latin reading of a word in any script and scheme."""
@@ -101,18 +111,14 @@ def reading(word: str) -> str:
         return re.sub(r"[^a-z]", "", latin)
     if _POLISH_MARKS.search(word) or _LONE_C.search(word):
         word = word.replace("ż", "zh").replace("ś", "s").replace("ć", "ts").replace("ń", "n")
-        word = _undo_polish(word.replace("ł", "l"))
+        word = _undo_polish(word.replace("ł", "l")).replace("w", "v")
+    elif _GERMAN.search(word):
+        word = _undo_german(word)
     word = "".join(_LATIN_LETTERS.get(char, char) for char in word)
     decomposed = unicodedata.normalize("NFKD", word)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # German and general Latin conventions: tsch = ч, sch = ш, w = в, j = й, x = кс; where
-    # w is used for в (German, Polish), ch is х (Tschechow, Tichanowski).
-    plain = plain.replace("tsch", "\0").replace("sch", "\1")
-    if "w" in plain:
-        plain = plain.replace("ch", "kh")
-    plain = plain.replace("\0", "ch").replace("\1", "sh")
-    plain = plain.replace("w", "v").replace("j", "y")
-    plain = plain.replace("x", "ks")
+    # English and general conventions: w (BGN's ў) = в, j = й, x = кс.
+    plain = plain.replace("w", "v").replace("j", "y").replace("x", "ks")
     return re.sub(r"[^a-z]", "", plain)
 
 
@@ -126,6 +132,7 @@ _SKELETON_STEPS: tuple[tuple[str, str], ...] = (
     (r"dz", "d"),  # дзеканне, and дз for д (Дзмітрый / Дмитрий)
     (r"ts|tz", "t"),  # цеканне (Ціханоўская / Тихановская); ц and т merge
     (r"x", "ks"),
+    (r"z", "s"),  # з and с: voicing is the commonest slip across schemes (Kusnezow)
     (r"ck|q|c", "k"),
     (r"ph", "f"),
     (r"th", "t"),
