@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from bonafide.names.given import given_names
 from bonafide.names.latin import looks_belarusian, skeleton, vowel_frame
@@ -59,14 +59,22 @@ class PatronymicAgreement(StrEnum):
     MISSING = "missing"
 
 
-def _substituted(a: str, b: str) -> bool:
-    """True when two skeletons one edit apart differ by a replaced letter, not a lost one."""
-    sa, sb = skeleton(a), skeleton(b)
-    return len(sa) == len(sb) and sorted(sa) != sorted(sb)
+def _slip(a: str, b: str) -> bool:
+    """True when two spellings are one slip apart: a letter lost, doubled or two swapped.
+
+    A replaced letter is not a slip here: as often as not it is another name (Statkevich /
+    Stankevich, Sannikov / Sennikov). Nor is a longer ending (Novik / Novikov, Eisman / Eismant
+    is a slip, Anisim / Anisimova is not).
+    """
+    if min(len(a), len(b)) < 4 or OSA.distance(a, b) != 1:
+        return False
+    if Levenshtein.distance(a, b) == 2:
+        return True  # a transposition
+    return len(a) != len(b)
 
 
 def _one_typo(a: str, b: str) -> bool:
-    """Skeletons one edit apart and readings alike: a slip of the pen, not another name."""
+    """Skeletons one edit apart and readings alike."""
     sa, sb = skeleton(a), skeleton(b)
     if min(len(sa), len(sb)) < 3 or OSA.distance(sa, sb) > 1:
         return False
@@ -107,30 +115,29 @@ def _same_sound(a: str, b: str) -> bool:
 
 def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
     fa, fb = a.form, b.form
-    if a.word.latin == b.word.latin:
+    la, lb = a.word.latin, b.word.latin
+    if la == lb:
         return SurnameAgreement.SAME
-    if _same_sound(a.word.latin, b.word.latin):
+    if _same_sound(la, lb):
         return SurnameAgreement.TRANSLITERATION
-    if fa.ending != fb.ending:
-        if not _one_typo(a.word.latin, b.word.latin):
-            return SurnameAgreement.DIFFERENT
-        swap = _substituted(a.word.latin, b.word.latin)
-        return SurnameAgreement.SWAP if swap else SurnameAgreement.TYPO
-    if fa.stem == fb.stem:
+    if fa.ending == fb.ending and fa.stem == fb.stem:
         return SurnameAgreement.SAME
-    if skeleton(fa.stem) == skeleton(fb.stem):
+    if fa.ending == fb.ending and skeleton(fa.stem) == skeleton(fb.stem):
         frame_a, frame_b = vowel_frame(fa.stem), vowel_frame(fb.stem)
-        # Spellings of one name differ at most by о/а (akanne, -ko / -ka); others are names.
+        # Spellings of one name differ at most by о/а (akanne, -ko / -ka); Belarusian writes
+        # unstressed vowels as heard (Кавалёў / Ковалёв, Цапкала / Цепкало).
         if frame_a.replace("o", "a") == frame_b.replace("o", "a"):
             return SurnameAgreement.TRANSLITERATION
-        # Belarusian writes unstressed vowels as heard: Кавалёў / Ковалёв, Цапкала / Цепкало.
         if looks_belarusian(a.word.text) != looks_belarusian(b.word.text):
             return SurnameAgreement.TRANSLITERATION
-        return SurnameAgreement.LOOSE
-    if _one_typo(fa.stem, fb.stem):
-        # A lost, doubled or swapped letter is a slip; a replaced one is as often another
-        # name (Statkevich / Stankevich, Skorina / Skorik).
-        return SurnameAgreement.SWAP if _substituted(fa.stem, fb.stem) else SurnameAgreement.TYPO
+        return SurnameAgreement.TYPO if _slip(frame_a, frame_b) else SurnameAgreement.LOOSE
+    longer, shorter = (la, lb) if len(la) > len(lb) else (lb, la)
+    if longer.startswith(shorter) and len(longer) - len(shorter) >= 2:
+        return SurnameAgreement.DIFFERENT  # another surname on the same root (Novik / Novikov)
+    if _slip(la, lb) or _slip(vowel_frame(la), vowel_frame(lb)):
+        return SurnameAgreement.TYPO
+    if _one_typo(la, lb):
+        return SurnameAgreement.SWAP
     return SurnameAgreement.DIFFERENT
 
 

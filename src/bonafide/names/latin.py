@@ -42,9 +42,9 @@ $V { е > ye ; $S е > ye ; $B { е > ye ; ^ { е > ye ; е > e ;
 """
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_POLISH_MARKS = re.compile(r"[łżśćńóęąŭčšžźľ]|sz|cz|rz")
-# A `c` that is not part of ch / ck / cz: the Polish and łacinka ц (Cichanoŭskaja).
-_LONE_C = re.compile(r"c(?![hkz])")
+_POLISH_MARKS = re.compile(r"[łżśćńóęąŭčšžźľ]|sz|cz|rz|ow(?:ski|ska|sky)$|wicz$")
+# A `c` that is not part of ch / cz: the Polish and łacinka ц (Cichanoŭskaja, Białacki).
+_LONE_C = re.compile(r"c(?![hz])")
 _LATIN_LETTERS = {
     "ł": "l",
     "ŭ": "w",
@@ -89,7 +89,7 @@ def has_cyrillic(text: str) -> bool:
 def _undo_polish(word: str) -> str:
     """Polish and łacinka conventions in English terms: ch = х, cz = ч, sz = ш, rz = ж, c = ц."""
     word = word.replace("ch", "kh").replace("sz", "sh").replace("cz", "ch").replace("rz", "zh")
-    return re.sub(r"c(?![hk])", "ts", word)
+    return re.sub(r"c(?!h)", "ts", word)
 
 
 _GERMAN = re.compile(r"tsch|sch|^w|[aeiou]w[aeiou]|[oe]wa?$|j")
