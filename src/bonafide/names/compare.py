@@ -46,6 +46,7 @@ class SurnameAgreement(StrEnum):
     TRANSLITERATION = "transliteration"
     LOOSE = "loose"
     TYPO = "typo"
+    DROP = "drop"
     SWAP = "swap"
     PART = "part"
     DIFFERENT = "different"
@@ -59,18 +60,25 @@ class PatronymicAgreement(StrEnum):
     MISSING = "missing"
 
 
-def _slip(a: str, b: str) -> bool:
-    """True when two spellings are one slip apart: a letter lost, doubled or two swapped.
+def _slip(a: str, b: str) -> str | None:
+    """How two spellings one slip apart differ: "vowel" (a vowel lost or added, two letters
+    swapped), "consonant" (a consonant lost or added), or None when they are not one slip apart.
 
     A replaced letter is not a slip here: as often as not it is another name (Statkevich /
-    Stankevich, Sannikov / Sennikov). Nor is a longer ending (Novik / Novikov, Eisman / Eismant
-    is a slip, Anisim / Anisimova is not).
+    Stankevich, Sannikov / Sennikov); a lost consonant is as often another name too (Sheiman /
+    Sheinman), so it is told apart from a lost vowel (Kalesnikava / Kalesnikva).
     """
     if min(len(a), len(b)) < 4 or OSA.distance(a, b) != 1:
-        return False
+        return None
     if Levenshtein.distance(a, b) == 2:
-        return True  # a transposition
-    return len(a) != len(b)
+        return "vowel"  # a transposition
+    if len(a) == len(b):
+        return None
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    for position, (x, y) in enumerate(zip(longer, shorter + " ", strict=True)):
+        if x != y:
+            return "vowel" if longer[position] in "aeiouy" else "consonant"
+    return None
 
 
 def _one_typo(a: str, b: str) -> bool:
@@ -113,6 +121,12 @@ def _same_sound(a: str, b: str) -> bool:
     return skeleton(a) == skeleton(b) and vowel_frame(a) == vowel_frame(b)
 
 
+def _slip_agreement(kind: str | None) -> SurnameAgreement | None:
+    if kind is None:
+        return None
+    return SurnameAgreement.TYPO if kind == "vowel" else SurnameAgreement.DROP
+
+
 def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
     fa, fb = a.form, b.form
     la, lb = a.word.latin, b.word.latin
@@ -130,12 +144,13 @@ def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
             return SurnameAgreement.TRANSLITERATION
         if looks_belarusian(a.word.text) != looks_belarusian(b.word.text):
             return SurnameAgreement.TRANSLITERATION
-        return SurnameAgreement.TYPO if _slip(frame_a, frame_b) else SurnameAgreement.LOOSE
+        return _slip_agreement(_slip(frame_a, frame_b)) or SurnameAgreement.LOOSE
     longer, shorter = (la, lb) if len(la) > len(lb) else (lb, la)
     if longer.startswith(shorter) and len(longer) - len(shorter) >= 2:
         return SurnameAgreement.DIFFERENT  # another surname on the same root (Novik / Novikov)
-    if _slip(la, lb) or _slip(vowel_frame(la), vowel_frame(lb)):
-        return SurnameAgreement.TYPO
+    slip = _slip_agreement(_slip(la, lb) or _slip(vowel_frame(la), vowel_frame(lb)))
+    if slip:
+        return slip
     if _one_typo(la, lb):
         return SurnameAgreement.SWAP
     return SurnameAgreement.DIFFERENT
@@ -167,7 +182,8 @@ def compare_surname(a: ParsedName, b: ParsedName) -> tuple[SurnameAgreement, str
         SurnameAgreement.SAME: "same surname",
         SurnameAgreement.TRANSLITERATION: "same surname in another spelling",
         SurnameAgreement.LOOSE: "same consonants, other vowels",
-        SurnameAgreement.TYPO: "one letter lost, doubled or swapped",
+        SurnameAgreement.TYPO: "one vowel lost or two letters swapped",
+        SurnameAgreement.DROP: "one consonant lost or added",
         SurnameAgreement.SWAP: "one letter replaced",
         SurnameAgreement.PART: "one part of a double or maiden surname",
         SurnameAgreement.DIFFERENT: "different surnames",

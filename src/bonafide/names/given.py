@@ -24,7 +24,7 @@ __all__ = ["GivenMatch", "GivenNames", "given_names", "looks_patronymic"]
 
 _PATRONYMIC = re.compile(
     r"(?:ovich|evich|avich|ievich|yevich|ovych|evych|ovitch|owicz|ewicz|ich|ych|ovic|evic|"
-    r"ovna|evna|avna|auna|ouna|eyevna|ievna|ichna|ishna|inichna|ivna|owna|ewna)$"
+    r"ovna|evna|avna|auna|ouna|awna|eyevna|ievna|ichna|ishna|inichna|ivna|owna|ewna|eyewna)$"
 )
 
 
