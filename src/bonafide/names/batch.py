@@ -11,7 +11,7 @@ both paths give the same score for the same pair (a test checks this).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +55,8 @@ class NameKeyTable:
     _given_first: list[int]
     _surname_first: list[int]
     _patronymic_first: list[int]
+    # part → pair code → weight: each distinct pair of parts is compared once per table
+    _cache: dict[str, dict[int, float]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, names: Sequence[str]) -> NameKeyTable:
@@ -86,6 +88,22 @@ class NameKeyTable:
         return len(self.names)
 
 
+_DENSE_LIMIT = 1 << 24  # part-key pairs held in a dense table below this many cells
+
+
+def _unique_pairs(combined: IntArray, cells: int) -> tuple[IntArray, IntArray]:
+    """The distinct pair codes and, for each pair, the index of its code among them."""
+    if cells <= _DENSE_LIMIT:
+        seen = np.zeros(cells, dtype=bool)
+        seen[combined] = True
+        unique = np.flatnonzero(seen)
+        lookup = np.empty(cells, dtype=np.int64)
+        lookup[unique] = np.arange(len(unique))
+        return unique.astype(np.int64), lookup[combined]
+    unique, inverse = np.unique(combined, return_inverse=True)
+    return unique, inverse
+
+
 def _part_weights(
     table: NameKeyTable,
     keys: IntArray,
@@ -96,14 +114,18 @@ def _part_weights(
     part: str,
 ) -> FloatArray:
     model = weights()
-    width = np.int64(len(first) + 1)
+    width = len(first)
     combined = keys[left] * width + keys[right]
-    unique, inverse = np.unique(combined, return_inverse=True)
+    unique, inverse = _unique_pairs(combined, width * width)
+    cache = table._cache.setdefault(part, {})
     unique_weights = np.empty(len(unique), dtype=np.float64)
     for n, code in enumerate(unique.tolist()):
-        a, b = divmod(code, int(width))
-        category, _ = compare(table.parsed[first[a]], table.parsed[first[b]])
-        unique_weights[n] = model.of(f"{part}.{category}")
+        weight = cache.get(code)
+        if weight is None:
+            a, b = divmod(code, width)
+            category, _ = compare(table.parsed[first[a]], table.parsed[first[b]])
+            weight = cache[code] = model.of(f"{part}.{category}")
+        unique_weights[n] = weight
     result: FloatArray = unique_weights[inverse]
     return result
 
