@@ -77,7 +77,8 @@ def _slip(a: str, b: str) -> str | None:
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
     for position, (x, y) in enumerate(zip(longer, shorter + " ", strict=True)):
         if x != y:
-            return "vowel" if longer[position] in "aeiouy" else "consonant"
+            # A lost vowel, or the h of sh / zh / kh / ch (Latusko, Prigozin), is a slip.
+            return "vowel" if longer[position] in "aeiouyh" else "consonant"
     return None
 
 

@@ -92,14 +92,29 @@ def _undo_polish(word: str) -> str:
     return re.sub(r"c(?!h)", "ts", word)
 
 
-_GERMAN = re.compile(r"tsch|sch|^w|[aeiou]w[aeiou]|[oe]wa?$|j")
+_GERMAN = re.compile(r"\x00|\x01|^w|[aeiou]w[aeiou]|[oe]wa?$|j")
+
+
+# ou then, after a consonant and a vowel, ch or j (Loukachenko, but not Halouchanka, where the
+# ou is Belarusian ў before ч); a final mute e; ï; gue.
+_FRENCH = re.compile(
+    r"ï|gue|gui|^iou|ou[^aeiouy][aeiouy].*(?:ch|j)|(?:ch|j).*ou|ou.*[^aeiouy]e$|ine$"
+)
+
+
+def _undo_french(word: str) -> str:
+    """French conventions: ou = у, ch = ш, j = ж, gu = г, a final mute e (Poutine, Prigojine)."""
+    word = word.replace("ï", "i").replace("gue", "ge").replace("gui", "gi")
+    word = word.replace("tch", "\0").replace("ch", "sh").replace("\0", "ch")
+    word = word.replace("j", "zh").replace("ou", "u")
+    return re.sub(r"(?<=[^aeiouy])e$", "", word)
 
 
 def _undo_german(word: str) -> str:
-    """German conventions: tsch = ч, sch = ш, ch = х, z = ц, w = в, j = й."""
-    word = word.replace("tsch", "\0").replace("sch", "\1").replace("ch", "kh")
-    word = word.replace("z", "ts")
-    return word.replace("\0", "ch").replace("\1", "sh").replace("w", "v").replace("j", "y")
+    """German conventions (tsch and sch already set aside): ch = х, z = ц, w = в, j = й."""
+    word = word.replace("ch", "kh")
+    word = re.sub(r"(?<![dts])z(?!h)", "ts", word)
+    return word.replace("w", "v").replace("j", "y")
 
 
 @lru_cache(maxsize=200_000)
@@ -109,11 +124,16 @@ def reading(word: str) -> str:
     if has_cyrillic(word):
         latin: str = _cyrillic_to_latin().transliterate(word)
         return re.sub(r"[^a-z]", "", latin)
+    # German tsch = ч and sch = ш never occur in Polish or English spellings: set them aside.
+    word = word.replace("tsch", "\x00").replace("sch", "\x01")
     if _POLISH_MARKS.search(word) or _LONE_C.search(word):
         word = word.replace("ż", "zh").replace("ś", "s").replace("ć", "ts").replace("ń", "n")
         word = _undo_polish(word.replace("ł", "l")).replace("w", "v")
+    elif _FRENCH.search(word):
+        word = _undo_french(word)
     elif _GERMAN.search(word):
         word = _undo_german(word)
+    word = word.replace("\x00", "ch").replace("\x01", "sh")
     word = "".join(_LATIN_LETTERS.get(char, char) for char in word)
     decomposed = unicodedata.normalize("NFKD", word)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
