@@ -97,9 +97,7 @@ _GERMAN = re.compile(r"\x00|\x01|^w|[aeiou]w[aeiou]|[oe]wa?$|j")
 
 # ou then, after a consonant and a vowel, ch or j (Loukachenko, but not Halouchanka, where the
 # ou is Belarusian ў before ч); a final mute e; ï; gue.
-_FRENCH = re.compile(
-    r"ï|gue|gui|^iou|ou[^aeiouy][aeiouy].*(?:ch|j)|(?:ch|j).*ou|ou.*[^aeiouy]e$|ine$"
-)
+_FRENCH = re.compile(r"ï|gue|gui|^iou|ou[^aeiouy][aeiouy].*(?:ch|j)|ou.*[^aeiouy]e$|ine$")
 
 
 def _undo_french(word: str) -> str:
@@ -161,7 +159,7 @@ _SKELETON_STEPS: tuple[tuple[str, str], ...] = (
     # ў: a v, or a u after a vowel, that closes a syllable is one sound, kept as w
     # (Kavaliou = Kovalev = kvlw, Tsikhanouskaya = Tikhanovskaya), distinct from no v (Makei).
     (r"v(?![aeiouy])", "w"),
-    (r"(?<=[aeio])u(?![aeiouy])", "w"),
+    (r"(?<=[aeo])u(?![aeiouy])", "w"),
     (r"^u(?![aeiouy])", "w"),  # Уладзімір / Владимир: initial у before a consonant
 )
 _COMPILED_STEPS = tuple((re.compile(p), r) for p, r in _SKELETON_STEPS)

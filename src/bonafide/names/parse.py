@@ -90,8 +90,10 @@ def _choose_given(
         if match is None:
             match = table.near(words[i].latin)
             points += 1.0 if match else 0.0
+        elif match.exact:
+            points += 2.0 if match.diminutive else 3.0  # a full name beats a diminutive
         else:
-            points += 3.0 if match.exact else 1.5
+            points += 1.5
         if surname_form(words[i].latin).sex is not None:
             points -= 1.5  # a gendered surname ending: -ov, -ova, -skaya …
         if words[i].text.isupper() and len(words[i].text) > 1:
