@@ -38,9 +38,10 @@ def recall_at_precision(scores: np.ndarray, labels: np.ndarray, precision: float
     return float(hits[ok].max() / labels.sum()) if ok.any() else 0.0
 
 
-def main() -> None:
-    with DEV_SET.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+def held_out_scores(
+    rows: list[dict[str, str]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, LogisticRegression]:
+    """Features, labels, 5-fold held-out scores, and the model fitted on every row."""
     x = np.array([features(r["a"], r["b"]) for r in rows])
     y = np.array([int(r["same"]) for r in rows])
     model = LogisticRegression(C=3.0, max_iter=2000)
@@ -49,6 +50,13 @@ def main() -> None:
     for train, test in folds.split(x, y):
         held_out[test] = model.fit(x[train], y[train]).predict_proba(x[test])[:, 1]
     model.fit(x, y)
+    return x, y, held_out, model
+
+
+def main() -> None:
+    with DEV_SET.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    _, y, held_out, model = held_out_scores(rows)
     pairs = np.array([r["script_pair"] for r in rows])
     for pair in ("be-ru", "cyr-lat", "lat-lat"):
         mask = pairs == pair
