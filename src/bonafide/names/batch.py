@@ -16,12 +16,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from bonafide.names.compare import compare_given, compare_patronymic, compare_surname
+from bonafide.names.compare import (
+    GivenAgreement,
+    PatronymicAgreement,
+    SurnameAgreement,
+    compare_given,
+    compare_patronymic,
+    compare_surname,
+)
 from bonafide.names.latin import looks_belarusian
 from bonafide.names.model import weights
 from bonafide.names.parse import ParsedName, parse_name
 
-__all__ = ["NameKeyTable", "score_pairs"]
+__all__ = ["NameKeyTable", "part_categories", "score_pairs", "sexes_differ"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -55,8 +62,8 @@ class NameKeyTable:
     _given_first: list[int]
     _surname_first: list[int]
     _patronymic_first: list[int]
-    # part → pair code → weight: each distinct pair of parts is compared once per table
-    _cache: dict[str, dict[int, float]] = field(default_factory=dict)
+    # part → pair code → category: each distinct pair of parts is compared once per table
+    _cache: dict[str, dict[int, int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, names: Sequence[str]) -> NameKeyTable:
@@ -104,30 +111,57 @@ def _unique_pairs(combined: IntArray, cells: int) -> tuple[IntArray, IntArray]:
     return unique, inverse
 
 
-def _part_weights(
+_PARTS: tuple[
+    tuple[str, list[str], Callable[[ParsedName, ParsedName], tuple[object, str]]], ...
+] = (
+    ("given", [c.value for c in GivenAgreement], compare_given),
+    ("surname", [c.value for c in SurnameAgreement], compare_surname),
+    ("patronymic", [c.value for c in PatronymicAgreement], compare_patronymic),
+)
+
+
+def _part_codes(
     table: NameKeyTable,
-    keys: IntArray,
-    first: list[int],
+    part: str,
+    categories: list[str],
+    compare: Callable[[ParsedName, ParsedName], tuple[object, str]],
     left: IntArray,
     right: IntArray,
-    compare: Callable[[ParsedName, ParsedName], tuple[object, str]],
-    part: str,
-) -> FloatArray:
-    model = weights()
+) -> IntArray:
+    """For each pair, the index in `categories` of how the two names' `part` compare."""
+    keys: IntArray = getattr(table, part)
+    first: list[int] = getattr(table, f"_{part}_first")
     width = len(first)
-    combined = keys[left] * width + keys[right]
-    unique, inverse = _unique_pairs(combined, width * width)
+    unique, inverse = _unique_pairs(keys[left] * width + keys[right], width * width)
     cache = table._cache.setdefault(part, {})
-    unique_weights = np.empty(len(unique), dtype=np.float64)
+    codes = np.empty(len(unique), dtype=np.int64)
     for n, code in enumerate(unique.tolist()):
-        weight = cache.get(code)
-        if weight is None:
+        found = cache.get(code)
+        if found is None:
             a, b = divmod(code, width)
             category, _ = compare(table.parsed[first[a]], table.parsed[first[b]])
-            weight = cache[code] = model.of(f"{part}.{category}")
-        unique_weights[n] = weight
-    result: FloatArray = unique_weights[inverse]
+            found = cache[code] = categories.index(str(category))
+        codes[n] = found
+    result: IntArray = codes[inverse]
     return result
+
+
+def part_categories(
+    table: NameKeyTable, left: Sequence[int] | IntArray, right: Sequence[int] | IntArray
+) -> dict[str, tuple[list[str], IntArray]]:
+    """Per part (given, surname, patronymic): the category names and each pair's category."""
+    a = np.asarray(left, dtype=np.int64)
+    b = np.asarray(right, dtype=np.int64)
+    return {
+        part: (categories, _part_codes(table, part, categories, compare, a, b))
+        for part, categories, compare in _PARTS
+    }
+
+
+def sexes_differ(table: NameKeyTable, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
+    sa, sb = table.sex[left], table.sex[right]
+    differs: npt.NDArray[np.bool_] = (sa > 0) & (sb > 0) & (sa != sb)
+    return differs
 
 
 def score_pairs(
@@ -138,15 +172,9 @@ def score_pairs(
     a = np.asarray(left, dtype=np.int64)
     b = np.asarray(right, dtype=np.int64)
     total = np.full(len(a), model.intercept, dtype=np.float64)
-    total += _part_weights(table, table.given, table._given_first, a, b, compare_given, "given")
-    total += _part_weights(
-        table, table.surname, table._surname_first, a, b, compare_surname, "surname"
-    )
-    total += _part_weights(
-        table, table.patronymic, table._patronymic_first, a, b, compare_patronymic, "patronymic"
-    )
-    sa, sb = table.sex[a], table.sex[b]
-    differs = (sa > 0) & (sb > 0) & (sa != sb)
-    total += np.where(differs, model.of("sex.differs"), 0.0)
+    for part, (categories, codes) in part_categories(table, a, b).items():
+        lookup = np.array([model.of(f"{part}.{c}") for c in categories])
+        total += lookup[codes]
+    total += np.where(sexes_differ(table, a, b), model.of("sex.differs"), 0.0)
     scores: FloatArray = 1.0 / (1.0 + np.exp(-total))
     return scores

@@ -43,8 +43,13 @@ $V { е > ye ; $S е > ye ; $B { е > ye ; ^ { е > ye ; е > e ;
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _POLISH_MARKS = re.compile(r"[łżśćńóęąŭčšžźľ]|sz|cz|rz|ow(?:ski|ska|sky)$|wicz$")
-# A `c` that is not part of ch / cz: the Polish and łacinka ц (Cichanoŭskaja, Białacki).
+# A `c` that is not part of ch / cz is the Polish and łacinka ц (Cichanoŭskaja, Białacki) in a
+# Slavic surname; in other names (Coffey, Lucas) it is the English k.
 _LONE_C = re.compile(r"c(?![hz])")
+_SLAVIC_ENDING = re.compile(
+    r"(?:ski|ska|sky|cki|cka|skaja|skaya|wicz|wich|vich|vic|owa|ova|ewa|eva|uk|ak|ek|ik|ko|ka|"
+    r"ina|in|ov|ou|ev|eu|ec|yk|na|ja|ia|ij|yj)$"
+)
 _LATIN_LETTERS = {
     "ł": "l",
     "ŭ": "w",
@@ -124,7 +129,7 @@ def reading(word: str) -> str:
         return re.sub(r"[^a-z]", "", latin)
     # German tsch = ч and sch = ш never occur in Polish or English spellings: set them aside.
     word = word.replace("tsch", "\x00").replace("sch", "\x01")
-    if _POLISH_MARKS.search(word) or _LONE_C.search(word):
+    if _POLISH_MARKS.search(word) or (_LONE_C.search(word) and _SLAVIC_ENDING.search(word)):
         word = word.replace("ż", "zh").replace("ś", "s").replace("ć", "ts").replace("ń", "n")
         word = _undo_polish(word.replace("ł", "l")).replace("w", "v")
     elif _FRENCH.search(word):

@@ -1,0 +1,135 @@
+"""Candidate pairs: records that share at least one blocking key.
+
+Keys survive transliteration and typos where they can: name skeletons (see bonafide.names),
+birth dates, document numbers, postcode with house number, street skeleton with house number.
+Pairs come from an equi-join in DuckDB per key, never from a scan of all pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.linkage.comparisons import Features
+from bonafide.names import skeleton
+
+__all__ = ["BLOCKING_KEYS", "candidate_pairs"]
+
+IntArray = npt.NDArray[np.int64]
+ObjectArray = npt.NDArray[np.object_]
+MAX_BLOCK = 2_000  # a key shared by more records than this on one side is too common to use
+
+
+def _name_skeletons(features: Features) -> tuple[list[str | None], list[str | None]]:
+    surnames = [skeleton(p.surname.form.stem) if p.surname else None for p in features.names.parsed]
+    given = [skeleton(p.given.latin) if p.given else None for p in features.names.parsed]
+    return surnames, given
+
+
+def _join(*columns: list[str | None] | ObjectArray) -> ObjectArray:
+    return np.array(
+        [
+            None if any(v is None or v == "" for v in values) else "\x1f".join(map(str, values))
+            for values in zip(*columns, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def _names(features: Features) -> ObjectArray:
+    surnames, given = _name_skeletons(features)
+    return _join(surnames, given)
+
+
+def _names_either_order(features: Features) -> ObjectArray:
+    surnames, given = _name_skeletons(features)
+    return np.array(
+        [
+            None if s is None or g is None else "\x1f".join(sorted((s, g)))
+            for s, g in zip(surnames, given, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def _surname_and_year(features: Features) -> ObjectArray:
+    surnames, _ = _name_skeletons(features)
+    years = [b[:4] if b else None for b in features.birth]
+    return _join(surnames, years)
+
+
+def _surname_and_place(features: Features) -> ObjectArray:
+    surnames, _ = _name_skeletons(features)
+    return _join(surnames, features.settlement_skeleton)
+
+
+def _surname(features: Features) -> ObjectArray:
+    return np.array(_name_skeletons(features)[0], dtype=object)
+
+
+def _given_and(other: Callable[[Features], ObjectArray]) -> Callable[[Features], ObjectArray]:
+    return lambda f: _join(_name_skeletons(f)[1], other(f))
+
+
+BLOCKING_KEYS: dict[str, Callable[[Features], ObjectArray]] = {
+    "names": _names,
+    "surname": _surname,
+    "given_house": _given_and(lambda f: f.house),
+    "given_postcode": _given_and(lambda f: f.postcode),
+    "street_postcode": lambda f: _join(f.street_skeleton, f.postcode),
+    "settlement_house": lambda f: _join(f.settlement_skeleton, f.house),
+    "names_either_order": _names_either_order,
+    "surname_birth_year": _surname_and_year,
+    "surname_settlement": _surname_and_place,
+    "birth_date": lambda f: f.birth,
+    "personal_number": lambda f: f.personal_number,
+    "passport_number": lambda f: f.passport_number,
+    "postcode_house": lambda f: _join(f.postcode, f.house),
+    "street_house": lambda f: _join(f.street_skeleton, f.house),
+}
+
+
+def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> tuple[IntArray, IntArray]:
+    """Pairs (left row, right row) of the stacked records that share a blocking key.
+
+    Linking: left rows are [0, left_size), right rows the rest. Deduplicating: all rows are one
+    file and each pair appears once with left < right.
+    """
+    connection = duckdb.connect()
+    total = len(features.birth)
+    codes: list[IntArray] = []
+    side = np.arange(total) >= left_size
+    for make_key in BLOCKING_KEYS.values():
+        keys = make_key(features)
+        table = pa.table(
+            {
+                "row": pa.array(np.arange(total, dtype=np.int64)),
+                "key": pa.array(keys, pa.string()),
+                "right_side": pa.array(side),
+            }
+        )
+        connection.register("keyed", table)
+        condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
+        result = connection.execute(
+            f"""
+            WITH usable AS (
+                SELECT * FROM keyed
+                WHERE key IS NOT NULL
+                  AND key NOT IN (
+                    SELECT key FROM keyed WHERE key IS NOT NULL
+                    GROUP BY key, right_side HAVING count(*) > {MAX_BLOCK}
+                  )
+            )
+            SELECT l.row * {total}::BIGINT + r.row AS code
+            FROM usable l JOIN usable r ON l.key = r.key AND {condition}
+            """
+        ).fetchnumpy()
+        connection.unregister("keyed")
+        codes.append(np.asarray(result["code"], dtype=np.int64))
+    connection.close()
+    unique = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return unique // total, unique % total

@@ -1,0 +1,318 @@
+"""Comparisons: for each pair of records and each field, a level of agreement (or null).
+
+Each comparison is a small pure function of precomputed per-record keys, vectorised over pairs;
+the model (`model.py`) gives each level a match weight. Levels run from the strongest
+agreement to disagreement; -1 means one side lacks the field (no evidence either way).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+from bonafide.linkage.records import PersonRecords
+from bonafide.names import NameKeyTable, reading, skeleton
+from bonafide.names.batch import part_categories
+
+__all__ = ["COMPARISONS", "Comparison", "Features", "comparison_levels"]
+
+IntArray = npt.NDArray[np.int64]
+NULL = -1
+
+
+def _text(values: list[str | None]) -> npt.NDArray[np.object_]:
+    return np.array([v.lower() if v else None for v in values], dtype=object)
+
+
+def _alnum(values: list[str | None]) -> npt.NDArray[np.object_]:
+    return np.array(
+        [re.sub(r"[^0-9A-Z]", "", v.upper()) or None if v else None for v in values], dtype=object
+    )
+
+
+def _phrase_skeleton(value: str | None) -> str | None:
+    if not value:
+        return None
+    return " ".join(skeleton(reading(w)) for w in value.split())
+
+
+def _phrase_reading(value: str | None) -> str | None:
+    if not value:
+        return None
+    return " ".join(reading(w) for w in value.split())
+
+
+@dataclass
+class Features:
+    """Per-record keys for every comparison, for the records of both sides stacked."""
+
+    names: NameKeyTable
+    birth: npt.NDArray[np.object_]
+    personal_number: npt.NDArray[np.object_]
+    passport_number: npt.NDArray[np.object_]
+    house: npt.NDArray[np.object_]
+    postcode: npt.NDArray[np.object_]
+    region: npt.NDArray[np.object_]
+    street: npt.NDArray[np.object_]
+    street_skeleton: npt.NDArray[np.object_]
+    settlement: npt.NDArray[np.object_]
+    settlement_skeleton: npt.NDArray[np.object_]
+    sex: npt.NDArray[np.object_]
+    has_name: dict[str, npt.NDArray[np.bool_]]
+
+    @classmethod
+    def build(cls, records: PersonRecords) -> Features:
+        full = records.column("full_name")
+        parts = zip(
+            records.column("surname"),
+            records.column("given_name"),
+            records.column("patronymic"),
+            strict=True,
+        )
+        names = [
+            f or " ".join(p for p in (s, g, pa) if p)
+            for f, (s, g, pa) in zip(full, parts, strict=True)
+        ]
+        table = NameKeyTable.build(names)
+        street = records.column("street")
+        settlement = [
+            s or b
+            for s, b in zip(
+                records.column("settlement"), records.column("birth_place"), strict=True
+            )
+        ]
+        return cls(
+            names=table,
+            birth=np.array(records.column("birth_date"), dtype=object),
+            personal_number=_alnum(records.column("personal_number")),
+            passport_number=_alnum(records.column("passport_number")),
+            house=_text(records.column("house")),
+            postcode=_alnum(records.column("postcode")),
+            region=_text(records.column("region")),
+            street=np.array([_phrase_reading(s) for s in street], dtype=object),
+            street_skeleton=np.array([_phrase_skeleton(s) for s in street], dtype=object),
+            settlement=np.array([_phrase_reading(s) for s in settlement], dtype=object),
+            settlement_skeleton=np.array([_phrase_skeleton(s) for s in settlement], dtype=object),
+            sex=_text(records.column("sex")),
+            has_name={
+                "given": np.array([p.given is not None for p in table.parsed]),
+                "surname": np.array([p.surname is not None for p in table.parsed]),
+                "patronymic": np.array([p.patronymic is not None for p in table.parsed]),
+            },
+        )
+
+
+def _nulls(*columns: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    mask = np.zeros(len(columns[0]), dtype=bool)
+    for column in columns:
+        mask |= np.array([v is None for v in column], dtype=bool)
+    return mask
+
+
+def _edit_levels(
+    a: npt.NDArray[np.object_], b: npt.NDArray[np.object_], thresholds: tuple[int, ...]
+) -> IntArray:
+    """0 exact, 1.. within each Damerau-Levenshtein threshold, last: further; -1 null."""
+    null = _nulls(a, b)
+    levels = np.full(len(a), len(thresholds) + 1, dtype=np.int64)
+    exact = ~null & (a == b)
+    levels[exact] = 0
+    rest = np.flatnonzero(~null & ~exact)
+    if len(rest):
+        distance = process.cpdist(
+            list(a[rest]), list(b[rest]), scorer=DamerauLevenshtein.distance, workers=-1
+        )
+        for n, threshold in reversed(list(enumerate(thresholds, start=1))):
+            levels[rest[distance <= threshold]] = n
+    levels[null] = NULL
+    return levels
+
+
+def _exact_levels(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> IntArray:
+    null = _nulls(a, b)
+    return np.where(null, NULL, np.where(a == b, 0, 1)).astype(np.int64)
+
+
+def _birth_levels(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> IntArray:
+    """exact, day and month swapped, one digit off, same year, different; -1 null."""
+    null = _nulls(a, b)
+    levels = np.full(len(a), 4, dtype=np.int64)
+    for i in np.flatnonzero(~null):
+        x, y = str(a[i]), str(b[i])
+        if x == y:
+            levels[i] = 0
+        elif x[:4] == y[:4] and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
+            levels[i] = 1
+        elif sum(c != d for c, d in zip(x, y, strict=False)) == 1:
+            levels[i] = 2
+        elif x[:4] == y[:4]:
+            levels[i] = 3
+    levels[null] = NULL
+    return levels
+
+
+def _place_levels(
+    reading_a: npt.NDArray[np.object_],
+    reading_b: npt.NDArray[np.object_],
+    skeleton_a: npt.NDArray[np.object_],
+    skeleton_b: npt.NDArray[np.object_],
+) -> IntArray:
+    """same reading, same skeleton (another script or spelling), alike, different; -1 null."""
+    null = _nulls(reading_a, reading_b)
+    levels = np.full(len(reading_a), 3, dtype=np.int64)
+    rest = np.flatnonzero(~null)
+    if len(rest):
+        similarity = process.cpdist(
+            list(reading_a[rest]), list(reading_b[rest]), scorer=JaroWinkler.similarity, workers=-1
+        )
+        levels[rest[similarity >= 0.88]] = 2
+        levels[rest[skeleton_a[rest] == skeleton_b[rest]]] = 1
+        levels[rest[reading_a[rest] == reading_b[rest]]] = 0
+    levels[null] = NULL
+    return levels
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[str, ...]
+    compute: Callable[[Features, IntArray, IntArray], IntArray]
+    fields: tuple[str, ...]  # the person fields it needs mapped
+
+
+def _name_part(part: str, groups: dict[str, int], labels: tuple[str, ...]) -> Comparison:
+    def compute(features: Features, left: IntArray, right: IntArray) -> IntArray:
+        categories, codes = part_categories(features.names, left, right)[part]
+        lookup = np.array([groups.get(c, NULL) for c in categories], dtype=np.int64)
+        levels = lookup[codes]
+        present = features.has_name[part]
+        return np.where(present[left] & present[right], levels, NULL)
+
+    fields = {"given": ("given_name",), "surname": ("surname",), "patronymic": ("patronymic",)}
+    return Comparison(part, labels, compute, fields[part])
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    _name_part(
+        "given",
+        {"same": 0, "alike": 0, "diminutive": 1, "typo": 2, "different": 3},
+        ("same", "diminutive", "typo", "different"),
+    ),
+    _name_part(
+        "surname",
+        {
+            "same": 0,
+            "transliteration": 1,
+            "typo": 2,
+            "loose": 2,
+            "drop": 2,
+            "swap": 2,
+            "part": 2,
+            "different": 3,
+        },
+        ("same", "transliteration", "typo or part", "different"),
+    ),
+    _name_part("patronymic", {"same": 0, "typo": 1, "different": 2}, ("same", "typo", "different")),
+    Comparison(
+        "birth_date",
+        ("same", "day and month swapped", "one digit off", "same year", "different"),
+        lambda f, a, b: _birth_levels(f.birth[a], f.birth[b]),
+        ("birth_date",),
+    ),
+    Comparison(
+        "personal_number",
+        ("same", "one edit", "two edits", "different"),
+        lambda f, a, b: _edit_levels(f.personal_number[a], f.personal_number[b], (1, 2)),
+        ("personal_number",),
+    ),
+    Comparison(
+        "passport_number",
+        ("same", "one edit", "different"),
+        lambda f, a, b: _edit_levels(f.passport_number[a], f.passport_number[b], (1,)),
+        ("passport_number",),
+    ),
+    Comparison(
+        "settlement",
+        ("same", "same in another spelling", "alike", "different"),
+        lambda f, a, b: _place_levels(
+            f.settlement[a], f.settlement[b], f.settlement_skeleton[a], f.settlement_skeleton[b]
+        ),
+        ("settlement",),
+    ),
+    Comparison(
+        "street",
+        ("same", "same in another spelling", "alike", "different"),
+        lambda f, a, b: _place_levels(
+            f.street[a], f.street[b], f.street_skeleton[a], f.street_skeleton[b]
+        ),
+        ("street",),
+    ),
+    Comparison(
+        "house",
+        ("same", "different"),
+        lambda f, a, b: _exact_levels(f.house[a], f.house[b]),
+        ("house",),
+    ),
+    Comparison(
+        "postcode",
+        ("same", "one edit", "two edits", "different"),
+        lambda f, a, b: _edit_levels(f.postcode[a], f.postcode[b], (1, 2)),
+        ("postcode",),
+    ),
+    Comparison(
+        "sex",
+        ("same", "different"),
+        lambda f, a, b: _exact_levels(f.sex[a], f.sex[b]),
+        ("sex",),
+    ),
+)
+
+
+def _swapped_names(features: Features, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
+    """True where one record's given name is the other's surname and the reverse."""
+    parsed = features.names.parsed
+
+    def key(part: str, index: int) -> str | None:
+        name = parsed[index]
+        word = name.given if part == "given" else (name.surname.word if name.surname else None)
+        return skeleton(word.latin) if word else None
+
+    return np.array(
+        [
+            key("given", a) is not None
+            and key("given", a) == key("surname", b)
+            and key("surname", a) == key("given", b)
+            for a, b in zip(left.tolist(), right.tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+
+
+def comparison_levels(
+    comparisons: tuple[Comparison, ...], features: Features, left: IntArray, right: IntArray
+) -> IntArray:
+    """A (pairs × comparisons) matrix of levels, -1 where a side lacks the field.
+
+    Given name and surname written in each other's place (a common clerical slip) count as the
+    names agreeing in another spelling.
+    """
+    matrix = np.empty((len(left), len(comparisons)), dtype=np.int64)
+    for column, comparison in enumerate(comparisons):
+        matrix[:, column] = comparison.compute(features, left, right)
+    names = [c.name for c in comparisons]
+    if "given" in names and "surname" in names:
+        g, s = names.index("given"), names.index("surname")
+        g_last = len(comparisons[g].levels) - 1
+        s_last = len(comparisons[s].levels) - 1
+        both_differ = np.flatnonzero((matrix[:, g] == g_last) & (matrix[:, s] == s_last))
+        if len(both_differ):
+            swapped = both_differ[_swapped_names(features, left[both_differ], right[both_differ])]
+            matrix[swapped, g] = 1
+            matrix[swapped, s] = 1
+    return matrix

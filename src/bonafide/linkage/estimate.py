@@ -1,0 +1,77 @@
+"""Estimating the model from the data itself: u from random pairs, m and the prior by EM.
+
+u: how often each level occurs between records of different people, which random pairs are
+almost all. m and the prior: expectation maximisation over the candidate pairs (which hold
+nearly all the true matches), with u held fixed, as Splink does.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import numpy.typing as npt
+
+from bonafide.linkage.model import LinkageModel
+
+__all__ = ["estimate_m_and_prior", "estimate_u"]
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+_SMOOTHING = 1.0
+
+
+def _frequencies(levels: IntArray, count: int, weights: FloatArray | None = None) -> list[float]:
+    present = levels >= 0
+    w = np.ones(len(levels)) if weights is None else weights
+    totals = np.bincount(levels[present], weights=w[present], minlength=count)
+    smoothed = (totals + _SMOOTHING / count) / (totals.sum() + _SMOOTHING)
+    return [float(x) for x in smoothed]
+
+
+def estimate_u(
+    names: list[str], level_counts: list[int], random_levels: IntArray
+) -> dict[str, list[float]]:
+    """u per comparison level from the levels of random pairs."""
+    return {
+        name: _frequencies(random_levels[:, column], level_counts[column])
+        for column, name in enumerate(names)
+    }
+
+
+def _initial_m(count: int) -> list[float]:
+    # Most matches agree fully; the rest spread over the weaker levels.
+    if count == 1:
+        return [1.0]
+    rest = 0.1 / (count - 1)
+    return [0.9] + [rest] * (count - 1)
+
+
+def estimate_m_and_prior(
+    names: list[str],
+    levels: dict[str, list[str]],
+    u: dict[str, list[float]],
+    candidate_levels: IntArray,
+    candidate_share: float,
+    iterations: int = 25,
+) -> LinkageModel:
+    """EM over candidate pairs; `candidate_share` is candidates / all possible pairs."""
+    counts = [len(levels[n]) for n in names]
+    m = {n: _initial_m(c) for n, c in zip(names, counts, strict=True)}
+    share = 0.05
+    for iteration in range(iterations):
+        model = LinkageModel(names, levels, m, u, prior=min(max(share, 1e-9), 1 - 1e-9))
+        probability = model.score(candidate_levels).probability
+        new_m = {
+            name: _frequencies(candidate_levels[:, column], counts[column], probability)
+            for column, name in enumerate(names)
+        }
+        new_share = float(probability.mean())
+        change = max(max(abs(a - b) for a, b in zip(new_m[n], m[n], strict=True)) for n in names)
+        m, share = new_m, new_share
+        if change < 1e-5:
+            log.info("linkage em converged iterations=%d", iteration + 1)
+            break
+    prior = min(max(share * candidate_share, 1e-12), 0.5)
+    return LinkageModel(names, levels, m, u, prior=prior)

@@ -1,0 +1,134 @@
+"""Linking two files, or deduplicating one: block, compare, estimate, score, assign.
+
+The model is estimated from the files themselves (u by random sampling, m and the prior by EM),
+unless a saved model is given.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.linkage.blocking import candidate_pairs
+from bonafide.linkage.comparisons import COMPARISONS, Comparison, Features, comparison_levels
+from bonafide.linkage.estimate import estimate_m_and_prior, estimate_u
+from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.records import PersonRecords
+
+__all__ = ["LinkResult", "link_records", "train_model"]
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+RANDOM_PAIRS = 200_000
+
+
+@dataclass
+class LinkResult:
+    left_ids: list[str]
+    right_ids: list[str]
+    probability: npt.NDArray[np.float64]
+    model: LinkageModel
+    candidates: int
+
+
+def _usable(records: PersonRecords) -> tuple[Comparison, ...]:
+    """The comparisons whose fields are mapped and not all empty."""
+    chosen = []
+    for comparison in COMPARISONS:
+        columns = [records.table.column(f) for f in comparison.fields]
+        if all(c.null_count < len(c) for c in columns):
+            chosen.append(comparison)
+    return tuple(chosen)
+
+
+def _random_pairs(
+    rng: np.random.Generator, left_size: int, total: int, dedupe: bool, count: int
+) -> tuple[IntArray, IntArray]:
+    if dedupe:
+        a = rng.integers(0, total, count)
+        b = rng.integers(0, total, count)
+        keep = a != b
+        return a[keep], b[keep]
+    return rng.integers(0, left_size, count), rng.integers(left_size, total, count)
+
+
+def train_model(
+    features: Features,
+    comparisons: tuple[Comparison, ...],
+    left_size: int,
+    dedupe: bool,
+    left: IntArray,
+    right: IntArray,
+    seed: int = 0,
+) -> LinkageModel:
+    total = len(features.birth)
+    names = [c.name for c in comparisons]
+    levels = {c.name: list(c.levels) for c in comparisons}
+    rng = np.random.default_rng(seed)
+    ra, rb = _random_pairs(rng, left_size, total, dedupe, RANDOM_PAIRS)
+    u = estimate_u(
+        names,
+        [len(c.levels) for c in comparisons],
+        comparison_levels(comparisons, features, ra, rb),
+    )
+    all_pairs = total * (total - 1) / 2 if dedupe else left_size * (total - left_size)
+    candidate_levels = comparison_levels(comparisons, features, left, right)
+    return estimate_m_and_prior(names, levels, u, candidate_levels, len(left) / all_pairs)
+
+
+def _one_to_one(
+    left: IntArray, right: IntArray, probability: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """Greedy assignment: the most probable pairs first, each record used once."""
+    keep = np.zeros(len(left), dtype=bool)
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    for i in np.argsort(-probability, kind="stable"):
+        a, b = int(left[i]), int(right[i])
+        if a in used_left or b in used_right:
+            continue
+        keep[i] = True
+        used_left.add(a)
+        used_right.add(b)
+    return keep
+
+
+def link_records(
+    left_records: PersonRecords,
+    right_records: PersonRecords | None,
+    threshold: float = 0.5,
+    model: LinkageModel | None = None,
+    one_to_one: bool = True,
+) -> LinkResult:
+    """Pairs with probability ≥ threshold. Without `right_records`, deduplicates the left."""
+    dedupe = right_records is None
+    stacked = (
+        left_records
+        if right_records is None
+        else PersonRecords(pa.concat_tables([left_records.table, right_records.table]))
+    )
+    left_size = len(left_records)
+    features = Features.build(stacked)
+    comparisons = _usable(stacked)
+    left, right = candidate_pairs(features, left_size, dedupe)
+    log.info("linkage candidates=%d comparisons=%d", len(left), len(comparisons))
+    if model is None:
+        model = train_model(features, comparisons, left_size, dedupe, left, right)
+    else:
+        comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
+    scores = model.score(comparison_levels(comparisons, features, left, right))
+    chosen = scores.probability >= threshold
+    if one_to_one and not dedupe:
+        chosen &= _one_to_one(left, right, np.where(chosen, scores.probability, -1.0))
+    ids = stacked.ids
+    return LinkResult(
+        left_ids=[ids[i] for i in left[chosen]],
+        right_ids=[ids[i] for i in right[chosen]],
+        probability=scores.probability[chosen],
+        model=model,
+        candidates=len(left),
+    )

@@ -1,0 +1,120 @@
+"""The Fellegi–Sunter model: m and u per comparison level, the prior, and scoring with parts.
+
+match weight = log2(prior / (1 − prior)) + Σ log2(m / u) over the comparisons with a level;
+probability = 2^w / (1 + 2^w). Every score keeps its parts (a waterfall) and a match key such
+as `+given+surname-birth_date`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bonafide.errors import InputError
+
+__all__ = ["MODEL_VERSION", "LinkageModel", "Scores"]
+
+MODEL_VERSION = 1
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class Scores:
+    match_weight: FloatArray
+    probability: FloatArray
+    contributions: FloatArray  # pairs × comparisons, 0 where the level is null
+
+
+@dataclass
+class LinkageModel:
+    comparisons: list[str]
+    levels: dict[str, list[str]]
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    prior: float  # probability that two records drawn at random are one person
+    version: int = MODEL_VERSION
+
+    def level_weights(self, comparison: str) -> FloatArray:
+        m = np.asarray(self.m[comparison], dtype=np.float64)
+        u = np.asarray(self.u[comparison], dtype=np.float64)
+        weights: FloatArray = np.log2(np.clip(m, 1e-9, None) / np.clip(u, 1e-9, None))
+        return weights
+
+    @property
+    def prior_weight(self) -> float:
+        return float(np.log2(self.prior / (1 - self.prior)))
+
+    def score(self, levels: IntArray) -> Scores:
+        contributions = np.zeros(levels.shape, dtype=np.float64)
+        for column, comparison in enumerate(self.comparisons):
+            weights = self.level_weights(comparison)
+            present = levels[:, column] >= 0
+            contributions[present, column] = weights[levels[present, column]]
+        total = self.prior_weight + contributions.sum(axis=1)
+        probability = 1.0 / (1.0 + np.exp2(-total))
+        return Scores(total, probability, contributions)
+
+    def match_key(self, levels: IntArray) -> str:
+        """`+name` for agreement at the top level, `~name` for partial, `-name` for none."""
+        parts = []
+        for column, comparison in enumerate(self.comparisons):
+            level = int(levels[column])
+            if level < 0:
+                continue
+            last = len(self.levels[comparison]) - 1
+            sign = "+" if level == 0 else "-" if level == last else "~"
+            parts.append(f"{sign}{comparison}")
+        return "".join(parts)
+
+    def explain(self, levels: IntArray) -> dict[str, Any]:
+        """The waterfall of one pair: prior, each comparison's level and weight, total."""
+        scores = self.score(levels.reshape(1, -1))
+        steps: list[dict[str, Any]] = [{"part": "prior", "weight": round(self.prior_weight, 3)}]
+        for column, comparison in enumerate(self.comparisons):
+            level = int(levels[column])
+            labels = self.levels[comparison]
+            bucket = (
+                "missing"
+                if level < 0
+                else "same"
+                if level == 0
+                else "far"
+                if level == len(labels) - 1
+                else "close"
+            )
+            steps.append(
+                {
+                    "part": comparison,
+                    "level": labels[level] if level >= 0 else "missing",
+                    "bucket": bucket,
+                    "weight": round(float(scores.contributions[0, column]), 3),
+                }
+            )
+        return {
+            "steps": steps,
+            "match_weight": round(float(scores.match_weight[0]), 3),
+            "probability": float(scores.probability[0]),
+            "match_key": self.match_key(levels),
+        }
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> LinkageModel:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise InputError(f"{path}: cannot read the model: {error}") from None
+        if data.get("version") != MODEL_VERSION:
+            raise InputError(
+                f"{path}: model version {data.get('version')} is not {MODEL_VERSION}",
+                hint="train the model again with this version of bonafide",
+            )
+        return cls(**data)
