@@ -14,13 +14,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import foundation
+import linkage
 import names
 
 SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "foundation": foundation.main,
     "names": names.main,
+    "linkage": linkage.main,
 }
-DEFAULT_SIZES = {"foundation": [1_000_000, 10_000_000], "names": [200_000]}
+DEFAULT_SIZES = {"foundation": [1_000_000, 10_000_000], "names": [200_000], "linkage": []}
 
 
 def main(argv: list[str]) -> None:

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from bonafide.errors import BonafideError
+from bonafide.linkage.cli import dedupe_command, link_command
 from bonafide.names.cli import names_app
 from bonafide.registry.cli import registry_app
 from bonafide.synth.cli import synth_command
@@ -29,6 +30,8 @@ app = typer.Typer(
 app.add_typer(registry_app, name="registry")
 app.add_typer(names_app, name="names")
 app.command("synth")(synth_command)
+app.command("link")(link_command)
+app.command("dedupe")(dedupe_command)
 
 
 def main() -> None:

@@ -1,0 +1,88 @@
+"""`bonafide link` and `bonafide dedupe`: the batch path over files."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bonafide.linkage.clusters import connected_components
+from bonafide.linkage.link import link_records
+from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.records import load_link_mapping, read_records
+
+__all__ = ["dedupe_command", "link_command"]
+
+MappingOption = Annotated[
+    Path, typer.Option("--mapping", help="TOML mapping of person fields to the files' columns.")
+]
+ThresholdOption = Annotated[
+    float, typer.Option("--threshold", help="Lowest match probability to keep.")
+]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="Use this saved model instead of estimating one."),
+]
+SaveOption = Annotated[
+    Path | None, typer.Option("--save-model", help="Write the estimated model here (JSON).")
+]
+
+
+def _model(path: Path | None) -> LinkageModel | None:
+    return LinkageModel.load(path) if path else None
+
+
+def link_command(
+    left: Annotated[Path, typer.Argument(help="First file, CSV or Parquet.")],
+    right: Annotated[Path, typer.Argument(help="Second file, CSV or Parquet.")],
+    mapping: MappingOption,
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to write left_id,right_id,probability.")
+    ],
+    threshold: ThresholdOption = 0.5,
+    model: ModelOption = None,
+    save_model: SaveOption = None,
+) -> None:
+    """Link two files one-to-one: every pair with probability at or above the threshold."""
+    fields = load_link_mapping(mapping)
+    result = link_records(
+        read_records(left, fields), read_records(right, fields), threshold, _model(model)
+    )
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["left_id", "right_id", "probability"])
+        for a, b, p in zip(result.left_ids, result.right_ids, result.probability, strict=True):
+            writer.writerow([a, b, f"{p:.6f}"])
+    if save_model:
+        result.model.save(save_model)
+    Console(stderr=True).print(
+        f"{len(result.left_ids):,} links from {result.candidates:,} candidate pairs → {out}",
+        markup=False,
+    )
+
+
+def dedupe_command(
+    file: Annotated[Path, typer.Argument(help="The file to deduplicate, CSV or Parquet.")],
+    mapping: MappingOption,
+    out: Annotated[Path, typer.Option("--out", help="Where to write record_id,cluster_id.")],
+    threshold: ThresholdOption = 0.5,
+    model: ModelOption = None,
+    save_model: SaveOption = None,
+) -> None:
+    """Cluster the records of one file that denote one person."""
+    records = read_records(file, load_link_mapping(mapping))
+    result = link_records(records, None, threshold, _model(model))
+    clusters = connected_components(records.ids, result.left_ids, result.right_ids)
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["record_id", "cluster_id"])
+        writer.writerows(clusters.items())
+    if save_model:
+        result.model.save(save_model)
+    Console(stderr=True).print(
+        f"{len(records):,} records in {len(set(clusters.values())):,} clusters → {out}",
+        markup=False,
+    )

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from bonafide.cli import app
+from bonafide.errors import MappingError
+from bonafide.linkage import LinkageModel, link_records, load_link_mapping
+from bonafide.linkage.clusters import connected_components
+from bonafide.linkage.records import from_table
+from bonafide.names import Scheme, transliterate
+from tests.conftest import Population
+
+MAPPING = """
+[columns]
+record_id = "id"
+surname = "surname"
+given_name = "given"
+patronymic = "patronymic"
+birth_date = "born"
+settlement = "place"
+
+[date_formats]
+birth_date = "%Y-%m-%d"
+"""
+
+
+def _sides(
+    population: Population, people: int = 400, others: int = 150
+) -> tuple[pa.Table, pa.Table]:
+    rows = pq.read_table(population.truth / "people.parquet").to_pylist()
+    rng = random.Random(4)
+    rng.shuffle(rows)
+    shared, extra = rows[:people], rows[people : people + others]
+    left = {
+        "id": [f"L{r['person_id']}" for r in shared],
+        "surname": [r["surname"] for r in shared],
+        "given": [r["given_name"] for r in shared],
+        "patronymic": [r["patronymic"] for r in shared],
+        "born": [r["birth_date"].isoformat() for r in shared],
+        "place": [r["birth_place"] for r in shared],
+    }
+    right_rows = shared + extra
+    rng.shuffle(right_rows)
+
+    def shifted(date: str) -> str:
+        # one record in twenty has its day one off, as registries do
+        if rng.random() < 0.05:
+            year, month, day = date.split("-")
+            return f"{year}-{month}-{min(int(day) + 1, 28):02d}"
+        return date
+
+    right = {
+        "id": [f"R{r['person_id']}" for r in right_rows],
+        "surname": [transliterate(r["surname"], Scheme.PASSPORT) for r in right_rows],
+        "given": [transliterate(r["given_name"], Scheme.PASSPORT) for r in right_rows],
+        "patronymic": pa.array([None] * len(right_rows), pa.string()),
+        "born": [shifted(r["birth_date"].isoformat()) for r in right_rows],
+        "place": [transliterate(r["birth_place"], Scheme.PASSPORT) for r in right_rows],
+    }
+    return pa.table(left), pa.table(right)
+
+
+def test_links_cyrillic_to_passport_latin(population: Population, tmp_path: Path) -> None:
+    (tmp_path / "map.toml").write_text(MAPPING, encoding="utf-8")
+    mapping = load_link_mapping(tmp_path / "map.toml")
+    left, right = _sides(population)
+    result = link_records(from_table(left, mapping), from_table(right, mapping))
+    found = set(zip(result.left_ids, result.right_ids, strict=True))
+    truth = {(i, "R" + i[1:]) for i in left.column("id").to_pylist()}
+    precision = len(found & truth) / len(found)
+    recall = len(found & truth) / len(truth)
+    assert precision > 0.97
+    assert recall > 0.95
+    # one-to-one
+    assert len(set(result.left_ids)) == len(result.left_ids)
+    assert len(set(result.right_ids)) == len(result.right_ids)
+
+
+def test_model_saves_loads_and_explains(population: Population, tmp_path: Path) -> None:
+    (tmp_path / "map.toml").write_text(MAPPING, encoding="utf-8")
+    mapping = load_link_mapping(tmp_path / "map.toml")
+    left, right = _sides(population, people=150, others=50)
+    result = link_records(from_table(left, mapping), from_table(right, mapping))
+    result.model.save(tmp_path / "model.json")
+    loaded = LinkageModel.load(tmp_path / "model.json")
+    assert loaded == result.model
+    levels = np.array([0] * len(loaded.comparisons))
+    explained = loaded.explain(levels)
+    total = sum(step["weight"] for step in explained["steps"])
+    assert total == pytest.approx(explained["match_weight"], abs=0.01)
+    assert explained["match_key"].startswith("+")
+    assert explained["probability"] > 0.99
+    again = link_records(from_table(left, mapping), from_table(right, mapping), model=loaded)
+    assert np.allclose(sorted(again.probability), sorted(result.probability))
+
+
+def test_connected_components() -> None:
+    clusters = connected_components(["a", "b", "c", "d"], ["a", "c"], ["b", "b"])
+    assert clusters == {"a": "a", "b": "a", "c": "a", "d": "d"}
+
+
+def test_mapping_errors_name_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('[columns]\nrecord_id = "id"\nnickname = "x"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match="nickname"):
+        load_link_mapping(path)
+    path.write_text('[columns]\nsurname = "s"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match="record_id"):
+        load_link_mapping(path)
+    path.write_text(MAPPING, encoding="utf-8")
+    with pytest.raises(MappingError, match="born"):
+        from_table(pa.table({"id": ["1"]}), load_link_mapping(path), "people.csv")
+
+
+def _write_csv(path: Path, table: pa.Table) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(table.column_names)
+        writer.writerows(
+            zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True)
+        )
+
+
+def test_link_and_dedupe_commands(population: Population, tmp_path: Path) -> None:
+    (tmp_path / "map.toml").write_text(MAPPING, encoding="utf-8")
+    left, right = _sides(population, people=120, others=40)
+    _write_csv(tmp_path / "left.csv", left)
+    _write_csv(tmp_path / "right.csv", right)
+    runner = CliRunner()
+    linked = runner.invoke(
+        app,
+        [
+            "link",
+            str(tmp_path / "left.csv"),
+            str(tmp_path / "right.csv"),
+            "--mapping",
+            str(tmp_path / "map.toml"),
+            "--out",
+            str(tmp_path / "pairs.csv"),
+        ],
+    )
+    assert linked.exit_code == 0, linked.output
+    lines = (tmp_path / "pairs.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "left_id,right_id,probability"
+    assert len(lines) > 100
+    both = pa.concat_tables([left, right])
+    _write_csv(tmp_path / "both.csv", both)
+    deduped = runner.invoke(
+        app,
+        [
+            "dedupe",
+            str(tmp_path / "both.csv"),
+            "--mapping",
+            str(tmp_path / "map.toml"),
+            "--out",
+            str(tmp_path / "clusters.csv"),
+        ],
+    )
+    assert deduped.exit_code == 0, deduped.output
+    with (tmp_path / "clusters.csv").open(encoding="utf-8") as f:
+        clusters = {r["record_id"]: r["cluster_id"] for r in csv.DictReader(f)}
+    assert len(clusters) == both.num_rows
+    same = sum(clusters[i] == clusters["R" + i[1:]] for i in left.column("id").to_pylist())
+    assert same / left.num_rows > 0.9
