@@ -21,7 +21,7 @@ __all__ = ["BLOCKING_KEYS", "candidate_pairs"]
 
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
-MAX_BLOCK = 2_000  # a key shared by more records than this on one side is too common to use
+MAX_BLOCK = 300  # a key shared by more records than this on one side is too common to use
 
 
 def _name_skeletons(features: Features) -> tuple[list[str | None], list[str | None]]:
@@ -30,7 +30,7 @@ def _name_skeletons(features: Features) -> tuple[list[str | None], list[str | No
     return surnames, given
 
 
-def _join(*columns: list[str | None] | ObjectArray) -> ObjectArray:
+def _join(*columns: list[str | None] | npt.NDArray[np.str_] | ObjectArray) -> ObjectArray:
     return np.array(
         [
             None if any(v is None or v == "" for v in values) else "\x1f".join(map(str, values))
@@ -38,6 +38,10 @@ def _join(*columns: list[str | None] | ObjectArray) -> ObjectArray:
         ],
         dtype=object,
     )
+
+
+def _or_none(values: npt.NDArray[np.str_]) -> ObjectArray:
+    return np.array([v or None for v in values.tolist()], dtype=object)
 
 
 def _names(features: Features) -> ObjectArray:
@@ -71,7 +75,9 @@ def _surname(features: Features) -> ObjectArray:
     return np.array(_name_skeletons(features)[0], dtype=object)
 
 
-def _given_and(other: Callable[[Features], ObjectArray]) -> Callable[[Features], ObjectArray]:
+def _given_and(
+    other: Callable[[Features], npt.NDArray[np.str_]],
+) -> Callable[[Features], ObjectArray]:
     return lambda f: _join(_name_skeletons(f)[1], other(f))
 
 
@@ -85,9 +91,9 @@ BLOCKING_KEYS: dict[str, Callable[[Features], ObjectArray]] = {
     "names_either_order": _names_either_order,
     "surname_birth_year": _surname_and_year,
     "surname_settlement": _surname_and_place,
-    "birth_date": lambda f: f.birth,
-    "personal_number": lambda f: f.personal_number,
-    "passport_number": lambda f: f.passport_number,
+    "birth_date": lambda f: _or_none(f.birth),
+    "personal_number": lambda f: _or_none(f.personal_number),
+    "passport_number": lambda f: _or_none(f.passport_number),
     "postcode_house": lambda f: _join(f.postcode, f.house),
     "street_house": lambda f: _join(f.street_skeleton, f.house),
 }

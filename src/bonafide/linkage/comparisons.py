@@ -26,26 +26,29 @@ IntArray = npt.NDArray[np.int64]
 NULL = -1
 
 
-def _text(values: list[str | None]) -> npt.NDArray[np.object_]:
-    return np.array([v.lower() if v else None for v in values], dtype=object)
+# Keys are NumPy unicode arrays, "" where a record lacks the field: comparing them is
+# vectorised in C, where object arrays would call back into Python for every pair.
+TextArray = npt.NDArray[np.str_]
 
 
-def _alnum(values: list[str | None]) -> npt.NDArray[np.object_]:
-    return np.array(
-        [re.sub(r"[^0-9A-Z]", "", v.upper()) or None if v else None for v in values], dtype=object
-    )
+def _keys(values: list[str | None] | list[str]) -> TextArray:
+    return np.array([v or "" for v in values], dtype=str)
 
 
-def _phrase_skeleton(value: str | None) -> str | None:
-    if not value:
-        return None
-    return " ".join(skeleton(reading(w)) for w in value.split())
+def _text(values: list[str | None]) -> TextArray:
+    return _keys([v.lower() if v else "" for v in values])
 
 
-def _phrase_reading(value: str | None) -> str | None:
-    if not value:
-        return None
-    return " ".join(reading(w) for w in value.split())
+def _alnum(values: list[str | None]) -> TextArray:
+    return _keys([re.sub(r"[^0-9A-Z]", "", v.upper()) if v else "" for v in values])
+
+
+def _phrase_skeleton(value: str | None) -> str:
+    return " ".join(skeleton(reading(w)) for w in value.split()) if value else ""
+
+
+def _phrase_reading(value: str | None) -> str:
+    return " ".join(reading(w) for w in value.split()) if value else ""
 
 
 @dataclass
@@ -53,17 +56,17 @@ class Features:
     """Per-record keys for every comparison, for the records of both sides stacked."""
 
     names: NameKeyTable
-    birth: npt.NDArray[np.object_]
-    personal_number: npt.NDArray[np.object_]
-    passport_number: npt.NDArray[np.object_]
-    house: npt.NDArray[np.object_]
-    postcode: npt.NDArray[np.object_]
-    region: npt.NDArray[np.object_]
-    street: npt.NDArray[np.object_]
-    street_skeleton: npt.NDArray[np.object_]
-    settlement: npt.NDArray[np.object_]
-    settlement_skeleton: npt.NDArray[np.object_]
-    sex: npt.NDArray[np.object_]
+    birth: TextArray
+    personal_number: TextArray
+    passport_number: TextArray
+    house: TextArray
+    postcode: TextArray
+    region: TextArray
+    street: TextArray
+    street_skeleton: TextArray
+    settlement: TextArray
+    settlement_skeleton: TextArray
+    sex: TextArray
     has_name: dict[str, npt.NDArray[np.bool_]]
 
     @classmethod
@@ -89,16 +92,16 @@ class Features:
         ]
         return cls(
             names=table,
-            birth=np.array(records.column("birth_date"), dtype=object),
+            birth=_keys(records.column("birth_date")),
             personal_number=_alnum(records.column("personal_number")),
             passport_number=_alnum(records.column("passport_number")),
             house=_text(records.column("house")),
             postcode=_alnum(records.column("postcode")),
             region=_text(records.column("region")),
-            street=np.array([_phrase_reading(s) for s in street], dtype=object),
-            street_skeleton=np.array([_phrase_skeleton(s) for s in street], dtype=object),
-            settlement=np.array([_phrase_reading(s) for s in settlement], dtype=object),
-            settlement_skeleton=np.array([_phrase_skeleton(s) for s in settlement], dtype=object),
+            street=_keys([_phrase_reading(s) for s in street]),
+            street_skeleton=_keys([_phrase_skeleton(s) for s in street]),
+            settlement=_keys([_phrase_reading(s) for s in settlement]),
+            settlement_skeleton=_keys([_phrase_skeleton(s) for s in settlement]),
             sex=_text(records.column("sex")),
             has_name={
                 "given": np.array([p.given is not None for p in table.parsed]),
@@ -108,16 +111,14 @@ class Features:
         )
 
 
-def _nulls(*columns: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+def _nulls(*columns: TextArray) -> npt.NDArray[np.bool_]:
     mask = np.zeros(len(columns[0]), dtype=bool)
     for column in columns:
-        mask |= np.array([v is None for v in column], dtype=bool)
+        mask |= column == ""
     return mask
 
 
-def _edit_levels(
-    a: npt.NDArray[np.object_], b: npt.NDArray[np.object_], thresholds: tuple[int, ...]
-) -> IntArray:
+def _edit_levels(a: TextArray, b: TextArray, thresholds: tuple[int, ...]) -> IntArray:
     """0 exact, 1.. within each Damerau-Levenshtein threshold, last: further; -1 null."""
     null = _nulls(a, b)
     levels = np.full(len(a), len(thresholds) + 1, dtype=np.int64)
@@ -134,34 +135,39 @@ def _edit_levels(
     return levels
 
 
-def _exact_levels(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> IntArray:
+def _exact_levels(a: TextArray, b: TextArray) -> IntArray:
     null = _nulls(a, b)
     return np.where(null, NULL, np.where(a == b, 0, 1)).astype(np.int64)
 
 
-def _birth_levels(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> IntArray:
+def _digits(values: TextArray) -> npt.NDArray[np.uint32]:
+    """YYYYMMDD strings as an (n × 8) matrix of code points."""
+    text = np.where(values == "", "00000000", values).astype("<U8")
+    text = np.char.ljust(text, 8, "0")
+    return text.view(np.uint32).reshape(len(values), 8)
+
+
+def _birth_levels(a: TextArray, b: TextArray) -> IntArray:
     """exact, day and month swapped, one digit off, same year, different; -1 null."""
     null = _nulls(a, b)
-    levels = np.full(len(a), 4, dtype=np.int64)
-    for i in np.flatnonzero(~null):
-        x, y = str(a[i]), str(b[i])
-        if x == y:
-            levels[i] = 0
-        elif x[:4] == y[:4] and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
-            levels[i] = 1
-        elif sum(c != d for c, d in zip(x, y, strict=False)) == 1:
-            levels[i] = 2
-        elif x[:4] == y[:4]:
-            levels[i] = 3
+    x, y = _digits(a), _digits(b)
+    differing = (x != y).sum(axis=1)
+    same_year = (x[:, :4] == y[:, :4]).all(axis=1)
+    swapped = (
+        same_year & (x[:, 4:6] == y[:, 6:8]).all(axis=1) & (x[:, 6:8] == y[:, 4:6]).all(axis=1)
+    )
+    levels = np.select(
+        [differing == 0, swapped, differing == 1, same_year], [0, 1, 2, 3], default=4
+    ).astype(np.int64)
     levels[null] = NULL
     return levels
 
 
 def _place_levels(
-    reading_a: npt.NDArray[np.object_],
-    reading_b: npt.NDArray[np.object_],
-    skeleton_a: npt.NDArray[np.object_],
-    skeleton_b: npt.NDArray[np.object_],
+    reading_a: TextArray,
+    reading_b: TextArray,
+    skeleton_a: TextArray,
+    skeleton_b: TextArray,
 ) -> IntArray:
     """same reading, same skeleton (another script or spelling), alike, different; -1 null."""
     null = _nulls(reading_a, reading_b)

@@ -48,6 +48,20 @@ def _initial_m(count: int) -> list[float]:
     return [0.9] + [rest] * (count - 1)
 
 
+def surely_matching(candidate_levels: IntArray) -> npt.NDArray[np.bool_]:
+    """Pairs that agree fully on most of the fields both records have: a seed for EM.
+
+    EM left to itself can settle on the wrong cluster (all pairs with one surname); starting
+    from pairs that agree almost everywhere, as Splink starts from deterministic rules, keeps it
+    on the one that means "same person".
+    """
+    present = (candidate_levels >= 0).sum(axis=1)
+    top = (candidate_levels == 0).sum(axis=1)
+    needed = np.maximum(3, np.ceil(0.6 * present))
+    seed: npt.NDArray[np.bool_] = top >= needed
+    return seed
+
+
 def estimate_m_and_prior(
     names: list[str],
     levels: dict[str, list[str]],
@@ -58,8 +72,17 @@ def estimate_m_and_prior(
 ) -> LinkageModel:
     """EM over candidate pairs; `candidate_share` is candidates / all possible pairs."""
     counts = [len(levels[n]) for n in names]
-    m = {n: _initial_m(c) for n, c in zip(names, counts, strict=True)}
-    share = 0.05
+    seed = surely_matching(candidate_levels)
+    if seed.sum() >= 10:
+        weights = seed.astype(np.float64)
+        m = {
+            name: _frequencies(candidate_levels[:, column], counts[column], weights)
+            for column, name in enumerate(names)
+        }
+        share = min(max(float(seed.mean()) / 0.8, 1e-6), 0.5)
+    else:
+        m = {n: _initial_m(c) for n, c in zip(names, counts, strict=True)}
+        share = 0.05
     for iteration in range(iterations):
         model = LinkageModel(names, levels, m, u, prior=min(max(share, 1e-9), 1 - 1e-9))
         probability = model.score(candidate_levels).probability

@@ -24,6 +24,7 @@ __all__ = ["LinkResult", "link_records", "train_model"]
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 RANDOM_PAIRS = 200_000
+EM_PAIRS = 300_000  # candidate pairs EM learns from; more change the estimates little
 
 
 @dataclass
@@ -76,7 +77,10 @@ def train_model(
         comparison_levels(comparisons, features, ra, rb),
     )
     all_pairs = total * (total - 1) / 2 if dedupe else left_size * (total - left_size)
-    candidate_levels = comparison_levels(comparisons, features, left, right)
+    sample = np.arange(len(left))
+    if len(sample) > EM_PAIRS:
+        sample = np.sort(rng.choice(len(left), EM_PAIRS, replace=False))
+    candidate_levels = comparison_levels(comparisons, features, left[sample], right[sample])
     return estimate_m_and_prior(names, levels, u, candidate_levels, len(left) / all_pairs)
 
 

@@ -51,11 +51,11 @@ class LinkageModel:
         return float(np.log2(self.prior / (1 - self.prior)))
 
     def score(self, levels: IntArray) -> Scores:
-        contributions = np.zeros(levels.shape, dtype=np.float64)
+        contributions = np.empty(levels.shape, dtype=np.float64)
         for column, comparison in enumerate(self.comparisons):
-            weights = self.level_weights(comparison)
-            present = levels[:, column] >= 0
-            contributions[present, column] = weights[levels[present, column]]
+            # the last slot holds 0 for a null level (-1 indexes it)
+            weights = np.append(self.level_weights(comparison), 0.0)
+            contributions[:, column] = weights[levels[:, column]]
         total = self.prior_weight + contributions.sum(axis=1)
         probability = 1.0 / (1.0 + np.exp2(-total))
         return Scores(total, probability, contributions)
