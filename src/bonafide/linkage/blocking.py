@@ -17,7 +17,7 @@ import pyarrow as pa
 from bonafide.linkage.comparisons import Features
 from bonafide.names import skeleton
 
-__all__ = ["BLOCKING_KEYS", "candidate_pairs"]
+__all__ = ["BLOCKING_KEYS", "NAME_KEYS", "candidate_pairs"]
 
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
@@ -99,7 +99,22 @@ BLOCKING_KEYS: dict[str, Callable[[Features], ObjectArray]] = {
 }
 
 
-def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> tuple[IntArray, IntArray]:
+NAME_KEYS = frozenset(
+    {
+        "names",
+        "surname",
+        "given_house",
+        "given_postcode",
+        "names_either_order",
+        "surname_birth_year",
+        "surname_settlement",
+    }
+)
+
+
+def candidate_pairs(
+    features: Features, left_size: int, dedupe: bool, keys: frozenset[str] | None = None
+) -> tuple[IntArray, IntArray]:
     """Pairs (left row, right row) of the stacked records that share a blocking key.
 
     Linking: left rows are [0, left_size), right rows the rest. Deduplicating: all rows are one
@@ -109,12 +124,14 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> tuple[I
     total = len(features.birth)
     codes: list[IntArray] = []
     side = np.arange(total) >= left_size
-    for make_key in BLOCKING_KEYS.values():
-        keys = make_key(features)
+    for name, make_key in BLOCKING_KEYS.items():
+        if keys is not None and name not in keys:
+            continue
+        key_values = make_key(features)
         table = pa.table(
             {
                 "row": pa.array(np.arange(total, dtype=np.int64)),
-                "key": pa.array(keys, pa.string()),
+                "key": pa.array(key_values, pa.string()),
                 "right_side": pa.array(side),
             }
         )

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from bonafide.linkage.model import LinkageModel
 
-__all__ = ["estimate_m_and_prior", "estimate_u"]
+__all__ = ["estimate_m_and_prior", "estimate_prior", "estimate_u", "surely_matching"]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
@@ -69,10 +69,16 @@ def estimate_m_and_prior(
     candidate_levels: IntArray,
     candidate_share: float,
     iterations: int = 25,
+    seed_on: list[str] | None = None,
 ) -> LinkageModel:
-    """EM over candidate pairs; `candidate_share` is candidates / all possible pairs."""
+    """EM over candidate pairs; `candidate_share` is candidates / all possible pairs.
+
+    `seed_on`: the comparisons whose agreement picks the seed pairs — those the session learns,
+    never the ones its pairs were blocked on (namesakes all agree on names).
+    """
     counts = [len(levels[n]) for n in names]
-    seed = surely_matching(candidate_levels)
+    columns = [names.index(n) for n in (seed_on or names) if n in names]
+    seed = surely_matching(candidate_levels[:, columns])
     if seed.sum() >= 10:
         weights = seed.astype(np.float64)
         m = {
@@ -98,3 +104,17 @@ def estimate_m_and_prior(
             break
     prior = min(max(share * candidate_share, 1e-12), 0.5)
     return LinkageModel(names, levels, m, u, prior=prior)
+
+
+def estimate_prior(
+    model: LinkageModel, candidate_levels: IntArray, candidate_share: float
+) -> float:
+    """The prior with m and u fixed: EM over the single share of matches among candidates."""
+    share = 0.01
+    for _ in range(50):
+        trial = LinkageModel(model.comparisons, model.levels, model.m, model.u, prior=share)
+        new_share = float(trial.score(candidate_levels).probability.mean())
+        if abs(new_share - share) < 1e-7:
+            break
+        share = min(max(new_share, 1e-9), 1 - 1e-9)
+    return min(max(share * candidate_share, 1e-12), 0.5)

@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from bonafide.linkage.blocking import candidate_pairs
+from bonafide.linkage.blocking import BLOCKING_KEYS, NAME_KEYS, candidate_pairs
 from bonafide.linkage.comparisons import COMPARISONS, Comparison, Features, comparison_levels
-from bonafide.linkage.estimate import estimate_m_and_prior, estimate_u
+from bonafide.linkage.estimate import estimate_m_and_prior, estimate_prior, estimate_u
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 
@@ -57,6 +57,16 @@ def _random_pairs(
     return rng.integers(0, left_size, count), rng.integers(left_size, total, count)
 
 
+_NAME_COMPARISONS = frozenset({"given", "surname", "patronymic"})
+_WEAK = frozenset({"sex"})  # agrees by chance half the time: no use for picking seeds
+
+
+def _sample(rng: np.random.Generator, size: int) -> IntArray:
+    if size <= EM_PAIRS:
+        return np.arange(size)
+    return np.sort(rng.choice(size, EM_PAIRS, replace=False))
+
+
 def train_model(
     features: Features,
     comparisons: tuple[Comparison, ...],
@@ -66,6 +76,10 @@ def train_model(
     right: IntArray,
     seed: int = 0,
 ) -> LinkageModel:
+    """u from random pairs; m in two EM sessions, as Splink trains: the name comparisons' m
+    from pairs found by other keys (dates, documents, addresses), the other comparisons' m from
+    pairs found by names — so no comparison learns from pairs chosen because it agrees; then
+    the prior with m and u fixed, over all candidates."""
     total = len(features.birth)
     names = [c.name for c in comparisons]
     levels = {c.name: list(c.levels) for c in comparisons}
@@ -77,11 +91,29 @@ def train_model(
         comparison_levels(comparisons, features, ra, rb),
     )
     all_pairs = total * (total - 1) / 2 if dedupe else left_size * (total - left_size)
-    sample = np.arange(len(left))
-    if len(sample) > EM_PAIRS:
-        sample = np.sort(rng.choice(len(left), EM_PAIRS, replace=False))
-    candidate_levels = comparison_levels(comparisons, features, left[sample], right[sample])
-    return estimate_m_and_prior(names, levels, u, candidate_levels, len(left) / all_pairs)
+    m: dict[str, list[float]] = {}
+    other_keys = frozenset(BLOCKING_KEYS) - NAME_KEYS
+    for keys, learns in ((other_keys, _NAME_COMPARISONS), (NAME_KEYS, None)):
+        sl, sr = candidate_pairs(features, left_size, dedupe, keys)
+        if len(sl) == 0:
+            continue
+        pick = _sample(rng, len(sl))
+        session = estimate_m_and_prior(
+            names,
+            levels,
+            u,
+            comparison_levels(comparisons, features, sl[pick], sr[pick]),
+            len(sl) / all_pairs,
+        )
+        for name in names:
+            wanted = name in learns if learns is not None else name not in _NAME_COMPARISONS
+            if wanted or name not in m:
+                m[name] = session.m[name]
+    model = LinkageModel(names, levels, m, u, prior=0.5)
+    pick = _sample(rng, len(left))
+    candidate_levels = comparison_levels(comparisons, features, left[pick], right[pick])
+    model.prior = estimate_prior(model, candidate_levels, len(left) / all_pairs)
+    return model
 
 
 def _one_to_one(
