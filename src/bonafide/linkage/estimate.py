@@ -70,11 +70,13 @@ def estimate_m_and_prior(
     candidate_share: float,
     iterations: int = 25,
     seed_on: list[str] | None = None,
+    score_on: list[str] | None = None,
 ) -> LinkageModel:
     """EM over candidate pairs; `candidate_share` is candidates / all possible pairs.
 
     `seed_on`: the comparisons whose agreement picks the seed pairs — those the session learns,
-    never the ones its pairs were blocked on (namesakes all agree on names).
+    never the ones its pairs were blocked on (namesakes all agree on names). `score_on`: the
+    comparisons the E-step uses, likewise not the blocked ones.
     """
     counts = [len(levels[n]) for n in names]
     columns = [names.index(n) for n in (seed_on or names) if n in names]
@@ -89,9 +91,19 @@ def estimate_m_and_prior(
     else:
         m = {n: _initial_m(c) for n, c in zip(names, counts, strict=True)}
         share = 0.05
+    # The E-step leaves out the comparisons the pairs were blocked on: they agree by
+    # construction and would make every pair in a block look like a match (Splink does the same).
+    scored = [names.index(n) for n in (score_on or names) if n in names]
+    scored_names = [names[i] for i in scored]
     for iteration in range(iterations):
-        model = LinkageModel(names, levels, m, u, prior=min(max(share, 1e-9), 1 - 1e-9))
-        probability = model.score(candidate_levels).probability
+        model = LinkageModel(
+            scored_names,
+            {n: levels[n] for n in scored_names},
+            {n: m[n] for n in scored_names},
+            {n: u[n] for n in scored_names},
+            prior=min(max(share, 1e-9), 1 - 1e-9),
+        )
+        probability = model.score(candidate_levels[:, scored]).probability
         new_m = {
             name: _frequencies(candidate_levels[:, column], counts[column], probability)
             for column, name in enumerate(names)

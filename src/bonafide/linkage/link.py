@@ -59,6 +59,22 @@ def _random_pairs(
 
 _NAME_COMPARISONS = frozenset({"given", "surname", "patronymic"})
 _WEAK = frozenset({"sex"})  # agrees by chance half the time: no use for picking seeds
+# The comparisons each session's blocking keys agree on: False → keys other than names,
+# True → name keys.
+_BLOCKED_BY = {
+    False: frozenset(
+        {
+            "birth_date",
+            "personal_number",
+            "passport_number",
+            "postcode",
+            "house",
+            "street",
+            "settlement",
+        }
+    ),
+    True: _NAME_COMPARISONS,
+}
 
 
 def _sample(rng: np.random.Generator, size: int) -> IntArray:
@@ -98,12 +114,16 @@ def train_model(
         if len(sl) == 0:
             continue
         pick = _sample(rng, len(sl))
+        blocked = _BLOCKED_BY[learns is None]
+        learned = [n for n in names if n not in blocked and n not in _WEAK]
         session = estimate_m_and_prior(
             names,
             levels,
             u,
             comparison_levels(comparisons, features, sl[pick], sr[pick]),
             len(sl) / all_pairs,
+            seed_on=learned,
+            score_on=[n for n in names if n not in blocked],
         )
         for name in names:
             wanted = name in learns if learns is not None else name not in _NAME_COMPARISONS
