@@ -170,3 +170,42 @@ def test_link_and_dedupe_commands(population: Population, tmp_path: Path) -> Non
     assert len(clusters) == both.num_rows
     same = sum(clusters[i] == clusters["R" + i[1:]] for i in left.column("id").to_pylist())
     assert same / left.num_rows > 0.9
+
+
+def test_a_rare_surname_is_stronger_evidence_than_a_common_one(tmp_path: Path) -> None:
+    from bonafide.linkage.comparisons import (
+        COMPARISONS,
+        Features,
+        comparison_levels,
+        term_frequency_adjustments,
+    )
+
+    surnames = ["Иванов"] * 40 + ["Шчарбакоў", "Шчарбакоў"] + ["Петров"] * 18
+    records = from_table(
+        pa.table(
+            {
+                "id": [str(i) for i in range(len(surnames))],
+                "surname": surnames,
+                "given": ["Сергей"] * len(surnames),
+            }
+        ),
+        load_link_mapping(_mapping(tmp_path, "id", "surname", "given")),
+    )
+    features = Features.build(records)
+    surname = next(c for c in COMPARISONS if c.name == "surname")
+    left, right = np.array([0, 40]), np.array([1, 41])  # two Ivanovs; the two Shcharbakous
+    levels = comparison_levels((surname,), features, left, right)
+    assert levels[:, 0].tolist() == [0, 0]
+    adjustments = term_frequency_adjustments((surname,), features, levels, left, {"surname": 0.05})
+    common, rare = adjustments[0]
+    assert rare > common
+    assert common < 0 < rare
+
+
+def _mapping(tmp_path: Path, record_id: str, surname: str, given: str) -> Path:
+    path = tmp_path / "tf.toml"
+    path.write_text(
+        f'[columns]\nrecord_id = "{record_id}"\nsurname = "{surname}"\ngiven_name = "{given}"\n',
+        encoding="utf-8",
+    )
+    return path

@@ -20,7 +20,13 @@ from bonafide.linkage.records import PersonRecords
 from bonafide.names import NameKeyTable, reading, skeleton
 from bonafide.names.batch import part_categories
 
-__all__ = ["COMPARISONS", "Comparison", "Features", "comparison_levels"]
+__all__ = [
+    "COMPARISONS",
+    "Comparison",
+    "Features",
+    "comparison_levels",
+    "term_frequency_adjustments",
+]
 
 IntArray = npt.NDArray[np.int64]
 NULL = -1
@@ -68,6 +74,9 @@ class Features:
     settlement_skeleton: TextArray
     sex: TextArray
     has_name: dict[str, npt.NDArray[np.bool_]]
+    # The value each record holds for comparisons with term-frequency adjustment: a common
+    # surname or a big city agreeing is weaker evidence than a rare one.
+    terms: dict[str, TextArray]
 
     @classmethod
     def build(cls, records: PersonRecords) -> Features:
@@ -107,6 +116,10 @@ class Features:
                 "given": np.array([p.given is not None for p in table.parsed]),
                 "surname": np.array([p.surname is not None for p in table.parsed]),
                 "patronymic": np.array([p.patronymic is not None for p in table.parsed]),
+            },
+            terms={
+                "surname": _keys([p.surname.form.stem if p.surname else "" for p in table.parsed]),
+                "settlement": _keys([_phrase_skeleton(s) for s in settlement]),
             },
         )
 
@@ -324,3 +337,32 @@ def comparison_levels(
             matrix[swapped, g] = 1
             matrix[swapped, s] = 1
     return matrix
+
+
+def term_frequency_adjustments(
+    comparisons: tuple[Comparison, ...],
+    features: Features,
+    levels: IntArray,
+    left: IntArray,
+    u_top: dict[str, float],
+) -> dict[int, npt.NDArray[np.float64]]:
+    """Per comparison column with terms: log2(u / term frequency) where the pair agrees fully.
+
+    The model's u for "same" is an average over all values; a pair sharing a rare surname is
+    stronger evidence, a pair sharing the commonest one weaker (as in Splink).
+    """
+    adjustments: dict[int, npt.NDArray[np.float64]] = {}
+    for column, comparison in enumerate(comparisons):
+        values = features.terms.get(comparison.name)
+        if values is None or comparison.name not in u_top:
+            continue
+        present = values != ""
+        unique, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+        frequency = counts[inverse] / max(int(present.sum()), 1)
+        agree = levels[:, column] == 0
+        adjustment = np.zeros(len(left), dtype=np.float64)
+        tf = frequency[left[agree]]
+        adjustment[agree] = np.log2(u_top[comparison.name] / np.clip(tf, 1e-12, None))
+        adjustments[column] = adjustment
+        del unique
+    return adjustments

@@ -14,7 +14,13 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from bonafide.linkage.blocking import BLOCKING_KEYS, NAME_KEYS, candidate_pairs
-from bonafide.linkage.comparisons import COMPARISONS, Comparison, Features, comparison_levels
+from bonafide.linkage.comparisons import (
+    COMPARISONS,
+    Comparison,
+    Features,
+    comparison_levels,
+    term_frequency_adjustments,
+)
 from bonafide.linkage.estimate import estimate_m_and_prior, estimate_prior, estimate_u
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
@@ -176,7 +182,10 @@ def link_records(
         model = train_model(features, comparisons, left_size, dedupe, left, right)
     else:
         comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
-    scores = model.score(comparison_levels(comparisons, features, left, right))
+    levels = comparison_levels(comparisons, features, left, right)
+    u_top = {name: model.u[name][0] for name in model.comparisons}
+    adjustments = term_frequency_adjustments(comparisons, features, levels, left, u_top)
+    scores = model.score(levels, adjustments)
     chosen = scores.probability >= threshold
     if one_to_one and not dedupe:
         chosen &= _one_to_one(left, right, np.where(chosen, scores.probability, -1.0))

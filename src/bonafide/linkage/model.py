@@ -50,12 +50,15 @@ class LinkageModel:
     def prior_weight(self) -> float:
         return float(np.log2(self.prior / (1 - self.prior)))
 
-    def score(self, levels: IntArray) -> Scores:
+    def score(self, levels: IntArray, adjustments: dict[int, FloatArray] | None = None) -> Scores:
+        """Scores of pairs; `adjustments` adds term-frequency weights to some columns."""
         contributions = np.empty(levels.shape, dtype=np.float64)
         for column, comparison in enumerate(self.comparisons):
             # the last slot holds 0 for a null level (-1 indexes it)
             weights = np.append(self.level_weights(comparison), 0.0)
             contributions[:, column] = weights[levels[:, column]]
+            if adjustments and column in adjustments:
+                contributions[:, column] += adjustments[column]
         total = self.prior_weight + contributions.sum(axis=1)
         probability = 1.0 / (1.0 + np.exp2(-total))
         return Scores(total, probability, contributions)
@@ -72,9 +75,13 @@ class LinkageModel:
             parts.append(f"{sign}{comparison}")
         return "".join(parts)
 
-    def explain(self, levels: IntArray) -> dict[str, Any]:
-        """The waterfall of one pair: prior, each comparison's level and weight, total."""
-        scores = self.score(levels.reshape(1, -1))
+    def explain(
+        self, levels: IntArray, adjustments: dict[int, float] | None = None
+    ) -> dict[str, Any]:
+        """The waterfall of one pair: prior, each comparison's level and weight (with its
+        term-frequency adjustment, where there is one), total."""
+        arrays = {c: np.array([v]) for c, v in (adjustments or {}).items()}
+        scores = self.score(levels.reshape(1, -1), arrays)
         steps: list[dict[str, Any]] = [{"part": "prior", "weight": round(self.prior_weight, 3)}]
         for column, comparison in enumerate(self.comparisons):
             level = int(levels[column])
@@ -94,6 +101,9 @@ class LinkageModel:
                     "level": labels[level] if level >= 0 else "missing",
                     "bucket": bucket,
                     "weight": round(float(scores.contributions[0, column]), 3),
+                    "term_frequency_adjustment": round(
+                        float((adjustments or {}).get(column, 0.0)), 3
+                    ),
                 }
             )
         return {
