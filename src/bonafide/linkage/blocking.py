@@ -15,7 +15,6 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from bonafide.linkage.comparisons import Features
-from bonafide.names import skeleton
 
 __all__ = ["BLOCKING_KEYS", "NAME_KEYS", "candidate_pairs"]
 
@@ -25,8 +24,8 @@ MAX_BLOCK = 300  # a key shared by more records than this on one side is too com
 
 
 def _name_skeletons(features: Features) -> tuple[list[str | None], list[str | None]]:
-    surnames = [skeleton(p.surname.form.stem) if p.surname else None for p in features.names.parsed]
-    given = [skeleton(p.given.latin) if p.given else None for p in features.names.parsed]
+    surnames = [v or None for v in features.name_skeletons["surname_stem"].tolist()]
+    given = [v or None for v in features.name_skeletons["given"].tolist()]
     return surnames, given
 
 
@@ -118,41 +117,48 @@ def candidate_pairs(
     """Pairs (left row, right row) of the stacked records that share a blocking key.
 
     Linking: left rows are [0, left_size), right rows the rest. Deduplicating: all rows are one
-    file and each pair appears once with left < right.
+    file and each pair appears once with left < right. One DuckDB query joins every key and
+    keeps each pair once.
     """
-    connection = duckdb.connect()
     total = len(features.birth)
-    codes: list[IntArray] = []
     side = np.arange(total) >= left_size
-    for name, make_key in BLOCKING_KEYS.items():
+    rows, names, values = [], [], []
+    for number, (name, make_key) in enumerate(BLOCKING_KEYS.items()):
         if keys is not None and name not in keys:
             continue
         key_values = make_key(features)
-        table = pa.table(
-            {
-                "row": pa.array(np.arange(total, dtype=np.int64)),
-                "key": pa.array(key_values, pa.string()),
-                "right_side": pa.array(side),
-            }
+        present = np.flatnonzero(np.array([v is not None for v in key_values], dtype=bool))
+        rows.append(present.astype(np.int64))
+        names.append(np.full(len(present), number, dtype=np.int64))
+        values.append(pa.array(key_values[present], pa.string()))
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    all_rows = np.concatenate(rows)
+    table = pa.table(
+        {
+            "row": pa.array(all_rows),
+            "rule": pa.array(np.concatenate(names)),
+            "key": pa.concat_arrays([v.cast(pa.string()) for v in values]),
+            "right_side": pa.array(side[all_rows]),
+        }
+    )
+    condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
+    connection = duckdb.connect()
+    connection.register("keyed", table)
+    result = connection.execute(
+        f"""
+        WITH common AS (
+            SELECT rule, key FROM keyed GROUP BY rule, key, right_side
+            HAVING count(*) > {MAX_BLOCK}
+        ),
+        usable AS (
+            SELECT k.* FROM keyed k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
         )
-        connection.register("keyed", table)
-        condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
-        result = connection.execute(
-            f"""
-            WITH usable AS (
-                SELECT * FROM keyed
-                WHERE key IS NOT NULL
-                  AND key NOT IN (
-                    SELECT key FROM keyed WHERE key IS NOT NULL
-                    GROUP BY key, right_side HAVING count(*) > {MAX_BLOCK}
-                  )
-            )
-            SELECT l.row * {total}::BIGINT + r.row AS code
-            FROM usable l JOIN usable r ON l.key = r.key AND {condition}
-            """
-        ).fetchnumpy()
-        connection.unregister("keyed")
-        codes.append(np.asarray(result["code"], dtype=np.int64))
+        SELECT DISTINCT l.row * {total}::BIGINT + r.row AS code
+        FROM usable l JOIN usable r ON l.rule = r.rule AND l.key = r.key AND {condition}
+        ORDER BY code
+        """
+    ).fetchnumpy()
     connection.close()
-    unique = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
-    return unique // total, unique % total
+    codes = np.asarray(result["code"], dtype=np.int64)
+    return codes // total, codes % total

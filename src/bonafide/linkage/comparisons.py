@@ -77,6 +77,8 @@ class Features:
     # The value each record holds for comparisons with term-frequency adjustment: a common
     # surname or a big city agreeing is weaker evidence than a rare one.
     terms: dict[str, TextArray]
+    name_skeletons: dict[str, TextArray]  # "given": skeleton of the given name; "surname": of
+    # the surname's word (for swapped names and blocking)
 
     @classmethod
     def build(cls, records: PersonRecords) -> Features:
@@ -116,6 +118,15 @@ class Features:
                 "given": np.array([p.given is not None for p in table.parsed]),
                 "surname": np.array([p.surname is not None for p in table.parsed]),
                 "patronymic": np.array([p.patronymic is not None for p in table.parsed]),
+            },
+            name_skeletons={
+                "given": _keys([skeleton(p.given.latin) if p.given else "" for p in table.parsed]),
+                "surname": _keys(
+                    [skeleton(p.surname.word.latin) if p.surname else "" for p in table.parsed]
+                ),
+                "surname_stem": _keys(
+                    [skeleton(p.surname.form.stem) if p.surname else "" for p in table.parsed]
+                ),
             },
             terms={
                 "surname": _keys([p.surname.form.stem if p.surname else "" for p in table.parsed]),
@@ -297,22 +308,14 @@ COMPARISONS: tuple[Comparison, ...] = (
 
 def _swapped_names(features: Features, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
     """True where one record's given name is the other's surname and the reverse."""
-    parsed = features.names.parsed
-
-    def key(part: str, index: int) -> str | None:
-        name = parsed[index]
-        word = name.given if part == "given" else (name.surname.word if name.surname else None)
-        return skeleton(word.latin) if word else None
-
-    return np.array(
-        [
-            key("given", a) is not None
-            and key("given", a) == key("surname", b)
-            and key("surname", a) == key("given", b)
-            for a, b in zip(left.tolist(), right.tolist(), strict=True)
-        ],
-        dtype=bool,
+    given, surname = features.name_skeletons["given"], features.name_skeletons["surname"]
+    swapped: npt.NDArray[np.bool_] = (
+        (given[left] != "")
+        & (surname[left] != "")
+        & (given[left] == surname[right])
+        & (surname[left] == given[right])
     )
+    return swapped
 
 
 def comparison_levels(
