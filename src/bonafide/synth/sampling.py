@@ -42,7 +42,6 @@ class GroupedChoice:
         sorted_groups = groups[order]
         sorted_weights = np.asarray(weights, dtype=np.float64)[order]
         totals = np.bincount(sorted_groups, weights=sorted_weights, minlength=n_groups)
-        self.has_items = totals > 0
         safe_totals = np.where(totals > 0, totals, 1.0)
         within = np.cumsum(sorted_weights) - np.repeat(
             np.concatenate(([0.0], np.cumsum(totals)[:-1])),

@@ -32,10 +32,6 @@ class Pool:
         return cls(pa.array(with_typos(values, TYPO_VARIANTS, seed)), len(values))
 
 
-def _both_sexes(male: list[str], female: list[str]) -> list[str]:
-    return male + female
-
-
 @dataclass(frozen=True)
 class Vocabulary:
     """Given names are laid out male rows first, then female rows."""
@@ -65,14 +61,11 @@ class Vocabulary:
     old_street_be: pa.Array
     university_ru: pa.Array
     university_be: pa.Array
-    university_en: pa.Array
     college_ru: pa.Array
     college_be: pa.Array
     employer_ru: pa.Array
-    employer_be: pa.Array
     position_ru: pa.Array
     position_be: pa.Array
-    position_en: pa.Array
     programme_ru: pa.Array
     programme_be: pa.Array
     company_word: pa.Array
@@ -127,14 +120,11 @@ def build_vocabulary(tables: Tables) -> Vocabulary:
         old_street_be=pa.array(tables.renamings.text("old_be")),
         university_ru=pa.array(tables.universities.text("name_ru")),
         university_be=pa.array(tables.universities.text("name_be")),
-        university_en=pa.array(tables.universities.text("name_en")),
         college_ru=pa.array(tables.colleges.text("name_ru")),
         college_be=pa.array(tables.colleges.text("name_be")),
         employer_ru=pa.array(tables.employers.text("name_ru")),
-        employer_be=pa.array(tables.employers.text("name_be")),
         position_ru=pa.array(tables.positions.text("ru")),
         position_be=pa.array(tables.positions.text("be")),
-        position_en=pa.array(tables.positions.text("en")),
         programme_ru=pa.array(tables.programmes.text("ru")),
         programme_be=pa.array(tables.programmes.text("be")),
         company_word=pa.array(tables.company_words.text("ru")),

@@ -87,6 +87,15 @@ def _by_script(
     return values.take(pa.array(np.argsort(np.concatenate(rows), kind="stable")))
 
 
+# The vocabulary pool holding each name part in each script, in NameScript order. Passports
+# print no patronymic: its Latin form is the English one.
+_POOLS = {
+    "surname": ("surname_ru", "surname_be", "surname_passport", "surname_en"),
+    "given_name": ("given_ru", "given_be", "given_passport", "given_en"),
+    "patronymic": ("patronymic_ru", "patronymic_be", "patronymic_en", "patronymic_en"),
+}
+
+
 def render_names(
     ctx: SourceContext,
     person: IntArray,
@@ -102,51 +111,17 @@ def render_names(
     other = ctx.chance(ctx.rates.other_language_form, len(person))
     ctx.noise["other_language_form"] += int((other & (script <= NameScript.BELARUSIAN)).sum())
     script = np.where(other & (script <= NameScript.BELARUSIAN), 1 - script, script)
-    surname_codes = people.surname_on(day, person) * 2 + sex
-    given_codes = people.given[person] + sex * vocab.n_male
-    patronymic_codes = people.father[person] * 2 + sex
-    names = {
-        "surname": _by_script(
-            {
-                NameScript.RUSSIAN: vocab.surname_ru,
-                NameScript.BELARUSIAN: vocab.surname_be,
-                NameScript.PASSPORT: vocab.surname_passport,
-                NameScript.ENGLISH: vocab.surname_en,
-            },
-            surname_codes,
-            script,
-            ctx,
-            typo_rate,
-            "surname",
-        ),
-        "given_name": _by_script(
-            {
-                NameScript.RUSSIAN: vocab.given_ru,
-                NameScript.BELARUSIAN: vocab.given_be,
-                NameScript.PASSPORT: vocab.given_passport,
-                NameScript.ENGLISH: vocab.given_en,
-            },
-            given_codes,
-            script,
-            ctx,
-            typo_rate,
-            "given_name",
-        ),
+    codes = {
+        "surname": people.surname_on(day, person) * 2 + sex,
+        "given_name": people.given[person] + sex * vocab.n_male,
+        "patronymic": people.father[person] * 2 + sex,
     }
-    if with_patronymic:
-        names["patronymic"] = _by_script(
-            {
-                NameScript.RUSSIAN: vocab.patronymic_ru,
-                NameScript.BELARUSIAN: vocab.patronymic_be,
-                NameScript.PASSPORT: vocab.patronymic_en,
-                NameScript.ENGLISH: vocab.patronymic_en,
-            },
-            patronymic_codes,
-            script,
-            ctx,
-            typo_rate,
-            "patronymic",
-        )
+    names: dict[str, pa.Array] = {}
+    for part, pools in _POOLS.items():
+        if part == "patronymic" and not with_patronymic:
+            continue
+        by_script = {NameScript(n): getattr(vocab, pool) for n, pool in enumerate(pools)}
+        names[part] = _by_script(by_script, codes[part], script, ctx, typo_rate, part)
     russian = pa.array(script == NameScript.RUSSIAN)
     for key, values in names.items():
         plain = ctx.chance(ctx.rates.yo_written_as_ye, len(person))

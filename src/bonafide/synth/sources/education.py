@@ -61,14 +61,13 @@ def school_names(
     vocab = ctx.vocabulary
     place = pa.array(settlement)
     village = pa.array(ctx.places.kind[settlement] == _VILLAGE)
-    prefix_ru = pc.if_else(village, pa.scalar("аг. "), pa.scalar("г. "))
-    prefix_be = pc.if_else(village, pa.scalar("аг. "), pa.scalar("г. "))
+    prefix = pc.if_else(village, pa.scalar("аг. "), pa.scalar("г. "))  # the same in both
     num = pc.cast(pa.array(number), pa.string())
     ru = pc.binary_join_element_wise(
-        "Средняя школа № ", num, ", ", prefix_ru, vocab.settlement_ru.take(place), ""
+        "Средняя школа № ", num, ", ", prefix, vocab.settlement_ru.take(place), ""
     )
     be = pc.binary_join_element_wise(
-        "Сярэдняя школа № ", num, ", ", prefix_be, vocab.settlement_be.take(place), ""
+        "Сярэдняя школа № ", num, ", ", prefix, vocab.settlement_be.take(place), ""
     )
     return ru, be
 

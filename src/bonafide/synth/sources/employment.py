@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.synth.employment import SMALL_FIRM
+from bonafide.synth.sampling import stable_uniform
 from bonafide.synth.sources.common import (
     Build,
     NameScript,
@@ -52,7 +53,6 @@ def employer_names(
     firm: np.typing.NDArray[np.int64],
 ) -> pa.Array:
     """Large employers by name; a small firm is 'ООО «Word»', the same for the same firm."""
-    from bonafide.synth.sampling import stable_uniform
 
     vocab = ctx.vocabulary
     words, forms = len(vocab.company_word), len(vocab.company_form_ru)
