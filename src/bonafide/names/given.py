@@ -73,12 +73,7 @@ class GivenNames:
             ):
                 if row.get(column):
                     self._patronymics.setdefault(skeleton(reading(row[column])), set()).add(index)
-
-    @property
-    def _skeletons(self) -> list[str]:
-        if not hasattr(self, "_skeleton_list"):
-            self._skeleton_list = list(self._by_skeleton)
-        return self._skeleton_list
+        self._skeletons = list(self._by_skeleton)
 
     def _add(self, row: int, form: str, diminutive: bool) -> None:
         latin = reading(form)

@@ -22,24 +22,9 @@ from functools import cache, lru_cache
 
 import icu
 
-__all__ = ["has_cyrillic", "looks_belarusian", "reading", "skeleton", "vowel_frame"]
+from bonafide.names.transliterate import cyrillic_rules
 
-_CYRILLIC_RULES = r"""
-:: NFC ;
-:: Lower ;
-$V = [aeiouy] ;
-$S = [ь’ʼ\'ъ] ;
-$B = [^[:L:]] ;
-дз > dz ; дж > dzh ;
-$V { я > ya ; $S я > ya ; $B { я > ya ; ^ { я > ya ; я > ia ;
-$V { ю > yu ; $S ю > yu ; $B { ю > yu ; ^ { ю > yu ; ю > iu ;
-$V { ё > yo ; $S ё > yo ; $B { ё > yo ; ^ { ё > yo ; ё > io ;
-$V { е > ye ; $S е > ye ; $B { е > ye ; ^ { е > ye ; е > e ;
-а > a ; б > b ; в > v ; г > g ; ґ > g ; д > d ; ж > zh ; з > z ; і > i ; и > i ; й > y ;
-к > k ; л > l ; м > m ; н > n ; о > o ; п > p ; р > r ; с > s ; т > t ; у > u ; ў > w ;
-ф > f ; х > kh ; ц > ts ; ч > ch ; ш > sh ; щ > shch ; ы > y ; э > e ;
-ь > ; ъ > ; ’ > ; ʼ > ; \' > ;
-"""
+__all__ = ["has_cyrillic", "looks_belarusian", "reading", "skeleton", "vowel_frame"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _POLISH_MARKS = re.compile(r"[łżśćńóęąŭčšžźľ]|sz|cz|rz|ow(?:ski|ska|sky)$|wicz$")
@@ -50,17 +35,14 @@ _SLAVIC_ENDING = re.compile(
     r"(?:ski|ska|sky|cki|cka|skaja|skaya|wicz|wich|vich|vic|owa|ova|ewa|eva|uk|ak|ek|ik|ko|ka|"
     r"ina|in|ov|ou|ev|eu|ec|yk|na|ja|ia|ij|yj)$"
 )
+# Polish letters: a word with any of them is read by the Polish rules, which map them first.
+_POLISH_LETTERS = {"ł": "l", "ż": "zh", "ś": "s", "ć": "ts", "ń": "n"}
 _LATIN_LETTERS = {
-    "ł": "l",
     "ŭ": "w",
     "č": "ch",
     "š": "sh",
     "ž": "zh",
-    "ż": "zh",
     "ź": "z",
-    "ś": "s",
-    "ć": "ts",
-    "ń": "n",
     "ß": "ss",
     "đ": "d",
     "ø": "o",
@@ -82,8 +64,11 @@ _LATIN_LETTERS = {
 
 @cache
 def _cyrillic_to_latin() -> icu.Transliterator:
+    # Readings keep г as g (Russian Grigory, Belarusian Ryhor both become g via the skeleton's
+    # g/h merge), й as y and ў as w, which the skeleton treats as a syllable-closing v.
+    rules = cyrillic_rules(g="g", short_i="y", short_u="w", adjective_endings=False)
     return icu.Transliterator.createFromRules(
-        "bonafide-name-reading", _CYRILLIC_RULES, icu.UTransDirection.FORWARD
+        "bonafide-name-reading", rules, icu.UTransDirection.FORWARD
     )
 
 
@@ -130,8 +115,8 @@ def reading(word: str) -> str:
     # German tsch = ч and sch = ш never occur in Polish or English spellings: set them aside.
     word = word.replace("tsch", "\x00").replace("sch", "\x01")
     if _POLISH_MARKS.search(word) or (_LONE_C.search(word) and _SLAVIC_ENDING.search(word)):
-        word = word.replace("ż", "zh").replace("ś", "s").replace("ć", "ts").replace("ń", "n")
-        word = _undo_polish(word.replace("ł", "l")).replace("w", "v")
+        word = "".join(_POLISH_LETTERS.get(char, char) for char in word)
+        word = _undo_polish(word).replace("w", "v")
     elif _FRENCH.search(word):
         word = _undo_french(word)
     elif _GERMAN.search(word):

@@ -108,7 +108,7 @@ def _choose_given(
 
 
 def _sex_of_patronymic(latin: str) -> str:
-    return "f" if latin.endswith(("na", "nа")) else "m"
+    return "f" if latin.endswith("na") else "m"
 
 
 @lru_cache(maxsize=100_000)

@@ -13,25 +13,36 @@ from functools import cache
 
 import icu
 
-__all__ = ["Scheme", "transliterate"]
+__all__ = ["Scheme", "cyrillic_rules", "transliterate"]
 
-_PASSPORT_RULES = r"""
+# Cyrillic (Belarusian and Russian) to Latin as ICU rules. Iotated vowels are ya/yu/yo/ye at
+# the start of a word, after a vowel or a soft sign, and ia/iu/io/e after a consonant. The
+# letters that differ between the passport form and bonafide's readings (`names.latin`) are
+# filled in by `cyrillic_rules`: г, й, ў, and the passport's final -ый / -ий as y.
+_CYRILLIC_TEMPLATE = r"""
 :: NFC ;
 :: Lower ;
 $V = [aeiouy] ;
-$S = [ь’ʼ'ъ] ;
+$S = [ь’ʼ\'ъ] ;
 $B = [^[:L:]] ;
-ый } $B > y ; ый $ > y ; ий } $B > y ; ий $ > y ;
+<ENDINGS>
 дз > dz ; дж > dzh ;
 $V { я > ya ; $S я > ya ; $B { я > ya ; ^ { я > ya ; я > ia ;
 $V { ю > yu ; $S ю > yu ; $B { ю > yu ; ^ { ю > yu ; ю > iu ;
 $V { ё > yo ; $S ё > yo ; $B { ё > yo ; ^ { ё > yo ; ё > io ;
 $V { е > ye ; $S е > ye ; $B { е > ye ; ^ { е > ye ; е > e ;
-а > a ; б > b ; в > v ; г > h ; ґ > g ; д > d ; ж > zh ; з > z ; і > i ; и > i ; й > i ;
-к > k ; л > l ; м > m ; н > n ; о > o ; п > p ; р > r ; с > s ; т > t ; у > u ; ў > u ;
+а > a ; б > b ; в > v ; г > <G> ; ґ > g ; д > d ; ж > zh ; з > z ; і > i ; и > i ; й > <J> ;
+к > k ; л > l ; м > m ; н > n ; о > o ; п > p ; р > r ; с > s ; т > t ; у > u ; ў > <W> ;
 ф > f ; х > kh ; ц > ts ; ч > ch ; ш > sh ; щ > shch ; ы > y ; э > e ;
-ь > ; ъ > ; ’ > ; ʼ > ;
+ь > ; ъ > ; ’ > ; ʼ > ; \' > ;
 """
+_ADJECTIVE_ENDINGS = "ый } $B > y ; ый $ > y ; ий } $B > y ; ий $ > y ;"
+
+
+def cyrillic_rules(g: str, short_i: str, short_u: str, adjective_endings: bool) -> str:
+    """The ICU rules for Cyrillic → Latin with г, й and ў written as given."""
+    rules = _CYRILLIC_TEMPLATE.replace("<G>", g).replace("<J>", short_i).replace("<W>", short_u)
+    return rules.replace("<ENDINGS>", _ADJECTIVE_ENDINGS if adjective_endings else "")
 
 
 class Scheme(StrEnum):
@@ -44,8 +55,9 @@ class Scheme(StrEnum):
 @cache
 def _transliterator(scheme: Scheme) -> icu.Transliterator:
     if scheme is Scheme.PASSPORT:
+        rules = cyrillic_rules(g="h", short_i="i", short_u="u", adjective_endings=True)
         return icu.Transliterator.createFromRules(
-            "bonafide-be-passport", _PASSPORT_RULES, icu.UTransDirection.FORWARD
+            "bonafide-be-passport", rules, icu.UTransDirection.FORWARD
         )
     ids = {
         Scheme.BGN_RU: "Russian-Latin/BGN; Latin-ASCII; [ʹʺ'’·] Remove",
