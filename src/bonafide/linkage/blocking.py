@@ -8,6 +8,7 @@ Pairs come from an equi-join in DuckDB per key, never from a scan of all pairs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -16,7 +17,7 @@ import pyarrow as pa
 
 from bonafide.linkage.comparisons import Features
 
-__all__ = ["BLOCKING_KEYS", "NAME_KEYS", "candidate_pairs"]
+__all__ = ["BLOCKING_KEYS", "NAME_KEYS", "Candidates", "candidate_pairs"]
 
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
@@ -111,38 +112,49 @@ NAME_KEYS = frozenset(
 )
 
 
-def candidate_pairs(
-    features: Features, left_size: int, dedupe: bool, keys: frozenset[str] | None = None
-) -> tuple[IntArray, IntArray]:
-    """Pairs (left row, right row) of the stacked records that share a blocking key.
+@dataclass
+class Candidates:
+    """Candidate pairs (left row, right row), sorted, each once, and which keys found them."""
+
+    left: IntArray
+    right: IntArray
+    by_names: npt.NDArray[np.bool_]  # found by a key in NAME_KEYS
+    by_others: npt.NDArray[np.bool_]  # found by any other key
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candidates:
+    """Pairs of the stacked records that share a blocking key.
 
     Linking: left rows are [0, left_size), right rows the rest. Deduplicating: all rows are one
-    file and each pair appears once with left < right. One DuckDB query joins every key and
-    keeps each pair once.
+    file and each pair appears once with left < right. One DuckDB query joins every key, keeps
+    each pair once and notes whether name keys, other keys or both found it.
     """
     total = len(features.birth)
     side = np.arange(total) >= left_size
-    rows, names, values = [], [], []
+    rows, rules, values = [], [], []
+    name_rules = []
     for number, (name, make_key) in enumerate(BLOCKING_KEYS.items()):
-        if keys is not None and name not in keys:
-            continue
         key_values = make_key(features)
         present = np.flatnonzero(np.array([v is not None for v in key_values], dtype=bool))
         rows.append(present.astype(np.int64))
-        names.append(np.full(len(present), number, dtype=np.int64))
+        rules.append(np.full(len(present), number, dtype=np.int64))
         values.append(pa.array(key_values[present], pa.string()))
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if name in NAME_KEYS:
+            name_rules.append(number)
     all_rows = np.concatenate(rows)
     table = pa.table(
         {
             "row": pa.array(all_rows),
-            "rule": pa.array(np.concatenate(names)),
-            "key": pa.concat_arrays([v.cast(pa.string()) for v in values]),
+            "rule": pa.array(np.concatenate(rules)),
+            "key": pa.concat_arrays(values),
             "right_side": pa.array(side[all_rows]),
         }
     )
     condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
+    by_name = f"l.rule IN ({', '.join(map(str, name_rules))})"
     connection = duckdb.connect()
     connection.register("keyed", table)
     result = connection.execute(
@@ -154,11 +166,19 @@ def candidate_pairs(
         usable AS (
             SELECT k.* FROM keyed k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
         )
-        SELECT DISTINCT l.row * {total}::BIGINT + r.row AS code
+        SELECT l.row * {total}::BIGINT + r.row AS code,
+               bool_or({by_name}) AS by_names,
+               bool_or(NOT ({by_name})) AS by_others
         FROM usable l JOIN usable r ON l.rule = r.rule AND l.key = r.key AND {condition}
+        GROUP BY code
         ORDER BY code
         """
     ).fetchnumpy()
     connection.close()
     codes = np.asarray(result["code"], dtype=np.int64)
-    return codes // total, codes % total
+    return Candidates(
+        codes // total,
+        codes % total,
+        np.asarray(result["by_names"], dtype=bool),
+        np.asarray(result["by_others"], dtype=bool),
+    )

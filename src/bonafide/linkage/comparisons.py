@@ -101,6 +101,7 @@ class Features:
                 records.column("settlement"), records.column("birth_place"), strict=True
             )
         ]
+        settlement_skeleton = _keys([_phrase_skeleton(s) for s in settlement])
         return cls(
             names=table,
             birth=_keys(records.column("birth_date")),
@@ -112,7 +113,7 @@ class Features:
             street=_keys([_phrase_reading(s) for s in street]),
             street_skeleton=_keys([_phrase_skeleton(s) for s in street]),
             settlement=_keys([_phrase_reading(s) for s in settlement]),
-            settlement_skeleton=_keys([_phrase_skeleton(s) for s in settlement]),
+            settlement_skeleton=settlement_skeleton,
             sex=_text(records.column("sex")),
             has_name={
                 "given": np.array([p.given is not None for p in table.parsed]),
@@ -130,7 +131,7 @@ class Features:
             },
             terms={
                 "surname": _keys([p.surname.form.stem if p.surname else "" for p in table.parsed]),
-                "settlement": _keys([_phrase_skeleton(s) for s in settlement]),
+                "settlement": settlement_skeleton,
             },
         )
 
@@ -216,6 +217,18 @@ class Comparison:
     fields: tuple[str, ...]  # the person fields it needs mapped
 
 
+def _place(field: str) -> Comparison:
+    """A settlement or street: its reading, and its skeleton under `<field>_skeleton`."""
+
+    def compute(features: Features, left: IntArray, right: IntArray) -> IntArray:
+        readings: TextArray = getattr(features, field)
+        skeletons: TextArray = getattr(features, f"{field}_skeleton")
+        return _place_levels(readings[left], readings[right], skeletons[left], skeletons[right])
+
+    levels = ("same", "same in another spelling", "alike", "different")
+    return Comparison(field, levels, compute, (field,))
+
+
 def _name_part(part: str, groups: dict[str, int], labels: tuple[str, ...]) -> Comparison:
     def compute(features: Features, left: IntArray, right: IntArray) -> IntArray:
         categories, codes = part_categories(features.names, left, right)[part]
@@ -269,22 +282,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         lambda f, a, b: _edit_levels(f.passport_number[a], f.passport_number[b], (1,)),
         ("passport_number",),
     ),
-    Comparison(
-        "settlement",
-        ("same", "same in another spelling", "alike", "different"),
-        lambda f, a, b: _place_levels(
-            f.settlement[a], f.settlement[b], f.settlement_skeleton[a], f.settlement_skeleton[b]
-        ),
-        ("settlement",),
-    ),
-    Comparison(
-        "street",
-        ("same", "same in another spelling", "alike", "different"),
-        lambda f, a, b: _place_levels(
-            f.street[a], f.street[b], f.street_skeleton[a], f.street_skeleton[b]
-        ),
-        ("street",),
-    ),
+    _place("settlement"),
+    _place("street"),
     Comparison(
         "house",
         ("same", "different"),
@@ -360,12 +359,11 @@ def term_frequency_adjustments(
         if values is None or comparison.name not in u_top:
             continue
         present = values != ""
-        unique, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+        _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
         frequency = counts[inverse] / max(int(present.sum()), 1)
         agree = levels[:, column] == 0
         adjustment = np.zeros(len(left), dtype=np.float64)
         tf = frequency[left[agree]]
         adjustment[agree] = np.log2(u_top[comparison.name] / np.clip(tf, 1e-12, None))
         adjustments[column] = adjustment
-        del unique
     return adjustments

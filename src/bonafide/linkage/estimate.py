@@ -2,7 +2,7 @@
 
 u: how often each level occurs between records of different people, which random pairs are
 almost all. m and the prior: expectation maximisation over the candidate pairs (which hold
-nearly all the true matches), with u held fixed, as Splink does.
+nearly all the true matches), with u held fixed, as Splink does; then the prior with m fixed.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from bonafide.linkage.model import LinkageModel
 
-__all__ = ["estimate_m_and_prior", "estimate_prior", "estimate_u", "surely_matching"]
+__all__ = ["estimate_m", "estimate_prior", "estimate_u", "surely_matching"]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
@@ -62,17 +62,16 @@ def surely_matching(candidate_levels: IntArray) -> npt.NDArray[np.bool_]:
     return seed
 
 
-def estimate_m_and_prior(
+def estimate_m(
     names: list[str],
     levels: dict[str, list[str]],
     u: dict[str, list[float]],
     candidate_levels: IntArray,
-    candidate_share: float,
     iterations: int = 25,
     seed_on: list[str] | None = None,
     score_on: list[str] | None = None,
-) -> LinkageModel:
-    """EM over candidate pairs; `candidate_share` is candidates / all possible pairs.
+) -> dict[str, list[float]]:
+    """m per comparison level by EM over candidate pairs, with u fixed.
 
     `seed_on`: the comparisons whose agreement picks the seed pairs — those the session learns,
     never the ones its pairs were blocked on (namesakes all agree on names). `score_on`: the
@@ -114,8 +113,7 @@ def estimate_m_and_prior(
         if change < 1e-5:
             log.info("linkage em converged iterations=%d", iteration + 1)
             break
-    prior = min(max(share * candidate_share, 1e-12), 0.5)
-    return LinkageModel(names, levels, m, u, prior=prior)
+    return m
 
 
 def estimate_prior(

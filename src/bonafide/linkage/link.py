@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from bonafide.linkage.blocking import BLOCKING_KEYS, NAME_KEYS, candidate_pairs
+from bonafide.linkage.blocking import Candidates, candidate_pairs
 from bonafide.linkage.comparisons import (
     COMPARISONS,
     Comparison,
@@ -21,7 +21,7 @@ from bonafide.linkage.comparisons import (
     comparison_levels,
     term_frequency_adjustments,
 )
-from bonafide.linkage.estimate import estimate_m_and_prior, estimate_prior, estimate_u
+from bonafide.linkage.estimate import estimate_m, estimate_prior, estimate_u
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 
@@ -63,24 +63,20 @@ def _random_pairs(
     return rng.integers(0, left_size, count), rng.integers(left_size, total, count)
 
 
-_NAME_COMPARISONS = frozenset({"given", "surname", "patronymic"})
+_NAMES = frozenset({"given", "surname", "patronymic"})
 _WEAK = frozenset({"sex"})  # agrees by chance half the time: no use for picking seeds
-# The comparisons each session's blocking keys agree on: False → keys other than names,
-# True → name keys.
-_BLOCKED_BY = {
-    False: frozenset(
-        {
-            "birth_date",
-            "personal_number",
-            "passport_number",
-            "postcode",
-            "house",
-            "street",
-            "settlement",
-        }
-    ),
-    True: _NAME_COMPARISONS,
-}
+# What the blocking keys other than names agree on (birth date, documents, address parts).
+_AGREED_BY_OTHER_KEYS = frozenset(
+    {
+        "birth_date",
+        "personal_number",
+        "passport_number",
+        "postcode",
+        "house",
+        "street",
+        "settlement",
+    }
+)
 
 
 def _sample(rng: np.random.Generator, size: int) -> IntArray:
@@ -94,14 +90,14 @@ def train_model(
     comparisons: tuple[Comparison, ...],
     left_size: int,
     dedupe: bool,
-    left: IntArray,
-    right: IntArray,
+    candidates: Candidates,
+    candidate_levels: IntArray,
     seed: int = 0,
 ) -> LinkageModel:
     """u from random pairs; m in two EM sessions, as Splink trains: the name comparisons' m
     from pairs found by other keys (dates, documents, addresses), the other comparisons' m from
     pairs found by names — so no comparison learns from pairs chosen because it agrees; then
-    the prior with m and u fixed, over all candidates."""
+    the prior with m and u fixed, over all candidates. `candidate_levels` are the candidates'."""
     total = len(features.birth)
     names = [c.name for c in comparisons]
     levels = {c.name: list(c.levels) for c in comparisons}
@@ -112,33 +108,28 @@ def train_model(
         [len(c.levels) for c in comparisons],
         comparison_levels(comparisons, features, ra, rb),
     )
-    all_pairs = total * (total - 1) / 2 if dedupe else left_size * (total - left_size)
     m: dict[str, list[float]] = {}
-    other_keys = frozenset(BLOCKING_KEYS) - NAME_KEYS
-    for keys, learns in ((other_keys, _NAME_COMPARISONS), (NAME_KEYS, None)):
-        sl, sr = candidate_pairs(features, left_size, dedupe, keys)
-        if len(sl) == 0:
+    sessions = ((candidates.by_others, _AGREED_BY_OTHER_KEYS), (candidates.by_names, _NAMES))
+    for found_by, blocked in sessions:
+        found = np.flatnonzero(found_by)
+        if len(found) == 0:
             continue
-        pick = _sample(rng, len(sl))
-        blocked = _BLOCKED_BY[learns is None]
-        learned = [n for n in names if n not in blocked and n not in _WEAK]
-        session = estimate_m_and_prior(
+        pick = found[_sample(rng, len(found))]
+        session = estimate_m(
             names,
             levels,
             u,
-            comparison_levels(comparisons, features, sl[pick], sr[pick]),
-            len(sl) / all_pairs,
-            seed_on=learned,
+            candidate_levels[pick],
+            seed_on=[n for n in names if n not in blocked and n not in _WEAK],
             score_on=[n for n in names if n not in blocked],
         )
         for name in names:
-            wanted = name in learns if learns is not None else name not in _NAME_COMPARISONS
-            if wanted or name not in m:
-                m[name] = session.m[name]
+            if name not in blocked or name not in m:
+                m[name] = session[name]
     model = LinkageModel(names, levels, m, u, prior=0.5)
-    pick = _sample(rng, len(left))
-    candidate_levels = comparison_levels(comparisons, features, left[pick], right[pick])
-    model.prior = estimate_prior(model, candidate_levels, len(left) / all_pairs)
+    all_pairs = total * (total - 1) / 2 if dedupe else left_size * (total - left_size)
+    pick = _sample(rng, len(candidates))
+    model.prior = estimate_prior(model, candidate_levels[pick], len(candidates) / all_pairs)
     return model
 
 
@@ -176,13 +167,14 @@ def link_records(
     left_size = len(left_records)
     features = Features.build(stacked)
     comparisons = _usable(stacked)
-    left, right = candidate_pairs(features, left_size, dedupe)
+    candidates = candidate_pairs(features, left_size, dedupe)
+    left, right = candidates.left, candidates.right
     log.info("linkage candidates=%d comparisons=%d", len(left), len(comparisons))
-    if model is None:
-        model = train_model(features, comparisons, left_size, dedupe, left, right)
-    else:
+    if model is not None:
         comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
     levels = comparison_levels(comparisons, features, left, right)
+    if model is None:
+        model = train_model(features, comparisons, left_size, dedupe, candidates, levels)
     u_top = {name: model.u[name][0] for name in model.comparisons}
     adjustments = term_frequency_adjustments(comparisons, features, levels, left, u_top)
     scores = model.score(levels, adjustments)
