@@ -71,8 +71,7 @@ def thin_chunk(chunk: Chunk, rows: IntArray, today: int, rng: np.random.Generato
     issued = (today - 60 - rng.random(n) * 900).astype(np.int32)
     people = replace(people, digitised=issued, emigration=np.full(n, NO_DAY, np.int32))
     docs = chunk.documents
-    current = {int(p): i for i, p in enumerate(docs.person) if docs.is_current[i]}
-    doc_rows = np.array([current.get(int(r), 0) for r in rows], dtype=np.int64)
+    doc_rows = np.maximum(docs.current_of(len(chunk.people))[rows], 0)
     documents = Documents(
         person=np.arange(n, dtype=np.int64),
         series=[docs.series[i] for i in doc_rows],

@@ -85,6 +85,13 @@ class Documents:
     expires: DayArray
     is_current: np.typing.NDArray[np.bool_]
 
+    def current_of(self, people: int) -> IntArray:
+        """For each of the chunk's `people`, the row of their current document, or -1."""
+        rows = np.full(people, -1, dtype=np.int64)
+        current = np.flatnonzero(self.is_current)
+        rows[self.person[current]] = current
+        return rows
+
 
 def _sequences(people: People, region: IntArray, chunk_index: int, chunks: int) -> IntArray:
     order = np.lexsort((people.person_id, region, people.birth))

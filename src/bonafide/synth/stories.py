@@ -80,11 +80,11 @@ def take_stories(
     people = chunk.people
     stories = []
     docs = chunk.documents
-    current_doc = {int(p): i for i, p in enumerate(docs.person) if docs.is_current[i]}
+    current_doc = docs.current_of(len(people))
     for i in who.tolist():
         place = int(people.birth_settlement[i])
         surname = int(people.surname_on(np.array([NO_DAY - 1], dtype=np.int32), np.array([i]))[0])
-        doc = current_doc.get(i)
+        doc = int(current_doc[i])
         identity = Identity(
             person_id=int(people.person_id[i]),
             sex="m" if people.sex[i] == 0 else "f",
@@ -94,7 +94,7 @@ def take_stories(
             ),
             birth_place=_place(vocab, place),
             personal_number=str(chunk.personal_number[i].as_py()),
-            passport_number=None if doc is None else str(docs.number[doc].as_py()),
+            passport_number=None if doc < 0 else str(docs.number[doc].as_py()),
         )
         stories.append(Story(identity))
     index = {p: n for n, p in enumerate(who.tolist())}
