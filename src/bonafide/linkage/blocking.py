@@ -2,7 +2,7 @@
 
 Keys survive transliteration and typos where they can: name skeletons (see bonafide.names),
 birth dates, document numbers, postcode with house number, street skeleton with house number.
-Pairs come from an equi-join in DuckDB per key, never from a scan of all pairs.
+Pairs come from one DuckDB query that equi-joins every key, never from a scan of all pairs.
 """
 
 from __future__ import annotations
