@@ -92,6 +92,7 @@ def test_model_saves_loads_and_explains(population: Population, tmp_path: Path) 
     result.model.save(tmp_path / "model.json")
     loaded = LinkageModel.load(tmp_path / "model.json")
     assert loaded == result.model
+    assert loaded.term_frequencies["surname"].total > 0
     levels = np.array([0] * len(loaded.comparisons))
     explained = loaded.explain(levels)
     total = sum(step["weight"] for step in explained["steps"])
@@ -177,6 +178,7 @@ def test_a_rare_surname_is_stronger_evidence_than_a_common_one(tmp_path: Path) -
         COMPARISONS,
         Features,
         comparison_levels,
+        count_terms,
         term_frequency_adjustments,
     )
 
@@ -196,7 +198,10 @@ def test_a_rare_surname_is_stronger_evidence_than_a_common_one(tmp_path: Path) -
     left, right = np.array([0, 40]), np.array([1, 41])  # two Ivanovs; the two Shcharbakous
     levels = comparison_levels((surname,), features, left, right)
     assert levels[:, 0].tolist() == [0, 0]
-    adjustments = term_frequency_adjustments((surname,), features, levels, left, {"surname": 0.05})
+    frequencies = count_terms((surname,), features)
+    adjustments = term_frequency_adjustments(
+        (surname,), features, levels, left, {"surname": 0.05}, frequencies
+    )
     common, rare = adjustments[0]
     assert rare > common
     assert common < 0 < rare

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
+from bonafide.linkage.frequencies import TermFrequencies
 from bonafide.linkage.records import PersonRecords
 from bonafide.names import NameKeyTable, reading, skeleton
 from bonafide.names.batch import part_categories
@@ -25,6 +26,7 @@ __all__ = [
     "Comparison",
     "Features",
     "comparison_levels",
+    "count_terms",
     "term_frequency_adjustments",
 ]
 
@@ -341,12 +343,24 @@ def comparison_levels(
     return matrix
 
 
+def count_terms(
+    comparisons: tuple[Comparison, ...], features: Features
+) -> dict[str, TermFrequencies]:
+    """Term frequencies of the comparisons that have terms, counted over these records."""
+    return {
+        c.name: TermFrequencies.count(features.terms[c.name])
+        for c in comparisons
+        if c.name in features.terms
+    }
+
+
 def term_frequency_adjustments(
     comparisons: tuple[Comparison, ...],
     features: Features,
     levels: IntArray,
     left: IntArray,
     u_top: dict[str, float],
+    frequencies: dict[str, TermFrequencies],
 ) -> dict[int, npt.NDArray[np.float64]]:
     """Per comparison column with terms: log2(u / term frequency) where the pair agrees fully.
 
@@ -356,14 +370,12 @@ def term_frequency_adjustments(
     adjustments: dict[int, npt.NDArray[np.float64]] = {}
     for column, comparison in enumerate(comparisons):
         values = features.terms.get(comparison.name)
-        if values is None or comparison.name not in u_top:
+        table = frequencies.get(comparison.name)
+        if values is None or table is None or comparison.name not in u_top:
             continue
-        present = values != ""
-        _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-        frequency = counts[inverse] / max(int(present.sum()), 1)
         agree = levels[:, column] == 0
         adjustment = np.zeros(len(left), dtype=np.float64)
-        tf = frequency[left[agree]]
+        tf = table.frequency(values[left[agree]])
         adjustment[agree] = np.log2(u_top[comparison.name] / np.clip(tf, 1e-12, None))
         adjustments[column] = adjustment
     return adjustments

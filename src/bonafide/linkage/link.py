@@ -19,6 +19,7 @@ from bonafide.linkage.comparisons import (
     Comparison,
     Features,
     comparison_levels,
+    count_terms,
     term_frequency_adjustments,
 )
 from bonafide.linkage.estimate import estimate_m, estimate_prior, estimate_u
@@ -175,8 +176,11 @@ def link_records(
     levels = comparison_levels(comparisons, features, left, right)
     if model is None:
         model = train_model(features, comparisons, left_size, dedupe, candidates, levels)
+        model.term_frequencies = count_terms(comparisons, features)
     u_top = {name: model.u[name][0] for name in model.comparisons}
-    adjustments = term_frequency_adjustments(comparisons, features, levels, left, u_top)
+    adjustments = term_frequency_adjustments(
+        comparisons, features, levels, left, u_top, model.term_frequencies
+    )
     scores = model.score(levels, adjustments)
     chosen = scores.probability >= threshold
     if one_to_one and not dedupe:

@@ -8,7 +8,7 @@ as `+given+surname-birth_date`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from bonafide.errors import InputError
+from bonafide.linkage.frequencies import TermFrequencies
 
 __all__ = ["MODEL_VERSION", "LinkageModel", "Scores"]
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -38,6 +39,8 @@ class LinkageModel:
     m: dict[str, list[float]]
     u: dict[str, list[float]]
     prior: float  # probability that two records drawn at random are one person
+    # counted on the training records; every path adjusts agreeing pairs by these
+    term_frequencies: dict[str, TermFrequencies] = field(default_factory=dict)
     version: int = MODEL_VERSION
 
     def level_weights(self, comparison: str) -> FloatArray:
@@ -113,8 +116,19 @@ class LinkageModel:
             "match_key": self.match_key(levels),
         }
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "comparisons": self.comparisons,
+            "levels": self.levels,
+            "m": self.m,
+            "u": self.u,
+            "prior": self.prior,
+            "term_frequencies": {k: v.to_json() for k, v in self.term_frequencies.items()},
+        }
+
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        path.write_text(json.dumps(self.to_json(), indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> LinkageModel:
@@ -127,4 +141,8 @@ class LinkageModel:
                 f"{path}: model version {data.get('version')} is not {MODEL_VERSION}",
                 hint="train the model again with this version of bonafide",
             )
-        return cls(**data)
+        frequencies = data.pop("term_frequencies", {})
+        return cls(
+            **data,
+            term_frequencies={k: TermFrequencies.from_json(v) for k, v in frequencies.items()},
+        )
