@@ -3,6 +3,11 @@
 Keys survive transliteration and typos where they can: name skeletons (see bonafide.names),
 birth dates, document numbers, postcode with house number, street skeleton with house number.
 Pairs come from one DuckDB query that equi-joins every key, never from a scan of all pairs.
+
+A key value shared by too many records on one side is skipped: it would pair strangers by the
+thousand and find no pair a finer key misses. Coarse keys (a surname, a birth date) get a
+smaller limit than fine ones; in a big registry their blocks are skipped and the finer keys
+(surname with given name or birth year, given name with birth date, documents) find the pairs.
 """
 
 from __future__ import annotations
@@ -14,88 +19,115 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bonafide.linkage.comparisons import Features
 
-__all__ = ["BLOCKING_KEYS", "NAME_KEYS", "Candidates", "candidate_pairs"]
+__all__ = [
+    "BLOCKING_KEYS",
+    "BLOCK_LIMITS",
+    "KEYS_WITH_BIRTH_DATE",
+    "MAX_BLOCK",
+    "NAME_KEYS",
+    "Candidates",
+    "block_limit",
+    "candidate_pairs",
+]
 
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
+KeyBuilder = Callable[[Features], pa.StringArray]
 MAX_BLOCK = 300  # a key shared by more records than this on one side is too common to use
+# Coarse keys, with the records one value may hold on one side. Measured on a 100,000-record
+# registry: beyond these the coarse keys add millions of pairs and no true pair of their own.
+BLOCK_LIMITS = {
+    "surname": 60,
+    "birth_date": 20,
+    "surname_settlement": 20,
+    "names": 30,
+    "names_either_order": 30,
+    "surname_birth_year": 30,
+}
 
 
-def _name_skeletons(features: Features) -> tuple[list[str | None], list[str | None]]:
-    surnames = [v or None for v in features.name_skeletons["surname_stem"].tolist()]
-    given = [v or None for v in features.name_skeletons["given"].tolist()]
-    return surnames, given
+def block_limit(key: str) -> int:
+    """The most records one value of `key` may hold on one side before it is skipped."""
+    return BLOCK_LIMITS.get(key, MAX_BLOCK)
 
 
-def _join(*columns: list[str | None] | npt.NDArray[np.str_] | ObjectArray) -> ObjectArray:
-    return np.array(
-        [
-            None if any(v is None or v == "" for v in values) else "\x1f".join(map(str, values))
-            for values in zip(*columns, strict=True)
-        ],
-        dtype=object,
-    )
+def _text(values: npt.NDArray[np.str_]) -> pa.StringArray:
+    """A feature column as Arrow strings, null where the record lacks it."""
+    array = pa.array(values, pa.string())
+    result: pa.StringArray = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+    return result
 
 
-def _or_none(values: npt.NDArray[np.str_]) -> ObjectArray:
-    return np.array([v or None for v in values.tolist()], dtype=object)
+def _join(*columns: pa.StringArray) -> pa.StringArray:
+    """The columns joined by a separator; null where any is null."""
+    joined: pa.StringArray = pc.binary_join_element_wise(*columns, "\x1f")
+    return joined
 
 
-def _names(features: Features) -> ObjectArray:
-    surnames, given = _name_skeletons(features)
-    return _join(surnames, given)
+def _surname(features: Features) -> pa.StringArray:
+    return _text(features.name_skeletons["surname_stem"])
 
 
-def _names_either_order(features: Features) -> ObjectArray:
-    surnames, given = _name_skeletons(features)
-    return np.array(
-        [
-            None if s is None or g is None else "\x1f".join(sorted((s, g)))
-            for s, g in zip(surnames, given, strict=True)
-        ],
-        dtype=object,
-    )
+def _given(features: Features) -> pa.StringArray:
+    return _text(features.name_skeletons["given"])
 
 
-def _surname_and_year(features: Features) -> ObjectArray:
-    surnames, _ = _name_skeletons(features)
-    years = [b[:4] if b else None for b in features.birth]
-    return _join(surnames, years)
+def _names_either_order(features: Features) -> pa.StringArray:
+    surname, given = _surname(features), _given(features)
+    in_order = pc.less_equal(surname, given)
+    either: pa.StringArray = pc.if_else(in_order, _join(surname, given), _join(given, surname))
+    return either
 
 
-def _surname_and_place(features: Features) -> ObjectArray:
-    surnames, _ = _name_skeletons(features)
-    return _join(surnames, features.settlement_skeleton)
+def _birth_year(features: Features) -> pa.StringArray:
+    year: pa.StringArray = pc.utf8_slice_codeunits(_text(features.birth), 0, 4)
+    return year
 
 
-def _surname(features: Features) -> ObjectArray:
-    return np.array(_name_skeletons(features)[0], dtype=object)
+def _field(name: str) -> KeyBuilder:
+    return lambda f: _text(getattr(f, name))
 
 
-def _given_and(
-    other: Callable[[Features], npt.NDArray[np.str_]],
-) -> Callable[[Features], ObjectArray]:
-    return lambda f: _join(_name_skeletons(f)[1], other(f))
+def _both(first: KeyBuilder, second: KeyBuilder) -> KeyBuilder:
+    return lambda f: _join(first(f), second(f))
 
 
-BLOCKING_KEYS: dict[str, Callable[[Features], ObjectArray]] = {
-    "names": _names,
+_KEYS: dict[str, KeyBuilder] = {
+    "names": _both(_surname, _given),
     "surname": _surname,
-    "given_house": _given_and(lambda f: f.house),
-    "given_postcode": _given_and(lambda f: f.postcode),
-    "street_postcode": lambda f: _join(f.street_skeleton, f.postcode),
-    "settlement_house": lambda f: _join(f.settlement_skeleton, f.house),
+    "given_house": _both(_given, _field("house")),
+    "given_postcode": _both(_given, _field("postcode")),
+    "street_postcode": _both(_field("street_skeleton"), _field("postcode")),
+    "settlement_house": _both(_field("settlement_skeleton"), _field("house")),
     "names_either_order": _names_either_order,
-    "surname_birth_year": _surname_and_year,
-    "surname_settlement": _surname_and_place,
-    "birth_date": lambda f: _or_none(f.birth),
-    "personal_number": lambda f: _or_none(f.personal_number),
-    "passport_number": lambda f: _or_none(f.passport_number),
-    "postcode_house": lambda f: _join(f.postcode, f.house),
-    "street_house": lambda f: _join(f.street_skeleton, f.house),
+    "surname_birth_year": _both(_surname, _birth_year),
+    "surname_settlement": _both(_surname, _field("settlement_skeleton")),
+    "birth_date": _field("birth"),
+    "personal_number": _field("personal_number"),
+    "passport_number": _field("passport_number"),
+    "postcode_house": _both(_field("postcode"), _field("house")),
+    "street_house": _both(_field("street_skeleton"), _field("house")),
+    # A married woman's new surname, or a surname typo, in a registry where one birth date is
+    # shared by more people than its block limit.
+    "given_birth_date": _both(_given, _field("birth")),
+}
+
+
+def _as_objects(build: KeyBuilder) -> Callable[[Features], ObjectArray]:
+    def keys(features: Features) -> ObjectArray:
+        values: ObjectArray = build(features).to_numpy(zero_copy_only=False)
+        return values
+
+    return keys
+
+
+# name → function(Features) → object array of key strings, None where the record has no key
+BLOCKING_KEYS: dict[str, Callable[[Features], ObjectArray]] = {
+    name: _as_objects(build) for name, build in _KEYS.items()
 }
 
 
@@ -108,8 +140,13 @@ NAME_KEYS = frozenset(
         "names_either_order",
         "surname_birth_year",
         "surname_settlement",
+        "given_birth_date",
     }
 )
+
+
+# Keys whose pairs agree on the birth date or year by construction.
+KEYS_WITH_BIRTH_DATE = frozenset({"birth_date", "surname_birth_year", "given_birth_date"})
 
 
 @dataclass
@@ -120,9 +157,48 @@ class Candidates:
     right: IntArray
     by_names: npt.NDArray[np.bool_]  # found by a key in NAME_KEYS
     by_others: npt.NDArray[np.bool_]  # found by any other key
+    # bit i set: found by the i-th key of BLOCKING_KEYS
+    by_keys: npt.NDArray[np.int32] | None = None
 
     def __len__(self) -> int:
         return len(self.left)
+
+    def found_by(self, keys: frozenset[str]) -> npt.NDArray[np.bool_]:
+        """The pairs that one of `keys` found."""
+        if self.by_keys is None:
+            raise ValueError("these candidates do not record which keys found them")
+        mask = sum(1 << n for n, name in enumerate(BLOCKING_KEYS) if name in keys)
+        found: npt.NDArray[np.bool_] = (self.by_keys & mask) != 0
+        return found
+
+
+def _keyed(features: Features, left_size: int) -> tuple[pa.Table, list[int]]:
+    """(row, rule, key, limit, right_side) for every key a record has; the name rules."""
+    tables, name_rules = [], []
+    for number, (name, build) in enumerate(_KEYS.items()):
+        keys = build(features)
+        present = np.flatnonzero(pc.is_valid(keys).to_numpy(zero_copy_only=False))
+        if len(present) == 0:
+            continue
+        rows = present.astype(np.int32)
+        tables.append(
+            pa.table(
+                {
+                    "row": rows,
+                    "rule": np.full(len(rows), number, dtype=np.int8),
+                    "key": keys.take(pa.array(rows)),
+                    "limit": np.full(len(rows), block_limit(name), dtype=np.int16),
+                    "right_side": rows >= left_size,
+                }
+            )
+        )
+        if name in NAME_KEYS:
+            name_rules.append(number)
+    if not tables:
+        empty = {"row": pa.int32(), "rule": pa.int8(), "key": pa.string()}
+        schema = pa.schema({**empty, "limit": pa.int16(), "right_side": pa.bool_()})
+        return schema.empty_table(), name_rules
+    return pa.concat_tables(tables), name_rules
 
 
 def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candidates:
@@ -133,42 +209,25 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     each pair once and notes whether name keys, other keys or both found it.
     """
     total = len(features.birth)
-    side = np.arange(total) >= left_size
-    rows, rules, values = [], [], []
-    name_rules = []
-    for number, (name, make_key) in enumerate(BLOCKING_KEYS.items()):
-        key_values = make_key(features)
-        present = np.flatnonzero(np.array([v is not None for v in key_values], dtype=bool))
-        rows.append(present.astype(np.int64))
-        rules.append(np.full(len(present), number, dtype=np.int64))
-        values.append(pa.array(key_values[present], pa.string()))
-        if name in NAME_KEYS:
-            name_rules.append(number)
-    all_rows = np.concatenate(rows)
-    table = pa.table(
-        {
-            "row": pa.array(all_rows),
-            "rule": pa.array(np.concatenate(rules)),
-            "key": pa.concat_arrays(values),
-            "right_side": pa.array(side[all_rows]),
-        }
-    )
+    keyed, name_rules = _keyed(features, left_size)
     condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
-    by_name = f"l.rule IN ({', '.join(map(str, name_rules))})"
-    connection = duckdb.connect()
-    connection.register("keyed", table)
+    by_name = f"l.rule IN ({', '.join(map(str, name_rules or [-1]))})"
+    connection = duckdb.connect(config={"threads": 2, "preserve_insertion_order": False})
+    connection.register("keyed", keyed)
     result = connection.execute(
         f"""
         WITH common AS (
             SELECT rule, key FROM keyed GROUP BY rule, key, right_side
-            HAVING count(*) > {MAX_BLOCK}
+            HAVING count(*) > any_value("limit")
         ),
         usable AS (
-            SELECT k.* FROM keyed k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
+            SELECT k.row, k.rule, k.key, k.right_side
+            FROM keyed k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
         )
         SELECT l.row * {total}::BIGINT + r.row AS code,
                bool_or({by_name}) AS by_names,
-               bool_or(NOT ({by_name})) AS by_others
+               bool_or(NOT ({by_name})) AS by_others,
+               bit_or(1::INTEGER << l.rule) AS by_keys
         FROM usable l JOIN usable r ON l.rule = r.rule AND l.key = r.key AND {condition}
         GROUP BY code
         ORDER BY code
@@ -181,4 +240,5 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
         codes % total,
         np.asarray(result["by_names"], dtype=bool),
         np.asarray(result["by_others"], dtype=bool),
+        np.asarray(result["by_keys"], dtype=np.int32),
     )

@@ -13,7 +13,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from bonafide.linkage.blocking import Candidates, candidate_pairs
+from bonafide.linkage.blocking import (
+    KEYS_WITH_BIRTH_DATE,
+    NAME_KEYS,
+    Candidates,
+    candidate_pairs,
+)
 from bonafide.linkage.comparisons import (
     COMPARISONS,
     Comparison,
@@ -110,7 +115,14 @@ def train_model(
         comparison_levels(comparisons, features, ra, rb),
     )
     m: dict[str, list[float]] = {}
-    sessions = ((candidates.by_others, _AGREED_BY_OTHER_KEYS), (candidates.by_names, _NAMES))
+    # The names session learns the birth date's m too: not from pairs a key found because
+    # their birth dates or years agree (namesakes born in one year would look like matches).
+    by_names = (
+        candidates.by_names
+        if candidates.by_keys is None
+        else candidates.found_by(NAME_KEYS - KEYS_WITH_BIRTH_DATE)
+    )
+    sessions = ((candidates.by_others, _AGREED_BY_OTHER_KEYS), (by_names, _NAMES))
     for found_by, blocked in sessions:
         found = np.flatnonzero(found_by)
         if len(found) == 0:
