@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
@@ -39,16 +41,36 @@ NULL = -1
 TextArray = npt.NDArray[np.str_]
 
 
-def _keys(values: list[str | None] | list[str]) -> TextArray:
-    return np.array([v or "" for v in values], dtype=str)
+def _keys(values: list[str]) -> TextArray:
+    return np.array(values, dtype=str)
 
 
-def _text(values: list[str | None]) -> TextArray:
-    return _keys([v.lower() if v else "" for v in values])
+def _alnum(value: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", value.upper())
 
 
-def _alnum(values: list[str | None]) -> TextArray:
-    return _keys([re.sub(r"[^0-9A-Z]", "", v.upper()) if v else "" for v in values])
+def _column(records: PersonRecords, field: str) -> pa.StringArray:
+    column: pa.StringArray = records.table.column(field).combine_chunks()
+    return column
+
+
+def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> TextArray:
+    """`convert` of each value, "" where null; computed once per distinct value (a registry
+    repeats its settlements, streets and houses many times over)."""
+    encoded = pc.dictionary_encode(values)
+    converted = [convert(v) for v in encoded.dictionary.to_pylist()] + [""]
+    missing = len(converted) - 1
+    rows = encoded.indices.fill_null(missing).to_numpy(zero_copy_only=False)
+    keys: TextArray = _keys(converted)[rows]
+    return keys
+
+
+def _full_names(records: PersonRecords) -> list[str]:
+    """The whole name as written, or its parts joined in registry order; "" if none."""
+    parts = [_column(records, f) for f in ("surname", "given_name", "patronymic")]
+    joined = pc.binary_join_element_wise(*parts, " ", null_handling="skip")
+    full: list[str] = pc.coalesce(_column(records, "full_name"), joined, "").to_pylist()
+    return full
 
 
 def _phrase_skeleton(value: str | None) -> str:
@@ -84,55 +106,44 @@ class Features:
 
     @classmethod
     def build(cls, records: PersonRecords) -> Features:
-        full = records.column("full_name")
-        parts = zip(
-            records.column("surname"),
-            records.column("given_name"),
-            records.column("patronymic"),
-            strict=True,
-        )
-        names = [
-            f or " ".join(p for p in (s, g, pa) if p)
-            for f, (s, g, pa) in zip(full, parts, strict=True)
-        ]
-        table = NameKeyTable.build(names)
-        street = records.column("street")
-        settlement = [
-            s or b
-            for s, b in zip(
-                records.column("settlement"), records.column("birth_place"), strict=True
-            )
-        ]
-        settlement_skeleton = _keys([_phrase_skeleton(s) for s in settlement])
+        table = NameKeyTable.build(_full_names(records))
+        settlement = pc.coalesce(_column(records, "settlement"), _column(records, "birth_place"))
+        street = _column(records, "street")
+        settlement_skeleton = _per_value(settlement, _phrase_skeleton)
+        parsed = table.distinct_parsed
         return cls(
             names=table,
-            birth=_keys(records.column("birth_date")),
-            personal_number=_alnum(records.column("personal_number")),
-            passport_number=_alnum(records.column("passport_number")),
-            house=_text(records.column("house")),
-            postcode=_alnum(records.column("postcode")),
-            region=_text(records.column("region")),
-            street=_keys([_phrase_reading(s) for s in street]),
-            street_skeleton=_keys([_phrase_skeleton(s) for s in street]),
-            settlement=_keys([_phrase_reading(s) for s in settlement]),
+            birth=_per_value(_column(records, "birth_date"), str),
+            personal_number=_per_value(_column(records, "personal_number"), _alnum),
+            passport_number=_per_value(_column(records, "passport_number"), _alnum),
+            house=_per_value(_column(records, "house"), str.lower),
+            postcode=_per_value(_column(records, "postcode"), _alnum),
+            region=_per_value(_column(records, "region"), str.lower),
+            street=_per_value(street, _phrase_reading),
+            street_skeleton=_per_value(street, _phrase_skeleton),
+            settlement=_per_value(settlement, _phrase_reading),
             settlement_skeleton=settlement_skeleton,
-            sex=_text(records.column("sex")),
+            sex=_per_value(_column(records, "sex"), str.lower),
             has_name={
-                "given": np.array([p.given is not None for p in table.parsed]),
-                "surname": np.array([p.surname is not None for p in table.parsed]),
-                "patronymic": np.array([p.patronymic is not None for p in table.parsed]),
+                "given": table.per_name(np.array([p.given is not None for p in parsed])),
+                "surname": table.per_name(np.array([p.surname is not None for p in parsed])),
+                "patronymic": table.per_name(np.array([p.patronymic is not None for p in parsed])),
             },
             name_skeletons={
-                "given": _keys([skeleton(p.given.latin) if p.given else "" for p in table.parsed]),
-                "surname": _keys(
-                    [skeleton(p.surname.word.latin) if p.surname else "" for p in table.parsed]
+                "given": table.per_name(
+                    _keys([skeleton(p.given.latin) if p.given else "" for p in parsed])
                 ),
-                "surname_stem": _keys(
-                    [skeleton(p.surname.form.stem) if p.surname else "" for p in table.parsed]
+                "surname": table.per_name(
+                    _keys([skeleton(p.surname.word.latin) if p.surname else "" for p in parsed])
+                ),
+                "surname_stem": table.per_name(
+                    _keys([skeleton(p.surname.form.stem) if p.surname else "" for p in parsed])
                 ),
             },
             terms={
-                "surname": _keys([p.surname.form.stem if p.surname else "" for p in table.parsed]),
+                "surname": table.per_name(
+                    _keys([p.surname.form.stem if p.surname else "" for p in parsed])
+                ),
                 "settlement": settlement_skeleton,
             },
         )
@@ -145,16 +156,43 @@ def _nulls(*columns: TextArray) -> npt.NDArray[np.bool_]:
     return mask
 
 
+def _one_edit_same_length(a: TextArray, b: TextArray) -> npt.NDArray[np.bool_]:
+    """Strings of equal length one Damerau-Levenshtein edit apart: one letter replaced, or
+    two neighbours swapped. Vectorised on the code points, no call per pair."""
+    width = a.dtype.itemsize // 4
+    x = a.view(np.uint32).reshape(len(a), width)
+    y = b.astype(a.dtype).view(np.uint32).reshape(len(b), width)
+    differ = x != y
+    count = differ.sum(axis=1)
+    swapped = (
+        (count == 2)
+        & (differ[:, :-1] & differ[:, 1:]).any(axis=1)
+        & ((x[:, :-1] == y[:, 1:]) & (x[:, 1:] == y[:, :-1]) & differ[:, :-1]).any(axis=1)
+    )
+    one: npt.NDArray[np.bool_] = (count == 1) | swapped
+    return one
+
+
 def _edit_levels(a: TextArray, b: TextArray, thresholds: tuple[int, ...]) -> IntArray:
     """0 exact, 1.. within each Damerau-Levenshtein threshold, last: further; -1 null."""
     null = _nulls(a, b)
     levels = np.full(len(a), len(thresholds) + 1, dtype=np.int64)
     exact = ~null & (a == b)
     levels[exact] = 0
-    rest = np.flatnonzero(~null & ~exact)
+    # Strings whose lengths differ by more than the widest threshold are further apart.
+    length_a, length_b = np.char.str_len(a), np.char.str_len(b)
+    near = ~null & ~exact & (np.abs(length_a - length_b) <= max(thresholds))
+    if thresholds == (1,):
+        # Most pairs are equal-length numbers of different people: decided without a call.
+        same_length = np.flatnonzero(near & (length_a == length_b))
+        if len(same_length) and a.dtype.itemsize:
+            one = _one_edit_same_length(a[same_length], b[same_length])
+            levels[same_length[one]] = 1
+        near &= length_a != length_b
+    rest = np.flatnonzero(near)
     if len(rest):
         distance = process.cpdist(
-            list(a[rest]), list(b[rest]), scorer=DamerauLevenshtein.distance, workers=-1
+            a[rest].tolist(), b[rest].tolist(), scorer=DamerauLevenshtein.distance, workers=-1
         )
         for n, threshold in reversed(list(enumerate(thresholds, start=1))):
             levels[rest[distance <= threshold]] = n
@@ -199,14 +237,20 @@ def _place_levels(
     """same reading, same skeleton (another script or spelling), alike, different; -1 null."""
     null = _nulls(reading_a, reading_b)
     levels = np.full(len(reading_a), 3, dtype=np.int64)
-    rest = np.flatnonzero(~null)
+    same_reading = ~null & (reading_a == reading_b)
+    same_skeleton = ~null & ~same_reading & (skeleton_a == skeleton_b)
+    # Only places that differ in reading and skeleton need the similarity.
+    rest = np.flatnonzero(~null & ~same_reading & ~same_skeleton)
     if len(rest):
         similarity = process.cpdist(
-            list(reading_a[rest]), list(reading_b[rest]), scorer=JaroWinkler.similarity, workers=-1
+            reading_a[rest].tolist(),
+            reading_b[rest].tolist(),
+            scorer=JaroWinkler.similarity,
+            workers=-1,
         )
         levels[rest[similarity >= 0.88]] = 2
-        levels[rest[skeleton_a[rest] == skeleton_b[rest]]] = 1
-        levels[rest[reading_a[rest] == reading_b[rest]]] = 0
+    levels[same_skeleton] = 1
+    levels[same_reading] = 0
     levels[null] = NULL
     return levels
 

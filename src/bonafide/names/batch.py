@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,7 +52,7 @@ def _codes(values: list[object]) -> tuple[IntArray, list[int]]:
 
 @dataclass
 class NameKeyTable:
-    """Names parsed once, with integer keys for each part."""
+    """Names parsed once each (a registry repeats them), with integer keys for each part."""
 
     names: list[str]
     parsed: list[ParsedName]
@@ -64,32 +65,43 @@ class NameKeyTable:
     _patronymic_first: list[int]
     # part → pair code → category: each distinct pair of parts is compared once per table
     _cache: dict[str, dict[int, int]] = field(default_factory=dict)
+    distinct_parsed: list[ParsedName] = field(default_factory=list)  # each distinct name once
+    distinct_row: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def build(cls, names: Sequence[str]) -> NameKeyTable:
-        parsed = [parse_name(name) for name in names]
-        given, given_first = _codes([p.given.latin if p.given else None for p in parsed])
+        rows, first_rows = _codes(list(names))
+        distinct = [parse_name(names[i]) for i in first_rows]
+        given, given_first = _codes([p.given.latin if p.given else None for p in distinct])
         surname, surname_first = _codes(
             [
                 tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames)
-                for p in parsed
+                for p in distinct
             ]
         )
         patronymic, patronymic_first = _codes(
-            [p.patronymic.latin if p.patronymic else None for p in parsed]
+            [p.patronymic.latin if p.patronymic else None for p in distinct]
         )
-        sex = np.array([_SEX_CODE[p.sex] for p in parsed], dtype=np.int64)
+        sex = np.array([_SEX_CODE[p.sex] for p in distinct], dtype=np.int64)
+        # A part's first name among the distinct names → that name's first row.
+        first_row = np.asarray(first_rows, dtype=np.int64)
         return cls(
             list(names),
-            parsed,
-            given,
-            surname,
-            patronymic,
-            sex,
-            given_first,
-            surname_first,
-            patronymic_first,
+            [distinct[r] for r in rows.tolist()],
+            given[rows],
+            surname[rows],
+            patronymic[rows],
+            sex[rows],
+            first_row[given_first].tolist(),
+            first_row[surname_first].tolist(),
+            first_row[patronymic_first].tolist(),
+            distinct_parsed=distinct,
+            distinct_row=rows,
         )
+
+    def per_name(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """Values computed once per distinct name (over `distinct_parsed`), one per row."""
+        return values[self.distinct_row]
 
     def __len__(self) -> int:
         return len(self.names)
