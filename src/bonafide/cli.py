@@ -14,6 +14,7 @@ from rich.console import Console
 
 from bonafide.errors import BonafideError
 from bonafide.linkage.cli import dedupe_command, link_command
+from bonafide.linkage.match_cli import match_command
 from bonafide.names.cli import names_app
 from bonafide.registry.cli import registry_app
 from bonafide.synth.cli import synth_command
@@ -32,6 +33,7 @@ app.add_typer(names_app, name="names")
 app.command("synth")(synth_command)
 app.command("link")(link_command)
 app.command("dedupe")(dedupe_command)
+app.command("match")(match_command)
 
 
 def main() -> None:

@@ -253,7 +253,7 @@ def test_every_command_and_option_is_documented() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     group = typer.main.get_command(registry_app)
     commands = getattr(group, "commands", {})
-    assert set(commands) == {"import", "list", "stats"}
+    assert set(commands) == {"import", "list", "stats", "resolve"}
     for name, command in commands.items():
         assert f"bonafide registry {name}" in docs, f"command {name} is not documented"
         for parameter in command.params:

@@ -92,4 +92,4 @@ def test_transaction_rolls_back_on_error(store: RegistryStore) -> None:
 
     with pytest.raises(ValueError, match="boom"):
         fail_inside()
-    assert store.scalar("test", "SELECT max(version) FROM schema_version") == 1
+    assert store.scalar("test", "SELECT max(version) FROM schema_version") == len(MIGRATIONS)

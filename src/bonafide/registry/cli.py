@@ -1,4 +1,4 @@
-"""`bonafide registry ...`: import registry files, list them, show their statistics.
+"""`bonafide registry ...`: import registry files, list them, show statistics, resolve persons.
 
 Thin commands: parse options, call the library, print with Rich. Library errors
 (`BonafideError`) propagate to the entry point, which prints them with their hint.
@@ -11,8 +11,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from bonafide.datadir import resolve_data_dir
+from bonafide.errors import StoreError
 from bonafide.registry.display import (
     ImportProgressView,
     import_summary_line,
@@ -120,3 +122,39 @@ def stats_command(
     with RegistryStore.open(resolve_data_dir(data_dir), read_only=True) as store:
         stats = registry_stats(store, kind)
     Console().print(render_stats(stats))
+
+
+@registry_app.command("resolve")
+def resolve_command(
+    data_dir: DataDirOption = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Resolve everything again, retraining the model."),
+    ] = False,
+) -> None:
+    """Link the registries into resolved persons: the person index real-time matching uses.
+
+    Incremental: only imports not yet resolved are linked, unless --rebuild.
+    """
+    from bonafide.linkage.resolve import resolve_registries  # loads name tables: only here
+
+    console = Console(stderr=True)
+    directory = resolve_data_dir(data_dir)
+    if not RegistryStore.exists(directory):
+        raise StoreError(
+            f"there is no registry store in {directory}",
+            hint="import registries first: bonafide registry import FILE --kind KIND",
+        )
+    with RegistryStore.open(directory) as store, console.status("resolving") as status:
+        report = resolve_registries(store, rebuild, lambda text: status.update(text))
+    table = Table("registry", "records linked now", "records without a person")
+    for kind, linked in report.linked.items():
+        table.add_row(kind, f"{linked:,}", f"{report.unlinked.get(kind, 0):,}")
+    Console().print(table)
+    how = "rebuilt" if report.rebuilt else "updated"
+    Console().print(
+        f"Person index {how}: {report.persons:,} persons from "
+        f"{report.identity_records:,} identity records "
+        f"({report.new_identity_records:,} new).",
+        markup=False,
+    )

@@ -93,6 +93,15 @@ CREATE TABLE import_issues (
     reason VARCHAR NOT NULL
 )"""
 
+# Which resolved person each registry record denotes (written by `bonafide registry resolve`).
+_CREATE_PERSON_LINKS = """
+CREATE TABLE person_links (
+    kind VARCHAR NOT NULL,
+    record_key VARCHAR NOT NULL,
+    person_id BIGINT NOT NULL,
+    probability DOUBLE NOT NULL
+)"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -103,4 +112,5 @@ MIGRATIONS: tuple[Migration, ...] = (
             *(_create_registry(schema) for schema in KINDS.values()),
         ),
     ),
+    Migration(2, "create_person_links", (_CREATE_PERSON_LINKS,)),
 )

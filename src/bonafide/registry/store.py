@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from bonafide.errors import StoreError
 from bonafide.registry.ddl import (
@@ -130,6 +131,19 @@ class RegistryStore:
             ) from error
         logger.debug("store operation %s: %.3f s", operation, time.perf_counter() - started)
         return rows
+
+    def arrow(self, operation: str, sql: str, params: Sequence[object] | None = None) -> pa.Table:
+        """Run one query for `operation` and return its result as an Arrow table."""
+        started = time.perf_counter()
+        try:
+            table = self._connection.sql(sql, params=params).to_arrow_table()
+        except duckdb.Error as error:
+            raise StoreError(
+                f"store operation {operation!r} failed: {_first_lines(error)}",
+                hint=_hint(error, self.data_dir),
+            ) from error
+        logger.debug("store operation %s: %.3f s", operation, time.perf_counter() - started)
+        return table
 
     def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:
         """The single value a statement returns."""

@@ -1,0 +1,189 @@
+"""The real-time path: person records against the person index, best candidates first.
+
+Candidates come only from the index's blocking keys (never a scan), at most `candidate_limit`
+per record, those sharing the most keys first. Each candidate is scored with the batch path's
+own functions (`Features`, `comparison_levels`, term-frequency adjustments, `LinkageModel`), so
+both paths give a pair the same probability. The prior is that of a lookup: the record denotes
+at most one of the index's persons, so 1 / persons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.errors import InputError
+from bonafide.linkage.comparisons import (
+    COMPARISONS,
+    Features,
+    comparison_levels,
+    term_frequency_adjustments,
+)
+from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.person_index import PersonIndex, key_hashes, record_keys
+from bonafide.linkage.records import PERSON_FIELDS, LinkMapping, PersonRecords, from_table
+
+__all__ = ["CANDIDATE_LIMIT", "MatchCandidate", "MatchedPairs", "Matcher", "query_records"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+CANDIDATE_LIMIT = 100  # records scored per query
+QUERY_FIELDS = tuple(f for f in PERSON_FIELDS if f != "record_id")
+
+
+@dataclass
+class MatchCandidate:
+    person_id: int
+    record_id: str  # the identity record's key in the registry store
+    probability: float
+    match_weight: float
+    match_key: str
+    explanation: dict[str, Any]  # the waterfall: prior, each field, total
+    record: dict[str, str | None]  # the candidate's person fields
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "record_id": self.record_id,
+            "probability": self.probability,
+            "match_weight": self.match_weight,
+            "match_key": self.match_key,
+            "explanation": self.explanation,
+            "record": self.record,
+        }
+
+
+@dataclass
+class MatchedPairs:
+    """Every scored (query, index row) pair of a batch of queries."""
+
+    query: IntArray  # position of the query record
+    row: IntArray  # row in the person index
+    person_id: IntArray
+    probability: FloatArray
+    match_weight: FloatArray
+    levels: IntArray  # pairs × comparisons
+    adjustments: dict[int, FloatArray]  # comparison column → term-frequency adjustment
+
+    def best_per_query(self, queries: int) -> tuple[IntArray, FloatArray]:
+        """Each query's most probable index row (-1 where it had no candidate)."""
+        rows = np.full(queries, -1, dtype=np.int64)
+        probability = np.zeros(queries, dtype=np.float64)
+        order = np.lexsort((-self.probability, self.query))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = self.query[order][1:] != self.query[order][:-1]
+        chosen = order[first]
+        rows[self.query[chosen]] = self.row[chosen]
+        probability[self.query[chosen]] = self.probability[chosen]
+        return rows, probability
+
+
+_IDENTITY_MAPPING = LinkMapping({f: f for f in PERSON_FIELDS}, {})
+
+
+def query_records(records: list[Mapping[str, Any]], source: str = "query") -> PersonRecords:
+    """Person records from JSON-like objects keyed by person field; errors name the field."""
+    columns: dict[str, list[str | None]] = {f: [] for f in PERSON_FIELDS}
+    for number, record in enumerate(records, start=1):
+        unknown = sorted(set(record) - set(PERSON_FIELDS))
+        if unknown:
+            raise InputError(
+                f"{source}, record {number}: unknown field(s) {', '.join(unknown)}",
+                hint=f"use fields among: {', '.join(QUERY_FIELDS)}",
+            )
+        for field in PERSON_FIELDS:
+            value = record.get(field)
+            if value is not None and not isinstance(value, str | int):
+                raise InputError(
+                    f"{source}, record {number}: field {field} is not text",
+                    hint='give every field as a string, e.g. "birth_date": "1985-03-14"',
+                )
+            columns[field].append(None if value in (None, "") else str(value))
+        if not any(columns[f][-1] for f in ("surname", "given_name", "full_name")):
+            raise InputError(
+                f"{source}, record {number}: no name",
+                hint="give surname and given_name, or full_name",
+            )
+        if columns["record_id"][-1] is None:
+            columns["record_id"][-1] = str(number)
+    table = pa.table({f: pa.array(v, pa.string()) for f, v in columns.items()})
+    return from_table(table, _IDENTITY_MAPPING, source)
+
+
+class Matcher:
+    """Looks person records up in an open person index."""
+
+    def __init__(self, index: PersonIndex, candidate_limit: int = CANDIDATE_LIMIT) -> None:
+        self.index = index
+        self.candidate_limit = candidate_limit
+        self.model: LinkageModel = replace(index.model, prior=1.0 / max(index.meta.persons, 2))
+        self.comparisons = tuple(c for c in COMPARISONS if c.name in self.model.comparisons)
+
+    @classmethod
+    def open(cls, data_dir: Path, candidate_limit: int = CANDIDATE_LIMIT) -> Matcher:
+        return cls(PersonIndex.open(data_dir), candidate_limit)
+
+    def candidate_pairs(self, features: Features) -> tuple[IntArray, IntArray]:
+        """(query, index row) pairs from the index's keys, at most candidate_limit per query."""
+        keys, query_of_key, block_limits = record_keys(features)
+        return self.index.candidate_rows(
+            key_hashes(keys), query_of_key, block_limits, self.candidate_limit
+        )
+
+    def score(self, records: PersonRecords) -> MatchedPairs:
+        """Every candidate pair of every query record, scored."""
+        query, rows = self.candidate_pairs(Features.build(records))
+        unique_rows, position = np.unique(rows, return_inverse=True)
+        candidates = self.index.person_records(unique_rows)
+        stacked = PersonRecords(pa.concat_tables([records.table, candidates.table]))
+        features = Features.build(stacked)
+        left = query
+        right = len(records) + position.astype(np.int64)
+        levels = comparison_levels(self.comparisons, features, left, right)
+        u_top = {name: self.model.u[name][0] for name in self.model.comparisons}
+        adjustments = term_frequency_adjustments(
+            self.comparisons, features, levels, left, u_top, self.model.term_frequencies
+        )
+        scores = self.model.score(levels, adjustments)
+        return MatchedPairs(
+            query=query,
+            row=rows,
+            person_id=self.index.person_ids(rows) if len(rows) else np.empty(0, np.int64),
+            probability=scores.probability,
+            match_weight=scores.match_weight,
+            levels=levels,
+            adjustments=adjustments,
+        )
+
+    def match(self, record: Mapping[str, Any], limit: int = 5) -> list[MatchCandidate]:
+        """The best candidate persons for one record, most probable first, explained."""
+        pairs = self.score(query_records([record]))
+        best: list[int] = []  # pair positions, one per person: a person's best record
+        seen: set[int] = set()
+        for i in np.argsort(-pairs.probability, kind="stable"):
+            if int(pairs.person_id[i]) not in seen and len(best) < limit:
+                seen.add(int(pairs.person_id[i]))
+                best.append(int(i))
+        rows = self.index.person_records(pairs.row[best]).table.to_pylist()
+        found = []
+        for i, fields in zip(best, rows, strict=True):
+            adjustments = {c: float(a[i]) for c, a in pairs.adjustments.items()}
+            explanation = self.model.explain(pairs.levels[i], adjustments)
+            found.append(
+                MatchCandidate(
+                    person_id=int(pairs.person_id[i]),
+                    record_id=str(fields.pop("record_id")),
+                    probability=float(pairs.probability[i]),
+                    match_weight=float(pairs.match_weight[i]),
+                    match_key=explanation["match_key"],
+                    explanation=explanation,
+                    record={k: v for k, v in fields.items() if v is not None},
+                )
+            )
+        return found

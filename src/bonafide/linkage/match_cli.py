@@ -1,0 +1,92 @@
+"""`bonafide match RECORD.json`: one person record against the resolved person index."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bonafide.datadir import resolve_data_dir
+from bonafide.errors import InputError
+from bonafide.linkage.match import QUERY_FIELDS, MatchCandidate, Matcher
+
+__all__ = ["match_command", "read_record"]
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(
+            f"{path}: cannot read: {error.strerror}", hint="give a JSON file"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(
+            f"{path}: not valid JSON: {error}", hint="give one JSON object of person fields"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{path}: the JSON is a {type(data).__name__}, not an object",
+            hint=f"give one object with fields among: {', '.join(QUERY_FIELDS)}",
+        )
+    return data
+
+
+def _render(candidates: list[MatchCandidate], console: Console) -> None:
+    if not candidates:
+        console.print("No candidate: nobody in the index shares a blocking key with this record.")
+        return
+    for rank, candidate in enumerate(candidates, start=1):
+        record = candidate.record
+        name = " ".join(record.get(f) or "" for f in ("surname", "given_name", "patronymic"))
+        console.print(
+            f"[bold]{rank}. person {candidate.person_id}[/]  probability "
+            f"{candidate.probability:.4f}  weight {candidate.match_weight:+.2f}  "
+            f"{candidate.match_key}",
+            highlight=False,
+        )
+        console.print(
+            f"   {name}, born {record.get('birth_date', '?')}, record {candidate.record_id}",
+            markup=False,
+            highlight=False,
+        )
+        table = Table("part", "level", "bucket", "weight", "tf adj.", box=None, padding=(0, 2))
+        for step in candidate.explanation["steps"]:
+            table.add_row(
+                step["part"],
+                step.get("level", ""),
+                step.get("bucket", ""),
+                f"{step['weight']:+.2f}",
+                f"{step['term_frequency_adjustment']:+.2f}" if step.get("level") else "",
+            )
+        console.print(table)
+
+
+def match_command(
+    record: Annotated[Path, typer.Argument(help="JSON object of person fields.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Data directory (default: $BONAFIDE_DATA, ./.bonafide)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Candidate persons to show.", min=1)] = 5,
+    output: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
+        OutputFormat.TEXT
+    ),
+) -> None:
+    """The persons most likely to be the one a record describes, each score explained."""
+    query = read_record(record)
+    candidates = Matcher.open(resolve_data_dir(data_dir)).match(query, limit)
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps([c.to_json() for c in candidates], ensure_ascii=False, indent=2))
+    else:
+        _render(candidates, Console())

@@ -1,0 +1,334 @@
+"""Resolving the registries into persons: `bonafide registry resolve`.
+
+Identity records are the persons' anchors. The first run deduplicates the identity registry
+with the batch path (training the model on it) and makes each cluster a person; every other
+registry's records are then linked to their most probable person through the person index, as
+real-time lookups are, in batches. Later runs are incremental: only records of imports not yet
+resolved are linked — new identity records join an existing person or become new ones, and
+their keys are merged into the index; persons already resolved keep their ids.
+
+The person index (`person_index.py`) and the `person_links` table (which person each registry
+record denotes) are the results; the verification of claims reads both.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bonafide.errors import StoreError
+from bonafide.linkage.clusters import connected_components
+from bonafide.linkage.comparisons import Features
+from bonafide.linkage.link import link_records
+from bonafide.linkage.match import Matcher
+from bonafide.linkage.person_index import (
+    INDEX_DIR,
+    KEY_HASH,
+    IndexMeta,
+    PersonIndex,
+    key_hashes,
+    record_keys,
+)
+from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+from bonafide.registry.ddl import registry_table
+from bonafide.registry.schema import KINDS, Kind
+from bonafide.registry.store import RegistryStore
+
+__all__ = ["ResolveReport", "resolve_registries"]
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+BATCH = 100_000  # records linked to the index at a time
+THRESHOLD = 0.5
+# Fields compared when linking another registry's records to persons. A residence address is
+# not a birth place, so places are left out; the rest mean the same in every registry.
+_LINK_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date", "sex")
+_IDENTITY_FIELDS = (*_LINK_FIELDS, "personal_number", "passport_number", "birth_place")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ResolveReport:
+    persons: int = 0
+    identity_records: int = 0
+    new_identity_records: int = 0
+    linked: dict[str, int] = field(default_factory=dict)  # kind → records newly linked
+    unlinked: dict[str, int] = field(default_factory=dict)  # kind → records with no person
+    rebuilt: bool = False
+
+
+def _person_columns(kind: Kind) -> list[str]:
+    present = set(KINDS[kind].field_names)
+    wanted = _IDENTITY_FIELDS if kind is Kind.IDENTITY else (*_LINK_FIELDS, "personal_number")
+    return [f for f in wanted if f in present]
+
+
+def _birth_date_sql() -> str:
+    # year- or month-precise dates keep only their known digits: "1985" compares as same year
+    return (
+        "CASE birth_date_precision WHEN 'day' THEN strftime(birth_date, '%Y%m%d') "
+        "WHEN 'month' THEN strftime(birth_date, '%Y%m') "
+        "WHEN 'year' THEN strftime(birth_date, '%Y') END"
+    )
+
+
+def _read_records(
+    store: RegistryStore, kind: Kind, skip_imports: list[int], retry_unlinked: bool = False
+) -> tuple[PersonRecords, pa.Array]:
+    """A registry's records of imports not in `skip_imports` — and, with `retry_unlinked`, the
+    records of earlier imports no person was found for — as person records (record_id is the
+    store's record_key), with their import ids."""
+    columns = _person_columns(kind)
+    select = ", ".join(
+        _birth_date_sql() + " AS birth_date" if c == "birth_date" else c for c in columns
+    )
+    skipped = ", ".join(str(int(i)) for i in skip_imports)
+    where = f"WHERE import_id NOT IN ({skipped})" if skipped else ""
+    if skipped and retry_unlinked:
+        where += (
+            " OR record_key NOT IN (SELECT record_key FROM person_links "
+            f"WHERE kind = '{kind.value}')"
+        )
+    table = store.arrow(
+        f"read {kind.value} records for resolving",
+        f"SELECT record_key AS record_id, import_id, {select} FROM {registry_table(kind)} "
+        f"{where} ORDER BY import_id, source_row",
+    )
+    rows = table.num_rows
+    if "birth_place" in table.column_names:
+        # the place comparison reads `settlement`: for identity records, the place of birth
+        table = table.append_column("settlement", table.column("birth_place"))
+    records = pa.table(
+        {
+            f: (
+                pc.cast(table.column(f), pa.string())
+                if f in table.column_names
+                else pa.nulls(rows, pa.string())
+            )
+            for f in PERSON_FIELDS
+        }
+    )
+    return PersonRecords(records), table.column("import_id").combine_chunks()
+
+
+def _imports(store: RegistryStore, kind: Kind) -> list[int]:
+    rows = store.execute(
+        f"imports of {kind.value}",
+        f"SELECT DISTINCT import_id FROM {registry_table(kind)} ORDER BY 1",
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _keys_of(records: PersonRecords, first_row: int) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    hashes, rows = [], []
+    for start in range(0, len(records), BATCH):
+        part = PersonRecords(records.table.slice(start, BATCH))
+        keys, positions, _ = record_keys(Features.build(part))
+        hashes.append(key_hashes(keys))
+        rows.append(positions + first_row + start)
+    if not hashes:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    return np.concatenate(hashes), np.concatenate(rows)
+
+
+def _link_to_index(
+    matcher: Matcher, records: PersonRecords, progress: Progress
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """Each record's most probable person (-1 below the threshold) and that probability."""
+    persons = np.full(len(records), -1, dtype=np.int64)
+    probability = np.zeros(len(records), dtype=np.float64)
+    for start in range(0, len(records), BATCH):
+        part = PersonRecords(records.table.slice(start, BATCH))
+        pairs = matcher.score(part)
+        rows, best = pairs.best_per_query(len(part))
+        found = (rows >= 0) & (best >= THRESHOLD)
+        chosen = np.flatnonzero(found)
+        persons[start + chosen] = matcher.index.person_ids(rows[chosen])
+        probability[start + chosen] = best[chosen]
+        progress(f"linked {min(start + BATCH, len(records)):,} of {len(records):,}")
+    return persons, probability
+
+
+def _assign_new_identities(
+    new: PersonRecords,
+    linked: IntArray,
+    index: PersonIndex,
+    next_person: int,
+) -> IntArray:
+    """Person ids for new identity records: an existing person where one matched; else the
+    records duplicating one another form new persons."""
+    dedupe = link_records(new, None, THRESHOLD, model=index.model)
+    ids = [str(i) for i in range(len(new))]
+    position = {r: i for i, r in enumerate(new.ids)}
+    clusters = connected_components(
+        ids,
+        [str(position[r]) for r in dedupe.left_ids],
+        [str(position[r]) for r in dedupe.right_ids],
+    )
+    persons = linked.copy()
+    by_cluster: dict[str, int] = {}
+    for i in range(len(new)):  # a cluster joins the person any of its records matched
+        if persons[i] >= 0:
+            by_cluster.setdefault(clusters[str(i)], int(persons[i]))
+    for i in range(len(new)):
+        if persons[i] < 0:
+            cluster = clusters[str(i)]
+            if cluster not in by_cluster:
+                by_cluster[cluster] = next_person
+                next_person += 1
+            persons[i] = by_cluster[cluster]
+    return persons
+
+
+def _write_links(
+    store: RegistryStore,
+    kind: Kind,
+    keys: list[str],
+    persons: IntArray,
+    probability: npt.NDArray[np.float64],
+) -> int:
+    found = persons >= 0
+    table = pa.table(
+        {
+            "kind": pa.array([kind.value] * int(found.sum()), pa.string()),
+            "record_key": pa.array(np.asarray(keys, dtype=object)[found], pa.string()),
+            "person_id": pa.array(persons[found]),
+            "probability": pa.array(probability[found]),
+        }
+    )
+    with store.scanning("new_person_links", table):
+        store.execute(
+            "write person links", "INSERT INTO person_links SELECT * FROM new_person_links"
+        )
+    return int(found.sum())
+
+
+def _link_kind(
+    store: RegistryStore, matcher: Matcher, kind: Kind, say: Progress, report: ResolveReport
+) -> None:
+    """Link the records of a registry's unresolved imports to persons."""
+    meta = matcher.index.meta
+    done = meta.resolved_imports.get(kind.value, [])
+    # records nobody matched may match persons whose identity records arrived since
+    retry = report.new_identity_records > 0 and not report.rebuilt
+    records, _ = _read_records(store, kind, done, retry)
+    linked = 0
+    if len(records):
+        say(f"linking {len(records):,} {kind.value} records to persons")
+        persons, probability = _link_to_index(matcher, records, say)
+        linked = _write_links(store, kind, records.ids, persons, probability)
+        report.unlinked[kind.value] = len(records) - linked
+        log.info("resolve kind=%s linked=%d of=%d", kind.value, linked, len(records))
+    report.linked[kind.value] = linked
+    meta.resolved_imports[kind.value] = sorted(set(done) | set(_imports(store, kind)))
+    meta.links[kind.value] = meta.links.get(kind.value, 0) + linked
+
+
+def resolve_registries(
+    store: RegistryStore, rebuild: bool = False, progress: Progress | None = None
+) -> ResolveReport:
+    """Resolve the store's registries into persons; incremental unless `rebuild`."""
+    say = progress or (lambda _: None)
+    data_dir = store.data_dir
+    report = ResolveReport()
+    identity_imports = _imports(store, Kind.IDENTITY)
+    if not identity_imports:
+        raise StoreError(
+            f"the store in {data_dir} has no identity records to resolve persons around",
+            hint="import it first: bonafide registry import FILE --kind identity",
+        )
+    fresh = rebuild or not PersonIndex.exists(data_dir)
+    with store.transaction(), _redone_if_interrupted(data_dir):
+        if fresh:
+            store.execute("clear person links", "DELETE FROM person_links")
+            index = _build_fresh(store, say, report)
+        else:
+            index = _add_identities(store, say, report)
+        matcher = Matcher(index)
+        for kind in KINDS:
+            if kind is not Kind.IDENTITY:
+                _link_kind(store, matcher, kind, say, report)
+        index.meta.save(data_dir / INDEX_DIR / "index.json")
+    report.persons = index.meta.persons
+    report.identity_records = index.meta.records
+    return report
+
+
+@contextmanager
+def _redone_if_interrupted(data_dir: Path) -> Iterator[None]:
+    """The index files are written before the store's transaction commits; if the run fails
+    or is interrupted, the index is marked stale, so the next run rebuilds it from scratch
+    rather than trusting links that were rolled back."""
+    try:
+        yield
+    except BaseException:
+        (data_dir / INDEX_DIR / "index.json").unlink(missing_ok=True)
+        raise
+
+
+def _with_person_ids(records: PersonRecords, persons: IntArray) -> pa.Table:
+    return records.table.append_column("person_id", pa.array(persons, pa.int64()))
+
+
+def _build_fresh(store: RegistryStore, say: Progress, report: ResolveReport) -> PersonIndex:
+    records, imports = _read_records(store, Kind.IDENTITY, [])
+    say(f"deduplicating {len(records):,} identity records (and training the model)")
+    result = link_records(records, None, THRESHOLD)
+    ids = records.ids
+    clusters = connected_components(ids, result.left_ids, result.right_ids)
+    numbering: dict[str, int] = {}
+    persons = np.array([numbering.setdefault(clusters[i], len(numbering)) for i in ids])
+    say(f"{len(numbering):,} persons; indexing their keys")
+    hashes, rows = _keys_of(records, 0)
+    meta = IndexMeta(
+        records=len(records),
+        persons=len(numbering),
+        keys=len(hashes),
+        key_hash=KEY_HASH,
+        resolved_imports={Kind.IDENTITY.value: sorted(set(pc.unique(imports).to_pylist()))},
+    )
+    PersonIndex.write(
+        store.data_dir, _with_person_ids(records, persons), hashes, rows, result.model, meta
+    )
+    _write_links(store, Kind.IDENTITY, ids, persons, np.ones(len(ids)))
+    report.rebuilt = True
+    report.new_identity_records = len(records)
+    report.linked[Kind.IDENTITY.value] = len(records)
+    return PersonIndex.open(store.data_dir)
+
+
+def _add_identities(store: RegistryStore, say: Progress, report: ResolveReport) -> PersonIndex:
+    index = PersonIndex.open(store.data_dir)
+    done = index.meta.resolved_imports.get(Kind.IDENTITY.value, [])
+    new, imports = _read_records(store, Kind.IDENTITY, done)
+    if not len(new):
+        return index
+    say(f"linking {len(new):,} new identity records to persons")
+    linked, probability = _link_to_index(Matcher(index), new, say)
+    next_person = int(pc.max(index.records.column("person_id")).as_py()) + 1
+    persons = _assign_new_identities(new, linked, index, next_person)
+    hashes, rows = _keys_of(new, len(index.records))
+    records = pa.concat_tables([index.records, _with_person_ids(new, persons)])
+    meta = index.meta
+    meta.records = records.num_rows
+    meta.persons = len(pc.unique(records.column("person_id")))
+    meta.resolved_imports[Kind.IDENTITY.value] = sorted(
+        set(done) | set(pc.unique(imports).to_pylist())
+    )
+    all_hashes = np.concatenate([np.asarray(index.key_hashes), hashes])
+    all_rows = np.concatenate([np.asarray(index.key_rows), rows])
+    PersonIndex.write(store.data_dir, records, all_hashes, all_rows, index.model, meta)
+    probability = np.where(linked >= 0, probability, 1.0)
+    _write_links(store, Kind.IDENTITY, new.ids, persons, probability)
+    report.new_identity_records = len(new)
+    report.linked[Kind.IDENTITY.value] = len(new)
+    return PersonIndex.open(store.data_dir)

@@ -1,0 +1,256 @@
+"""Resolving registries into persons, and the real-time path over the person index."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from bonafide.cli import app
+from bonafide.errors import InputError
+from bonafide.linkage import link_records
+from bonafide.linkage.match import Matcher, query_records
+from bonafide.linkage.match_cli import read_record
+from bonafide.linkage.person_index import PersonIndex
+from bonafide.linkage.resolve import ResolveReport, resolve_registries
+from bonafide.registry import RegistryStore, StoreSettings, import_registry
+from bonafide.registry.mapping import load_mapping
+
+from ..conftest import Population
+
+PEOPLE = 2_500  # persons taken from the population; identity of the last 500 imported later
+LATER = 2_000
+SETTINGS = StoreSettings(memory_limit="1GB", threads=2)
+
+
+@dataclass
+class Resolved:
+    data_dir: Path
+    first: ResolveReport
+    second: ResolveReport
+    again: ResolveReport
+    persons_after_first: dict[str, int]  # record_key → person id after the first resolve
+    truth: dict[str, dict[str, int]]  # kind → registry record id → true person
+
+
+def _part(population: Population, kind: str, low: int, high: int, out: Path) -> Path:
+    table = pq.read_table(population.registries / f"{kind}.parquet")
+    truth = pq.read_table(population.truth / f"{kind}.parquet")
+    who = truth.column("person_id")
+    keep = pc.and_(pc.greater_equal(who, low), pc.less(who, high))
+    path = out / f"{kind}-{low}.parquet"
+    pq.write_table(table.filter(keep), path)
+    return path
+
+
+def _truth(population: Population, kind: str) -> dict[str, int]:
+    truth = pq.read_table(population.truth / f"{kind}.parquet")
+    return dict(
+        zip(
+            truth.column("record_id").to_pylist(),
+            truth.column("person_id").to_pylist(),
+            strict=True,
+        )
+    )
+
+
+def _links(data_dir: Path, kind: str) -> dict[str, tuple[str, int]]:
+    """registry record id → (record_key, person id)."""
+    with RegistryStore.open(data_dir, SETTINGS, read_only=True) as store:
+        rows = store.execute(
+            "test links",
+            f"SELECT r.record_id, r.record_key, l.person_id FROM person_links l "
+            f"JOIN registry_{kind} r ON r.record_key = l.record_key WHERE l.kind = '{kind}'",
+        )
+    return {r[0]: (r[1], int(r[2])) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def resolved(population: Population, tmp_path_factory: pytest.TempPathFactory) -> Resolved:
+    work = tmp_path_factory.mktemp("resolve")
+    data_dir = work / "data"
+
+    def load(kind: str, low: int, high: int) -> None:
+        path = _part(population, kind, low, high, work)
+        mapping = load_mapping(population.registries / f"{kind}.mapping.toml")
+        with RegistryStore.open(data_dir, SETTINGS) as store:
+            import_registry(store, path, kind, mapping)
+
+    load("identity", 0, LATER)
+    load("residence", 0, PEOPLE)
+    load("employment", 0, PEOPLE)
+    with RegistryStore.open(data_dir, SETTINGS) as store:
+        first = resolve_registries(store)
+    before = dict(_links(data_dir, "identity").values())
+    load("identity", LATER, PEOPLE)
+    with RegistryStore.open(data_dir, SETTINGS) as store:
+        second = resolve_registries(store)
+        again = resolve_registries(store)
+    truth = {k: _truth(population, k) for k in ("identity", "residence", "employment")}
+    return Resolved(data_dir, first, second, again, before, truth)
+
+
+def _agreement(links: dict[str, tuple[str, int]], truth: dict[str, int]) -> float:
+    """Share of linked records whose person holds mostly records of their true person."""
+    members: dict[int, list[int]] = {}
+    for record, (_, person) in links.items():
+        members.setdefault(person, []).append(truth[record])
+    majority = {p: max(set(ts), key=ts.count) for p, ts in members.items()}
+    agree = sum(majority[person] == truth[record] for record, (_, person) in links.items())
+    return agree / len(links)
+
+
+def test_identity_records_resolve_into_their_persons(resolved: Resolved) -> None:
+    links = _links(resolved.data_dir, "identity")
+    truth = resolved.truth["identity"]
+    with RegistryStore.open(resolved.data_dir, SETTINGS, read_only=True) as store:
+        imported = store.scalar("test count", "SELECT count(*) FROM registry_identity")
+    assert len(links) == imported  # every identity record belongs to a person
+    assert _agreement(links, truth) > 0.995
+    true_persons = len({truth[r] for r in links})
+    found_persons = len({p for _, p in links.values()})
+    assert abs(found_persons - true_persons) / true_persons < 0.01
+
+
+def test_other_registries_link_to_the_right_persons(resolved: Resolved) -> None:
+    identity = _links(resolved.data_dir, "identity")
+    person_of_true = {}
+    for record, (_, person) in identity.items():
+        person_of_true.setdefault(resolved.truth["identity"][record], person)
+    for kind in ("residence", "employment"):
+        links = _links(resolved.data_dir, kind)
+        truth = resolved.truth[kind]
+        right = sum(person_of_true.get(truth[r]) == p for r, (_, p) in links.items())
+        assert right / len(links) > 0.99, kind
+        with_identity = [r for r, p in truth.items() if p < PEOPLE and p in person_of_true]
+        assert len(links) / len(with_identity) > 0.95, kind
+
+
+def test_resolve_is_incremental(resolved: Resolved) -> None:
+    assert resolved.first.rebuilt
+    assert not resolved.second.rebuilt
+    later = sum(1 for p in resolved.truth["identity"].values() if LATER <= p < PEOPLE)
+    assert resolved.second.new_identity_records == later
+    # residence records of the later persons were imported first, found nobody, and are
+    # linked once those persons' identity records arrive
+    assert 0 < resolved.second.linked["residence"] < resolved.first.linked["residence"]
+    after = dict(_links(resolved.data_dir, "identity").values())
+    assert all(after[key] == person for key, person in resolved.persons_after_first.items())
+    assert resolved.again.new_identity_records == 0
+    assert sum(resolved.again.linked.values()) == 0
+
+
+def _queries(resolved: Resolved, population: Population, count: int) -> list[dict[str, str]]:
+    """Identity records of resolved persons, rewritten the way an applicant writes them:
+    passport Latin names, ISO dates, no documents."""
+    table = pq.read_table(population.registries / "identity.parquet").to_pylist()
+    truth = resolved.truth["identity"]
+    chosen = [r for r in table if truth[r["ID_ZAPISI"]] < PEOPLE and r["IMYA_LAT"]][:count]
+    return [
+        {
+            "record_id": r["ID_ZAPISI"],
+            "surname": r["FAMILIYA_LAT"],
+            "given_name": r["IMYA_LAT"],
+            "birth_date": r["DATA_ROZHDENIYA"],
+            "birth_place": r["MESTO_ROZHDENIYA"],
+        }
+        for r in chosen
+    ]
+
+
+def test_match_finds_the_person_and_explains(resolved: Resolved, population: Population) -> None:
+    matcher = Matcher.open(resolved.data_dir)
+    identity = _links(resolved.data_dir, "identity")
+    queries = _queries(resolved, population, 60)
+    found = 0
+    for query in queries:
+        candidates = matcher.match(query, limit=3)
+        assert len({c.person_id for c in candidates}) == len(candidates)
+        assert [c.probability for c in candidates] == sorted(
+            (c.probability for c in candidates), reverse=True
+        )
+        if candidates and candidates[0].person_id == identity[query["record_id"]][1]:
+            found += 1
+            best = candidates[0]
+            weights = sum(step["weight"] for step in best.explanation["steps"])
+            assert weights == pytest.approx(best.match_weight, abs=0.02)
+            assert best.match_key.startswith("+") or best.match_key.startswith("~")
+    assert found / len(queries) > 0.95
+
+
+def test_batch_and_real_time_give_the_same_probability(
+    resolved: Resolved, population: Population
+) -> None:
+    matcher = Matcher.open(resolved.data_dir)
+    queries = query_records(_queries(resolved, population, 200))
+    pairs = matcher.score(queries)
+    index = PersonIndex.open(resolved.data_dir)
+    store_records = index.person_records(np.arange(len(index.records)))
+    batch = link_records(queries, store_records, 0.0, matcher.model, one_to_one=False)
+    batch_probability = dict(
+        zip(zip(batch.left_ids, batch.right_ids, strict=True), batch.probability, strict=True)
+    )
+    query_ids, record_ids = queries.ids, store_records.ids
+    rng = np.random.default_rng(5)
+    sample = rng.choice(len(pairs.query), min(500, len(pairs.query)), replace=False)
+    compared = 0
+    for i in sample:
+        key = (query_ids[pairs.query[i]], record_ids[pairs.row[i]])
+        if key in batch_probability:
+            assert pairs.probability[i] == pytest.approx(batch_probability[key], abs=1e-9)
+            compared += 1
+    assert compared > 200
+
+
+def test_match_command(resolved: Resolved, population: Population, tmp_path: Path) -> None:
+    query = _queries(resolved, population, 1)[0]
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(query), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["match", str(path), "--data-dir", str(resolved.data_dir), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    candidates = json.loads(result.output)
+    assert candidates[0]["probability"] > 0.9
+    assert {"steps", "match_key", "match_weight"} <= set(candidates[0]["explanation"])
+    text = runner.invoke(app, ["match", str(path), "--data-dir", str(resolved.data_dir)])
+    assert text.exit_code == 0
+    assert "probability" in text.output
+
+
+def test_bad_records_are_named() -> None:
+    with pytest.raises(InputError, match="record 1: unknown field"):
+        query_records([{"surname": "Ivanov", "nickname": "Vanya"}])
+    with pytest.raises(InputError, match="record 2: no name"):
+        query_records([{"surname": "Ivanov"}, {"birth_date": "1990-01-01"}])
+    with pytest.raises(InputError, match="birth_date is not text"):
+        query_records([{"surname": "Ivanov", "birth_date": ["1990"]}])
+
+
+def test_match_without_an_index_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "record.json"
+    path.write_text('{"surname": "Ivanov"}', encoding="utf-8")
+    result = CliRunner().invoke(app, ["match", str(path), "--data-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "bonafide registry resolve" in str(result.exception) or "resolve" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken\.json: not valid JSON"):
+        read_record(broken)
+
+
+def test_index_files_hold_sorted_keys(resolved: Resolved) -> None:
+    index = PersonIndex.open(resolved.data_dir)
+    hashes = np.asarray(index.key_hashes)
+    assert np.all(hashes[1:] >= hashes[:-1])
+    assert int(np.asarray(index.key_rows).max()) < len(index.records)
+    assert index.records.column("person_id").null_count == 0
+    assert isinstance(index.records, pa.Table)
