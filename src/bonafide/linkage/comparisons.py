@@ -67,10 +67,15 @@ def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> TextArr
 
 def _full_names(records: PersonRecords) -> list[str]:
     """The whole name as written, or its parts joined in registry order; "" if none."""
-    parts = [_column(records, f) for f in ("surname", "given_name", "patronymic")]
-    joined = pc.binary_join_element_wise(*parts, " ", null_handling="skip")
-    full: list[str] = pc.coalesce(_column(records, "full_name"), joined, "").to_pylist()
-    return full
+    full = records.column("full_name")
+    parts = zip(
+        records.column("surname"),
+        records.column("given_name"),
+        records.column("patronymic"),
+        strict=True,
+    )
+    # (Arrow's element-wise join, told to skip nulls, drops rows whose parts are all null.)
+    return [f or " ".join(p for p in ps if p) for f, ps in zip(full, parts, strict=True)]
 
 
 def _phrase_skeleton(value: str | None) -> str:
