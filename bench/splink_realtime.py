@@ -20,6 +20,8 @@ Splink quirks met on the way (Splink 5.0.0, DuckDB 2.0):
 - it needs term-frequency tables registered (`compute_tf_table`) for every column with
   term-frequency adjustments; hardcoded `tf_*` columns on the supplied records fail.
 - a result left unfetched on Splink's connection makes the next query fail: fetch it all.
+- unsampled EM (`max_pairs=None`, the default) on 1 M rows blocked on birth date takes minutes
+  and > 6 GB, so EM is capped at `EM_MAX_PAIRS` blocked pairs per session.
 - the registry's `ID_ZAPISI` is not unique (a person's record may repeat), so Splink's
   unique id is the row number and `ID_ZAPISI` rides along as `record_id`.
 """
@@ -37,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 NEUTRAL_NAMES = {
     "ID_ZAPISI": "record_id",
@@ -92,7 +95,7 @@ def settings() -> SettingsCreator:
     )
 
 
-def trained_linker(identity: pa.Table) -> tuple[DuckDBAPI, Linker, object]:
+def trained_linker(identity: pa.Table) -> tuple[DuckDBAPI, Linker, SplinkDataFrame]:
     """Registry loaded into a DuckDB table on Splink's connection, model trained, tf tables."""
     db_api = DuckDBAPI()
     con = db_api.duckdb_con
