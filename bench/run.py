@@ -3,6 +3,8 @@
 python bench/run.py                      # all suites at their default sizes
 python bench/run.py foundation 1000000   # one suite, chosen sizes
 python bench/run.py names 200000
+python bench/run.py realtime 10000000    # resolve and look up against a 10 M-person store
+python bench/run.py dedupe 1000000
 """
 
 from __future__ import annotations
@@ -13,16 +15,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import dedupe
 import foundation
 import linkage
 import names
+import realtime
 
 SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "foundation": foundation.main,
     "names": names.main,
     "linkage": linkage.main,
+    "realtime": realtime.main,
+    "dedupe": lambda sizes, work: [dedupe.main(size, work) for size in sizes],
 }
-DEFAULT_SIZES = {"foundation": [1_000_000, 10_000_000], "names": [200_000], "linkage": []}
+DEFAULT_SIZES = {
+    "foundation": [1_000_000, 10_000_000],
+    "names": [200_000],
+    "linkage": [],
+    "realtime": [1_000_000, 10_000_000],
+    "dedupe": [1_000_000],
+}
 
 
 def main(argv: list[str]) -> None:

@@ -27,7 +27,7 @@ from bonafide.linkage.comparisons import (
 )
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.person_index import PersonIndex, key_hashes, record_keys
-from bonafide.linkage.records import PERSON_FIELDS, LinkMapping, PersonRecords, from_table
+from bonafide.linkage.records import PERSON_FIELDS, PersonRecords, normalise_date
 
 __all__ = ["CANDIDATE_LIMIT", "MatchCandidate", "MatchedPairs", "Matcher", "query_records"]
 
@@ -84,11 +84,31 @@ class MatchedPairs:
         return rows, probability
 
 
-_IDENTITY_MAPPING = LinkMapping({f: f for f in PERSON_FIELDS}, {})
+def _text(value: object, source: str, number: int, field: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise InputError(
+            f"{source}, record {number}: field {field} is not text",
+            hint='give every field as a string, e.g. "birth_date": "1985-03-14"',
+        )
+    text = str(value).strip()
+    if field == "birth_date" and text:
+        date = normalise_date(text)
+        if date is None:
+            raise InputError(
+                f"{source}, record {number}: birth_date {text[:40]!r} is not a date",
+                hint="write it as YYYY-MM-DD (or DD.MM.YYYY)",
+            )
+        return date
+    return text or None
 
 
 def query_records(records: list[Mapping[str, Any]], source: str = "query") -> PersonRecords:
-    """Person records from JSON-like objects keyed by person field; errors name the field."""
+    """Person records from JSON-like objects keyed by person field; errors name the field.
+
+    Normalised as `records.from_table` normalises a file, value by value: a lookup holds one
+    record, and per-column Arrow calls would cost more than the lookup itself."""
     columns: dict[str, list[str | None]] = {f: [] for f in PERSON_FIELDS}
     for number, record in enumerate(records, start=1):
         unknown = sorted(set(record) - set(PERSON_FIELDS))
@@ -98,13 +118,7 @@ def query_records(records: list[Mapping[str, Any]], source: str = "query") -> Pe
                 hint=f"use fields among: {', '.join(QUERY_FIELDS)}",
             )
         for field in PERSON_FIELDS:
-            value = record.get(field)
-            if value is not None and not isinstance(value, str | int):
-                raise InputError(
-                    f"{source}, record {number}: field {field} is not text",
-                    hint='give every field as a string, e.g. "birth_date": "1985-03-14"',
-                )
-            columns[field].append(None if value in (None, "") else str(value))
+            columns[field].append(_text(record.get(field), source, number, field))
         if not any(columns[f][-1] for f in ("surname", "given_name", "full_name")):
             raise InputError(
                 f"{source}, record {number}: no name",
@@ -112,8 +126,7 @@ def query_records(records: list[Mapping[str, Any]], source: str = "query") -> Pe
             )
         if columns["record_id"][-1] is None:
             columns["record_id"][-1] = str(number)
-    table = pa.table({f: pa.array(v, pa.string()) for f, v in columns.items()})
-    return from_table(table, _IDENTITY_MAPPING, source)
+    return PersonRecords(pa.table({f: pa.array(v, pa.string()) for f, v in columns.items()}))
 
 
 class Matcher:

@@ -18,7 +18,14 @@ import pyarrow.parquet as pq
 
 from bonafide.errors import InputError, MappingError
 
-__all__ = ["PERSON_FIELDS", "LinkMapping", "PersonRecords", "load_link_mapping", "read_records"]
+__all__ = [
+    "PERSON_FIELDS",
+    "LinkMapping",
+    "PersonRecords",
+    "load_link_mapping",
+    "normalise_date",
+    "read_records",
+]
 
 PERSON_FIELDS = (
     "record_id",
@@ -85,18 +92,20 @@ class PersonRecords:
         return [str(v) for v in self.table.column("record_id").to_pylist()]
 
 
-def _normalise_date(values: pa.Array, fmt: str | None) -> pa.Array:
-    def parse(text: str | None) -> str | None:
-        if not text:
-            return None
-        for candidate in [fmt] if fmt else ["%Y-%m-%d", "%d.%m.%Y", "%Y%m%d", "%d/%m/%Y"]:
-            try:
-                return dt.datetime.strptime(text.strip(), candidate).strftime("%Y%m%d")
-            except ValueError:
-                continue
+def normalise_date(text: str | None, fmt: str | None = None) -> str | None:
+    """YYYYMMDD from `fmt`, or from the common formats; None if it is not a date."""
+    if not text:
         return None
+    for candidate in [fmt] if fmt else ["%Y-%m-%d", "%d.%m.%Y", "%Y%m%d", "%d/%m/%Y"]:
+        try:
+            return dt.datetime.strptime(text.strip(), candidate).strftime("%Y%m%d")
+        except ValueError:
+            continue
+    return None
 
-    return pa.array([parse(v) for v in values.to_pylist()], pa.string())
+
+def _normalise_date(values: pa.Array, fmt: str | None) -> pa.Array:
+    return pa.array([normalise_date(v, fmt) for v in values.to_pylist()], pa.string())
 
 
 def from_table(table: pa.Table, mapping: LinkMapping, source: str = "input") -> PersonRecords:
