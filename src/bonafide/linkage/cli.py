@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from bonafide.errors import BonafideError, InputError
 from bonafide.linkage.clusters import connected_components
-from bonafide.linkage.link import link_records
+from bonafide.linkage.link import LinkResult, link_records
 from bonafide.linkage.model import LinkageModel
-from bonafide.linkage.records import load_link_mapping, read_records
+from bonafide.linkage.records import PersonRecords, load_link_mapping, read_records
 
 __all__ = ["dedupe_command", "link_command"]
 
@@ -35,6 +37,34 @@ def _model(path: Path | None) -> LinkageModel | None:
     return LinkageModel.load(path) if path else None
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _link_on_spark(
+    left: PersonRecords, right: PersonRecords, model: Path | None, threshold: float
+) -> LinkResult:
+    """The link on a local Spark (`local[*]`) with a saved model."""
+    if model is None:
+        raise InputError(
+            "--engine spark needs --model: the model is estimated on one machine",
+            hint="estimate it first with `bonafide link … --save-model model.json`, "
+            "then pass `--model model.json`",
+        )
+    try:  # pyspark is optional: only this engine imports it
+        from bonafide.linkage.spark import link_on_spark, local_spark
+    except ImportError as error:
+        raise BonafideError(
+            f"--engine spark needs pyspark: {error}",
+            hint="install it: .venv/bin/pip install -c constraints.txt 'pyspark[sql]' "
+            "(make setup does, with the dev extra)",
+        ) from None
+    loaded = LinkageModel.load(model)
+    with local_spark() as spark:
+        return link_on_spark(spark, left, right, loaded, threshold)
+
+
 def link_command(
     left: Annotated[Path, typer.Argument(help="First file, CSV or Parquet.")],
     right: Annotated[Path, typer.Argument(help="Second file, CSV or Parquet.")],
@@ -45,12 +75,21 @@ def link_command(
     threshold: ThresholdOption = 0.5,
     model: ModelOption = None,
     save_model: SaveOption = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="duckdb: on this machine; spark: on a local Spark (needs --model and Java 17).",
+        ),
+    ] = Engine.duckdb,
 ) -> None:
     """Link two files one-to-one: every pair with probability at or above the threshold."""
     fields = load_link_mapping(mapping)
-    result = link_records(
-        read_records(left, fields), read_records(right, fields), threshold, _model(model)
-    )
+    left_records, right_records = read_records(left, fields), read_records(right, fields)
+    if engine is Engine.spark:
+        result = _link_on_spark(left_records, right_records, model, threshold)
+    else:
+        result = link_records(left_records, right_records, threshold, _model(model))
     with out.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["left_id", "right_id", "probability"])

@@ -2,13 +2,13 @@
 
 Spark does the distribution; bonafide's own code runs inside Spark tasks. The records become a
 DataFrame with a global row number and a side; each partition's blocking keys are computed by
-`Features.build` and `BLOCKING_KEYS` in a `mapInArrow` task; the key join, the rule that skips a
-key shared by more than MAX_BLOCK records on one side, and the de-duplication of pairs are Spark
-SQL; the pairs, joined with both records' fields, are compared and scored in `mapInArrow` tasks
-(`comparison_levels`, `term_frequency_adjustments` with the model's saved term frequencies,
-`LinkageModel.score`). Only the pairs at or above the threshold come back to the driver, which
-applies link.py's greedy one-to-one assignment. The model is given: estimation stays on one
-machine (`link_records`), since EM needs only a sample of pairs.
+`Features.build` and `BLOCKING_KEYS` in a `mapInArrow` task; the key join, the skipping of a key
+value held on one side by more records than its key's block limit, and the de-duplication of
+pairs are Spark SQL; the pairs, joined with both records' fields, are compared and scored in
+`mapInArrow` tasks (`comparison_levels`, `term_frequency_adjustments` with the model's saved
+term frequencies, `LinkageModel.score`). Only the pairs at or above the threshold come back to
+the driver, which applies link.py's greedy one-to-one assignment. The model is given: estimation
+stays on one machine (`link_records`), since EM needs only a sample of pairs.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
 from bonafide.errors import BonafideError
-from bonafide.linkage.blocking import BLOCKING_KEYS, MAX_BLOCK
+from bonafide.linkage.blocking import BLOCKING_KEYS, block_limit
 from bonafide.linkage.comparisons import (
     COMPARISONS,
     Features,
@@ -43,7 +43,7 @@ __all__ = ["link_on_spark", "local_spark"]
 
 log = logging.getLogger(__name__)
 
-KEY_SCHEMA = "row long, right_side boolean, rule int, key string"
+KEY_SCHEMA = "row long, right_side boolean, rule int, key string, block_limit int"
 SCORE_SCHEMA = "left_row long, right_row long, probability double"
 ArrowTask = Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]
 
@@ -68,7 +68,12 @@ def local_spark(shuffle_partitions: int = 4) -> Iterator[SparkSession]:
 
     Its Python workers run this interpreter, so they import this bonafide; scratch files go to a
     temporary directory removed afterwards. Without Java, a BonafideError says what to install.
+    A session already active in this thread is used as it is, and left running.
     """
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
     scratch = Path(tempfile.mkdtemp(prefix="bonafide-spark-"))
     (scratch / "log4j2.properties").write_text(_QUIET_LOGS, encoding="utf-8")
     builder = (
@@ -120,14 +125,14 @@ def _records(batch: pa.RecordBatch, prefix: str = "") -> PersonRecords:
 
 
 def _blocking_keys(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """A Spark task: (row, side, rule, key) for each record's blocking keys, as blocking.py's."""
+    """A Spark task: (row, side, rule, key, block limit) for each key of each record."""
     for batch in batches:
         if batch.num_rows == 0:
             continue
         features = Features.build(_records(batch))
         rows = batch.column("row").to_numpy()
         sides = batch.column("right_side").to_numpy(zero_copy_only=False)
-        for number, make_key in enumerate(BLOCKING_KEYS.values()):
+        for number, (name, make_key) in enumerate(BLOCKING_KEYS.items()):
             values = make_key(features)
             present = np.flatnonzero(np.array([v is not None for v in values], dtype=bool))
             yield pa.RecordBatch.from_pydict(
@@ -136,6 +141,7 @@ def _blocking_keys(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch
                     "right_side": pa.array(sides[present], pa.bool_()),
                     "rule": pa.array(np.full(len(present), number, dtype=np.int32)),
                     "key": pa.array(values[present], pa.string()),
+                    "block_limit": pa.array(np.full(len(present), block_limit(name), np.int32)),
                 }
             )
 
@@ -179,13 +185,14 @@ def _scorer(model: LinkageModel, threshold: float) -> ArrowTask:
 
 
 def _candidate_pairs(spark: SparkSession, keyed: DataFrame, dedupe: bool) -> DataFrame:
-    """Spark SQL of blocking.py's query: keys too common on one side skipped, pairs once."""
+    """Spark SQL of blocking.py's query: a key value held by more records on one side than
+    its key's block limit is skipped; each pair once."""
     condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
     return spark.sql(
         f"""
         WITH common AS (
             SELECT rule, key FROM {{keyed}} GROUP BY rule, key, right_side
-            HAVING count(*) > {MAX_BLOCK}
+            HAVING count(*) > max(block_limit)
         ),
         usable AS (
             SELECT k.* FROM {{keyed}} k LEFT ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
