@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libicu-dev pkg-config
+SYSTEM_PACKAGES := libicu-dev pkg-config openjdk-17-jre-headless
 
 .PHONY: demo test bench lint typecheck unit system-deps setup clean
 
 setup: $(STAMP)
 
-# PyICU compiles against Debian's ICU; a fresh machine may lack it.
+# PyICU compiles against Debian's ICU, and Spark (the linkage test, `link --engine spark`) runs
+# on Java 17; a fresh machine may lack them. Only missing packages are installed.
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
