@@ -7,8 +7,9 @@ real-time lookups are, in batches. Later runs are incremental: only records of i
 resolved are linked — new identity records join an existing person or become new ones, and
 their keys are merged into the index; persons already resolved keep their ids.
 
-The person index (`person_index.py`) and the `person_links` table (which person each registry
-record denotes) are the results; the verification of claims reads both.
+The results: the person index (`person_index.py`), the `person_links` table (which person each
+registry record denotes), each person's records sorted by person (`histories.py`) and the
+population's base rates (`baselines.py`); the verification of claims reads them.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.errors import StoreError
+from bonafide.linkage.baselines import compute_baselines
 from bonafide.linkage.clusters import connected_components
 from bonafide.linkage.comparisons import Features
+from bonafide.linkage.histories import write_histories
 from bonafide.linkage.link import link_records
 from bonafide.linkage.match import Matcher
 from bonafide.linkage.person_index import (
@@ -257,6 +260,9 @@ def resolve_registries(
         for kind in KINDS:
             if kind is not Kind.IDENTITY:
                 _link_kind(store, matcher, kind, say, report)
+        say("writing each person's records and the population's base rates")
+        write_histories(store)
+        compute_baselines(store).save(data_dir)
         index.meta.save(data_dir / INDEX_DIR / "index.json")
     report.persons = index.meta.persons
     report.identity_records = index.meta.records

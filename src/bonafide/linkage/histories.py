@@ -1,0 +1,131 @@
+"""Each resolved person's registry records, on disk, for verifying claims without a query.
+
+Written by `bonafide registry resolve` next to the person index (`<data-dir>/persons/`): one
+uncompressed Arrow file per registry kind, sorted by person id, read through a memory map. A
+person's records are one binary search and a slice away, whatever the registry's size — a
+DuckDB point query against a 30 M-row registry costs more than the whole dossier's budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from bonafide.linkage.person_index import INDEX_DIR
+from bonafide.registry.ddl import registry_table
+from bonafide.registry.schema import Kind
+from bonafide.registry.store import RegistryStore
+
+__all__ = ["HISTORY_KINDS", "Histories", "write_histories"]
+
+IntArray = npt.NDArray[np.int64]
+
+# The columns verification reads from each kind, besides person_id and record_id.
+_COLUMNS: dict[Kind, tuple[str, ...]] = {
+    Kind.IDENTITY: (
+        "surname",
+        "given_name",
+        "patronymic",
+        "birth_date",
+        "sex",
+        "personal_number",
+        "passport_number",
+        "birth_place",
+        "issued_on",
+        "record_created",
+    ),
+    Kind.RESIDENCE: (
+        "region",
+        "district",
+        "settlement",
+        "street",
+        "house",
+        "flat",
+        "registered_from",
+        "registered_to",
+    ),
+    Kind.EDUCATION: (
+        "institution",
+        "institution_settlement",
+        "level",
+        "programme",
+        "start_year",
+        "graduation_year",
+    ),
+    Kind.EMPLOYMENT: (
+        "employer",
+        "employer_settlement",
+        "position",
+        "employed_from",
+        "employed_to",
+    ),
+    Kind.WATCHLIST: ("surname", "given_name", "full_name", "birth_date", "organisation", "role"),
+}
+HISTORY_KINDS = tuple(_COLUMNS)
+
+
+def _path(data_dir: Path, kind: Kind) -> Path:
+    return data_dir / INDEX_DIR / f"history-{kind.value}.arrow"
+
+
+def write_histories(store: RegistryStore) -> dict[str, int]:
+    """Write every kind's linked records sorted by person; returns the rows written per kind."""
+    written = {}
+    for kind, columns in _COLUMNS.items():
+        select = ", ".join(f"r.{c}" for c in columns)
+        table = store.arrow(
+            f"history of {kind.value}",
+            f"SELECT l.person_id, r.record_id, l.probability, {select} "
+            f"FROM person_links l JOIN {registry_table(kind)} r ON r.record_key = l.record_key "
+            f"WHERE l.kind = '{kind.value}' ORDER BY l.person_id, r.record_key",
+        ).combine_chunks()
+        path = _path(store.data_dir, kind)
+        staging = path.with_suffix(".new")
+        with ipc.new_file(str(staging), table.schema) as writer:
+            writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+        staging.replace(path)
+        written[kind.value] = table.num_rows
+    return written
+
+
+@dataclass
+class History:
+    """The records of one kind, sorted by person."""
+
+    table: pa.Table
+    person_ids: IntArray
+
+    def of(self, person_id: int) -> pa.Table:
+        start = int(np.searchsorted(self.person_ids, person_id, side="left"))
+        end = int(np.searchsorted(self.person_ids, person_id, side="right"))
+        return self.table.slice(start, end - start)
+
+    def count(self, person_id: int) -> int:
+        start = np.searchsorted(self.person_ids, person_id, side="left")
+        end = np.searchsorted(self.person_ids, person_id, side="right")
+        return int(end - start)
+
+
+class Histories:
+    """Every kind's history, memory-mapped."""
+
+    def __init__(self, kinds: dict[Kind, History]) -> None:
+        self.kinds = kinds
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Histories:
+        kinds = {}
+        for kind in HISTORY_KINDS:
+            source = pa.memory_map(str(_path(data_dir, kind)), "r")
+            table = ipc.open_file(source).read_all()
+            ids = np.asarray(table.column("person_id").to_numpy(), dtype=np.int64)
+            kinds[kind] = History(table, ids)
+        return cls(kinds)
+
+    def of(self, kind: Kind, person_id: int) -> pa.Table:
+        return self.kinds[kind].of(person_id)
