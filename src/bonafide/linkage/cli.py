@@ -57,8 +57,8 @@ def _link_on_spark(
     except ImportError as error:
         raise BonafideError(
             f"--engine spark needs pyspark: {error}",
-            hint="install it: .venv/bin/pip install -c constraints.txt 'pyspark[sql]' "
-            "(make setup does, with the dev extra)",
+            hint="run `make setup` (the dev extra has it), or "
+            "`.venv/bin/pip install -c constraints.txt pyspark pandas`",
         ) from None
     loaded = LinkageModel.load(model)
     with local_spark() as spark:

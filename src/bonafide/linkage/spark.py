@@ -223,7 +223,8 @@ def link_on_spark(
     table = table.append_column("right_side", pa.array(np.arange(total) >= len(left)))
     records = spark.createDataFrame(table)
     # Checkpointed, not cached: Spark SQL over a cached DataFrame may plan the Python task again
-    # for every reference to it; a local checkpoint is computed once and read thereafter.
+    # for every reference to it; a local checkpoint is computed once and read thereafter (its
+    # blocks go when Spark's cleaner finds the DataFrames unreferenced).
     keyed = records.mapInArrow(_blocking_keys, KEY_SCHEMA).localCheckpoint()
     pairs = _candidate_pairs(spark, keyed, dedupe).localCheckpoint()
     candidates = pairs.count()
@@ -237,8 +238,6 @@ def link_on_spark(
 
     joined = pairs.join(side("left"), "left_row").join(side("right"), "right_row")
     kept = joined.mapInArrow(_scorer(model, threshold), SCORE_SCHEMA).toArrow()
-    keyed.unpersist()
-    pairs.unpersist()
 
     pair_left = kept.column("left_row").to_numpy()
     pair_right = kept.column("right_row").to_numpy()
