@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bonafide.errors import BonafideError
 from bonafide.linkage.cli import dedupe_command, link_command
@@ -18,6 +19,7 @@ from bonafide.linkage.match_cli import match_command
 from bonafide.names.cli import names_app
 from bonafide.registry.cli import registry_app
 from bonafide.synth.cli import synth_command
+from bonafide.verify.cli import verify_command
 
 __all__ = ["app", "main"]
 
@@ -34,6 +36,7 @@ app.command("synth")(synth_command)
 app.command("link")(link_command)
 app.command("dedupe")(dedupe_command)
 app.command("match")(match_command)
+app.command("verify")(verify_command)
 
 
 def main() -> None:
@@ -44,5 +47,6 @@ def main() -> None:
     try:
         app()
     except BonafideError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
+        # the message may hold brackets of its own ([columns]): not markup
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         sys.exit(error.exit_code)

@@ -1,7 +1,8 @@
 """Identity linkage: a Fellegi–Sunter model over names, dates, documents and addresses.
 
-Work in progress (issue 4): the model, blocking, estimation and the batch link path exist; the
-real-time path, registry resolution and the Spark path follow.
+The batch path (`link_records`, `bonafide link|dedupe`; on Spark: `spark.py`), registry
+resolution into persons (`resolve.py`, `bonafide registry resolve`) and the real-time path over
+the person index (`match.py`, `bonafide match`) share one model and one set of comparisons.
 """
 
 from bonafide.linkage.link import LinkResult, link_records

@@ -9,7 +9,7 @@ at most one of the index's persons, so 1 / persons.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -104,7 +104,7 @@ def _text(value: object, source: str, number: int, field: str) -> str | None:
     return text or None
 
 
-def query_records(records: list[Mapping[str, Any]], source: str = "query") -> PersonRecords:
+def query_records(records: Sequence[Mapping[str, Any]], source: str = "query") -> PersonRecords:
     """Person records from JSON-like objects keyed by person field; errors name the field.
 
     Normalised as `records.from_table` normalises a file, value by value: a lookup holds one
@@ -176,27 +176,35 @@ class Matcher:
 
     def match(self, record: Mapping[str, Any], limit: int = 5) -> list[MatchCandidate]:
         """The best candidate persons for one record, most probable first, explained."""
-        pairs = self.score(query_records([record]))
-        best: list[int] = []  # pair positions, one per person: a person's best record
-        seen: set[int] = set()
-        for i in np.argsort(-pairs.probability, kind="stable"):
-            if int(pairs.person_id[i]) not in seen and len(best) < limit:
-                seen.add(int(pairs.person_id[i]))
-                best.append(int(i))
-        rows = self.index.person_records(pairs.row[best]).table.to_pylist()
-        found = []
-        for i, fields in zip(best, rows, strict=True):
-            adjustments = {c: float(a[i]) for c, a in pairs.adjustments.items()}
-            explanation = self.model.explain(pairs.levels[i], adjustments)
-            found.append(
-                MatchCandidate(
-                    person_id=int(pairs.person_id[i]),
-                    record_id=str(fields.pop("record_id")),
-                    probability=float(pairs.probability[i]),
-                    match_weight=float(pairs.match_weight[i]),
-                    match_key=explanation["match_key"],
-                    explanation=explanation,
-                    record={k: v for k, v in fields.items() if v is not None},
-                )
-            )
-        return found
+        return self.match_many([record], limit)[0]
+
+    def match_many(
+        self, records: Sequence[Mapping[str, Any]], limit: int = 5
+    ) -> list[list[MatchCandidate]]:
+        """`match` for many records at once: one scoring pass over all their candidates."""
+        pairs = self.score(query_records(records))
+        # each query's pairs, most probable first; one per person (a person's best record)
+        order = np.lexsort((-pairs.probability, pairs.query))
+        chosen: list[list[int]] = [[] for _ in records]
+        seen: list[set[int]] = [set() for _ in records]
+        for i in order.tolist():
+            query, person = int(pairs.query[i]), int(pairs.person_id[i])
+            if person not in seen[query] and len(chosen[query]) < limit:
+                seen[query].add(person)
+                chosen[query].append(i)
+        flat = [i for best in chosen for i in best]
+        rows = iter(self.index.person_records(pairs.row[flat]).table.to_pylist())
+        return [[self._candidate(pairs, i, next(rows)) for i in best] for best in chosen]
+
+    def _candidate(self, pairs: MatchedPairs, i: int, fields: dict[str, Any]) -> MatchCandidate:
+        adjustments = {c: float(a[i]) for c, a in pairs.adjustments.items()}
+        explanation = self.model.explain(pairs.levels[i], adjustments)
+        return MatchCandidate(
+            person_id=int(pairs.person_id[i]),
+            record_id=str(fields.pop("record_id")),
+            probability=float(pairs.probability[i]),
+            match_weight=float(pairs.match_weight[i]),
+            match_key=explanation["match_key"],
+            explanation=explanation,
+            record={k: v for k, v in fields.items() if v is not None},
+        )

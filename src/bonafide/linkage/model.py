@@ -23,6 +23,8 @@ __all__ = ["MODEL_VERSION", "LinkageModel", "Scores"]
 MODEL_VERSION = 2
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+# level weights by (comparison, m, u): scoring one pair at a time recomputes them otherwise
+_WEIGHTS: dict[tuple[str, tuple[float, ...], tuple[float, ...]], FloatArray] = {}
 
 
 @dataclass
@@ -44,9 +46,15 @@ class LinkageModel:
     version: int = MODEL_VERSION
 
     def level_weights(self, comparison: str) -> FloatArray:
+        """log2(m / u) of each level of a comparison."""
+        key = (comparison, tuple(self.m[comparison]), tuple(self.u[comparison]))
+        cached = _WEIGHTS.get(key)
+        if cached is not None:
+            return cached
         m = np.asarray(self.m[comparison], dtype=np.float64)
         u = np.asarray(self.u[comparison], dtype=np.float64)
         weights: FloatArray = np.log2(np.clip(m, 1e-9, None) / np.clip(u, 1e-9, None))
+        _WEIGHTS[key] = weights
         return weights
 
     @property

@@ -18,7 +18,15 @@ from bonafide.documents.personal_number import check_personal_number
 from bonafide.linkage.match import MatchCandidate, Matcher
 from bonafide.verify.when import parse_when
 
-__all__ = ["DocumentCheck", "IdentityResult", "IdentityStatus", "check_documents", "find_identity"]
+__all__ = [
+    "DocumentCheck",
+    "IdentityResult",
+    "IdentityStatus",
+    "check_documents",
+    "find_identity",
+    "identity_from",
+    "identity_queries",
+]
 
 FOUND = 0.9
 PLAUSIBLE = 0.5
@@ -95,25 +103,35 @@ def _query(identity: dict[str, Any], surname: str | None = None) -> dict[str, st
     return query
 
 
-def find_identity(matcher: Matcher, identity: dict[str, Any]) -> IdentityResult:
-    candidates = matcher.match(_query(identity), limit=5)
-    for former in identity.get("former_surnames") or []:
-        candidates += matcher.match(_query(identity, former), limit=3)
+def identity_queries(identity: dict[str, Any]) -> list[dict[str, str]]:
+    """The person records to look up for a claimed identity: as given, then under each former
+    surname."""
+    queries = [_query(identity)]
+    queries += [_query(identity, former) for former in identity.get("former_surnames") or []]
+    return queries
+
+
+def identity_from(candidates: list[MatchCandidate]) -> IdentityResult:
+    """The identity status from the candidates of all of an identity's queries."""
     best: dict[int, MatchCandidate] = {}
     for candidate in candidates:
-        if candidate.person_id not in best or candidate.probability > (
-            best[candidate.person_id].probability
-        ):
+        known = best.get(candidate.person_id)
+        if known is None or candidate.probability > known.probability:
             best[candidate.person_id] = candidate
     ranked = sorted(best.values(), key=lambda c: -c.probability)[:5]
     plausible = [c for c in ranked if c.probability >= PLAUSIBLE]
     if not plausible:
         return IdentityResult(IdentityStatus.NOT_FOUND, None, 0.0, ranked[:3])
     top = plausible[0]
-    if len(plausible) > 1 and plausible[1].probability >= PLAUSIBLE:
+    if len(plausible) > 1:
         return IdentityResult(IdentityStatus.AMBIGUOUS, top.person_id, top.probability, plausible)
     status = IdentityStatus.FOUND if top.probability >= FOUND else IdentityStatus.AMBIGUOUS
     return IdentityResult(status, top.person_id, top.probability, plausible)
+
+
+def find_identity(matcher: Matcher, identity: dict[str, Any]) -> IdentityResult:
+    found = matcher.match_many(identity_queries(identity), limit=5)
+    return identity_from([c for candidates in found for c in candidates])
 
 
 def _same_number(a: str, b: str) -> bool:

@@ -77,6 +77,7 @@ def _phrase_agreement(a: tuple[str, ...], b: tuple[str, ...]) -> Agreement:
     return Agreement.DIFFERENT
 
 
+@cache
 def _canonical(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(canonical_word(skeleton(w)) if not w.isdigit() else w for w in words)
 
@@ -110,11 +111,13 @@ def _renamings() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 def street_now_called(street: str) -> tuple[str, ...]:
     words = _significant(street, _STREET_KINDS)
-    skeletons = _canonical(words)
-    for old, new in _renamings().items():
-        if _canonical(old) == skeletons:
-            return new
-    return words
+    return _renamed().get(_canonical(words), words)
+
+
+@cache
+def _renamed() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The renamings keyed by the old name's canonical words."""
+    return {_canonical(old): new for old, new in _renamings().items()}
 
 
 def compare_street(claimed: str, recorded: str) -> tuple[Agreement, bool]:

@@ -27,7 +27,8 @@ from bonafide.verify.identity import (
     IdentityStatus,
     birth_date_of,
     check_documents,
-    find_identity,
+    identity_from,
+    identity_queries,
 )
 from bonafide.verify.signals import Signal, earlier_signals, history_signals, not_found_signal
 from bonafide.verify.verdict import Overall, overall, questions
@@ -121,21 +122,49 @@ class Verifier:
 
     def verify(self, dossier: object, source: str = "dossier") -> DossierReport:
         """The report on one dossier; an InputError naming every problem if it is malformed."""
-        problems = dossier_problems(dossier)
-        if problems:
-            shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
-            raise InputError(
-                f"{source}: {len(problems)} problem(s): {shown}",
-                hint="see docs/formats.md#the-dossier for the dossier format",
-            )
-        assert isinstance(dossier, dict)
+        result = self.verify_many([dossier], [source])[0]
+        if isinstance(result, InputError):
+            raise result
+        return result
+
+    def verify_many(
+        self, dossiers: list[object], sources: list[str] | None = None
+    ) -> list[DossierReport | InputError]:
+        """Reports on many dossiers, their identities looked up in one pass; a malformed
+        dossier gets an InputError in its place and does not stop the others."""
+        names = sources or [f"dossier {n}" for n in range(1, len(dossiers) + 1)]
+        results: list[DossierReport | InputError] = []
+        valid: list[tuple[int, dict[str, Any]]] = []
+        for position, (dossier, source) in enumerate(zip(dossiers, names, strict=True)):
+            problems = dossier_problems(dossier)
+            if problems:
+                shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+                results.append(
+                    InputError(
+                        f"{source}: {len(problems)} problem(s): {shown}",
+                        hint="see docs/formats.md#the-dossier for the dossier format",
+                    )
+                )
+            else:
+                assert isinstance(dossier, dict)
+                valid.append((position, dossier))
+                results.append(InputError(f"{source}: not verified"))  # replaced below
+        queries = [identity_queries(d["identity"]) for _, d in valid]
+        found = self.matcher.match_many([q for qs in queries for q in qs], limit=5)
+        start = 0
+        for (position, dossier), asked in zip(valid, queries, strict=True):
+            candidates = [c for cs in found[start : start + len(asked)] for c in cs]
+            start += len(asked)
+            results[position] = self._report(dossier, identity_from(candidates))
+        return results
+
+    def _report(self, dossier: dict[str, Any], identity: IdentityResult) -> DossierReport:
         identity_claim: dict[str, Any] = dossier["identity"]
         today = (
             dt.date.fromisoformat(dossier["submitted"])
             if dossier.get("submitted")
-            else (self.baselines.date)
+            else self.baselines.date
         )
-        identity = find_identity(self.matcher, identity_claim)
         person = identity.person_id if identity.status is not IdentityStatus.NOT_FOUND else None
         identity_records = (
             self.histories.of(Kind.IDENTITY, person).to_pylist() if person is not None else []
