@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/run.py realtime 1000000 10000000
 
-For each size (people): synthesise a population (seed 2027), import its identity registry,
-`bonafide registry resolve` (time and peak memory, in a fresh process), then look up 300
+For each size (people): a population from population.py (seed 2027) with only its identity
+registry imported and resolved (time and peak memory, in a fresh process), then look up 300
 identity records rewritten the way an applicant states them — passport Latin names (Cyrillic
 with one typo where the record has no Latin form), ISO birth date, birth place, no document
 numbers — one at a time through `Matcher.match`, warm (the first 30 untimed). Prints p50, p99
@@ -28,36 +28,13 @@ from bonafide.linkage.match import Matcher
 from bonafide.registry import RegistryStore
 
 HERE = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
-SEED = 2027  # not a seed the tests use
 QUERIES = 300
 WARMUP = 30
 SPLINK_ROWS = 1_000_000
 
 sys.path.insert(0, str(HERE))
-from foundation import measure  # noqa: E402
+from population import SEED, prepare  # noqa: E402
 from splink_realtime import percentile, perturbed_queries, splink_lookup_latencies  # noqa: E402
-
-
-def prepare(people: int, work: Path) -> tuple[Path, Path, dict[str, float]]:
-    root = work / f"realtime-{people}"
-    store = root / "store"
-    if not (root / "registries" / "identity.parquet").exists():
-        measure(
-            str(BIN / "bonafide"), "synth", "--people", str(people), "--seed", str(SEED),
-            "--out", str(root), "--quiet",
-        )  # fmt: skip
-    if not (store / "registries.duckdb").exists():
-        measure(
-            str(BIN / "bonafide"), "registry", "import",
-            str(root / "registries" / "identity.parquet"), "--kind", "identity",
-            "--mapping", str(root / "registries" / "identity.mapping.toml"),
-            "--data-dir", str(store), "--quiet",
-        )  # fmt: skip
-    resolved = measure(
-        str(BIN / "bonafide"), "registry", "resolve", "--rebuild", "--data-dir", str(store)
-    )  # fmt: skip
-    return root, store, resolved
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -126,7 +103,7 @@ def lookups(store: Path, queries: list[dict[str, str]]) -> dict[str, float]:
 def main(sizes: list[int], work: Path) -> None:
     work.mkdir(parents=True, exist_ok=True)
     for people in sizes or [1_000_000]:
-        root, store, resolved = prepare(people, work)
+        root, store, resolved = prepare(people, work, ("identity",))
         identity = pq.read_table(root / "registries" / "identity.parquet")
         print(
             f"people {people:,}: identity records {identity.num_rows:,}; resolve "

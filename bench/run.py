@@ -5,6 +5,7 @@ python bench/run.py foundation 1000000   # one suite, chosen sizes
 python bench/run.py names 200000
 python bench/run.py realtime 10000000    # resolve and look up against a 10 M-person store
 python bench/run.py dedupe 1000000
+python bench/run.py verify 1000000      # the applicant cohort against a resolved population
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import foundation
 import linkage
 import names
 import realtime
+import verify
 
 SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "foundation": foundation.main,
     "names": names.main,
     "linkage": linkage.main,
     "realtime": realtime.main,
+    "verify": verify.main,
     "dedupe": lambda sizes, work: [dedupe.main(size, work) for size in sizes],
 }
 DEFAULT_SIZES = {
@@ -34,6 +37,7 @@ DEFAULT_SIZES = {
     "linkage": [],
     "realtime": [1_000_000, 10_000_000],
     "dedupe": [1_000_000],
+    "verify": [1_000_000],
 }
 
 

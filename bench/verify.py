@@ -1,0 +1,111 @@
+"""Dossier verification (issue 5): planted applicants caught, claim accuracy, latency, throughput.
+
+    .venv/bin/python bench/run.py verify 1000000
+
+On a population prepared by population.py (seed 2027, which the tests do not use; every
+registry imported and resolved), the whole applicant cohort is verified:
+- per applicant type, the share flagged `inconsistent` (targets: ≥ 98 % of fabricated +
+  borrowed + thin, ≤ 2 % of genuine);
+- per-claim accuracy: a genuine applicant's claims are true, a planted applicant's story is
+  someone else's, so its claims are false; accuracy over the claims judged confirmed or
+  contradicted (target ≥ 97 %), with the share left unverifiable;
+- one dossier at a time, warm: p50 and p99 of `Verifier.verify` (target p99 ≤ 50 ms);
+- the cohort in batches of 500 with `Verifier.verify_many`: dossiers per second (≥ 500).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bonafide.verify import DossierReport, Verifier  # noqa: E402
+from population import prepare  # noqa: E402
+from splink_realtime import percentile  # noqa: E402
+
+BATCH = 500
+WARMUP = 20
+
+
+def _kinds(root: Path) -> dict[str, str]:
+    with (root / "truth" / "applicants.csv").open(encoding="utf-8") as f:
+        return {row["dossier_id"]: row["kind"] for row in csv.DictReader(f)}
+
+
+def quality(reports: list[DossierReport], kinds: dict[str, str]) -> None:
+    verdicts: Counter[tuple[str, str]] = Counter()
+    claims: Counter[tuple[bool, str]] = Counter()
+    for report in reports:
+        kind = kinds[report.dossier_id]
+        verdicts[(kind, report.verdict)] += 1
+        for claim in report.claims:
+            claims[(kind == "genuine", claim.verdict.value)] += 1
+    print(f"  {'applicants':<12} {'n':>6} {'inconsistent':>13} {'consistent':>11} {'insuff.':>8}")
+    planted_total = planted_flagged = 0
+    for kind in ("genuine", "fabricated", "borrowed", "thin"):
+        n = sum(v for (k, _), v in verdicts.items() if k == kind)
+        if not n:
+            continue
+        flagged = verdicts[(kind, "inconsistent")]
+        if kind != "genuine":
+            planted_total += n
+            planted_flagged += flagged
+        print(
+            f"  {kind:<12} {n:>6} {flagged / n:>13.3f} "
+            f"{verdicts[(kind, 'consistent')] / n:>11.3f} "
+            f"{verdicts[(kind, 'insufficient_evidence')] / n:>8.3f}"
+        )
+    print(f"  planted flagged: {planted_flagged / max(planted_total, 1):.3f}")
+    right = claims[(True, "confirmed")] + claims[(False, "contradicted")]
+    wrong = claims[(True, "contradicted")] + claims[(False, "confirmed")]
+    judged = right + wrong
+    total = sum(claims.values())
+    print(
+        f"  claims: {total:,}; judged {judged / total:.3f}; accuracy of judged "
+        f"{right / max(judged, 1):.4f} (genuine contradicted {claims[(True, 'contradicted')]}, "
+        f"planted confirmed {claims[(False, 'confirmed')]}); genuine unverifiable "
+        f"{claims[(True, 'unverifiable')]}",
+        flush=True,
+    )
+
+
+def main(sizes: list[int], work: Path) -> None:
+    for people in sizes or [1_000_000]:
+        root, store, _ = prepare(people, work)
+        with (root / "applicants.jsonl").open(encoding="utf-8") as lines:
+            dossiers = [json.loads(line) for line in lines]
+        kinds = _kinds(root)
+        print(f"people {people:,}; applicants {len(dossiers):,}", flush=True)
+        verifier = Verifier.open(store, remember=False)
+        verifier.verify_many(dossiers[:BATCH])  # warm: pages mapped, caches filled
+        started = time.perf_counter()
+        reports: list[DossierReport] = []
+        for start in range(0, len(dossiers), BATCH):
+            for result in verifier.verify_many(dossiers[start : start + BATCH]):
+                assert isinstance(result, DossierReport), result
+                reports.append(result)
+        rate = len(dossiers) / (time.perf_counter() - started)
+        quality(reports, kinds)
+        latencies = []
+        for number, dossier in enumerate(dossiers[:520]):
+            began = time.perf_counter()
+            verifier.verify(dossier)
+            if number >= WARMUP:
+                latencies.append((time.perf_counter() - began) * 1000)
+        latencies.sort()
+        print(
+            f"  one dossier: p50 {statistics.median(latencies):.1f} ms, "
+            f"p99 {percentile(latencies, 0.99):.1f} ms ({len(latencies)} dossiers); "
+            f"batches of {BATCH}: {rate:,.0f} dossiers/s",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]], Path("bench-data"))
