@@ -1,0 +1,340 @@
+"""`bonafide verify`: one dossier (a `.json` file) or a cohort (a `.jsonl` file, one per line).
+
+One dossier: the report, as Rich text or JSON. A cohort: a progress bar on stderr, each report
+as one JSON line in `--out`, and a summary table. A line that is not JSON or not a dossier is
+reported with its line number and reason, written to `<out stem>.rejects.jsonl`, and the batch
+goes on. Library errors (`BonafideError`) propagate to the entry point, which prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from bonafide.datadir import resolve_data_dir
+from bonafide.dossier import dossier_problems
+from bonafide.errors import InputError, StoreError
+from bonafide.verify.render import CohortSummary, render_report, render_summary
+from bonafide.verify.verifier import DossierReport, Verifier
+
+__all__ = ["Reject", "rejects_path", "verify_command"]
+
+log = logging.getLogger(__name__)
+_SHOWN_REJECTS = 10
+BATCH = 64  # dossiers whose identities are looked up in one scoring pass
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass
+class Reject:
+    line: int
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "error": self.error}
+
+
+def rejects_path(out: Path) -> Path:
+    """Where a cohort's rejected lines go: `results.jsonl` → `results.rejects.jsonl`."""
+    return out.with_name(f"{out.stem if out.suffix else out.name}.rejects.jsonl")
+
+
+def _open_verifier(data_dir: Path, remember: bool) -> Verifier:
+    try:
+        return Verifier.open(data_dir, remember=remember)
+    except FileNotFoundError as error:
+        # a person index resolved before verification existed has no histories or base rates
+        raise StoreError(
+            f"the person index in {data_dir} lacks {Path(error.filename or '?').name}, "
+            "which verification needs",
+            hint=f"resolve again: bonafide registry resolve --rebuild --data-dir {data_dir}",
+        ) from None
+
+
+def _check_input(path: Path) -> None:
+    if not path.exists():
+        raise InputError(
+            f"{path}: no such file",
+            hint="give a dossier (.json) or a cohort of dossiers, one per line (.jsonl)",
+        )
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory", hint="give a .json or .jsonl file")
+    if path.suffix.lower() not in (".json", ".jsonl"):
+        raise InputError(
+            f"{path}: neither .json (one dossier) nor .jsonl (a cohort, one dossier per line)",
+            hint="rename the file to say which it holds",
+        )
+
+
+def _read_dossier(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}", hint="check the file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text", hint="save the dossier as UTF-8 JSON") from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{path}: not valid JSON: {error}",
+            hint="give one JSON object (docs/formats.md#the-dossier); a cohort goes in a "
+            ".jsonl file, one dossier per line",
+        ) from None
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as lines:
+        return sum(1 for line in lines if line.strip())
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) of each non-blank line; None for a line that is not UTF-8."""
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            if raw.strip():
+                try:
+                    yield number, raw.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError:
+                    yield number, None
+
+
+@contextmanager
+def _progress(console: Console, show: bool) -> Iterator[Progress | None]:
+    if not show:
+        yield None
+        return
+    progress = Progress(
+        TextColumn("verifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rejected]} rejected"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    with progress:
+        yield progress
+
+
+def _verify_batch(
+    verifier: Verifier, dossiers: list[object], sources: list[str]
+) -> list[DossierReport | InputError]:
+    """verify_many, or where no dossier of the batch is valid, each one's problems.
+
+    verify_many looks up the valid dossiers' identities in one pass; given none, the lookup
+    fails (Matcher.match_many on no records), so such a batch never reaches it.
+    """
+    if any(not dossier_problems(d) for d in dossiers):  # stops at the first valid one
+        return verifier.verify_many(dossiers, sources)
+    errors: list[DossierReport | InputError] = []
+    for dossier, source in zip(dossiers, sources, strict=True):
+        problems = dossier_problems(dossier)
+        shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+        errors.append(
+            InputError(
+                f"{source}: {len(problems)} problem(s): {shown}",
+                hint="see docs/formats.md#the-dossier for the dossier format",
+            )
+        )
+    return errors
+
+
+def _verify_one(verifier: Verifier, dossier: object, source: str) -> DossierReport:
+    result = _verify_batch(verifier, [dossier], [source])[0]
+    if isinstance(result, InputError):
+        raise result
+    return result
+
+
+class _Cohort:
+    """Verifies a cohort's lines in batches, keeping the counts, rejects and results."""
+
+    def __init__(self, verifier: Verifier, path: Path, results: TextIO | None) -> None:
+        self.verifier = verifier
+        self.path = path
+        self.results = results
+        self.summary = CohortSummary()
+        self.rejects: list[Reject] = []
+        self._batch: list[tuple[int, object]] = []
+
+    def add(self, number: int, text: str | None) -> int:
+        """Take one line; returns how many lines were finished (verified or rejected)."""
+        if text is None:
+            self.rejects.append(Reject(number, "not UTF-8 text"))
+            return 1
+        try:
+            dossier = json.loads(text)
+        except json.JSONDecodeError as error:
+            where = f"character {error.pos + 1}"
+            self.rejects.append(Reject(number, f"not valid JSON: {error.msg} at {where}"))
+            return 1
+        self._batch.append((number, dossier))
+        return self.flush() if len(self._batch) >= BATCH else 0
+
+    def flush(self) -> int:
+        batch, self._batch = self._batch, []
+        if not batch:
+            return 0
+        sources = [f"{self.path}, line {number}" for number, _ in batch]
+        verified = _verify_batch(self.verifier, [d for _, d in batch], sources)
+        for (number, _), source, result in zip(batch, sources, verified, strict=True):
+            if isinstance(result, InputError):
+                self.rejects.append(Reject(number, result.message.removeprefix(f"{source}: ")))
+                continue
+            self.summary.add(result)
+            if self.results is not None:
+                self.results.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        return len(batch)
+
+
+def _verify_cohort(
+    verifier: Verifier, path: Path, results: TextIO | None, show_progress: bool
+) -> tuple[CohortSummary, list[Reject]]:
+    cohort = _Cohort(verifier, path, results)
+    started = time.perf_counter()
+    with _progress(Console(stderr=True), show_progress) as progress:
+        task = (
+            progress.add_task("verify", total=_count_lines(path), rejected=0) if progress else None
+        )
+        for number, text in _lines(path):
+            done = cohort.add(number, text)
+            if done and progress is not None and task is not None:
+                progress.update(task, advance=done, rejected=len(cohort.rejects))
+        cohort.flush()
+    # a batch's rejects come after the lines rejected while it filled: in line order for the user
+    cohort.rejects.sort(key=lambda r: r.line)
+    cohort.summary.rejected = len(cohort.rejects)
+    cohort.summary.seconds = time.perf_counter() - started
+    log.info("verify cohort verified=%d rejected=%d", cohort.summary.verified, len(cohort.rejects))
+    return cohort.summary, cohort.rejects
+
+
+def _write_rejects(out: Path, rejects: list[Reject]) -> Path | None:
+    target = rejects_path(out)
+    if not rejects:
+        target.unlink(missing_ok=True)  # a stale file from an earlier run would mislead
+        return None
+    with target.open("w", encoding="utf-8") as file:
+        for reject in rejects:
+            file.write(json.dumps(reject.to_json(), ensure_ascii=False) + "\n")
+    return target
+
+
+def _print_rejects(console: Console, path: Path, rejects: list[Reject], where: Path | None) -> None:
+    if not rejects:
+        return
+    console.print(
+        Text(f"{len(rejects):,} line(s) of {path} rejected and not verified:", style="yellow")
+    )
+    for reject in rejects[:_SHOWN_REJECTS]:
+        console.print(Text(f"  line {reject.line}: {reject.error}"))
+    if len(rejects) > _SHOWN_REJECTS:
+        console.print(Text(f"  … and {len(rejects) - _SHOWN_REJECTS:,} more"))
+    if where is not None:
+        console.print(Text(f"Every rejected line, with its reason: {where}"))
+    console.print(
+        Text("Fix those lines (see docs/formats.md#the-dossier) and verify them again.", "dim")
+    )
+
+
+def verify_command(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A dossier (.json) or a cohort of dossiers, one JSON object per line (.jsonl)."
+        ),
+    ],
+    output: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="text (a readable report) or json."),
+    ] = OutputFormat.TEXT,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write each dossier's report as one JSON line here; rejected lines of a "
+            "cohort go to <name>.rejects.jsonl beside it.",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Data directory with resolved registries (default: $BONAFIDE_DATA, "
+            "else ./.bonafide).",
+            show_default=False,
+        ),
+    ] = None,
+    remember: Annotated[
+        bool,
+        typer.Option(
+            "--remember/--no-remember",
+            help="Keep keyed hashes of each dossier in the case store, to catch a person "
+            "applying again under another name.",
+        ),
+    ] = True,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar for a cohort.")
+    ] = True,
+) -> None:
+    """Verify dossiers against the resolved registries: identity, documents, every claim,
+    signals of a planted identity, a verdict and questions for the checkpoint."""
+    _check_input(path)
+    cohort = path.suffix.lower() == ".jsonl"
+    dossier = None if cohort else _read_dossier(path)
+    directory = resolve_data_dir(data_dir)
+    console = Console()
+    verifier = _open_verifier(directory, remember)
+    try:
+        if not cohort:
+            report = _verify_one(verifier, dossier, str(path))
+            if out is not None:
+                out.write_text(
+                    json.dumps(report.to_json(), ensure_ascii=False) + "\n", encoding="utf-8"
+                )
+            if output is OutputFormat.JSON:
+                typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+            else:
+                console.print(render_report(report))
+            return
+        if out is not None:
+            with out.open("w", encoding="utf-8") as results:
+                summary, rejects = _verify_cohort(verifier, path, results, progress)
+        else:
+            summary, rejects = _verify_cohort(verifier, path, None, progress)
+    finally:
+        verifier.close()
+    where = _write_rejects(out, rejects) if out is not None else None
+    if output is OutputFormat.JSON:
+        result = summary.to_json()
+        result["rejects"] = [r.to_json() for r in rejects]
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    console.print(render_summary(summary))
+    if out is not None:
+        console.print(Text(f"{summary.verified:,} report(s), one JSON line each: {out}"))
+    _print_rejects(console, path, rejects, where)
