@@ -214,3 +214,27 @@ def _mapping(tmp_path: Path, record_id: str, surname: str, given: str) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def test_small_inputs_get_the_same_features_and_keys_as_large_ones(
+    population: Population, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lookup's few records take plain-Python paths; a registry's take Arrow's: same keys."""
+    from bonafide.linkage import blocking, comparisons
+    from bonafide.linkage.records import PersonRecords
+
+    (tmp_path / "map.toml").write_text(MAPPING, encoding="utf-8")
+    mapping = load_link_mapping(tmp_path / "map.toml")
+    left, right = _sides(population)
+    sides = [from_table(left, mapping).table, from_table(right, mapping).table]
+    records = PersonRecords(pa.concat_tables(sides))
+    small = comparisons.Features.build(records)
+    small_keys = {name: build(small) for name, build in blocking.BLOCKING_KEYS.items()}
+    monkeypatch.setattr(comparisons, "SMALL", 0)
+    monkeypatch.setattr(blocking, "SMALL", 0)
+    large = comparisons.Features.build(records)
+    for field in ("birth", "settlement", "settlement_skeleton", "street", "house", "sex"):
+        assert getattr(small, field).tolist() == getattr(large, field).tolist()
+    for name, build in blocking.BLOCKING_KEYS.items():
+        assert small_keys[name].tolist() == build(large).tolist(), name
+    assert any(v is not None for v in small_keys["names_either_order"])

@@ -54,9 +54,27 @@ def _column(records: PersonRecords, field: str) -> pa.StringArray:
     return column
 
 
+# Below this many values, plain Python beats Arrow's and NumPy's per-call overheads (a lookup
+# builds features for one record and its ~100 candidates); both ways give the same keys.
+SMALL = 2_000
+# Below this many pairs, rapidfuzz compares in the calling thread: starting worker threads
+# costs milliseconds, more than comparing a few thousand short strings.
+_THREADED_PAIRS = 5_000
+
+
+def _workers(pairs: int) -> int:
+    return -1 if pairs >= _THREADED_PAIRS else 1
+
+
 def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> TextArray:
     """`convert` of each value, "" where null; computed once per distinct value (a registry
     repeats its settlements, streets and houses many times over)."""
+    if len(values) < SMALL:
+        seen: dict[str | None, str] = {None: ""}
+        for value in values.to_pylist():
+            if value not in seen:
+                seen[value] = convert(value)
+        return _keys([seen[v] for v in values.to_pylist()])
     encoded = pc.dictionary_encode(values)
     converted = [convert(v) for v in encoded.dictionary.to_pylist()] + [""]
     missing = len(converted) - 1
@@ -197,7 +215,10 @@ def _edit_levels(a: TextArray, b: TextArray, thresholds: tuple[int, ...]) -> Int
     rest = np.flatnonzero(near)
     if len(rest):
         distance = process.cpdist(
-            a[rest].tolist(), b[rest].tolist(), scorer=DamerauLevenshtein.distance, workers=-1
+            a[rest].tolist(),
+            b[rest].tolist(),
+            scorer=DamerauLevenshtein.distance,
+            workers=_workers(len(rest)),
         )
         for n, threshold in reversed(list(enumerate(thresholds, start=1))):
             levels[rest[distance <= threshold]] = n
@@ -251,7 +272,7 @@ def _place_levels(
             reading_a[rest].tolist(),
             reading_b[rest].tolist(),
             scorer=JaroWinkler.similarity,
-            workers=-1,
+            workers=_workers(len(rest)),
         )
         levels[rest[similarity >= 0.88]] = 2
     levels[same_skeleton] = 1
@@ -282,7 +303,7 @@ def _place(field: str) -> Comparison:
 
 def _name_part(part: str, groups: dict[str, int], labels: tuple[str, ...]) -> Comparison:
     def compute(features: Features, left: IntArray, right: IntArray) -> IntArray:
-        categories, codes = part_categories(features.names, left, right)[part]
+        categories, codes = part_categories(features.names, left, right, (part,))[part]
         lookup = np.array([groups.get(c, NULL) for c in categories], dtype=np.int64)
         levels = lookup[codes]
         present = features.has_name[part]

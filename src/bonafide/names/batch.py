@@ -159,14 +159,19 @@ def _part_codes(
 
 
 def part_categories(
-    table: NameKeyTable, left: Sequence[int] | IntArray, right: Sequence[int] | IntArray
+    table: NameKeyTable,
+    left: Sequence[int] | IntArray,
+    right: Sequence[int] | IntArray,
+    parts: Sequence[str] = ("given", "surname", "patronymic"),
 ) -> dict[str, tuple[list[str], IntArray]]:
-    """Per part (given, surname, patronymic): the category names and each pair's category."""
+    """Per part (given, surname, patronymic, or those in `parts`): the category names and each
+    pair's category."""
     a = np.asarray(left, dtype=np.int64)
     b = np.asarray(right, dtype=np.int64)
     return {
         part: (categories, _part_codes(table, part, categories, compare, a, b))
         for part, categories, compare in _PARTS
+        if part in parts
     }
 
 
