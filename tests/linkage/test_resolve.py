@@ -256,3 +256,31 @@ def test_index_files_hold_sorted_keys(resolved: Resolved) -> None:
     assert int(np.asarray(index.key_rows).max()) < len(index.records)
     assert index.records.column("person_id").null_count == 0
     assert isinstance(index.records, pa.Table)
+
+
+def test_a_large_identity_registry_is_deduplicated_in_birth_year_groups(
+    resolved: Resolved, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from bonafide.linkage import resolve
+
+    copy = tmp_path / "data"
+    shutil.copytree(resolved.data_dir, copy)
+    monkeypatch.setattr(resolve, "PARTITION", 700)
+    with RegistryStore.open(copy, SETTINGS) as store:
+        records, _ = resolve._read_records(store, resolve.Kind.IDENTITY, [])
+        groups = resolve._partitions(records)
+        report = resolve_registries(store, rebuild=True)
+    assert len(groups) > 3
+    assert sorted(np.concatenate(groups).tolist()) == list(range(len(records)))
+    assert report.rebuilt
+    links = _links(copy, "identity")
+    assert _agreement(links, resolved.truth["identity"]) > 0.99
+
+
+def test_component_labels() -> None:
+    from bonafide.linkage.clusters import component_labels
+
+    labels = component_labels(6, np.array([0, 3, 4]), np.array([2, 2, 5]))
+    assert labels.tolist() == [0, 1, 0, 0, 2, 2]

@@ -27,11 +27,12 @@ import pyarrow.compute as pc
 
 from bonafide.errors import StoreError
 from bonafide.linkage.baselines import compute_baselines
-from bonafide.linkage.clusters import connected_components
+from bonafide.linkage.clusters import component_labels, connected_components
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.histories import write_histories
 from bonafide.linkage.link import link_records
 from bonafide.linkage.match import Matcher
+from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.person_index import (
     INDEX_DIR,
     KEY_HASH,
@@ -55,6 +56,7 @@ THRESHOLD = 0.5
 # the desk scores more (match.CANDIDATE_LIMIT); for millions of records, ten keep the true person
 # (the tests check the links against the truth) at a tenth of the work.
 LINK_CANDIDATES = 10
+PARTITION = 600_000  # identity records deduplicated at once (~3.5 GB at this size)
 # Fields compared when linking another registry's records to persons. A residence address is
 # not a birth place, so places are left out; the rest mean the same in every registry.
 _LINK_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date", "sex")
@@ -289,26 +291,66 @@ def _with_person_ids(records: PersonRecords, persons: IntArray) -> pa.Table:
     return records.table.append_column("person_id", pa.array(persons, pa.int64()))
 
 
+def _partitions(records: PersonRecords) -> list[IntArray]:
+    """Positions of the records in groups of whole birth years, each at most PARTITION records
+    (a single larger year stands alone); records without a birth year form the last group."""
+    years = pc.utf8_slice_codeunits(records.table.column("birth_date"), 0, 4).to_pylist()
+    by_year: dict[str, list[int]] = {}
+    for position, year in enumerate(years):
+        by_year.setdefault(year or "", []).append(position)
+    groups: list[list[int]] = [[]]
+    for year in sorted(y for y in by_year if y):
+        if groups[-1] and len(groups[-1]) + len(by_year[year]) > PARTITION:
+            groups.append([])
+        groups[-1].extend(by_year[year])
+    if "" in by_year:
+        groups.append(by_year[""])
+    return [np.array(g, dtype=np.int64) for g in groups if g]
+
+
+def _dedupe_identities(
+    records: PersonRecords, say: Progress
+) -> tuple[IntArray, IntArray, LinkageModel]:
+    """Pairs of positions judged one person, and the model trained on the way.
+
+    Up to PARTITION records are deduplicated at once. A larger registry is split into groups
+    of birth years so that memory stays bounded: the model is trained on the first group and
+    scores the rest. Duplicates whose birth years differ (a typo in the year) are then found
+    only when their years fall in one group — a loss measured in docs/benchmarks.md."""
+    groups = _partitions(records) if len(records) > PARTITION else [np.arange(len(records))]
+    model: LinkageModel | None = None
+    lefts, rights = [], []
+    for number, group in enumerate(groups, start=1):
+        say(f"deduplicating identity records: group {number} of {len(groups)}")
+        part = PersonRecords(records.table.take(pa.array(group)))
+        result = link_records(part, None, THRESHOLD, model=model)
+        model = result.model
+        position = {r: i for i, r in enumerate(part.ids)}
+        lefts.append(group[[position[r] for r in result.left_ids]])
+        rights.append(group[[position[r] for r in result.right_ids]])
+        log.info(
+            "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
+        )
+    assert model is not None
+    return np.concatenate(lefts), np.concatenate(rights), model
+
+
 def _build_fresh(store: RegistryStore, say: Progress, report: ResolveReport) -> PersonIndex:
     records, imports = _read_records(store, Kind.IDENTITY, [])
-    say(f"deduplicating {len(records):,} identity records (and training the model)")
-    result = link_records(records, None, THRESHOLD)
+    left, right, model = _dedupe_identities(records, say)
     ids = records.ids
-    clusters = connected_components(ids, result.left_ids, result.right_ids)
-    numbering: dict[str, int] = {}
-    persons = np.array([numbering.setdefault(clusters[i], len(numbering)) for i in ids])
-    say(f"{len(numbering):,} persons; indexing their keys")
+    persons = component_labels(len(records), left, right)
+    count = int(persons.max()) + 1 if len(persons) else 0
+    say(f"{count:,} persons; indexing their keys")
     hashes, rows = _keys_of(records, 0)
     meta = IndexMeta(
         records=len(records),
-        persons=len(numbering),
+        persons=count,
         keys=len(hashes),
         key_hash=KEY_HASH,
         resolved_imports={Kind.IDENTITY.value: sorted(set(pc.unique(imports).to_pylist()))},
     )
-    PersonIndex.write(
-        store.data_dir, _with_person_ids(records, persons), hashes, rows, result.model, meta
-    )
+    PersonIndex.write(store.data_dir, _with_person_ids(records, persons), hashes, rows, model, meta)
     _write_links(store, Kind.IDENTITY, ids, persons, np.ones(len(ids)))
     report.rebuilt = True
     report.new_identity_records = len(records)
