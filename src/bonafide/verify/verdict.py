@@ -2,8 +2,9 @@
 
 The score is the log-odds that the applicant is not who or what they claim: each contradicted
 claim, each planted-identity signal and each document problem adds its weight, each confirmed
-claim subtracts. `inconsistent` at or above INCONSISTENT; `consistent` below it when some claim
-or the identity itself is confirmed; else `insufficient_evidence`. The weights are fixed in this
+claim subtracts. `inconsistent` at or above INCONSISTENT; `consistent` below it when at least one
+claim is confirmed; else `insufficient_evidence` (an identity that exists proves nothing about
+the story told with it). The weights are fixed in this
 module and were chosen on a synthetic cohort the benchmark does not use (docs/verification.md).
 """
 
@@ -61,12 +62,10 @@ def overall(
         elif claim.verdict is ClaimVerdict.CONTRADICTED:
             weight = _CONTRADICTED if claim.probability < 0.2 else _WRONG_TIME
             parts.append((weight, f"{claim.kind.value} contradicted: {claim.reason}"))
-    # confirmed claims cannot outweigh more than one contradiction each: a borrowed identity's
-    # story may share a town with the real person's
     score = _PRIOR + sum(w for w, _ in parts)
     if score >= INCONSISTENT:
         verdict = Verdict.INCONSISTENT
-    elif confirmed or identity.status is IdentityStatus.FOUND:
+    elif confirmed:
         verdict = Verdict.CONSISTENT
     else:
         verdict = Verdict.INSUFFICIENT_EVIDENCE
