@@ -51,21 +51,28 @@ class ParsedName:
         return self.surnames[0] if self.surnames else None
 
 
+_BRACKETED = re.compile(r"\(([^)]*)\)")
+_BRACKETS = re.compile(r"\([^)]*\)")
+_INITIAL = re.compile(r"\w\.?")
+
+
 def _split(text: str) -> tuple[list[str], list[str]]:
     """Main tokens, and tokens of a maiden name (bracketed or after a marker)."""
     maiden: list[str] = []
-    for bracketed in re.findall(r"\(([^)]*)\)", text):
-        maiden += _TOKEN.findall(_MAIDEN_MARKERS.sub("", bracketed))
-    text = re.sub(r"\([^)]*\)", " ", text)
+    if "(" in text:
+        for bracketed in _BRACKETED.findall(text):
+            maiden += _TOKEN.findall(_MAIDEN_MARKERS.sub("", bracketed))
+        text = _BRACKETS.sub(" ", text)
     marker = _MAIDEN_MARKERS.search(text)
     if marker:
         maiden += _TOKEN.findall(text[marker.end() :])[:1]
         text = text[: marker.start()] + " " + " ".join(_TOKEN.findall(text[marker.end() :])[1:])
-    tokens = [t for t in _TOKEN.findall(text) if not re.fullmatch(r"\w\.?", t)]
+    tokens = [t for t in _TOKEN.findall(text) if not _INITIAL.fullmatch(t)]
     return tokens, maiden
 
 
-def _surnames(tokens: list[str]) -> list[Surname]:
+@lru_cache(maxsize=200_000)
+def _surnames_of(tokens: tuple[str, ...]) -> tuple[Surname, ...]:
     result: list[Surname] = []
     whole = " ".join(tokens)
     parts = [p for t in tokens for p in re.split(r"[-‐–]", t) if p]
@@ -73,34 +80,68 @@ def _surnames(tokens: list[str]) -> list[Surname]:
         latin = reading(piece)
         if latin and all(s.word.latin != latin for s in result):
             result.append(Surname(Word(piece, latin), surname_form(latin)))
-    return result
+    return tuple(result)
+
+
+def _surnames(tokens: list[str]) -> list[Surname]:
+    return list(_surnames_of(tuple(tokens)))
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What parsing needs to know of one word, whatever name it stands in."""
+
+    word: Word
+    patronymic_like: bool  # ends like a patronymic
+    patronymic_classes: frozenset[int]
+    given: GivenMatch | None  # its given-name classes, if it is a known given name
+    gendered: bool  # a gendered surname ending: -ov, -ova, -skaya …
+    capitals: bool  # written in capitals, as registries write surnames
+
+
+@lru_cache(maxsize=500_000)
+def _facts(token: str) -> _Facts | None:
+    """The facts of one token, None if it has no letters; cached (names repeat words)."""
+    latin = reading(token)
+    if not latin:
+        return None
+    table = given_names()
+    return _Facts(
+        word=Word(token, latin),
+        patronymic_like=looks_patronymic(latin),
+        patronymic_classes=table.patronymic_classes(latin),
+        given=table.lookup(latin),
+        gendered=surname_form(latin).sex is not None,
+        capitals=token.isupper() and len(token) > 1,
+    )
 
 
 def _choose_given(
-    words: list[Word], rest: list[int], patronymic_at: int | None
+    facts: list[_Facts], rest: list[int], patronymic_at: int | None
 ) -> tuple[int | None, GivenMatch | None]:
     """Which word is the given name: the likeliest by table, ending, case and position."""
     if len(rest) < 2:
         return None, None
     table = given_names()
     best: tuple[float, int, GivenMatch | None] | None = None
-    for i in rest:
-        match = table.lookup(words[i].latin)
+    for order, i in enumerate(rest):
+        word = facts[i]
+        match = word.given
         points = 0.0
         if match is None:
-            match = table.near(words[i].latin)
+            match = table.near(word.word.latin)
             points += 1.0 if match else 0.0
         elif match.exact:
             points += 2.0 if match.diminutive else 3.0  # a full name beats a diminutive
         else:
             points += 1.5
-        if surname_form(words[i].latin).sex is not None:
+        if word.gendered:
             points -= 1.5  # a gendered surname ending: -ov, -ova, -skaya …
-        if words[i].text.isupper() and len(words[i].text) > 1:
+        if word.capitals:
             points -= 2.0  # SURNAME written in capitals
         if patronymic_at is not None and i == patronymic_at - 1:
             points += 3.0
-        points -= 0.01 * rest.index(i)  # otherwise, reading order
+        points -= 0.01 * order  # otherwise, reading order
         if best is None or points > best[0]:
             best = (points, i, match)
     assert best is not None
@@ -114,31 +155,31 @@ def _sex_of_patronymic(latin: str) -> str:
 @lru_cache(maxsize=100_000)
 def parse_name(text: str) -> ParsedName:
     """The parts of one written name."""
-    table = given_names()
     tokens, maiden = _split(text)
-    words = [Word(t, reading(t)) for t in tokens]
-    words = [w for w in words if w.latin]
-    if not words:
+    facts = [f for f in map(_facts, tokens) if f is not None]
+    if not facts:
         return ParsedName(text)
+    words = [f.word for f in facts]
 
     patronymic_at = None
     classes: frozenset[int] = frozenset()
     # A patronymic comes with a given name and a surname: only names of three words have one.
-    candidates = [i for i, w in enumerate(words) if looks_patronymic(w.latin) and len(words) > 2]
-    with_class = [i for i in candidates if table.patronymic_classes(words[i].latin)]
+    candidates = [i for i, f in enumerate(facts) if f.patronymic_like] if len(words) > 2 else []
+    with_class = [i for i in candidates if facts[i].patronymic_classes]
     pool = with_class or ([i for i in candidates if i > 0] if len(words) >= 3 else [])
     if pool:
-        after_given = [i for i in pool if i > 0 and table.lookup(words[i - 1].latin)]
+        after_given = [i for i in pool if i > 0 and facts[i - 1].given]
         patronymic_at = (after_given or pool)[-1]
-        classes = table.patronymic_classes(words[patronymic_at].latin)
+        classes = facts[patronymic_at].patronymic_classes
 
     rest = [i for i in range(len(words)) if i != patronymic_at]
-    given_at, given_match = _choose_given(words, rest, patronymic_at)
+    given_at, given_match = _choose_given(facts, rest, patronymic_at)
 
     surname_tokens = [words[i].text for i in rest if i != given_at]
     surnames = _surnames(surname_tokens)
     for token in maiden:
         surnames += [s for s in _surnames([token]) if s not in surnames]
+    table = given_names()
     sex = table.sex_of(given_match) if given_match else None
     if sex is None and patronymic_at is not None:
         sex = _sex_of_patronymic(words[patronymic_at].latin)
