@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bonafide.names.compare import (
     GivenAgreement,
@@ -25,7 +27,7 @@ from bonafide.names.compare import (
     compare_patronymic,
     compare_surname,
 )
-from bonafide.names.latin import looks_belarusian
+from bonafide.names.latin import looks_belarusian, skeleton, vowel_frame
 from bonafide.names.model import weights
 from bonafide.names.parse import ParsedName, parse_name
 
@@ -33,6 +35,7 @@ __all__ = ["NameKeyTable", "part_categories", "score_pairs", "sexes_differ"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 _SEX_CODE = {None: 0, "m": 1, "f": 2}
 
 
@@ -63,8 +66,10 @@ class NameKeyTable:
     _given_first: list[int]
     _surname_first: list[int]
     _patronymic_first: list[int]
-    # part → pair code → category: each distinct pair of parts is compared once per table
-    _cache: dict[str, dict[int, int]] = field(default_factory=dict)
+    # part → (sorted pair codes, their categories): each distinct pair of parts is compared
+    # once per table
+    _cache: dict[str, tuple[IntArray, IntArray]] = field(default_factory=dict)
+    _surname_keys: _SurnameKeys | None = None
     distinct_parsed: list[ParsedName] = field(default_factory=list)  # each distinct name once
     distinct_row: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -132,6 +137,64 @@ _PARTS: tuple[
 )
 
 
+@dataclass
+class _SurnameKeys:
+    """Per distinct surname key of a table: what decides cheaply that two surnames differ."""
+
+    single: npt.NDArray[np.bool_]  # one surname (no double or maiden name)
+    latin: list[str]
+    frame: list[str]  # vowel frame of the reading
+    skeleton: list[str]
+    codes: npt.NDArray[np.int64]  # (keys × 3): reading, skeleton, skeleton of the stem, interned
+
+    @classmethod
+    def of(cls, table: NameKeyTable) -> _SurnameKeys:
+        if table._surname_keys is None:
+            surnames = [table.parsed[row].surnames for row in table._surname_first]
+            first = [s[0] if s else None for s in surnames]
+            latin = [s.word.latin if s else "" for s in first]
+            skeletons = [skeleton(x) for x in latin]
+            stems = [skeleton(s.form.stem) if s else "" for s in first]
+            interned: dict[str, int] = {}
+            codes = np.array(
+                [
+                    [interned.setdefault(x, len(interned)) for x in row]
+                    for row in zip(latin, skeletons, stems, strict=True)
+                ],
+                dtype=np.int64,
+            ).reshape(len(latin), 3)
+            table._surname_keys = cls(
+                np.array([len(s) == 1 for s in surnames], dtype=bool),
+                latin,
+                [vowel_frame(x) for x in latin],
+                skeletons,
+                codes,
+            )
+        return table._surname_keys
+
+
+def _surnames_clearly_differ(table: NameKeyTable, a: IntArray, b: IntArray) -> BoolArray:
+    """True where the single surnames of keys a and b are surely "different" by
+    `compare_surname`: other readings, skeletons and stem skeletons, and readings, vowel frames
+    and skeletons each more than one edit apart — every other outcome needs one of these alike.
+    False says nothing (the comparator decides)."""
+    keys = _SurnameKeys.of(table)
+    differ: BoolArray = (
+        keys.single[a] & keys.single[b] & (keys.codes[a] != keys.codes[b]).all(axis=1)
+    )
+    rows = np.flatnonzero(differ)
+    for strings in (keys.latin, keys.frame, keys.skeleton):
+        if not len(rows):
+            break
+        left = [strings[i] for i in a[rows].tolist()]
+        right = [strings[i] for i in b[rows].tolist()]
+        workers = -1 if len(rows) >= 5_000 else 1
+        distance = process.cpdist(left, right, scorer=OSA.distance, workers=workers)
+        differ[rows[distance <= 1]] = False
+        rows = rows[distance > 1]
+    return differ
+
+
 def _part_codes(
     table: NameKeyTable,
     part: str,
@@ -145,15 +208,26 @@ def _part_codes(
     first: list[int] = getattr(table, f"_{part}_first")
     width = len(first)
     unique, inverse = _unique_pairs(keys[left] * width + keys[right], width * width)
-    cache = table._cache.setdefault(part, {})
+    empty = np.zeros(0, dtype=np.int64)
+    known, known_categories = table._cache.get(part, (empty, empty))
     codes = np.empty(len(unique), dtype=np.int64)
-    for n, code in enumerate(unique.tolist()):
-        found = cache.get(code)
-        if found is None:
-            a, b = divmod(code, width)
-            category, _ = compare(table.parsed[first[a]], table.parsed[first[b]])
-            found = cache[code] = categories.index(str(category))
-        codes[n] = found
+    found = np.zeros(len(unique), dtype=bool)
+    if len(known):
+        at = np.minimum(np.searchsorted(known, unique), len(known) - 1)
+        found = known[at] == unique
+        codes[found] = known_categories[at[found]]
+    new = np.flatnonzero(~found)
+    a, b = np.divmod(unique[new], width)
+    if part == "surname":
+        different = _surnames_clearly_differ(table, a, b)
+        codes[new[different]] = categories.index(SurnameAgreement.DIFFERENT.value)
+        new, a, b = new[~different], a[~different], b[~different]
+    for n, x, y in zip(new.tolist(), a.tolist(), b.tolist(), strict=True):
+        category, _ = compare(table.parsed[first[x]], table.parsed[first[y]])
+        codes[n] = categories.index(str(category))
+    merged = np.concatenate([known, unique[~found]])
+    order = np.argsort(merged, kind="stable")
+    table._cache[part] = (merged[order], np.concatenate([known_categories, codes[~found]])[order])
     result: IntArray = codes[inverse]
     return result
 
