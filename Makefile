@@ -32,11 +32,21 @@ demo: setup
 	rm -rf $(DEMO_DIR)
 	$(BIN)/bonafide synth --people 50000 --applicants 200 --seed 7 --out $(DEMO_DIR)
 	@for kind in identity residence education employment watchlist; do \
-	  $(BIN)/bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind \
+	  echo "bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind ..."; \
+	  $(BIN)/bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind --quiet \
 	    --mapping $(DEMO_DIR)/registries/$$kind.mapping.toml --data-dir $(DEMO_DIR)/store || exit 1; \
 	done
-	$(BIN)/bonafide registry list --data-dir $(DEMO_DIR)/store
-	$(BIN)/bonafide registry stats identity --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide registry resolve --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide verify $(DEMO_DIR)/applicants.jsonl --out $(DEMO_DIR)/results.jsonl \
+	  --data-dir $(DEMO_DIR)/store
+	@# two example reports: the first genuine and the first planted applicant in the ground truth
+	@truth=$(DEMO_DIR)/truth/applicants.csv; \
+	genuine=$$(awk -F, '$$2 == "genuine" {print $$1; exit}' $$truth); \
+	planted=$$(awk -F, 'NR > 1 && $$2 != "genuine" {print $$1; exit}' $$truth); \
+	grep -F "\"dossier_id\": \"$$genuine\"" $(DEMO_DIR)/applicants.jsonl > $(DEMO_DIR)/genuine.json; \
+	grep -F "\"dossier_id\": \"$$planted\"" $(DEMO_DIR)/applicants.jsonl > $(DEMO_DIR)/planted.json
+	$(BIN)/bonafide verify $(DEMO_DIR)/genuine.json --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide verify $(DEMO_DIR)/planted.json --data-dir $(DEMO_DIR)/store
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools

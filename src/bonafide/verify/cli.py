@@ -122,7 +122,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
 
 @contextmanager
 def _progress(console: Console, show: bool) -> Iterator[Progress | None]:
-    if not show:
+    if not (show and console.is_terminal):  # nothing to animate in a log or a pipe
         yield None
         return
     progress = Progress(
