@@ -35,8 +35,12 @@ __all__ = ["LinkResult", "link_records", "train_model"]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
+LevelArray = npt.NDArray[np.int8]  # levels run from -1 to 4: a byte per level, not eight
 RANDOM_PAIRS = 200_000
 EM_PAIRS = 300_000  # candidate pairs EM learns from; more change the estimates little
+# Candidate pairs compared and scored at a time: each comparison gathers both records' keys
+# per pair (wide text arrays), and scoring holds a float per pair and comparison.
+CHUNK = 500_000
 
 
 @dataclass
@@ -97,7 +101,7 @@ def train_model(
     left_size: int,
     dedupe: bool,
     candidates: Candidates,
-    candidate_levels: IntArray,
+    candidate_levels: LevelArray,
     seed: int = 0,
 ) -> LinkageModel:
     """u from random pairs; m in two EM sessions, as Splink trains: the name comparisons' m
@@ -132,7 +136,7 @@ def train_model(
             names,
             levels,
             u,
-            candidate_levels[pick],
+            candidate_levels[pick].astype(np.int64),
             seed_on=[n for n in names if n not in blocked and n not in _WEAK],
             score_on=[n for n in names if n not in blocked],
         )
@@ -142,8 +146,43 @@ def train_model(
     model = LinkageModel(names, levels, m, u, prior=0.5)
     all_pairs = total * (total - 1) / 2 if dedupe else left_size * (total - left_size)
     pick = _sample(rng, len(candidates))
-    model.prior = estimate_prior(model, candidate_levels[pick], len(candidates) / all_pairs)
+    model.prior = estimate_prior(
+        model, candidate_levels[pick].astype(np.int64), len(candidates) / all_pairs
+    )
     return model
+
+
+def _levels(
+    comparisons: tuple[Comparison, ...], features: Features, left: IntArray, right: IntArray
+) -> LevelArray:
+    """`comparison_levels` of the pairs, a chunk at a time, as bytes."""
+    levels = np.empty((len(left), len(comparisons)), dtype=np.int8)
+    for start in range(0, len(left), CHUNK):
+        end = start + CHUNK
+        levels[start:end] = comparison_levels(
+            comparisons, features, left[start:end], right[start:end]
+        )
+    return levels
+
+
+def _probabilities(
+    model: LinkageModel,
+    comparisons: tuple[Comparison, ...],
+    features: Features,
+    levels: LevelArray,
+    left: IntArray,
+) -> npt.NDArray[np.float64]:
+    """Each pair's match probability with term-frequency adjustments, a chunk at a time."""
+    u_top = {name: model.u[name][0] for name in model.comparisons}
+    probability = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), CHUNK):
+        end = start + CHUNK
+        chunk = levels[start:end].astype(np.int64)
+        adjustments = term_frequency_adjustments(
+            comparisons, features, chunk, left[start:end], u_top, model.term_frequencies
+        )
+        probability[start:end] = model.score(chunk, adjustments).probability
+    return probability
 
 
 def _one_to_one(
@@ -185,23 +224,20 @@ def link_records(
     log.info("linkage candidates=%d comparisons=%d", len(left), len(comparisons))
     if model is not None:
         comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
-    levels = comparison_levels(comparisons, features, left, right)
+    levels = _levels(comparisons, features, left, right)
     if model is None:
         model = train_model(features, comparisons, left_size, dedupe, candidates, levels)
         model.term_frequencies = count_terms(comparisons, features)
-    u_top = {name: model.u[name][0] for name in model.comparisons}
-    adjustments = term_frequency_adjustments(
-        comparisons, features, levels, left, u_top, model.term_frequencies
-    )
-    scores = model.score(levels, adjustments)
-    chosen = scores.probability >= threshold
+    probability = _probabilities(model, comparisons, features, levels, left)
+    del levels
+    chosen = probability >= threshold
     if one_to_one and not dedupe:
-        chosen &= _one_to_one(left, right, np.where(chosen, scores.probability, -1.0))
+        chosen &= _one_to_one(left, right, np.where(chosen, probability, -1.0))
     ids = stacked.ids
     return LinkResult(
         left_ids=[ids[i] for i in left[chosen]],
         right_ids=[ids[i] for i in right[chosen]],
-        probability=scores.probability[chosen],
+        probability=probability[chosen],
         model=model,
         candidates=len(left),
     )
