@@ -28,7 +28,7 @@ CASES = sorted(p.stem for p in GOLDEN.glob("*.json") if not p.name.endswith(".ex
 KNOWN_WRONG = {
     "single_claim_contradicted": (
         "the identity is found but the dossier's only claim (33 years in Брест) is contradicted "
-        "by the registry (Минск): score 1.5 < 2.0 and a found identity makes it 'consistent'"
+        "by the registry (Минск): one contradicted claim scores 1.5 < 2.0, never 'inconsistent'"
     ),
 }
 _RECORD_NAME = {
