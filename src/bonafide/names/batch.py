@@ -70,6 +70,7 @@ class NameKeyTable:
     # once per table
     _cache: dict[str, tuple[IntArray, IntArray]] = field(default_factory=dict)
     _surname_keys: _SurnameKeys | None = None
+    _class_keys: dict[str, _ClassKeys] = field(default_factory=dict)
     distinct_parsed: list[ParsedName] = field(default_factory=list)  # each distinct name once
     distinct_row: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -195,6 +196,63 @@ def _surnames_clearly_differ(table: NameKeyTable, a: IntArray, b: IntArray) -> B
     return differ
 
 
+@dataclass
+class _ClassKeys:
+    """Per distinct given name or patronymic of a table: what decides cheaply that two differ."""
+
+    present: npt.NDArray[np.bool_]
+    classes: npt.NDArray[np.int64]  # its one class; -1 none, -2 several
+    skeleton: list[str]
+    skeleton_code: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, table: NameKeyTable, part: str) -> _ClassKeys:
+        if part not in table._class_keys:
+            first: list[int] = getattr(table, f"_{part}_first")
+            parsed = [table.parsed[row] for row in first]
+            words = [p.given if part == "given" else p.patronymic for p in parsed]
+            sets = [
+                (p.given_match.classes if p.given_match else frozenset())
+                if part == "given"
+                else p.patronymic_classes
+                for p in parsed
+            ]
+            skeletons = [skeleton(w.latin) if w else "" for w in words]
+            interned: dict[str, int] = {}
+            table._class_keys[part] = cls(
+                np.array([w is not None for w in words], dtype=bool),
+                np.array(
+                    [-1 if not c else min(c) if len(c) == 1 else -2 for c in sets], dtype=np.int64
+                ),
+                skeletons,
+                np.array([interned.setdefault(x, len(interned)) for x in skeletons], np.int64),
+            )
+        return table._class_keys[part]
+
+
+def _classes_clearly_differ(table: NameKeyTable, part: str, a: IntArray, b: IntArray) -> BoolArray:
+    """True where given names (or patronymics) a and b are surely "different" by their
+    comparator: both present, no class in common, skeletons more than one edit apart — every
+    other outcome needs a shared class or skeletons alike. False says nothing."""
+    keys = _ClassKeys.of(table, part)
+    ca, cb = keys.classes[a], keys.classes[b]
+    disjoint = (ca == -1) | (cb == -1) | ((ca >= 0) & (cb >= 0) & (ca != cb))
+    differ: BoolArray = (
+        keys.present[a]
+        & keys.present[b]
+        & disjoint
+        & (keys.skeleton_code[a] != keys.skeleton_code[b])
+    )
+    rows = np.flatnonzero(differ)
+    if len(rows):
+        left = [keys.skeleton[i] for i in a[rows].tolist()]
+        right = [keys.skeleton[i] for i in b[rows].tolist()]
+        workers = -1 if len(rows) >= 5_000 else 1
+        distance = process.cpdist(left, right, scorer=OSA.distance, workers=workers)
+        differ[rows[distance <= 1]] = False
+    return differ
+
+
 def _part_codes(
     table: NameKeyTable,
     part: str,
@@ -218,10 +276,13 @@ def _part_codes(
         codes[found] = known_categories[at[found]]
     new = np.flatnonzero(~found)
     a, b = np.divmod(unique[new], width)
-    if part == "surname":
-        different = _surnames_clearly_differ(table, a, b)
-        codes[new[different]] = categories.index(SurnameAgreement.DIFFERENT.value)
-        new, a, b = new[~different], a[~different], b[~different]
+    different = (
+        _surnames_clearly_differ(table, a, b)
+        if part == "surname"
+        else _classes_clearly_differ(table, part, a, b)
+    )
+    codes[new[different]] = categories.index("different")
+    new, a, b = new[~different], a[~different], b[~different]
     for n, x, y in zip(new.tolist(), a.tolist(), b.tolist(), strict=True):
         category, _ = compare(table.parsed[first[x]], table.parsed[first[y]])
         codes[n] = categories.index(str(category))
