@@ -224,3 +224,25 @@ def test_remembering_catches_a_second_application_under_another_name(
     reports = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert "earlier_applicant" not in {s["code"] for s in reports[0]["signals"]}
     assert "earlier_applicant" in {s["code"] for s in reports[1]["signals"]}
+
+
+def test_a_dossier_the_engine_fails_on_does_not_stop_the_cohort(
+    runner: CliRunner, population: Population, resolved_data_dir: Path, tmp_path: Path
+) -> None:
+    good = population.dossiers()[:3]
+    # passes the schema, then fails in the engine (reported separately as an engine bug)
+    odd = {**good[1], "dossier_id": "ODD1", "submitted": "2026-02-30"}
+    cohort = tmp_path / "cohort.jsonl"
+    cohort.write_text(
+        "\n".join(json.dumps(d, ensure_ascii=False) for d in (good[0], odd, good[2])) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "results.jsonl"
+    result = invoke(runner, cohort, "--out", out, "--data-dir", resolved_data_dir, "--no-remember")
+    assert result.exit_code == 0, result.output
+    reports = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["dossier_id"] for r in reports] == [good[0]["dossier_id"], good[2]["dossier_id"]]
+    rejects = [
+        json.loads(line) for line in rejects_path(out).read_text(encoding="utf-8").splitlines()
+    ]
+    assert [r["line"] for r in rejects] == [2]

@@ -199,7 +199,11 @@ class _Cohort:
         if not batch:
             return 0
         sources = [f"{self.path}, line {number}" for number, _ in batch]
-        verified = _verify_batch(self.verifier, [d for _, d in batch], sources)
+        dossiers = [d for _, d in batch]
+        try:
+            verified = _verify_batch(self.verifier, dossiers, sources)
+        except Exception:  # one dossier broke the whole batch: find it, verify the others
+            verified = [self._alone(d, s) for d, s in zip(dossiers, sources, strict=True)]
         for (number, _), source, result in zip(batch, sources, verified, strict=True):
             if isinstance(result, InputError):
                 self.rejects.append(Reject(number, result.message.removeprefix(f"{source}: ")))
@@ -208,6 +212,18 @@ class _Cohort:
             if self.results is not None:
                 self.results.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         return len(batch)
+
+    def _alone(self, dossier: object, source: str) -> DossierReport | InputError:
+        try:
+            return _verify_one(self.verifier, dossier, source)
+        except InputError as error:
+            return error
+        except Exception as error:  # a fault of bonafide's, not of the line: say so, go on
+            log.error("verify failed error=%s", type(error).__name__)  # no values in logs
+            return InputError(
+                f"{source}: bonafide could not verify this dossier "
+                f"({type(error).__name__}: {error}); please report it"
+            )
 
 
 def _verify_cohort(
