@@ -156,7 +156,6 @@ field_names = st.sampled_from(
 dossier_like = st.dictionaries(field_names, json_values | st.dictionaries(field_names, json_values))
 
 
-@_bug("no_candidates")
 @SETTINGS
 @given(value=json_values | dossier_like)
 def test_any_json_value_gives_a_report_or_an_error_naming_the_path(
@@ -183,7 +182,6 @@ wrong_for_when = st.one_of(
 )
 
 
-@_bug("no_candidates")
 @SETTINGS
 @given(
     path=st.sampled_from(TEXT_FIELDS),
@@ -197,7 +195,6 @@ def test_a_wrongly_typed_text_field_is_named(
     _error(verifier, dossier, "/".join(str(p) for p in path))
 
 
-@_bug("no_candidates")
 @SETTINGS
 @given(
     path=st.sampled_from(
@@ -218,7 +215,6 @@ def test_a_malformed_date_is_named(
     _error(verifier, dossier, "/".join(str(p) for p in path))
 
 
-@_bug("no_candidates")
 @pytest.mark.parametrize(
     ("change", "path"),
     [
@@ -241,7 +237,6 @@ def test_a_missing_or_unknown_field_is_named(verifier: Verifier, change: Any, pa
     _error(verifier, dossier, path)
 
 
-@_bug("no_candidates")
 @pytest.mark.parametrize("value", [None, [], "dossier", 17, [{"dossier_id": "x"}]])
 def test_something_other_than_an_object_is_refused(verifier: Verifier, value: object) -> None:
     _error(verifier, value, "(top level)")
@@ -250,7 +245,6 @@ def test_something_other_than_an_object_is_refused(verifier: Verifier, value: ob
 # --- sizes --------------------------------------------------------------------------------
 
 
-@_bug("no_candidates")
 @pytest.mark.parametrize("path", TEXT_FIELDS)
 def test_a_megabyte_string_is_refused_naming_the_field(
     verifier: Verifier, path: tuple[str | int, ...]
@@ -277,7 +271,7 @@ def _many(dossier: dict[str, Any], key: str, count: int) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param("genuine_exact", marks=_bug("overflow")),  # 5,000 confirmed claims
+        pytest.param("genuine_exact"),  # 5,000 confirmed claims
         "borrowed_identity",  # 5,000 contradicted claims
         "fabricated_identity",  # 5,000 claims of an identity not found
     ],
@@ -292,7 +286,6 @@ def test_5000_claims_finish_in_time(verifier: Verifier, name: str) -> None:
     assert elapsed < 60, f"5,000 claims took {elapsed:.1f} s"
 
 
-@_bug("no_candidates")
 def test_5001_claims_are_refused(verifier: Verifier) -> None:
     _error(verifier, _many(_genuine(), "employment", 5_001), "employment")
 
@@ -369,7 +362,6 @@ def test_a_range_ending_before_it_starts_is_named_and_unverifiable(
 
 
 @pytest.mark.parametrize("submitted", ["2026-02-30", "yesterday", "2026/11/01"])
-@_bug("submitted")
 def test_a_bad_submission_date_is_named(verifier: Verifier, submitted: str) -> None:
     dossier = _genuine()
     dossier["submitted"] = submitted
@@ -410,7 +402,6 @@ def test_mixed_scripts_and_emoji_in_names_of_a_real_person(
     _report(verifier, dossier)
 
 
-@_bug("no_candidates")
 @SETTINGS
 @given(surname=mixed, given_name=mixed, patronymic=mixed)
 def test_mixed_scripts_and_emoji_in_an_invented_identity(
@@ -450,7 +441,6 @@ def test_control_characters_anywhere(verifier: Verifier, junk: str) -> None:
     _report(verifier, dossier)
 
 
-@_bug("blank_name")
 @pytest.mark.parametrize("blank", [" ", "\t\n", "\u3000"])
 def test_a_blank_name_is_refused_naming_it(verifier: Verifier, blank: str) -> None:
     dossier = _genuine()

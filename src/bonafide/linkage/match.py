@@ -151,7 +151,12 @@ class Matcher:
 
     def score(self, records: PersonRecords) -> MatchedPairs:
         """Every candidate pair of every query record, scored."""
+        if not len(records):
+            return self._no_pairs()
         query, rows = self.candidate_pairs(Features.build(records))
+        if not len(rows):
+            return self._no_pairs()
+        query, rows = query.astype(np.int64), rows.astype(np.int64)
         unique_rows, position = np.unique(rows, return_inverse=True)
         candidates = self.index.person_records(unique_rows)
         stacked = PersonRecords(pa.concat_tables([records.table, candidates.table]))
@@ -174,6 +179,18 @@ class Matcher:
             adjustments=adjustments,
         )
 
+    def _no_pairs(self) -> MatchedPairs:
+        nothing = np.empty(0, np.int64)
+        return MatchedPairs(
+            query=nothing,
+            row=nothing,
+            person_id=nothing,
+            probability=np.empty(0, np.float64),
+            match_weight=np.empty(0, np.float64),
+            levels=np.empty((0, len(self.comparisons)), np.int64),
+            adjustments={},
+        )
+
     def match(self, record: Mapping[str, Any], limit: int = 5) -> list[MatchCandidate]:
         """The best candidate persons for one record, most probable first, explained."""
         return self.match_many([record], limit)[0]
@@ -182,6 +199,8 @@ class Matcher:
         self, records: Sequence[Mapping[str, Any]], limit: int = 5
     ) -> list[list[MatchCandidate]]:
         """`match` for many records at once: one scoring pass over all their candidates."""
+        if not records:
+            return []
         pairs = self.score(query_records(records))
         # each query's pairs, most probable first; one per person (a person's best record)
         order = np.lexsort((-pairs.probability, pairs.query))

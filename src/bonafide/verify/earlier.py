@@ -116,14 +116,13 @@ class EarlierApplicants:
         return list(found.values())
 
     def remember(self, dossier_id: str, identity: dict[str, Any], person_id: int | None) -> None:
-        with self._connection:
-            self._connection.execute(
-                "DELETE FROM applicant_keys WHERE dossier_id = ?", (dossier_id,)
-            )
-            self._connection.executemany(
-                "INSERT OR IGNORE INTO applicant_keys VALUES (?, ?, ?)",
-                [
-                    (dossier_id, kind, key_hash)
-                    for kind, key_hash in self._keys(identity, person_id)
-                ],
-            )
+        """Keep a dossier's keys; written with the next `commit` (one per batch, not per
+        dossier: a commit waits for the disk)."""
+        self._connection.execute("DELETE FROM applicant_keys WHERE dossier_id = ?", (dossier_id,))
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO applicant_keys VALUES (?, ?, ?)",
+            [(dossier_id, kind, key_hash) for kind, key_hash in self._keys(identity, person_id)],
+        )
+
+    def commit(self) -> None:
+        self._connection.commit()

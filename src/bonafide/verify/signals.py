@@ -83,9 +83,9 @@ def history_signals(
                 Signal(
                     "thin_history",
                     3.0,
-                    f"{history_size} residence, education and employment records; fewer than "
-                    f"{1 - quantile:.0%} of people born {cohort_of(birth_year)}–"
-                    f"{cohort_of(birth_year) + 4} have",
+                    f"{history_size} residence, education and employment records in all; at "
+                    f"most {quantile:.0%} of people born {cohort_of(birth_year)}–"
+                    f"{cohort_of(birth_year) + 4} have this few",
                     quantile,
                 )
             )

@@ -70,7 +70,9 @@ def overall(
     else:
         verdict = Verdict.INSUFFICIENT_EVIDENCE
     drivers = [text for w, text in sorted(parts, key=lambda p: -abs(p[0])) if w != 0][:5]
-    return Overall(verdict, round(score, 3), 1.0 / (1.0 + math.exp(-score)), drivers)
+    # clamped: thousands of confirmed claims would overflow exp
+    probability = 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
+    return Overall(verdict, round(score, 3), probability, drivers)
 
 
 def _pronoun(sex: object) -> tuple[str, str]:

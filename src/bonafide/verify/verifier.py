@@ -91,6 +91,23 @@ def _earliest_claim(dossier: dict[str, Any]) -> dt.date | None:
     return min(starts) if starts else None
 
 
+def _beyond_schema(dossier: object) -> list[str]:
+    """What the schema cannot say: a submission day that does not exist, a name of spaces."""
+    assert isinstance(dossier, dict)
+    problems = []
+    submitted = dossier.get("submitted")
+    if submitted is not None:
+        try:
+            dt.date.fromisoformat(str(submitted))
+        except ValueError:
+            problems.append(f"submitted: {str(submitted)[:40]!r} is not a day (YYYY-MM-DD)")
+    identity = dossier.get("identity") or {}
+    names = [identity.get(f) for f in ("surname", "given_name", "full_name")]
+    if not any(isinstance(n, str) and n.strip() for n in names):
+        problems.append("identity/surname: the name is blank")
+    return problems
+
+
 class Verifier:
     """Verifies dossiers against the resolved registries in a data directory."""
 
@@ -118,6 +135,7 @@ class Verifier:
 
     def close(self) -> None:
         if self.earlier is not None:
+            self.earlier.commit()
             self.earlier.close()
 
     def verify(self, dossier: object, source: str = "dossier") -> DossierReport:
@@ -136,7 +154,7 @@ class Verifier:
         results: list[DossierReport | InputError] = []
         valid: list[tuple[int, dict[str, Any]]] = []
         for position, (dossier, source) in enumerate(zip(dossiers, names, strict=True)):
-            problems = dossier_problems(dossier)
+            problems = dossier_problems(dossier) or _beyond_schema(dossier)
             if problems:
                 shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
                 results.append(
@@ -156,6 +174,8 @@ class Verifier:
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
             start += len(asked)
             results[position] = self._report(dossier, identity_from(candidates))
+        if self.earlier is not None:
+            self.earlier.commit()
         return results
 
     def _report(self, dossier: dict[str, Any], identity: IdentityResult) -> DossierReport:
