@@ -25,12 +25,7 @@ UPDATE = os.environ.get("BONAFIDE_UPDATE_GOLDEN") == "1"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.json") if not p.name.endswith(".expected.json"))
 
 # Cases where the engine's verdict is wrong: the expectation stays right, the test xfails.
-KNOWN_WRONG = {
-    "single_claim_contradicted": (
-        "the identity is found but the dossier's only claim (33 years in Брест) is contradicted "
-        "by the registry (Минск): one contradicted claim scores 1.5 < 2.0, never 'inconsistent'"
-    ),
-}
+KNOWN_WRONG: dict[str, str] = {}
 _RECORD_NAME = {
     ClaimKind.RESIDENCE: "settlement",
     ClaimKind.EDUCATION: "institution",

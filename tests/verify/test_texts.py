@@ -14,11 +14,6 @@ from bonafide.verify.texts import (
 )
 
 SAME, ALIKE, DIFFERENT = Agreement.SAME, Agreement.ALIKE, Agreement.DIFFERENT
-RENAMINGS_BUG = (
-    "street renamings drop the street's kind, so улица/переулок/площадь Сталина collide; "
-    "площадь Сталина → площадь Ленина wins, and the Minsk-only площадь Ленина → площадь "
-    "Независимости (the scope column is ignored) then applies to every town"
-)
 
 
 @pytest.mark.parametrize(
@@ -88,8 +83,7 @@ def test_different_streets(claimed: str, recorded: str) -> None:
         ("улица Андропова", "улица Лесная"),  # 1988
         ("улица Ленинского Комсомола", "улица Молодёжная"),  # 1992
         ("улица Ягеллонская", "улица Советской Армии"),  # 1940
-        pytest.param("улица Сталина", "улица Советская", marks=pytest.mark.xfail(
-            strict=True, reason=RENAMINGS_BUG)),  # 1961, in any town
+        ("улица Сталина", "улица Советская"),  # 1961, in any town
         ("улица Дворянская", "вуліца Леніна"),  # 1919
     ],
 )  # fmt: skip
@@ -103,10 +97,14 @@ def test_renamings_follow_chains() -> None:
     assert compare_street("праспект Францыска Скарыны", "проспект Независимости") == (SAME, True)
 
 
-@pytest.mark.xfail(strict=True, reason=RENAMINGS_BUG)
 def test_a_minsk_renaming_does_not_rename_every_towns_lenin_street() -> None:
     # every town has its улица Ленина; only Minsk's площадь Ленина became Независимости
     assert compare_street("улица Ленина", "улица Независимости") == (DIFFERENT, False)
+    assert compare_street("площадь Ленина", "площадь Независимости", "Минск") == (SAME, True)
+    assert compare_street("площадь Ленина", "площадь Независимости", "Гомель") == (
+        DIFFERENT,
+        False,
+    )
 
 
 def test_a_street_never_renamed_is_itself() -> None:

@@ -152,7 +152,7 @@ def _residence_fit(claim: Record, record: Record, claimed: Span | None, today: d
     if place is Agreement.ALIKE:
         notes.append("settlement spelt differently")
     if fits and claim.get("street") and record.get("street"):
-        street, renamed = compare_street(claim["street"], record["street"])
+        street, renamed = compare_street(claim["street"], record["street"], claim["settlement"])
         fits = street is not Agreement.DIFFERENT
         if renamed:
             notes.append(f"old street name ({claim['street']} is now {record['street']})")

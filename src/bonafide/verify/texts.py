@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -87,47 +88,122 @@ def compare_settlement(claimed: str, recorded: str) -> Agreement:
     return _phrase_agreement(_significant(claimed, noise), _significant(recorded, noise))
 
 
+# street kinds, read into Latin → one class, so улица, вуліца and ул. are one kind
+_KIND_CLASSES = {
+    "street": {"ulitsa", "ulica", "vulitsa", "vulica", "ul", "vul", "street"},
+    "avenue": {"prospekt", "praspekt", "pr", "avenue"},
+    "lane": {"pereulok", "zavulak", "per", "zav", "lane", "proulok", "pierauluk"},
+    "square": {"ploshchad", "ploshcha", "plosca", "pl", "square"},
+    "boulevard": {"bulvar"},
+    "highway": {"trakt", "shosse", "shasha", "highway"},
+    "passage": {"proezd", "praezd", "prajezd", "pierazd", "tupik"},
+}
+_KIND_OF = {word: kind for kind, words in _KIND_CLASSES.items() for word in words}
+
+
+def _street_key(street: str) -> tuple[str, tuple[str, ...]]:
+    """(kind of street or "", the canonical words of its name)."""
+    words = _words(street)
+    kinds = [_KIND_OF[w] for w in words if w in _KIND_OF]
+    return (kinds[0] if kinds else ""), _canonical(
+        tuple(w for w in words if w not in _STREET_KINDS)
+    )
+
+
+@dataclass(frozen=True)
+class _Renaming:
+    old: tuple[str, tuple[str, ...]]
+    new: tuple[str, tuple[str, ...]]
+    scope: str  # "any", or the id of the one settlement where it happened
+    new_words: tuple[str, ...]  # the new name's words, read (for showing)
+
+
 @cache
-def _renamings() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Old street name (its words, read) → the name it has now (following chains)."""
+def _renamings() -> tuple[_Renaming, ...]:
     text = (
         resources.files("bonafide.places").joinpath("data/street_renamings.csv").read_text("utf-8")
     )
-    step: dict[tuple[str, ...], tuple[str, ...]] = {}
+    found = []
     for row in csv.DictReader(text.splitlines()):
-        new = _significant(row["new_ru"], _STREET_KINDS)
+        new = _street_key(row["new_ru"])
+        words = _significant(row["new_ru"], _STREET_KINDS)
         for old in (row["old_ru"], row["old_be"]):
-            step[_significant(old, _STREET_KINDS)] = new
-        step.setdefault(_significant(row["new_be"], _STREET_KINDS), new)
-    final = {}
-    for old in step:
-        name, seen = old, set()
-        while name in step and name not in seen:
-            seen.add(name)
-            name = step[name]
-        final[old] = name
-    return final
-
-
-def street_now_called(street: str) -> tuple[str, ...]:
-    words = _significant(street, _STREET_KINDS)
-    return _renamed().get(_canonical(words), words)
+            found.append(_Renaming(_street_key(old), new, row["scope"], words))
+        if _street_key(row["new_be"]) != new:  # the new name in Belarusian is that name too
+            found.append(_Renaming(_street_key(row["new_be"]), new, row["scope"], words))
+    return tuple(found)
 
 
 @cache
-def _renamed() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """The renamings keyed by the old name's canonical words."""
-    return {_canonical(old): new for old, new in _renamings().items()}
+def _scope_names() -> dict[str, tuple[str, ...]]:
+    text = resources.files("bonafide.places").joinpath("data/settlements.csv").read_text("utf-8")
+    return {
+        row["id"]: (row["ru"], row["be"], row["latin"]) for row in csv.DictReader(text.splitlines())
+    }
 
 
-def compare_street(claimed: str, recorded: str) -> tuple[Agreement, bool]:
+def _in_scope(scope: str, settlement: str | None) -> bool:
+    """Whether a renaming applies in `settlement` (unknown: it may)."""
+    if scope == "any" or settlement is None:
+        return True
+    names = _scope_names().get(scope, ())
+    return any(compare_settlement(settlement, name) is Agreement.SAME for name in names)
+
+
+def _now_called(
+    key: tuple[str, tuple[str, ...]], settlement: str | None
+) -> tuple[str, tuple[str, ...]]:
+    return _renamed_to(key, settlement)[0]
+
+
+def _renamed_to(
+    key: tuple[str, tuple[str, ...]], settlement: str | None
+) -> tuple[tuple[str, tuple[str, ...]], tuple[str, ...] | None]:
+    """The street's key now, and the words of its new name (None if never renamed)."""
+    seen = {key}
+    words: tuple[str, ...] | None = None
+    while True:
+        kind, name = key
+        step = next(
+            (
+                r
+                for r in _renamings()
+                if r.old[1] == name
+                and (not kind or not r.old[0] or r.old[0] == kind)
+                and _in_scope(r.scope, settlement)
+            ),
+            None,
+        )
+        if step is None or step.new in seen:
+            return key, words
+        seen.add(step.new)
+        key, words = step.new, step.new_words
+
+
+def street_now_called(street: str, settlement: str | None = None) -> tuple[str, ...]:
+    """The words of the name a street has now, following renamings (in `settlement`, where
+    a renaming happened in one town only)."""
+    _, words = _renamed_to(_street_key(street), settlement)
+    return words if words is not None else _significant(street, _STREET_KINDS)
+
+
+def compare_street(
+    claimed: str, recorded: str, settlement: str | None = None
+) -> tuple[Agreement, bool]:
     """The agreement, and whether it needed a renaming (an old name for the same street)."""
     direct = _phrase_agreement(
         _significant(claimed, _STREET_KINDS), _significant(recorded, _STREET_KINDS)
     )
     if direct is not Agreement.DIFFERENT:
         return direct, False
-    renamed = _phrase_agreement(street_now_called(claimed), street_now_called(recorded))
+    claimed_key, recorded_key = _street_key(claimed), _street_key(recorded)
+    claimed_now = _now_called(claimed_key, settlement)
+    recorded_now = _now_called(recorded_key, settlement)
+    if (claimed_now, recorded_now) == (claimed_key, recorded_key):
+        return Agreement.DIFFERENT, False  # neither was renamed
+    if claimed_now[0] and recorded_now[0] and claimed_now[0] != recorded_now[0]:
+        return Agreement.DIFFERENT, False  # a square is not a street of the same name
+    renamed = _phrase_agreement(claimed_now[1], recorded_now[1])
     return renamed, renamed is not Agreement.DIFFERENT
 
 

@@ -2,7 +2,9 @@
 
 The score is the log-odds that the applicant is not who or what they claim: each contradicted
 claim, each planted-identity signal and each document problem adds its weight, each confirmed
-claim subtracts. `inconsistent` at or above INCONSISTENT; `consistent` below it when at least one
+claim subtracts. `inconsistent` at or above INCONSISTENT — or on any watchlist hit, however
+true the story: the checkpoint must question a known officer of the adversary; `consistent`
+below it when at least one
 claim is confirmed; else `insufficient_evidence` (an identity that exists proves nothing about
 the story told with it). The weights are fixed in this
 module and were chosen on a synthetic cohort the benchmark does not use (docs/verification.md).
@@ -20,7 +22,7 @@ from bonafide.verify.signals import Signal
 
 __all__ = ["INCONSISTENT", "Overall", "Verdict", "overall", "questions"]
 
-INCONSISTENT = 2.0
+INCONSISTENT = 1.5  # one contradicted claim with nothing confirmed reaches it
 _PRIOR = -1.0
 _CONFIRMED = -1.0
 _CONTRADICTED = 2.5
@@ -63,7 +65,8 @@ def overall(
             weight = _CONTRADICTED if claim.probability < 0.2 else _WRONG_TIME
             parts.append((weight, f"{claim.kind.value} contradicted: {claim.reason}"))
     score = _PRIOR + sum(w for w, _ in parts)
-    if score >= INCONSISTENT:
+    watchlisted = any(s.code == "watchlist" for s in signals)
+    if score >= INCONSISTENT or watchlisted:
         verdict = Verdict.INCONSISTENT
     elif confirmed:
         verdict = Verdict.CONSISTENT
