@@ -48,13 +48,14 @@ def applicant_queries(identity: pa.Table, count: int) -> list[dict[str, str]]:
     queries = []
     for r in rows:
         latin = bool(r["FAMILIYA_LAT"] and r["IMYA_LAT"])
-        day, month, year = (r["DATA_ROZHDENIYA"] or "..").split(".")
+        born = r["DATA_ROZHDENIYA"]
+        day, month, year = born.split(".") if born else ("", "", "")
         queries.append(
             {
                 "record_id": r["ID_ZAPISI"],
                 "surname": r["FAMILIYA_LAT"] if latin else _typo(r["FAMILIYA"] or "x", rng),
                 "given_name": r["IMYA_LAT"] if latin else r["IMYA"],
-                "birth_date": f"{year}-{month}-{day}",
+                "birth_date": f"{year}-{month}-{day}" if born else "",
                 "birth_place": r["MESTO_ROZHDENIYA"],
                 "sex": r["POL"],
             }
