@@ -19,6 +19,7 @@ from bonafide.linkage.match import MatchCandidate, Matcher
 from bonafide.verify.when import parse_when
 
 __all__ = [
+    "CANDIDATES",
     "DocumentCheck",
     "IdentityResult",
     "IdentityStatus",
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 FOUND = 0.9
+CANDIDATES = 3  # persons shown per identity, each explained
 PLAUSIBLE = 0.5
 _QUERY_FIELDS = (
     "surname",
@@ -118,7 +120,7 @@ def identity_from(candidates: list[MatchCandidate]) -> IdentityResult:
         known = best.get(candidate.person_id)
         if known is None or candidate.probability > known.probability:
             best[candidate.person_id] = candidate
-    ranked = sorted(best.values(), key=lambda c: -c.probability)[:5]
+    ranked = sorted(best.values(), key=lambda c: -c.probability)[:CANDIDATES]
     plausible = [c for c in ranked if c.probability >= PLAUSIBLE]
     if not plausible:
         return IdentityResult(IdentityStatus.NOT_FOUND, None, 0.0, ranked[:3])
@@ -130,7 +132,7 @@ def identity_from(candidates: list[MatchCandidate]) -> IdentityResult:
 
 
 def find_identity(matcher: Matcher, identity: dict[str, Any]) -> IdentityResult:
-    found = matcher.match_many(identity_queries(identity), limit=5)
+    found = matcher.match_many(identity_queries(identity), limit=CANDIDATES)
     return identity_from([c for candidates in found for c in candidates])
 
 

@@ -22,6 +22,7 @@ from bonafide.registry.schema import Kind
 from bonafide.verify.claims import ClaimKind, ClaimResult, ClaimVerdict, check_claim
 from bonafide.verify.earlier import EarlierApplicants
 from bonafide.verify.identity import (
+    CANDIDATES,
     DocumentCheck,
     IdentityResult,
     IdentityStatus,
@@ -168,7 +169,7 @@ class Verifier:
                 valid.append((position, dossier))
                 results.append(InputError(f"{source}: not verified"))  # replaced below
         queries = [identity_queries(d["identity"]) for _, d in valid]
-        found = self.matcher.match_many([q for qs in queries for q in qs], limit=5)
+        found = self.matcher.match_many([q for qs in queries for q in qs], limit=CANDIDATES)
         start = 0
         for (position, dossier), asked in zip(valid, queries, strict=True):
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
