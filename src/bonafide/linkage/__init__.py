@@ -6,6 +6,7 @@ the person index (`match.py`, `bonafide match`) share one model and one set of c
 """
 
 from bonafide.linkage.link import LinkResult, link_records
+from bonafide.linkage.match import MatchCandidate, Matcher
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import LinkMapping, PersonRecords, load_link_mapping, read_records
 
@@ -13,6 +14,8 @@ __all__ = [
     "LinkMapping",
     "LinkResult",
     "LinkageModel",
+    "MatchCandidate",
+    "Matcher",
     "PersonRecords",
     "link_records",
     "load_link_mapping",
