@@ -82,7 +82,9 @@ def history_signals(
             signals.append(
                 Signal(
                     "thin_history",
-                    3.0,
+                    # alone it does not flag a story the registries confirm: one person in
+                    # fifty has a history this thin; with a recent identity it always flags
+                    2.0,
                     f"{history_size} residence, education and employment records in all; at "
                     f"most {quantile:.0%} of people born {cohort_of(birth_year)}–"
                     f"{cohort_of(birth_year) + 4} have this few",
