@@ -284,3 +284,28 @@ def test_component_labels() -> None:
 
     labels = component_labels(6, np.array([0, 3, 4]), np.array([2, 2, 5]))
     assert labels.tolist() == [0, 1, 0, 0, 2, 2]
+
+
+def test_an_index_with_older_keys_is_reindexed_keeping_persons(
+    resolved: Resolved, tmp_path: Path
+) -> None:
+    import shutil
+
+    from bonafide.errors import StoreError
+
+    copy = tmp_path / "data"
+    shutil.copytree(resolved.data_dir, copy)
+    meta_file = copy / "persons" / "index.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["keys_version"] = 1
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(StoreError, match="re-index"):
+        Matcher.open(copy)
+    before = PersonIndex.open(copy, any_keys=True)
+    persons_before = before.records.column("person_id").to_pylist()
+    with RegistryStore.open(copy, SETTINGS) as store:
+        resolve_registries(store)
+    after = PersonIndex.open(copy)
+    assert after.records.column("person_id").to_pylist() == persons_before
+    original = PersonIndex.open(resolved.data_dir)
+    assert np.array_equal(np.asarray(after.key_hashes), np.asarray(original.key_hashes))

@@ -77,6 +77,13 @@ def _surname(features: Features) -> TextArray:
 
 
 def _given(features: Features) -> TextArray:
+    """The given name's class in the given-name table where it has one (Hanna, Ганна, Анна and
+    Anna are one key), else its skeleton."""
+    return features.name_skeletons["given_class"]
+
+
+def _given_spelling(features: Features) -> TextArray:
+    # for the either-order key: a swapped record's given name is compared as a surname
     return features.name_skeletons["given"]
 
 
@@ -96,7 +103,7 @@ _KEY_PARTS: dict[str, tuple[Part, ...]] = {
     "given_postcode": (_given, _field("postcode")),
     "street_postcode": (_field("street_skeleton"), _field("postcode")),
     "settlement_house": (_field("settlement_skeleton"), _field("house")),
-    "names_either_order": (_surname, _given),
+    "names_either_order": (_surname, _given_spelling),
     "surname_birth_year": (_surname, _birth_year),
     "surname_settlement": (_surname, _field("settlement_skeleton")),
     "birth_date": (_field("birth"),),

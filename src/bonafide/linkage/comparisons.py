@@ -22,6 +22,7 @@ from bonafide.linkage.frequencies import TermFrequencies
 from bonafide.linkage.records import PersonRecords
 from bonafide.names import NameKeyTable, reading, skeleton
 from bonafide.names.batch import part_categories
+from bonafide.names.parse import ParsedName
 
 __all__ = [
     "COMPARISONS",
@@ -156,6 +157,7 @@ class Features:
                 "given": table.per_name(
                     _keys([skeleton(p.given.latin) if p.given else "" for p in parsed])
                 ),
+                "given_class": table.per_name(_keys([_given_class(p) for p in parsed])),
                 "surname": table.per_name(
                     _keys([skeleton(p.surname.word.latin) if p.surname else "" for p in parsed])
                 ),
@@ -170,6 +172,17 @@ class Features:
                 "settlement": settlement_skeleton,
             },
         )
+
+
+def _given_class(parsed: ParsedName) -> str:
+    """A blocking value for the given name: its class in the table (spellings and languages
+    of one name agree), else its skeleton."""
+    if parsed.given is None:
+        return ""
+    match = parsed.given_match
+    if match is not None and match.classes and not match.diminutive:
+        return f"#{min(match.classes)}"
+    return skeleton(parsed.given.latin)
 
 
 def _nulls(*columns: TextArray) -> npt.NDArray[np.bool_]:

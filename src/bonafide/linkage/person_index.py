@@ -36,10 +36,21 @@ from bonafide.linkage.comparisons import Features
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 
-__all__ = ["INDEX_DIR", "KEY_HASH", "IndexMeta", "PersonIndex", "key_hashes", "record_keys"]
+__all__ = [
+    "INDEX_DIR",
+    "KEYS_VERSION",
+    "KEY_HASH",
+    "IndexMeta",
+    "PersonIndex",
+    "key_hashes",
+    "record_keys",
+]
 
 INDEX_DIR = "persons"
 KEY_HASH = "blake2b-64"
+# the blocking keys' version: bumped when BLOCKING_KEYS change what they hold (2: given names
+# by their class in the given-name table); an index with older keys must be re-indexed
+KEYS_VERSION = 2
 IntArray = npt.NDArray[np.int64]
 HashArray = npt.NDArray[np.uint64]
 _SEPARATOR = "\x1e"
@@ -84,6 +95,7 @@ class IndexMeta:
     keys: int
     key_hash: str  # the hash function keys were hashed with
     resolved_imports: dict[str, list[int]] = field(default_factory=dict)
+    keys_version: int = 1
     links: dict[str, int] = field(default_factory=dict)  # kind → records linked to a person
 
     def save(self, path: Path) -> None:
@@ -123,7 +135,8 @@ class PersonIndex:
         return (data_dir / INDEX_DIR / "index.json").is_file()
 
     @classmethod
-    def open(cls, data_dir: Path) -> PersonIndex:
+    def open(cls, data_dir: Path, *, any_keys: bool = False) -> PersonIndex:
+        """The index; `any_keys`: also one whose keys are of an older version (to re-index)."""
         directory = data_dir / INDEX_DIR
         if not cls.exists(data_dir):
             raise StoreError(
@@ -136,6 +149,12 @@ class PersonIndex:
                 f"the person index in {directory} hashes its keys with {meta.key_hash}, "
                 f"this version of bonafide with {KEY_HASH}",
                 hint="rebuild it: bonafide registry resolve --rebuild",
+            )
+        if meta.keys_version != KEYS_VERSION and not any_keys:
+            raise StoreError(
+                f"the person index in {directory} holds blocking keys of version "
+                f"{meta.keys_version}, this version of bonafide looks up version {KEYS_VERSION}",
+                hint="re-index it (persons are kept): bonafide registry resolve",
             )
         source = pa.memory_map(str(_records_path(directory)), "r")
         records = ipc.open_file(source).read_all()
@@ -170,6 +189,7 @@ class PersonIndex:
             writer.write_table(records, max_chunksize=max(records.num_rows, 1))
         model.save(staging / "model.json")
         meta.keys = len(key_hashes)
+        meta.keys_version = KEYS_VERSION
         meta.save(staging / "index.json")
         old = data_dir / f"{INDEX_DIR}.old"
         if directory.exists():

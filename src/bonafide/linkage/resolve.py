@@ -36,6 +36,7 @@ from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.person_index import (
     INDEX_DIR,
     KEY_HASH,
+    KEYS_VERSION,
     IndexMeta,
     PersonIndex,
     key_hashes,
@@ -256,6 +257,8 @@ def resolve_registries(
             hint="import it first: bonafide registry import FILE --kind identity",
         )
     fresh = rebuild or not PersonIndex.exists(data_dir)
+    if not fresh:
+        _reindex_if_outdated(data_dir, say)
     with store.transaction(), _redone_if_interrupted(data_dir):
         if fresh:
             store.execute("clear person links", "DELETE FROM person_links")
@@ -289,6 +292,18 @@ def _redone_if_interrupted(data_dir: Path) -> Iterator[None]:
 
 def _with_person_ids(records: PersonRecords, persons: IntArray) -> pa.Table:
     return records.table.append_column("person_id", pa.array(persons, pa.int64()))
+
+
+def _reindex_if_outdated(data_dir: Path, say: Progress) -> None:
+    """Recompute the blocking keys of an index built by an older version; persons are kept."""
+    index = PersonIndex.open(data_dir, any_keys=True)
+    if index.meta.keys_version == KEYS_VERSION:
+        return
+    say(f"re-indexing the keys of {len(index.records):,} identity records")
+    records = PersonRecords(index.records.select(list(PERSON_FIELDS)))
+    hashes, rows = _keys_of(records, 0)
+    PersonIndex.write(data_dir, index.records, hashes, rows, index.model, index.meta)
+    log.info("resolve reindexed records=%d keys=%d", len(records), len(hashes))
 
 
 def _partitions(records: PersonRecords) -> list[IntArray]:
