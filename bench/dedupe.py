@@ -43,10 +43,14 @@ def main(records: int, work: Path) -> None:
     if not (root / "registries" / "identity.parquet").exists():
         shutil.rmtree(root, ignore_errors=True)
         synthesise(SynthConfig(people=int(records * 0.9) + 1000, seed=2026), root)
-    table = pq.read_table(root / "registries" / "identity.parquet").slice(0, records)
+    columns = sorted(set(MAPPING.columns.values()))  # what the mapping reads, as the CLI does
+    table = pq.read_table(root / "registries" / "identity.parquet", columns=columns)
+    table = table.slice(0, records)
     truth = pq.read_table(root / "truth" / "identity.parquet").slice(0, records)
     started = time.perf_counter()
-    result = link_records(from_table(table, MAPPING), None)
+    person_records = from_table(table, MAPPING)
+    del table
+    result = link_records(person_records, None)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     person = dict(

@@ -151,7 +151,10 @@ def read_records(path: Path, mapping: LinkMapping) -> PersonRecords:
     if not path.is_file():
         raise InputError(f"{path}: no such file", hint="give a CSV or Parquet file")
     if path.suffix.lower() == ".parquet":
-        table = pq.read_table(path)
+        wanted = set(mapping.columns.values())
+        names = pq.read_schema(path).names
+        # only the mapped columns; all of them when one is missing, so the error lists them
+        table = pq.read_table(path, columns=None if wanted - set(names) else sorted(wanted))
     else:
         options = pacsv.ConvertOptions(strings_can_be_null=True, column_types={})
         table = pacsv.read_csv(path, convert_options=options)
