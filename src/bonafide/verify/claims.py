@@ -160,33 +160,31 @@ def _residence_fit(claim: Record, record: Record, claimed: Span | None, today: d
             notes.append("street spelt differently")
         if fits and claim.get("house") and record.get("house"):
             fits = compare_house(claim["house"], record["house"]) is Agreement.SAME
-    recorded = _span_of(record.get("registered_from"), record.get("registered_to"), today)
+    recorded = _record_span(ClaimKind.RESIDENCE, record, today)
     return _Fit(record, fits, _time(claimed, recorded), notes)
 
 
-def _education_fit(claim: Record, record: Record, claimed: Span | None, today: dt.date) -> _Fit:
+def _organisation_fit(
+    kind: ClaimKind, claim: Record, record: Record, claimed: Span | None, today: dt.date
+) -> _Fit:
+    """An institution or employer: its name, then (for a school) its town, then the time."""
+    name, settlement = _ORGANISATION_FIELDS[kind]
     notes: list[str] = []
-    agreement = compare_organisation(claim["institution"], record.get("institution") or "")
+    agreement = compare_organisation(claim[name], record.get(name) or "")
     fits = agreement is not Agreement.DIFFERENT
     if agreement is Agreement.ALIKE:
-        notes.append("institution named differently")
-    if fits and claim.get("settlement") and record.get("institution_settlement"):
+        notes.append(f"{name} named differently")
+    if fits and settlement and claim.get("settlement") and record.get(settlement):
         fits = (
-            compare_settlement(claim["settlement"], record["institution_settlement"])
-            is not Agreement.DIFFERENT
+            compare_settlement(claim["settlement"], record[settlement]) is not Agreement.DIFFERENT
         )
-    recorded = _span_of(record.get("start_year"), record.get("graduation_year"), today)
-    return _Fit(record, fits, _time(claimed, recorded), notes)
+    return _Fit(record, fits, _time(claimed, _record_span(kind, record, today)), notes)
 
 
-def _employment_fit(claim: Record, record: Record, claimed: Span | None, today: dt.date) -> _Fit:
-    notes: list[str] = []
-    agreement = compare_organisation(claim["employer"], record.get("employer") or "")
-    fits = agreement is not Agreement.DIFFERENT
-    if agreement is Agreement.ALIKE:
-        notes.append("employer named differently")
-    recorded = _span_of(record.get("employed_from"), record.get("employed_to"), today)
-    return _Fit(record, fits, _time(claimed, recorded), notes)
+_ORGANISATION_FIELDS = {
+    ClaimKind.EDUCATION: ("institution", "institution_settlement"),
+    ClaimKind.EMPLOYMENT: ("employer", None),
+}
 
 
 # the registries' words for a level of education → the dossier's
@@ -236,8 +234,8 @@ def _claimed_text(kind: ClaimKind, claim: Record) -> str:
 
 _FITS: dict[ClaimKind, Callable[[Record, Record, Span | None, dt.date], _Fit]] = {
     ClaimKind.RESIDENCE: _residence_fit,
-    ClaimKind.EDUCATION: _education_fit,
-    ClaimKind.EMPLOYMENT: _employment_fit,
+    ClaimKind.EDUCATION: lambda c, r, s, t: _organisation_fit(ClaimKind.EDUCATION, c, r, s, t),
+    ClaimKind.EMPLOYMENT: lambda c, r, s, t: _organisation_fit(ClaimKind.EMPLOYMENT, c, r, s, t),
 }
 _REGISTRY_NAMES = {
     ClaimKind.RESIDENCE: "residence",
