@@ -107,16 +107,13 @@ class RegistryStore:
     def rejects_dir(self) -> Path:
         return self.data_dir / "rejects"
 
-    def execute(
-        self, operation: str, sql: str, params: Sequence[object] | None = None
-    ) -> list[tuple[Any, ...]]:
-        """Run one statement for `operation` and return its rows."""
+    @contextmanager
+    def _operation(self, operation: str) -> Iterator[None]:
+        """Time an operation; turn Ctrl-C into KeyboardInterrupt and DuckDB's errors into a
+        StoreError naming the operation."""
         started = time.perf_counter()
         try:
-            cursor = (
-                self._connection.execute(sql, params) if params else self._connection.execute(sql)
-            )
-            rows: list[tuple[Any, ...]] = cursor.fetchall() if cursor.description else []
+            yield
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
         except RuntimeError as error:  # DuckDB's answer to Ctrl-C during a statement
@@ -130,20 +127,23 @@ class RegistryStore:
                 hint=_hint(error, self.data_dir),
             ) from error
         logger.debug("store operation %s: %.3f s", operation, time.perf_counter() - started)
+
+    def execute(
+        self, operation: str, sql: str, params: Sequence[object] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Run one statement for `operation` and return its rows."""
+        with self._operation(operation):
+            cursor = (
+                self._connection.execute(sql, params) if params else self._connection.execute(sql)
+            )
+            rows: list[tuple[Any, ...]] = cursor.fetchall() if cursor.description else []
         return rows
 
     def arrow(self, operation: str, sql: str, params: Sequence[object] | None = None) -> pa.Table:
         """Run one query for `operation` and return its result as an Arrow table."""
-        started = time.perf_counter()
-        try:
-            table = self._connection.sql(sql, params=params).to_arrow_table()
-        except duckdb.Error as error:
-            raise StoreError(
-                f"store operation {operation!r} failed: {_first_lines(error)}",
-                hint=_hint(error, self.data_dir),
-            ) from error
-        logger.debug("store operation %s: %.3f s", operation, time.perf_counter() - started)
-        return table
+        with self._operation(operation):
+            table: pa.Table = self._connection.sql(sql, params=params).to_arrow_table()
+            return table
 
     def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:
         """The single value a statement returns."""
