@@ -105,11 +105,6 @@ class History:
         end = int(np.searchsorted(self.person_ids, person_id, side="right"))
         return self.table.slice(start, end - start)
 
-    def count(self, person_id: int) -> int:
-        start = np.searchsorted(self.person_ids, person_id, side="left")
-        end = np.searchsorted(self.person_ids, person_id, side="right")
-        return int(end - start)
-
 
 class Histories:
     """Every kind's history, memory-mapped."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from bonafide.documents.passport import is_passport_number
 from bonafide.documents.personal_number import check_personal_number
-from bonafide.linkage.match import MatchCandidate, Matcher
+from bonafide.linkage.match import MatchCandidate
 from bonafide.verify.when import parse_when
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "IdentityResult",
     "IdentityStatus",
     "check_documents",
-    "find_identity",
     "identity_from",
     "identity_queries",
 ]
@@ -129,11 +128,6 @@ def identity_from(candidates: list[MatchCandidate]) -> IdentityResult:
         return IdentityResult(IdentityStatus.AMBIGUOUS, top.person_id, top.probability, plausible)
     status = IdentityStatus.FOUND if top.probability >= FOUND else IdentityStatus.AMBIGUOUS
     return IdentityResult(status, top.person_id, top.probability, plausible)
-
-
-def find_identity(matcher: Matcher, identity: dict[str, Any]) -> IdentityResult:
-    found = matcher.match_many(identity_queries(identity), limit=CANDIDATES)
-    return identity_from([c for candidates in found for c in candidates])
 
 
 def _same_number(a: str, b: str) -> bool:
