@@ -10,19 +10,17 @@ __all__ = ["component_labels", "connected_components"]
 
 def connected_components(ids: list[str], left: list[str], right: list[str]) -> dict[str, str]:
     """Each id → the smallest id of its component (a record with no pair is its own cluster)."""
-    parent = {i: i for i in ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(left, right, strict=True):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {i: root(i) for i in ids}
+    position = {record: i for i, record in enumerate(ids)}
+    labels = component_labels(
+        len(ids),
+        np.array([position[r] for r in left], dtype=np.int64),
+        np.array([position[r] for r in right], dtype=np.int64),
+    )
+    smallest: dict[int, str] = {}
+    for record, label in zip(ids, labels.tolist(), strict=True):
+        if label not in smallest or record < smallest[label]:
+            smallest[label] = record
+    return {record: smallest[label] for record, label in zip(ids, labels.tolist(), strict=True)}
 
 
 def component_labels(

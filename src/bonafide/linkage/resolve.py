@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from bonafide.errors import StoreError
 from bonafide.linkage.baselines import compute_baselines
-from bonafide.linkage.clusters import component_labels, connected_components
+from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.histories import write_histories
 from bonafide.linkage.link import link_records
@@ -177,21 +177,20 @@ def _assign_new_identities(
     """Person ids for new identity records: an existing person where one matched; else the
     records duplicating one another form new persons."""
     dedupe = link_records(new, None, THRESHOLD, model=index.model)
-    ids = [str(i) for i in range(len(new))]
     position = {r: i for i, r in enumerate(new.ids)}
-    clusters = connected_components(
-        ids,
-        [str(position[r]) for r in dedupe.left_ids],
-        [str(position[r]) for r in dedupe.right_ids],
-    )
+    clusters = component_labels(
+        len(new),
+        np.array([position[r] for r in dedupe.left_ids], dtype=np.int64),
+        np.array([position[r] for r in dedupe.right_ids], dtype=np.int64),
+    ).tolist()
     persons = linked.copy()
-    by_cluster: dict[str, int] = {}
+    by_cluster: dict[int, int] = {}
     for i in range(len(new)):  # a cluster joins the person any of its records matched
         if persons[i] >= 0:
-            by_cluster.setdefault(clusters[str(i)], int(persons[i]))
+            by_cluster.setdefault(clusters[i], int(persons[i]))
     for i in range(len(new)):
         if persons[i] < 0:
-            cluster = clusters[str(i)]
+            cluster = clusters[i]
             if cluster not in by_cluster:
                 by_cluster[cluster] = next_person
                 next_person += 1
