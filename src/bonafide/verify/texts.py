@@ -150,12 +150,6 @@ def _in_scope(scope: str, settlement: str | None) -> bool:
     return any(compare_settlement(settlement, name) is Agreement.SAME for name in names)
 
 
-def _now_called(
-    key: tuple[str, tuple[str, ...]], settlement: str | None
-) -> tuple[str, tuple[str, ...]]:
-    return _renamed_to(key, settlement)[0]
-
-
 def _renamed_to(
     key: tuple[str, tuple[str, ...]], settlement: str | None
 ) -> tuple[tuple[str, tuple[str, ...]], tuple[str, ...] | None]:
@@ -197,8 +191,8 @@ def compare_street(
     if direct is not Agreement.DIFFERENT:
         return direct, False
     claimed_key, recorded_key = _street_key(claimed), _street_key(recorded)
-    claimed_now = _now_called(claimed_key, settlement)
-    recorded_now = _now_called(recorded_key, settlement)
+    claimed_now, _ = _renamed_to(claimed_key, settlement)
+    recorded_now, _ = _renamed_to(recorded_key, settlement)
     if (claimed_now, recorded_now) == (claimed_key, recorded_key):
         return Agreement.DIFFERENT, False  # neither was renamed
     if claimed_now[0] and recorded_now[0] and claimed_now[0] != recorded_now[0]:
