@@ -88,24 +88,29 @@ def test_spark_gives_the_duckdb_links(
     model.save(tmp_path / "model.json")
     _write_csv(tmp_path / "left.csv", left_table)
     _write_csv(tmp_path / "right.csv", right_table)
-    command = [
-        "link",
-        str(tmp_path / "left.csv"),
-        str(tmp_path / "right.csv"),
-        "--mapping",
-        str(tmp_path / "map.toml"),
-        "--out",
-        str(tmp_path / "pairs.csv"),
-        "--model",
-        str(tmp_path / "model.json"),
-        "--engine",
-        "spark",
-    ]
-    linked = CliRunner().invoke(app, command)
+    linked = CliRunner().invoke(
+        app, _link_command(tmp_path, "--model", str(tmp_path / "model.json"))
+    )
     assert linked.exit_code == 0, linked.output
     with (tmp_path / "pairs.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert {(r["left_id"], r["right_id"]) for r in rows} == set(_links(on_duckdb))
+
+
+def _link_command(tmp_path: Path, *extra: str) -> list[str]:
+    """`bonafide link` on Spark over left.csv and right.csv in tmp_path."""
+    files = [str(tmp_path / f) for f in ("left.csv", "right.csv")]
+    return [
+        "link",
+        *files,
+        "--mapping",
+        str(tmp_path / "map.toml"),
+        "--out",
+        str(tmp_path / "pairs.csv"),
+        *extra,
+        "--engine",
+        "spark",
+    ]
 
 
 def test_spark_engine_needs_a_model(tmp_path: Path) -> None:
@@ -114,19 +119,6 @@ def test_spark_engine_needs_a_model(tmp_path: Path) -> None:
     )
     for side in ("left", "right"):
         _write_csv(tmp_path / f"{side}.csv", pa.table({"id": ["1"], "born": ["1990-01-01"]}))
-    result = CliRunner().invoke(
-        app,
-        [
-            "link",
-            str(tmp_path / "left.csv"),
-            str(tmp_path / "right.csv"),
-            "--mapping",
-            str(tmp_path / "map.toml"),
-            "--out",
-            str(tmp_path / "pairs.csv"),
-            "--engine",
-            "spark",
-        ],
-    )
+    result = CliRunner().invoke(app, _link_command(tmp_path))
     assert result.exit_code != 0
     assert "--model" in str(result.exception)
