@@ -92,42 +92,20 @@ def _birth_date_sql() -> str:
 
 
 def _read_records(
-    store: RegistryStore, kind: Kind, skip_imports: list[int], retry_unlinked: bool = False
+    store: RegistryStore, kind: Kind, skip_imports: list[int]
 ) -> tuple[PersonRecords, pa.Array]:
-    """A registry's records of imports not in `skip_imports` — and, with `retry_unlinked`, the
-    records of earlier imports no person was found for — as person records (record_id is the
-    store's record_key), with their import ids."""
-    columns = _person_columns(kind)
-    select = ", ".join(
-        _birth_date_sql() + " AS birth_date" if c == "birth_date" else c for c in columns
-    )
-    skipped = ", ".join(str(int(i)) for i in skip_imports)
-    where = f"WHERE import_id NOT IN ({skipped})" if skipped else ""
-    if skipped and retry_unlinked:
-        where += (
-            " OR record_key NOT IN (SELECT record_key FROM person_links "
-            f"WHERE kind = '{kind.value}')"
-        )
+    """A registry's records of imports not in `skip_imports` as person records (record_id is
+    the store's record_key), with their import ids."""
     table = store.arrow(
         f"read {kind.value} records for resolving",
-        f"SELECT record_key AS record_id, import_id, {select} FROM {registry_table(kind)} "
-        f"{where} ORDER BY import_id, source_row",
+        f"SELECT record_key AS record_id, import_id, {_person_select(kind)} "
+        f"FROM {registry_table(kind)} {_unresolved_where(kind, skip_imports, False)} "
+        "ORDER BY import_id, source_row",
     )
-    rows = table.num_rows
     if "birth_place" in table.column_names:
         # the place comparison reads `settlement`: for identity records, the place of birth
         table = table.append_column("settlement", table.column("birth_place"))
-    records = pa.table(
-        {
-            f: (
-                pc.cast(table.column(f), pa.string())
-                if f in table.column_names
-                else pa.nulls(rows, pa.string())
-            )
-            for f in PERSON_FIELDS
-        }
-    )
-    return PersonRecords(records), table.column("import_id").combine_chunks()
+    return _as_person_records(table), table.column("import_id").combine_chunks()
 
 
 def _imports(store: RegistryStore, kind: Kind) -> list[int]:
@@ -221,6 +199,105 @@ def _write_links(
     return int(found.sum())
 
 
+def _person_select(kind: Kind) -> str:
+    return ", ".join(
+        _birth_date_sql() + " AS birth_date" if c == "birth_date" else c
+        for c in _person_columns(kind)
+    )
+
+
+def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool) -> str:
+    skipped = ", ".join(str(int(i)) for i in skip_imports)
+    where = f"WHERE import_id NOT IN ({skipped})" if skipped else ""
+    if skipped and retry_unlinked:
+        where += (
+            " OR record_key NOT IN (SELECT record_key FROM person_links "
+            f"WHERE kind = '{kind.value}')"
+        )
+    return where
+
+
+def _distinct_queries(
+    store: RegistryStore, kind: Kind, skip_imports: list[int], retry_unlinked: bool
+) -> tuple[int, PersonRecords]:
+    """The registry's unresolved records (kept in the temporary table `resolve_records`) and
+    each distinct combination of their person fields once (`resolve_queries`, numbered by
+    `query`), sorted by birth date.
+
+    A person's residences, studies and jobs usually repeat the same name and birth date, and
+    linking depends on nothing else, so each combination is looked up once; in birth-date order,
+    neighbouring lookups share candidates, which the name parser's cache then finds parsed."""
+    columns = _person_columns(kind)
+    where = _unresolved_where(kind, skip_imports, retry_unlinked)
+    order = ["birth_date", *(c for c in columns if c != "birth_date")]
+    store.execute(
+        f"collect unresolved {kind.value} records",
+        f"CREATE OR REPLACE TEMP TABLE resolve_records AS SELECT record_key, "
+        f"{_person_select(kind)} FROM {registry_table(kind)} {where}",
+    )
+    store.execute(
+        f"number distinct {kind.value} person fields",
+        "CREATE OR REPLACE TEMP TABLE resolve_queries AS SELECT "
+        f"row_number() OVER (ORDER BY {', '.join(order)}) - 1 AS query, * "
+        f"FROM (SELECT DISTINCT {', '.join(columns)} FROM resolve_records)",
+    )
+    count = store.execute(f"count unresolved {kind.value}", "SELECT count(*) FROM resolve_records")
+    table = store.arrow(
+        f"read distinct {kind.value} person fields",
+        f"SELECT CAST(query AS VARCHAR) AS record_id, {', '.join(columns)} "
+        "FROM resolve_queries ORDER BY query",
+    )
+    return int(count[0][0]), _as_person_records(table)
+
+
+def _as_person_records(table: pa.Table) -> PersonRecords:
+    rows = table.num_rows
+    return PersonRecords(
+        pa.table(
+            {
+                f: (
+                    pc.cast(table.column(f), pa.string())
+                    if f in table.column_names
+                    else pa.nulls(rows, pa.string())
+                )
+                for f in PERSON_FIELDS
+            }
+        )
+    )
+
+
+def _write_query_links(
+    store: RegistryStore,
+    kind: Kind,
+    persons: IntArray,
+    probability: npt.NDArray[np.float64],
+) -> int:
+    """Link every unresolved record to its combination's person (`_distinct_queries`)."""
+    found = np.flatnonzero(persons >= 0)
+    table = pa.table(
+        {
+            "query": pa.array(found, pa.int64()),
+            "person_id": pa.array(persons[found]),
+            "probability": pa.array(probability[found]),
+        }
+    )
+    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM q.{c}" for c in _person_columns(kind))
+    with store.scanning("query_links", table):
+        store.execute(
+            f"write {kind.value} person links",
+            f"INSERT INTO person_links SELECT '{kind.value}', r.record_key, l.person_id, "
+            f"l.probability FROM resolve_records r JOIN resolve_queries q ON {same} "
+            "JOIN query_links l ON l.query = q.query",
+        )
+    store.execute("drop resolve tables", "DROP TABLE resolve_records; DROP TABLE resolve_queries")
+    return int(
+        store.execute(
+            f"count {kind.value} links",
+            f"SELECT count(*) FROM person_links WHERE kind = '{kind.value}'",
+        )[0][0]
+    )
+
+
 def _link_kind(
     store: RegistryStore, matcher: Matcher, kind: Kind, say: Progress, report: ResolveReport
 ) -> None:
@@ -229,14 +306,29 @@ def _link_kind(
     done = meta.resolved_imports.get(kind.value, [])
     # records nobody matched may match persons whose identity records arrived since
     retry = report.new_identity_records > 0 and not report.rebuilt
-    records, _ = _read_records(store, kind, done, retry)
+    before = int(
+        store.execute(
+            f"count {kind.value} links",
+            f"SELECT count(*) FROM person_links WHERE kind = '{kind.value}'",
+        )[0][0]
+    )
+    records, queries = _distinct_queries(store, kind, done, retry)
     linked = 0
-    if len(records):
-        say(f"linking {len(records):,} {kind.value} records to persons")
-        persons, probability = _link_to_index(matcher, records, say)
-        linked = _write_links(store, kind, records.ids, persons, probability)
-        report.unlinked[kind.value] = len(records) - linked
-        log.info("resolve kind=%s linked=%d of=%d", kind.value, linked, len(records))
+    if records:
+        say(
+            f"linking {records:,} {kind.value} records to persons "
+            f"({len(queries):,} distinct name and birth-date combinations)"
+        )
+        persons, probability = _link_to_index(matcher, queries, say)
+        linked = _write_query_links(store, kind, persons, probability) - before
+        report.unlinked[kind.value] = records - linked
+        log.info(
+            "resolve kind=%s linked=%d of=%d lookups=%d", kind.value, linked, records, len(queries)
+        )
+    else:
+        store.execute(
+            "drop resolve tables", "DROP TABLE resolve_records; DROP TABLE resolve_queries"
+        )
     report.linked[kind.value] = linked
     meta.resolved_imports[kind.value] = sorted(set(done) | set(_imports(store, kind)))
     meta.links[kind.value] = meta.links.get(kind.value, 0) + linked
