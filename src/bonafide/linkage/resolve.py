@@ -62,6 +62,8 @@ PARTITION = 600_000  # identity records deduplicated at once (~3.5 GB at this si
 # not a birth place, so places are left out; the rest mean the same in every registry.
 _LINK_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date", "sex")
 _IDENTITY_FIELDS = (*_LINK_FIELDS, "personal_number", "passport_number", "birth_place")
+# The person fields another registry's records are looked up by (`_person_columns`).
+_LINK_COLUMNS = (*_LINK_FIELDS, "personal_number")
 
 Progress = Callable[[str], None]
 
@@ -78,7 +80,7 @@ class ResolveReport:
 
 def _person_columns(kind: Kind) -> list[str]:
     present = set(KINDS[kind].field_names)
-    wanted = _IDENTITY_FIELDS if kind is Kind.IDENTITY else (*_LINK_FIELDS, "personal_number")
+    wanted = _IDENTITY_FIELDS if kind is Kind.IDENTITY else _LINK_COLUMNS
     return [f for f in wanted if f in present]
 
 
@@ -206,6 +208,17 @@ def _person_select(kind: Kind) -> str:
     )
 
 
+def _link_select(kind: Kind) -> str:
+    """Every link column, null where the registry has no such field (so registries union)."""
+    present = set(_person_columns(kind))
+    return ", ".join(
+        f"{_birth_date_sql() if c == 'birth_date' else c} AS {c}"
+        if c in present
+        else f"CAST(NULL AS VARCHAR) AS {c}"
+        for c in _LINK_COLUMNS
+    )
+
+
 def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool) -> str:
     skipped = ", ".join(str(int(i)) for i in skip_imports)
     where = f"WHERE import_id NOT IN ({skipped})" if skipped else ""
@@ -218,36 +231,43 @@ def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool)
 
 
 def _distinct_queries(
-    store: RegistryStore, kind: Kind, skip_imports: list[int], retry_unlinked: bool
-) -> tuple[int, PersonRecords]:
-    """The registry's unresolved records (kept in the temporary table `resolve_records`) and
-    each distinct combination of their person fields once (`resolve_queries`, numbered by
-    `query`), sorted by birth date.
+    store: RegistryStore, kinds: list[Kind], done: dict[str, list[int]], retry_unlinked: bool
+) -> tuple[dict[str, int], PersonRecords]:
+    """The unresolved records of these registries (kept in the temporary table
+    `resolve_records`; their count per kind) and each distinct combination of their person
+    fields once (`resolve_queries`, numbered by `query`), sorted by birth date.
 
-    A person's residences, studies and jobs usually repeat the same name and birth date, and
-    linking depends on nothing else, so each combination is looked up once; in birth-date order,
-    neighbouring lookups share candidates, which the name parser's cache then finds parsed."""
-    columns = _person_columns(kind)
-    where = _unresolved_where(kind, skip_imports, retry_unlinked)
+    A person's residences, studies and jobs usually repeat one name and birth date, in one
+    registry and across them, and a link depends on nothing else: each combination is looked up
+    once. In birth-date order, neighbouring lookups share candidates, which the name parser's
+    cache then holds parsed."""
+    columns = list(_LINK_COLUMNS)
+    store.execute(
+        "collect unresolved records",
+        "CREATE OR REPLACE TEMP TABLE resolve_records AS "
+        + " UNION ALL ".join(
+            f"SELECT '{kind.value}' AS kind, record_key, {_link_select(kind)} "
+            f"FROM {registry_table(kind)} "
+            f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
+            for kind in kinds
+        ),
+    )
     order = ["birth_date", *(c for c in columns if c != "birth_date")]
     store.execute(
-        f"collect unresolved {kind.value} records",
-        f"CREATE OR REPLACE TEMP TABLE resolve_records AS SELECT record_key, "
-        f"{_person_select(kind)} FROM {registry_table(kind)} {where}",
-    )
-    store.execute(
-        f"number distinct {kind.value} person fields",
+        "number distinct person fields",
         "CREATE OR REPLACE TEMP TABLE resolve_queries AS SELECT "
         f"row_number() OVER (ORDER BY {', '.join(order)}) - 1 AS query, * "
         f"FROM (SELECT DISTINCT {', '.join(columns)} FROM resolve_records)",
     )
-    count = store.execute(f"count unresolved {kind.value}", "SELECT count(*) FROM resolve_records")
+    counts = store.execute(
+        "count unresolved records", "SELECT kind, count(*) FROM resolve_records GROUP BY kind"
+    )
     table = store.arrow(
-        f"read distinct {kind.value} person fields",
+        "read distinct person fields",
         f"SELECT CAST(query AS VARCHAR) AS record_id, {', '.join(columns)} "
         "FROM resolve_queries ORDER BY query",
     )
-    return int(count[0][0]), _as_person_records(table)
+    return {str(k): int(n) for k, n in counts}, _as_person_records(table)
 
 
 def _as_person_records(table: pa.Table) -> PersonRecords:
@@ -266,12 +286,16 @@ def _as_person_records(table: pa.Table) -> PersonRecords:
     )
 
 
+def _link_counts(store: RegistryStore) -> dict[str, int]:
+    rows = store.execute(
+        "count person links", "SELECT kind, count(*) FROM person_links GROUP BY kind"
+    )
+    return {str(kind): int(n) for kind, n in rows}
+
+
 def _write_query_links(
-    store: RegistryStore,
-    kind: Kind,
-    persons: IntArray,
-    probability: npt.NDArray[np.float64],
-) -> int:
+    store: RegistryStore, persons: IntArray, probability: npt.NDArray[np.float64]
+) -> None:
     """Link every unresolved record to its combination's person (`_distinct_queries`)."""
     found = np.flatnonzero(persons >= 0)
     table = pa.table(
@@ -281,57 +305,47 @@ def _write_query_links(
             "probability": pa.array(probability[found]),
         }
     )
-    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM q.{c}" for c in _person_columns(kind))
+    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM q.{c}" for c in _LINK_COLUMNS)
     with store.scanning("query_links", table):
         store.execute(
-            f"write {kind.value} person links",
-            f"INSERT INTO person_links SELECT '{kind.value}', r.record_key, l.person_id, "
-            f"l.probability FROM resolve_records r JOIN resolve_queries q ON {same} "
+            "write person links",
+            "INSERT INTO person_links SELECT r.kind, r.record_key, l.person_id, l.probability "
+            f"FROM resolve_records r JOIN resolve_queries q ON {same} "
             "JOIN query_links l ON l.query = q.query",
         )
-    store.execute("drop resolve tables", "DROP TABLE resolve_records; DROP TABLE resolve_queries")
-    return int(
-        store.execute(
-            f"count {kind.value} links",
-            f"SELECT count(*) FROM person_links WHERE kind = '{kind.value}'",
-        )[0][0]
-    )
 
 
-def _link_kind(
-    store: RegistryStore, matcher: Matcher, kind: Kind, say: Progress, report: ResolveReport
+def _link_other_kinds(
+    store: RegistryStore, matcher: Matcher, say: Progress, report: ResolveReport
 ) -> None:
-    """Link the records of a registry's unresolved imports to persons."""
+    """Link the records of the other registries' unresolved imports to persons."""
     meta = matcher.index.meta
-    done = meta.resolved_imports.get(kind.value, [])
+    kinds: list[Kind] = [kind for kind in KINDS if kind is not Kind.IDENTITY]
+    done = {kind.value: meta.resolved_imports.get(kind.value, []) for kind in kinds}
     # records nobody matched may match persons whose identity records arrived since
     retry = report.new_identity_records > 0 and not report.rebuilt
-    before = int(
-        store.execute(
-            f"count {kind.value} links",
-            f"SELECT count(*) FROM person_links WHERE kind = '{kind.value}'",
-        )[0][0]
-    )
-    records, queries = _distinct_queries(store, kind, done, retry)
-    linked = 0
-    if records:
+    before = _link_counts(store)
+    records, queries = _distinct_queries(store, kinds, done, retry)
+    if len(queries):
         say(
-            f"linking {records:,} {kind.value} records to persons "
-            f"({len(queries):,} distinct name and birth-date combinations)"
+            f"linking {sum(records.values()):,} records to persons "
+            f"({len(queries):,} distinct combinations of names and birth date)"
         )
         persons, probability = _link_to_index(matcher, queries, say)
-        linked = _write_query_links(store, kind, persons, probability) - before
-        report.unlinked[kind.value] = records - linked
-        log.info(
-            "resolve kind=%s linked=%d of=%d lookups=%d", kind.value, linked, records, len(queries)
+        _write_query_links(store, persons, probability)
+    store.execute("drop resolve tables", "DROP TABLE resolve_records; DROP TABLE resolve_queries")
+    after = _link_counts(store)
+    for kind in kinds:
+        linked = after.get(kind.value, 0) - before.get(kind.value, 0)
+        if records.get(kind.value):
+            report.unlinked[kind.value] = records[kind.value] - linked
+            log.info("resolve kind=%s linked=%d of=%d", kind.value, linked, records[kind.value])
+        report.linked[kind.value] = linked
+        meta.resolved_imports[kind.value] = sorted(
+            set(done[kind.value]) | set(_imports(store, kind))
         )
-    else:
-        store.execute(
-            "drop resolve tables", "DROP TABLE resolve_records; DROP TABLE resolve_queries"
-        )
-    report.linked[kind.value] = linked
-    meta.resolved_imports[kind.value] = sorted(set(done) | set(_imports(store, kind)))
-    meta.links[kind.value] = meta.links.get(kind.value, 0) + linked
+        meta.links[kind.value] = meta.links.get(kind.value, 0) + linked
+    log.info("resolve lookups=%d records=%d", len(queries), sum(records.values()))
 
 
 def resolve_registries(
@@ -357,9 +371,7 @@ def resolve_registries(
         else:
             index = _add_identities(store, say, report)
         matcher = Matcher(index, LINK_CANDIDATES)
-        for kind in KINDS:
-            if kind is not Kind.IDENTITY:
-                _link_kind(store, matcher, kind, say, report)
+        _link_other_kinds(store, matcher, say, report)
         say("writing each person's records and the population's base rates")
         write_histories(store)
         compute_baselines(store).save(data_dir)
