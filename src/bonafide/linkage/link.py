@@ -50,6 +50,9 @@ class LinkResult:
     probability: npt.NDArray[np.float64]
     model: LinkageModel
     candidates: int
+    # the records' features, both sides stacked (left first): what a caller needs to go on
+    # with the same records (resolve indexes their blocking keys) without building them again
+    features: Features | None = None
 
 
 def _usable(records: PersonRecords) -> tuple[Comparison, ...]:
@@ -240,4 +243,5 @@ def link_records(
         probability=probability[chosen],
         model=model,
         candidates=len(left),
+        features=features,
     )

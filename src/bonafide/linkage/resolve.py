@@ -428,8 +428,9 @@ def _partitions(records: PersonRecords) -> list[IntArray]:
 
 def _dedupe_identities(
     records: PersonRecords, say: Progress
-) -> tuple[IntArray, IntArray, LinkageModel]:
-    """Pairs of positions judged one person, and the model trained on the way.
+) -> tuple[IntArray, IntArray, LinkageModel, tuple[npt.NDArray[np.uint64], IntArray]]:
+    """Pairs of positions judged one person, the model trained on the way, and every record's
+    blocking keys (hashes, positions) for the index, from the features the dedupe built.
 
     Up to PARTITION records are deduplicated at once. A larger registry is split into groups
     of birth years so that memory stays bounded: the model is trained on the first group and
@@ -437,7 +438,7 @@ def _dedupe_identities(
     only when their years fall in one group — a loss measured in docs/benchmarks.md."""
     groups = _partitions(records) if len(records) > PARTITION else [np.arange(len(records))]
     model: LinkageModel | None = None
-    lefts, rights = [], []
+    lefts, rights, hashes, rows = [], [], [], []
     for number, group in enumerate(groups, start=1):
         say(f"deduplicating identity records: group {number} of {len(groups)}")
         part = PersonRecords(records.table.take(pa.array(group)))
@@ -446,21 +447,25 @@ def _dedupe_identities(
         position = {r: i for i, r in enumerate(part.ids)}
         lefts.append(group[[position[r] for r in result.left_ids]])
         rights.append(group[[position[r] for r in result.right_ids]])
+        assert result.features is not None
+        keys, positions, _ = record_keys(result.features)
+        hashes.append(key_hashes(keys))
+        rows.append(group[positions])
         log.info(
             "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
         )
     assert model is not None
-    return np.concatenate(lefts), np.concatenate(rights), model
+    keys_of = (np.concatenate(hashes), np.concatenate(rows).astype(np.int64))
+    return np.concatenate(lefts), np.concatenate(rights), model, keys_of
 
 
 def _build_fresh(store: RegistryStore, say: Progress, report: ResolveReport) -> PersonIndex:
     records, imports = _read_records(store, Kind.IDENTITY, [])
-    left, right, model = _dedupe_identities(records, say)
+    left, right, model, (hashes, rows) = _dedupe_identities(records, say)
     ids = records.ids
     persons = component_labels(len(records), left, right)
     count = int(persons.max()) + 1 if len(persons) else 0
-    say(f"{count:,} persons; indexing their keys")
-    hashes, rows = _keys_of(records, 0)
+    say(f"{count:,} persons; writing the index")
     meta = IndexMeta(
         records=len(records),
         persons=count,
