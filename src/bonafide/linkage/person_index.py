@@ -217,8 +217,14 @@ class PersonIndex:
         more rows than their block limit (as batch blocking does); at most `limit` per query,
         those sharing the most keys first — a record agreeing on names, birth date and a
         document shares many keys, one found by a single coarse key few."""
-        starts = np.searchsorted(self.key_hashes, hashes, side="left").astype(np.int64)
-        ends = np.searchsorted(self.key_hashes, hashes, side="right").astype(np.int64)
+        # searched in sorted order: each search starts where the last ended, touching the
+        # memory-mapped keys in one sweep (a sixth of a 10 M-person registry's linking time
+        # went to these searches in random order)
+        order = np.argsort(hashes, kind="stable")
+        starts = np.empty(len(hashes), dtype=np.int64)
+        ends = np.empty(len(hashes), dtype=np.int64)
+        starts[order] = np.searchsorted(self.key_hashes, hashes[order], side="left")
+        ends[order] = np.searchsorted(self.key_hashes, hashes[order], side="right")
         usable = (ends - starts) <= block_limits
         starts, ends = starts[usable], ends[usable]
         rows = np.asarray(self.key_rows[_expand(starts, ends)], dtype=np.int64)

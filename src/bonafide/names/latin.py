@@ -188,6 +188,7 @@ _BELARUSIAN_CYRILLIC = re.compile(r"[іўІЎ’ʼ]|(?<=[бвгджзклмнп�
 _BELARUSIAN_LATIN = re.compile(r"[bcdfghklmnprstvz](?:ia|iu)|[aeo]u(?:$|[^aeiouy])|^ya[u]|ŭ|ł")
 
 
+@lru_cache(maxsize=200_000)  # a registry repeats its surnames; linking asks again per batch
 def looks_belarusian(text: str) -> bool:
     """True when a word is written in a Belarusian form (Сяргей, Siarhei, Kavaliou, Łukašenka).
 
