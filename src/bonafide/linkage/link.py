@@ -211,8 +211,10 @@ def link_records(
     threshold: float = 0.5,
     model: LinkageModel | None = None,
     one_to_one: bool = True,
+    keep_features: bool = False,
 ) -> LinkResult:
-    """Pairs with probability ≥ threshold. Without `right_records`, deduplicates the left."""
+    """Pairs with probability ≥ threshold. Without `right_records`, deduplicates the left.
+    `keep_features`: return the records' features too (else they are freed on return)."""
     dedupe = right_records is None
     stacked = (
         left_records
@@ -243,5 +245,5 @@ def link_records(
         probability=probability[chosen],
         model=model,
         candidates=len(left),
-        features=features,
+        features=features if keep_features else None,
     )
