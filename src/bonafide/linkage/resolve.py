@@ -100,7 +100,7 @@ def _read_records(
     the store's record_key), with their import ids."""
     table = store.arrow(
         f"read {kind.value} records for resolving",
-        f"SELECT record_key AS record_id, import_id, {_person_select(kind)} "
+        f"SELECT record_key AS record_id, import_id, {_select(kind, _person_columns(kind))} "
         f"FROM {registry_table(kind)} {_unresolved_where(kind, skip_imports, False)} "
         "ORDER BY import_id, source_row",
     )
@@ -201,21 +201,15 @@ def _write_links(
     return int(found.sum())
 
 
-def _person_select(kind: Kind) -> str:
-    return ", ".join(
-        _birth_date_sql() + " AS birth_date" if c == "birth_date" else c
-        for c in _person_columns(kind)
-    )
-
-
-def _link_select(kind: Kind) -> str:
-    """Every link column, null where the registry has no such field (so registries union)."""
+def _select(kind: Kind, columns: tuple[str, ...] | list[str]) -> str:
+    """The columns from a registry's table, the birth date as text of its precision; null where
+    the registry has no such field (so registries can be read as one)."""
     present = set(_person_columns(kind))
     return ", ".join(
         f"{_birth_date_sql() if c == 'birth_date' else c} AS {c}"
         if c in present
         else f"CAST(NULL AS VARCHAR) AS {c}"
-        for c in _LINK_COLUMNS
+        for c in columns
     )
 
 
@@ -246,7 +240,7 @@ def _distinct_queries(
         "collect unresolved records",
         "CREATE OR REPLACE TEMP TABLE resolve_records AS "
         + " UNION ALL ".join(
-            f"SELECT '{kind.value}' AS kind, record_key, {_link_select(kind)} "
+            f"SELECT '{kind.value}' AS kind, record_key, {_select(kind, _LINK_COLUMNS)} "
             f"FROM {registry_table(kind)} "
             f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
             for kind in kinds
