@@ -228,38 +228,34 @@ def _distinct_queries(
     store: RegistryStore, kinds: list[Kind], done: dict[str, list[int]], retry_unlinked: bool
 ) -> tuple[dict[str, int], PersonRecords]:
     """The unresolved records of these registries (kept in the temporary table
-    `resolve_records`; their count per kind) and each distinct combination of their person
-    fields once (`resolve_queries`, numbered by `query`), sorted by birth date.
+    `resolve_records`, each with the number of its combination of person fields, `query`; their
+    count per kind) and each distinct combination once, numbered from 0 in birth-date order.
 
     A person's residences, studies and jobs usually repeat one name and birth date, in one
     registry and across them, and a link depends on nothing else: each combination is looked up
     once. In birth-date order, neighbouring lookups share candidates, which the name parser's
     cache then holds parsed."""
     columns = list(_LINK_COLUMNS)
+    order = ["birth_date", *(c for c in columns if c != "birth_date")]
     store.execute(
         "collect unresolved records",
-        "CREATE OR REPLACE TEMP TABLE resolve_records AS "
+        "CREATE OR REPLACE TEMP TABLE resolve_records AS SELECT *, "
+        f"dense_rank() OVER (ORDER BY {', '.join(order)}) - 1 AS query FROM ("
         + " UNION ALL ".join(
             f"SELECT '{kind.value}' AS kind, record_key, {_select(kind, _LINK_COLUMNS)} "
             f"FROM {registry_table(kind)} "
             f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
             for kind in kinds
-        ),
-    )
-    order = ["birth_date", *(c for c in columns if c != "birth_date")]
-    store.execute(
-        "number distinct person fields",
-        "CREATE OR REPLACE TEMP TABLE resolve_queries AS SELECT "
-        f"row_number() OVER (ORDER BY {', '.join(order)}) - 1 AS query, * "
-        f"FROM (SELECT DISTINCT {', '.join(columns)} FROM resolve_records)",
+        )
+        + ")",
     )
     counts = store.execute(
         "count unresolved records", "SELECT kind, count(*) FROM resolve_records GROUP BY kind"
     )
     table = store.arrow(
         "read distinct person fields",
-        f"SELECT CAST(query AS VARCHAR) AS record_id, {', '.join(columns)} "
-        "FROM resolve_queries ORDER BY query",
+        f"SELECT DISTINCT CAST(query AS VARCHAR) AS record_id, query, {', '.join(columns)} "
+        "FROM resolve_records ORDER BY query",
     )
     return {str(k): int(n) for k, n in counts}, _as_person_records(table)
 
@@ -299,13 +295,11 @@ def _write_query_links(
             "probability": pa.array(probability[found]),
         }
     )
-    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM q.{c}" for c in _LINK_COLUMNS)
     with store.scanning("query_links", table):
         store.execute(
             "write person links",
             "INSERT INTO person_links SELECT r.kind, r.record_key, l.person_id, l.probability "
-            f"FROM resolve_records r JOIN resolve_queries q ON {same} "
-            "JOIN query_links l ON l.query = q.query",
+            "FROM resolve_records r JOIN query_links l ON l.query = r.query",
         )
 
 
@@ -327,7 +321,7 @@ def _link_other_kinds(
         )
         persons, probability = _link_to_index(matcher, queries, say)
         _write_query_links(store, persons, probability)
-    store.execute("drop resolve tables", "DROP TABLE resolve_records; DROP TABLE resolve_queries")
+    store.execute("drop resolve records", "DROP TABLE resolve_records")
     after = _link_counts(store)
     for kind in kinds:
         linked = after.get(kind.value, 0) - before.get(kind.value, 0)
