@@ -25,7 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bonafide.linkage.match import Matcher
+from bonafide.persons.match import Matcher
 from bonafide.registry import RegistryStore
 
 HERE = Path(__file__).resolve().parent

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from bonafide.linkage.resolve import resolve_registries
+from bonafide.persons.resolve import resolve_registries
 from bonafide.registry.store import RegistryStore
 
 

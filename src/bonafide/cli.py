@@ -13,12 +13,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bonafide.cases.cli import cases_app
 from bonafide.errors import BonafideError
 from bonafide.linkage.cli import dedupe_command, link_command
-from bonafide.linkage.match_cli import match_command
 from bonafide.names.cli import names_app
+from bonafide.persons.match_cli import match_command
 from bonafide.registry.cli import registry_app
 from bonafide.synth.cli import synth_command
+from bonafide.vault.cli import audit_app, vault_app
 from bonafide.verify.cli import verify_command
 
 __all__ = ["app", "main"]
@@ -30,7 +32,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(vault_app, name="vault")
+app.add_typer(audit_app, name="audit")
 app.add_typer(registry_app, name="registry")
+app.add_typer(cases_app, name="cases")
 app.add_typer(names_app, name="names")
 app.command("synth")(synth_command)
 app.command("link")(link_command)

@@ -4,7 +4,9 @@
     ├── InputError                bad input given by the user (file, option, value)
     │   ├── MappingError          a column mapping that does not fit the file or the kind
     │   └── SourceFormatError     a file that cannot be read as the format it claims to be
-    └── StoreError                the data directory or store cannot be used as asked
+    ├── StoreError                the data directory or store cannot be used as asked
+    └── VaultError                the vault is locked, the key is wrong, or its key slots are
+                                  missing or damaged
 
 Only the edges translate these: the CLI into a message and an exit code, the service into an
 HTTP status.
@@ -18,6 +20,7 @@ __all__ = [
     "MappingError",
     "SourceFormatError",
     "StoreError",
+    "VaultError",
 ]
 
 
@@ -55,3 +58,9 @@ class StoreError(BonafideError):
     """The data directory or the store in it cannot be used as asked."""
 
     exit_code = 3
+
+
+class VaultError(BonafideError):
+    """The vault cannot be opened as asked: locked, a wrong passphrase, missing key slots."""
+
+    exit_code = 4

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bonafide.linkage.resolve import resolve_registries
+from bonafide.persons.resolve import resolve_registries
 from bonafide.registry import RegistryStore, StoreSettings, import_registry
 from bonafide.registry.mapping import load_mapping
 

@@ -12,17 +12,16 @@ smaller limit than fine ones; in a big registry their blocks are skipped and the
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.linkage.comparisons import SMALL, Features
+from bonafide.vault.duck import scratch_connection
 
 __all__ = [
     "BLOCKING_KEYS",
@@ -244,25 +243,18 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     """
     total = len(features.birth)
     keyed, name_rules = _keyed(features, left_size)
-    # a memory limit (spilling to a temporary directory beyond it): unlimited, the join and
-    # its grouping took 1.2 GB at 1 M records, the peak of a whole deduplication
-    with tempfile.TemporaryDirectory(prefix="bonafide-blocking-") as spill:
-        return _pairs_sharing_keys(keyed, name_rules, total, dedupe, spill)
+    return _pairs_sharing_keys(keyed, name_rules, total, dedupe)
 
 
 def _pairs_sharing_keys(
-    keyed: pa.Table, name_rules: list[int], total: int, dedupe: bool, spill: str
+    keyed: pa.Table, name_rules: list[int], total: int, dedupe: bool
 ) -> Candidates:
     condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
     by_name = f"l.rule IN ({', '.join(map(str, name_rules or [-1]))})"
-    connection = duckdb.connect(
-        config={
-            "threads": 2,
-            "preserve_insertion_order": False,
-            "memory_limit": JOIN_MEMORY,
-            "temp_directory": spill,
-        }
-    )
+    # a memory limit (spilling, encrypted, to the process's temporary directory beyond it):
+    # unlimited, the join and its grouping took 1.2 GB at 1 M records, the peak of a whole
+    # deduplication
+    connection = scratch_connection(JOIN_MEMORY, threads=2)
     connection.register("keyed", keyed)
     result = connection.execute(
         f"""

@@ -144,9 +144,14 @@ class LinkageModel:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as error:
             raise InputError(f"{path}: cannot read the model: {error}") from None
+        return cls.from_json(data, str(path))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], source: str = "the model") -> LinkageModel:
+        data = dict(data)
         if data.get("version") != MODEL_VERSION:
             raise InputError(
-                f"{path}: model version {data.get('version')} is not {MODEL_VERSION}",
+                f"{source}: model version {data.get('version')} is not {MODEL_VERSION}",
                 hint="train the model again with this version of bonafide",
             )
         frequencies = data.pop("term_frequencies", {})

@@ -84,6 +84,8 @@ def local_spark(shuffle_partitions: int = 4) -> Iterator[SparkSession]:
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.default.parallelism", str(shuffle_partitions))
         .config("spark.local.dir", str(scratch / "local"))
+        # shuffle and spill files encrypted (AES, a key per application held in memory)
+        .config("spark.io.encryption.enabled", "true")
         .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
         .config(
             "spark.driver.extraJavaOptions",

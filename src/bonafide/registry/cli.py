@@ -13,7 +13,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bonafide.datadir import resolve_data_dir
 from bonafide.errors import StoreError
 from bonafide.registry.display import (
     ImportProgressView,
@@ -22,11 +21,13 @@ from bonafide.registry.display import (
     render_registries,
     render_stats,
 )
-from bonafide.registry.importer import import_registry
+from bonafide.registry.importer import import_registry, read_reject_file
 from bonafide.registry.mapping import SourceOptions, check_delimiter, load_mapping
 from bonafide.registry.schema import Kind
 from bonafide.registry.stats import list_registries, registry_stats
 from bonafide.registry.store import RegistryStore
+from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
+from bonafide.vault.audit import AuditAction, AuditLog
 
 __all__ = ["registry_app"]
 
@@ -79,6 +80,8 @@ def import_command(
         bool, typer.Option("--quiet", "-q", help="No progress bar; print one summary line.")
     ] = False,
     data_dir: DataDirOption = None,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Import a registry file into the store (all rows or none)."""
     column_mapping = load_mapping(mapping) if mapping else None
@@ -87,14 +90,26 @@ def import_command(
         delimiter=check_delimiter(delimiter, "--delimiter") if delimiter else None,
     )
     console = Console()
-    with RegistryStore.open(resolve_data_dir(data_dir)) as store:
-        if quiet:
-            report = import_registry(store, file, kind, column_mapping, source=options)
-        else:
-            with ImportProgressView(Console(stderr=True)) as view:
-                report = import_registry(
-                    store, file, kind, column_mapping, source=options, progress=view
-                )
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        with RegistryStore.open(vault) as store:
+            if quiet:
+                report = import_registry(store, file, kind, column_mapping, source=options)
+            else:
+                with ImportProgressView(Console(stderr=True)) as view:
+                    report = import_registry(
+                        store, file, kind, column_mapping, source=options, progress=view
+                    )
+        audit = AuditLog(vault)
+        audit.record(
+            AuditAction.REGISTRY_IMPORTED,
+            detail={
+                "kind": kind.value,
+                "import": report.import_id,
+                "added": report.rows_added,
+                "rejected": report.rows_rejected,
+            },
+        )
+        audit.close()
     if quiet:
         console.print(import_summary_line(report), highlight=False, soft_wrap=True)
     else:
@@ -102,24 +117,51 @@ def import_command(
 
 
 @registry_app.command("list")
-def list_command(data_dir: DataDirOption = None) -> None:
+def list_command(
+    data_dir: DataDirOption = None,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
     """One row per registry kind in the store: rows, imports, last import, rejects."""
-    directory = resolve_data_dir(data_dir)
-    if not RegistryStore.exists(directory):
-        Console().print(f"No registries imported yet (no store in {directory}).")
-        return
-    with RegistryStore.open(directory, read_only=True) as store:
-        summaries = list_registries(store)
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        if not RegistryStore.exists(vault.data_dir):
+            Console().print(f"No registries imported yet (no store in {vault.data_dir}).")
+            return
+        with RegistryStore.open(vault, read_only=True) as store:
+            summaries = list_registries(store)
     Console().print(render_registries(summaries))
+
+
+@registry_app.command("rejects")
+def rejects_command(
+    import_id: Annotated[int, typer.Argument(help="The import's number (bonafide registry list).")],
+    data_dir: DataDirOption = None,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Print an import's rejected rows and warnings, with the raw rows, as CSV (decrypted from
+    the vault; the read is audited)."""
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        with RegistryStore.open(vault, read_only=True) as store:
+            text = read_reject_file(store, import_id)
+        audit = AuditLog(vault)
+        audit.record(AuditAction.REJECTS_READ, detail={"import": import_id})
+        audit.close()
+    typer.echo(text.decode("utf-8"), nl=False)
 
 
 @registry_app.command("stats")
 def stats_command(
     kind: Annotated[Kind, typer.Argument(help="The registry kind.")],
     data_dir: DataDirOption = None,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Rows, field coverage, name scripts and import history of one registry kind."""
-    with RegistryStore.open(resolve_data_dir(data_dir), read_only=True) as store:
+    with (
+        unlocked(data_dir, passphrase_file, key_file) as vault,
+        RegistryStore.open(vault, read_only=True) as store,
+    ):
         stats = registry_stats(store, kind)
     Console().print(render_stats(stats))
 
@@ -131,22 +173,30 @@ def resolve_command(
         bool,
         typer.Option("--rebuild", help="Resolve everything again, retraining the model."),
     ] = False,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Link the registries into resolved persons: the person index real-time matching uses.
 
     Incremental: only imports not yet resolved are linked, unless --rebuild.
     """
-    from bonafide.linkage.resolve import resolve_registries  # loads name tables: only here
+    from bonafide.persons.resolve import resolve_registries  # loads name tables: only here
 
     console = Console(stderr=True)
-    directory = resolve_data_dir(data_dir)
-    if not RegistryStore.exists(directory):
-        raise StoreError(
-            f"there is no registry store in {directory}",
-            hint="import registries first: bonafide registry import FILE --kind KIND",
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        if not RegistryStore.exists(vault.data_dir):
+            raise StoreError(
+                f"there is no registry store in {vault.data_dir}",
+                hint="import registries first: bonafide registry import FILE --kind KIND",
+            )
+        with RegistryStore.open(vault) as store, console.status("resolving") as status:
+            report = resolve_registries(store, rebuild, lambda text: status.update(text))
+        audit = AuditLog(vault)
+        audit.record(
+            AuditAction.REGISTRIES_RESOLVED,
+            detail={"persons": report.persons, "rebuilt": report.rebuilt, **report.linked},
         )
-    with RegistryStore.open(directory) as store, console.status("resolving") as status:
-        report = resolve_registries(store, rebuild, lambda text: status.update(text))
+        audit.close()
     table = Table("registry", "records linked now", "records without a person")
     for kind, linked in report.linked.items():
         table.add_row(kind, f"{linked:,}", f"{report.unlinked.get(kind, 0):,}")

@@ -102,6 +102,13 @@ CREATE TABLE person_links (
     probability DOUBLE NOT NULL
 )"""
 
+# The persons generation (bonafide.persons.files) committed with the links: files and links are
+# published together, so a resolve killed between them is never half-trusted.
+_CREATE_PERSON_INDEX_STATE = (
+    "CREATE TABLE person_index_state (generation BIGINT NOT NULL)",
+    "INSERT INTO person_index_state VALUES (0)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -113,4 +120,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(2, "create_person_links", (_CREATE_PERSON_LINKS,)),
+    Migration(3, "create_person_index_state", _CREATE_PERSON_INDEX_STATE),
 )

@@ -82,7 +82,7 @@ def import_summary_line(report: ImportReport) -> str:
         f"warnings {report.warnings:,}"
     )
     if report.reject_file:
-        line += f"; issues in {report.reject_file}"
+        line += f"; issues: bonafide registry rejects {report.import_id}"
     return line
 
 
@@ -102,7 +102,12 @@ def render_import_report(report: ImportReport) -> RenderableType:
             )
         parts.append(issues)
     if report.reject_file:
-        parts.append(Text(f"Every issue, with the raw row: {report.reject_file}"))
+        parts.append(
+            Text(
+                "Every issue, with the raw row (sealed in the vault): "
+                f"bonafide registry rejects {report.import_id}"
+            )
+        )
     return Group(*parts)
 
 

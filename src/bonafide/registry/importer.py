@@ -18,6 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 
+import pyarrow.csv as pacsv
+
 from bonafide.errors import StoreError
 from bonafide.registry.mapping import (
     ColumnMapping,
@@ -34,8 +36,8 @@ from bonafide.registry.plan import (
     SAME_FILE_IMPORTS,
     SOURCE,
     ImportPlan,
-    copy_issues,
     plan_import,
+    select_issues,
 )
 from bonafide.registry.schema import Kind, kind_schema
 from bonafide.registry.sources import SourceInfo, inspect_source
@@ -129,8 +131,10 @@ def import_registry(
     notify.total = info.size
     resolved = resolve_mapping(mapping, schema, info.columns, file)
     plan = plan_import(resolved)
-    tmp = store.data_dir / "tmp"
-    with SourceStream(info, resolved, tmp, notify.read) as stream, _RejectFile(store) as rejects:
+    with (
+        SourceStream(info, resolved, store.vault, notify.read) as stream,
+        _RejectFile(store) as rejects,
+    ):
         with store.transaction():
             import_id = int(store.scalar("next import id", NEXT_IMPORT_ID))
             earlier = store.execute("same file", SAME_FILE_IMPORTS, [info.sha256, schema.kind])
@@ -236,7 +240,7 @@ def _write(
         raise _count_error(f"{inserted} records inserted, {counts.added} expected")
     store.execute("insert issues", plan.insert_import_issues, [import_id])
     if rejects is not None:
-        store.execute("write reject file", copy_issues(rejects))
+        write_reject_file(store, rejects)
     shown = store.execute("first issues", FIRST_ISSUES, [_SHOWN_ISSUES])
     return tuple(
         ImportIssue(int(row), field, severity, reason) for row, field, severity, reason in shown
@@ -276,6 +280,28 @@ def _count_error(detail: str) -> StoreError:
         f"the import's row counts do not add up: {detail}",
         hint="this is a bug in bonafide; nothing was stored — please report it",
     )
+
+
+def reject_purpose(path: Path) -> str:
+    return f"rejects/{path.name.removesuffix('.partial')}"
+
+
+def write_reject_file(store: RegistryStore, path: Path) -> None:
+    """Every issue of the import, with the raw row, as CSV sealed in the vault."""
+    issues = store.arrow("read issues for the reject file", select_issues())
+    with store.vault.sealer.writer(path, reject_purpose(path)) as sink:
+        pacsv.write_csv(issues, sink)
+
+
+def read_reject_file(store: RegistryStore, import_id: int) -> bytes:
+    """The reject file of an import, decrypted (CSV); an error if it has none."""
+    found = sorted(store.rejects_dir.glob(f"*-{int(import_id)}.csv"))
+    if not found:
+        raise StoreError(
+            f"import {import_id} has no reject file in {store.rejects_dir}",
+            hint="see the imports and their rejects: bonafide registry list",
+        )
+    return bytes(store.vault.sealer.read(found[0], reject_purpose(found[0])))
 
 
 class _RejectFile:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.mapping import ResolvedMapping, describe_requirement
@@ -31,8 +30,8 @@ __all__ = [
     "SAME_FILE_IMPORTS",
     "SOURCE",
     "ImportPlan",
-    "copy_issues",
     "plan_import",
+    "select_issues",
 ]
 
 SOURCE = "_bf_source"  # the registered stream of source batches
@@ -120,12 +119,9 @@ def plan_import(resolved: ResolvedMapping) -> ImportPlan:
     )
 
 
-def copy_issues(path: Path) -> str:
-    """Write every issue, with the raw record, to a CSV file."""
-    return (
-        f'COPY (SELECT "row", field, severity, reason, raw FROM {_ISSUES} '
-        f"ORDER BY {_ISSUE_ORDER}) TO {literal(str(path))} (FORMAT csv, HEADER, DELIMITER ',')"
-    )
+def select_issues() -> str:
+    """Every issue, with the raw record, in row order (for the sealed reject file)."""
+    return f'SELECT "row", field, severity, reason, raw FROM {_ISSUES} ORDER BY {_ISSUE_ORDER}'
 
 
 def _source_column(resolved: ResolvedMapping, field_name: str) -> str:

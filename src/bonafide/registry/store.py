@@ -1,7 +1,8 @@
-"""The registry store: one DuckDB database file in the data directory.
+"""The registry store: one encrypted DuckDB database file in the data directory.
 
-`RegistryStore` is the one place that runs SQL. It opens `<data-dir>/registries.duckdb` with a
-memory limit and a spill directory inside the data directory, applies pending migrations, runs
+`RegistryStore` is the one place that runs SQL. It opens `<data-dir>/registries.duckdb` through
+the vault (encrypted under the vault's key, spilling encrypted into the process's scratch
+directory inside the data directory) with a memory limit, applies pending migrations, runs
 statements by operation name, logs each operation's name and duration (never values) and turns
 DuckDB errors into `StoreError`s naming the operation.
 """
@@ -30,6 +31,8 @@ from bonafide.registry.ddl import (
     registry_table,
 )
 from bonafide.registry.schema import KINDS
+from bonafide.vault import Vault
+from bonafide.vault.duck import attach
 
 __all__ = ["STORE_FILE", "RegistryStore", "StoreSettings"]
 
@@ -51,17 +54,19 @@ class StoreSettings:
 class RegistryStore:
     """An open registry store. Use `RegistryStore.open` as a context manager."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, vault: Vault) -> None:
         self._connection = connection
-        self.data_dir = data_dir
+        self.vault = vault
+        self.data_dir = vault.data_dir
         self._stale_scans: list[str] = []  # registrations to drop once a rollback is done
 
     @classmethod
     def open(
-        cls, data_dir: Path, settings: StoreSettings | None = None, *, read_only: bool = False
+        cls, vault: Vault, settings: StoreSettings | None = None, *, read_only: bool = False
     ) -> RegistryStore:
-        """Open (creating and migrating if needed) the store in `data_dir`."""
+        """Open (creating and migrating if needed) the store in the vault's data directory."""
         settings = settings or StoreSettings()
+        data_dir = vault.data_dir
         path = data_dir / STORE_FILE
         if read_only and not path.exists():
             raise StoreError(
@@ -69,24 +74,24 @@ class RegistryStore:
                 hint="import a registry first: bonafide registry import FILE --kind KIND",
             )
         try:
-            (data_dir / "tmp").mkdir(parents=True, exist_ok=True)
+            scratch = vault.scratch_dir
         except OSError as error:
             raise StoreError(
-                f"cannot create the data directory {data_dir}: {error.strerror}",
+                f"cannot write in the data directory {data_dir}: {error.strerror}",
                 hint="choose a writable --data-dir",
             ) from None
-        config: dict[str, Any] = {
-            "memory_limit": settings.memory_limit,
-            "temp_directory": str(data_dir / "tmp"),
-            "preserve_insertion_order": False,
-        }
-        if settings.threads:
-            config["threads"] = settings.threads
         try:
-            connection = duckdb.connect(str(path), read_only=read_only, config=config)
+            connection = attach(
+                path,
+                vault.duckdb_key(),
+                scratch,
+                read_only=read_only,
+                memory_limit=settings.memory_limit,
+                threads=settings.threads,
+            )
         except duckdb.Error as error:
             raise _open_error(path, error) from None
-        store = cls(connection, data_dir)
+        store = cls(connection, vault)
         try:
             store._migrate(read_only=read_only)
         except BaseException:
@@ -232,7 +237,8 @@ class RegistryStore:
         return bool(
             self.scalar(
                 "find table",
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_catalog = current_database() AND table_name = ?",
                 [name],
             )
         )
@@ -242,7 +248,8 @@ class RegistryStore:
         rows = self.execute(
             "describe registries",
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE starts_with(table_name, 'registry_') ORDER BY table_name, ordinal_position",
+            "WHERE table_catalog = current_database() AND starts_with(table_name, 'registry_') "
+            "ORDER BY table_name, ordinal_position",
         )
         found: dict[str, list[str]] = {}
         for table, column in rows:

@@ -3,20 +3,24 @@
 DuckDB pulls the batches on its own worker thread. An exception raised there (a bad file, a
 KeyboardInterrupt from a progress callback) reaches the caller only as a DuckDB error, so the
 stream keeps the original for the importer to raise in its place. The rows the reader rejects
-are spooled to an Arrow file, so that even a file of nothing but bad rows fits in memory.
+are spooled to a sealed Arrow file in the vault's scratch directory, so that even a file of
+nothing but bad rows fits in memory.
 """
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import TracebackType
 
 import pyarrow as pa
+import pyarrow.ipc
 
 from bonafide.registry.mapping import ResolvedMapping
 from bonafide.registry.readers import ReaderIssue, batch_schema, read_source
 from bonafide.registry.sources import SourceInfo
+from bonafide.vault import SealedWriter, Vault
 
 __all__ = ["ISSUE_SCHEMA", "SourceStream"]
 
@@ -36,13 +40,13 @@ class SourceStream:
         self,
         info: SourceInfo,
         resolved: ResolvedMapping,
-        spool_dir: Path,
+        vault: Vault,
         on_chunk: ChunkCallback | None = None,
     ) -> None:
         self._info = info
         self._resolved = resolved
         self._on_chunk = on_chunk
-        self._spool = _IssueSpool(spool_dir / f"reader-issues-{id(self)}.arrow", resolved)
+        self._spool = _IssueSpool(vault, resolved)
         self.rows_read = 0
         self.error: BaseException | None = None
 
@@ -88,14 +92,20 @@ class SourceStream:
 
 
 class _IssueSpool:
-    def __init__(self, path: Path, resolved: ResolvedMapping) -> None:
-        self._path = path
+    """Rejected rows, sealed into the process's scratch directory as they come (a file of
+    nothing but bad rows must not have to fit in memory), read back once the scan is done."""
+
+    def __init__(self, vault: Vault, resolved: ResolvedMapping) -> None:
+        self._sealer = vault.sealer
+        self._path = vault.scratch_dir / f"reader-issues-{os.urandom(4).hex()}.arrow"
         # each mapped source column stands for the first canonical field it feeds
         self._field_of: dict[str, str] = {}
         for field, column in resolved.fields:
             self._field_of.setdefault(column, field)
         self._pending: list[ReaderIssue] = []
+        self._sink: SealedWriter | None = None
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
+        self._reading: io.BufferedReader | None = None
 
     def add(self, issues: tuple[ReaderIssue, ...]) -> None:
         self._pending.extend(issues)
@@ -104,23 +114,30 @@ class _IssueSpool:
 
     def reader(self) -> pa.RecordBatchReader:
         self._flush()
-        if self._writer is None:
+        if self._writer is None or self._sink is None:
             return pa.RecordBatchReader.from_batches(ISSUE_SCHEMA, iter(()))
         self._writer.close()
+        self._sink.close()
         self._writer = None
-        return pa.ipc.open_stream(pa.memory_map(str(self._path)))
+        self._reading = self._sealer.stream(self._path, "reader issues")
+        return pa.ipc.open_stream(self._reading)
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        if self._sink is not None:
+            self._sink.abort()
+        if self._reading is not None:
+            self._reading.close()
         self._path.unlink(missing_ok=True)
 
     def _flush(self) -> None:
         if not self._pending:
             return
         if self._writer is None:
-            self._writer = pa.ipc.new_stream(str(self._path), ISSUE_SCHEMA)
+            self._sink = self._sealer.writer(self._path, "reader issues")
+            self._writer = pa.ipc.new_stream(self._sink, ISSUE_SCHEMA)
         issues, self._pending = self._pending, []
         columns = [
             pa.array([i.row for i in issues], pa.int64()),

@@ -1,15 +1,19 @@
 """`bonafide verify`: one dossier (a `.json` file) or a cohort (a `.jsonl` file, one per line).
 
-One dossier: the report, as Rich text or JSON. A cohort: a progress bar on stderr, each report
-as one JSON line in `--out`, and a summary table. A line that is not JSON or not a dossier is
-reported with its line number and reason, written to `<out stem>.rejects.jsonl`, and the batch
-goes on. Library errors (`BonafideError`) propagate to the entry point, which prints them.
+One dossier: the report, as Rich text or JSON. A cohort: a progress bar on stderr and a summary
+table. Every report is kept in the vault's case store and every verification is written to the
+audit log. `--out` exports each report as one JSON line in plain text — an explicit export,
+said on stderr and written to the audit log. A line that is not JSON or not a dossier is
+reported with its line number and reason (and, with `--out`, written to
+`<out stem>.rejects.jsonl`), and the batch goes on. Library errors (`BonafideError`) propagate
+to the entry point, which prints them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,9 +34,12 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from bonafide.datadir import resolve_data_dir
+from bonafide.cases.retention import apply_retention
 from bonafide.dossier import dossier_problems
 from bonafide.errors import InputError, StoreError
+from bonafide.vault import Vault
+from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
+from bonafide.vault.audit import AuditAction, AuditLog
 from bonafide.verify.render import CohortSummary, render_report, render_summary
 from bonafide.verify.verifier import DossierReport, Verifier
 
@@ -62,15 +69,15 @@ def rejects_path(out: Path) -> Path:
     return out.with_name(f"{out.stem if out.suffix else out.name}.rejects.jsonl")
 
 
-def _open_verifier(data_dir: Path, remember: bool) -> Verifier:
+def _open_verifier(vault: Vault, remember: bool) -> Verifier:
     try:
-        return Verifier.open(data_dir, remember=remember)
+        return Verifier.open(vault, remember=remember)
     except FileNotFoundError as error:
         # a person index resolved before verification existed has no histories or base rates
         raise StoreError(
-            f"the person index in {data_dir} lacks {Path(error.filename or '?').name}, "
+            f"the person index in {vault.data_dir} lacks {Path(error.filename or '?').name}, "
             "which verification needs",
-            hint=f"resolve again: bonafide registry resolve --rebuild --data-dir {data_dir}",
+            hint=f"resolve again: bonafide registry resolve --rebuild --data-dir {vault.data_dir}",
         ) from None
 
 
@@ -172,8 +179,11 @@ def _verify_one(verifier: Verifier, dossier: object, source: str) -> DossierRepo
 class _Cohort:
     """Verifies a cohort's lines in batches, keeping the counts, rejects and results."""
 
-    def __init__(self, verifier: Verifier, path: Path, results: TextIO | None) -> None:
+    def __init__(
+        self, verifier: Verifier, path: Path, results: TextIO | None, audit: AuditLog
+    ) -> None:
         self.verifier = verifier
+        self.audit = audit
         self.path = path
         self.results = results
         self.summary = CohortSummary()
@@ -204,13 +214,18 @@ class _Cohort:
             verified = _verify_batch(self.verifier, dossiers, sources)
         except Exception:  # one dossier broke the whole batch: find it, verify the others
             verified = [self._alone(d, s) for d, s in zip(dossiers, sources, strict=True)]
+        verified_codes = []
         for (number, _), source, result in zip(batch, sources, verified, strict=True):
             if isinstance(result, InputError):
                 self.rejects.append(Reject(number, result.message.removeprefix(f"{source}: ")))
                 continue
             self.summary.add(result)
+            verified_codes.append(result.dossier_id)
             if self.results is not None:
                 self.results.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        self.audit.record_many(
+            [(AuditAction.DOSSIER_VERIFIED, code, {}) for code in verified_codes]
+        )
         return len(batch)
 
     def _alone(self, dossier: object, source: str) -> DossierReport | InputError:
@@ -227,9 +242,13 @@ class _Cohort:
 
 
 def _verify_cohort(
-    verifier: Verifier, path: Path, results: TextIO | None, show_progress: bool
+    verifier: Verifier,
+    path: Path,
+    results: TextIO | None,
+    show_progress: bool,
+    audit: AuditLog,
 ) -> tuple[CohortSummary, list[Reject]]:
-    cohort = _Cohort(verifier, path, results)
+    cohort = _Cohort(verifier, path, results, audit)
     started = time.perf_counter()
     with _progress(Console(stderr=True), show_progress) as progress:
         task = (
@@ -253,10 +272,32 @@ def _write_rejects(out: Path, rejects: list[Reject]) -> Path | None:
     if not rejects:
         target.unlink(missing_ok=True)  # a stale file from an earlier run would mislead
         return None
-    with target.open("w", encoding="utf-8") as file:
+    with _exported(target) as file:
         for reject in rejects:
             file.write(json.dumps(reject.to_json(), ensure_ascii=False) + "\n")
     return target
+
+
+@contextmanager
+def _exported(target: Path) -> Iterator[TextIO]:
+    """A plain-text export written beside `target` and renamed over it only when complete: a
+    killed run leaves the earlier file whole."""
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        with partial.open("w", encoding="utf-8") as file:
+            yield file
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _say_export(out: Path) -> None:
+    Console(stderr=True).print(
+        f"note: {out} holds the reports in plain text, outside the vault (the audit log "
+        "records this export); the vault keeps every report in any case",
+        style="yellow",
+        highlight=False,
+    )
 
 
 def _print_rejects(console: Console, path: Path, rejects: list[Reject], where: Path | None) -> None:
@@ -291,8 +332,9 @@ def verify_command(
         Path | None,
         typer.Option(
             "--out",
-            help="Write each dossier's report as one JSON line here; rejected lines of a "
-            "cohort go to <name>.rejects.jsonl beside it.",
+            help="Also export each dossier's report as one JSON line here, in plain text "
+            "outside the vault (audited); rejected lines of a cohort go to "
+            "<name>.rejects.jsonl beside it.",
             show_default=False,
         ),
     ] = None,
@@ -316,34 +358,43 @@ def verify_command(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show a progress bar for a cohort.")
     ] = True,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Verify dossiers against the resolved registries: identity, documents, every claim,
     signals of a planted identity, a verdict and questions for the checkpoint."""
     _check_input(path)
     cohort = path.suffix.lower() == ".jsonl"
     dossier = None if cohort else _read_dossier(path)
-    directory = resolve_data_dir(data_dir)
     console = Console()
-    verifier = _open_verifier(directory, remember)
-    try:
-        if not cohort:
-            report = _verify_one(verifier, dossier, str(path))
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        apply_retention(vault)
+        verifier = _open_verifier(vault, remember)
+        audit = AuditLog(vault)
+        try:
+            if not cohort:
+                report = _verify_one(verifier, dossier, str(path))
+                audit.record(AuditAction.DOSSIER_VERIFIED, report.dossier_id)
+                if out is not None:
+                    with _exported(out) as file:
+                        file.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+                    audit.record(AuditAction.RESULTS_EXPORTED, report.dossier_id, {"reports": 1})
+                    _say_export(out)
+                if output is OutputFormat.JSON:
+                    typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+                else:
+                    console.print(render_report(report))
+                return
             if out is not None:
-                out.write_text(
-                    json.dumps(report.to_json(), ensure_ascii=False) + "\n", encoding="utf-8"
-                )
-            if output is OutputFormat.JSON:
-                typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+                with _exported(out) as results:
+                    summary, rejects = _verify_cohort(verifier, path, results, progress, audit)
+                audit.record(AuditAction.RESULTS_EXPORTED, None, {"reports": summary.verified})
+                _say_export(out)
             else:
-                console.print(render_report(report))
-            return
-        if out is not None:
-            with out.open("w", encoding="utf-8") as results:
-                summary, rejects = _verify_cohort(verifier, path, results, progress)
-        else:
-            summary, rejects = _verify_cohort(verifier, path, None, progress)
-    finally:
-        verifier.close()
+                summary, rejects = _verify_cohort(verifier, path, None, progress, audit)
+        finally:
+            verifier.close()
+            audit.close()
     where = _write_rejects(out, rejects) if out is not None else None
     if output is OutputFormat.JSON:
         result = summary.to_json()
@@ -353,4 +404,6 @@ def verify_command(
     console.print(render_summary(summary))
     if out is not None:
         console.print(Text(f"{summary.verified:,} report(s), one JSON line each: {out}"))
+    else:
+        console.print(Text(f"{summary.verified:,} report(s) kept in the vault."))
     _print_rejects(console, path, rejects, where)

@@ -15,7 +15,7 @@ from typing import Any
 
 from bonafide.documents.passport import is_passport_number
 from bonafide.documents.personal_number import check_personal_number
-from bonafide.linkage.match import MatchCandidate
+from bonafide.persons.match import MatchCandidate
 from bonafide.verify.when import parse_when
 
 __all__ = [

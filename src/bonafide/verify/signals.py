@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bonafide.linkage.baselines import RECENT_YEARS, Baselines, cohort_of
+from bonafide.persons.baselines import RECENT_YEARS, Baselines, cohort_of
 from bonafide.verify.earlier import EarlierMatch
 
 __all__ = ["THIN_QUANTILE", "Signal", "history_signals"]

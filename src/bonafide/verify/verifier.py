@@ -1,6 +1,6 @@
 """Verifying a dossier: the identity, the documents, every claim, the signals, the verdict.
 
-`Verifier.open(data_dir)` reads the person index, the persons' histories and the base rates
+`Verifier.open(vault)` reads the person index, the persons' histories and the base rates
 written by `bonafide registry resolve`; `verify(dossier)` returns a `DossierReport`. Nothing here
 logs a name, number or place: logs carry codes and counts only.
 """
@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from bonafide.cases import CaseStore
 from bonafide.dossier import dossier_problems
 from bonafide.errors import InputError
-from bonafide.linkage.baselines import Baselines
-from bonafide.linkage.histories import Histories
-from bonafide.linkage.match import Matcher
+from bonafide.persons.baselines import Baselines
+from bonafide.persons.histories import Histories
+from bonafide.persons.index import PersonIndex
+from bonafide.persons.match import Matcher
 from bonafide.registry.schema import Kind
+from bonafide.vault import Vault
 from bonafide.verify.claims import ClaimKind, ClaimResult, ClaimVerdict, check_claim
 from bonafide.verify.earlier import EarlierApplicants
 from bonafide.verify.identity import (
@@ -117,27 +119,30 @@ class Verifier:
         matcher: Matcher,
         histories: Histories,
         baselines: Baselines,
-        earlier: EarlierApplicants | None,
+        cases: CaseStore,
+        remember: bool = True,
     ) -> None:
         self.matcher = matcher
         self.histories = histories
         self.baselines = baselines
-        self.earlier = earlier
+        self.cases = cases
+        self.earlier = EarlierApplicants(cases) if remember else None
 
     @classmethod
-    def open(cls, data_dir: Path, remember: bool = True) -> Verifier:
-        """`remember`: keep each verified dossier's keyed hashes to catch a second application."""
+    def open(cls, vault: Vault, remember: bool = True) -> Verifier:
+        """Every report is kept in the case store; `remember`: also each verified dossier's
+        keyed hashes, to catch a second application under another name."""
+        index = PersonIndex.open(vault)
         return cls(
-            Matcher.open(data_dir),
-            Histories.open(data_dir),
-            Baselines.load(data_dir),
-            EarlierApplicants.open(data_dir) if remember else None,
+            Matcher(index),
+            Histories.open(index.generation),
+            Baselines.load(index.generation),
+            CaseStore.open(vault),
+            remember,
         )
 
     def close(self) -> None:
-        if self.earlier is not None:
-            self.earlier.commit()
-            self.earlier.close()
+        self.cases.close()
 
     def verify(self, dossier: object, source: str = "dossier") -> DossierReport:
         """The report on one dossier; an InputError naming every problem if it is malformed."""
@@ -175,8 +180,10 @@ class Verifier:
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
             start += len(asked)
             results[position] = self._report(dossier, identity_from(candidates))
-        if self.earlier is not None:
-            self.earlier.commit()
+        for result in results:
+            if isinstance(result, DossierReport):
+                self.cases.keep(result.dossier_id, result.to_json())
+        self.cases.commit()
         return results
 
     def _report(self, dossier: dict[str, Any], identity: IdentityResult) -> DossierReport:

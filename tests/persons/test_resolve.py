@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 from bonafide.cli import app
 from bonafide.errors import InputError
 from bonafide.linkage import link_records
-from bonafide.linkage.match import Matcher, query_records
-from bonafide.linkage.match_cli import read_record
-from bonafide.linkage.person_index import PersonIndex
-from bonafide.linkage.resolve import ResolveReport, resolve_registries
+from bonafide.persons.match import Matcher, query_records
+from bonafide.persons.match_cli import read_record
+from bonafide.persons.index import PersonIndex
+from bonafide.persons.resolve import ResolveReport, resolve_registries
 from bonafide.registry import RegistryStore, StoreSettings, import_registry
 from bonafide.registry.mapping import load_mapping
 

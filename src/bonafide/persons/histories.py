@@ -1,22 +1,21 @@
 """Each resolved person's registry records, on disk, for verifying claims without a query.
 
-Written by `bonafide registry resolve` next to the person index (`<data-dir>/persons/`): one
-uncompressed Arrow file per registry kind, sorted by person id, read through a memory map. A
-person's records are one binary search and a slice away, whatever the registry's size — a
-DuckDB point query against a 30 M-row registry costs more than the whole dossier's budget.
+Written by `bonafide registry resolve` into the person index's generation (`files.py`): one
+uncompressed Arrow file per registry kind, sorted by person id, sealed, decrypted into memory
+when opened. A person's records are one binary search and a slice away, whatever the
+registry's size — a DuckDB point query against a 30 M-row registry costs more than the whole
+dossier's budget.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.ipc as ipc
 
-from bonafide.linkage.person_index import INDEX_DIR
+from bonafide.persons.files import Generation
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import Kind
 from bonafide.registry.store import RegistryStore
@@ -69,11 +68,11 @@ _COLUMNS: dict[Kind, tuple[str, ...]] = {
 HISTORY_KINDS = tuple(_COLUMNS)
 
 
-def _path(data_dir: Path, kind: Kind) -> Path:
-    return data_dir / INDEX_DIR / f"history-{kind.value}.arrow"
+def _name(kind: Kind) -> str:
+    return f"history-{kind.value}.arrow"
 
 
-def write_histories(store: RegistryStore) -> dict[str, int]:
+def write_histories(store: RegistryStore, generation: Generation) -> dict[str, int]:
     """Write every kind's linked records sorted by person; returns the rows written per kind."""
     written = {}
     for kind, columns in _COLUMNS.items():
@@ -83,12 +82,8 @@ def write_histories(store: RegistryStore) -> dict[str, int]:
             f"SELECT l.person_id, r.record_id, l.probability, {select} "
             f"FROM person_links l JOIN {registry_table(kind)} r ON r.record_key = l.record_key "
             f"WHERE l.kind = '{kind.value}' ORDER BY l.person_id, r.record_key",
-        ).combine_chunks()
-        path = _path(store.data_dir, kind)
-        staging = path.with_suffix(".new")
-        with ipc.new_file(str(staging), table.schema) as writer:
-            writer.write_table(table, max_chunksize=max(table.num_rows, 1))
-        staging.replace(path)
+        )
+        generation.write_arrow(_name(kind), table)
         written[kind.value] = table.num_rows
     return written
 
@@ -107,17 +102,16 @@ class History:
 
 
 class Histories:
-    """Every kind's history, memory-mapped."""
+    """Every kind's history, in memory."""
 
     def __init__(self, kinds: dict[Kind, History]) -> None:
         self.kinds = kinds
 
     @classmethod
-    def open(cls, data_dir: Path) -> Histories:
+    def open(cls, generation: Generation) -> Histories:
         kinds = {}
         for kind in HISTORY_KINDS:
-            source = pa.memory_map(str(_path(data_dir, kind)), "r")
-            table = ipc.open_file(source).read_all()
+            table = generation.read_arrow(_name(kind))
             ids = np.asarray(table.column("person_id").to_numpy(), dtype=np.int64)
             kinds[kind] = History(table, ids)
         return cls(kinds)

@@ -1,43 +1,43 @@
-"""The person index: resolved person records and their blocking keys, on disk, for lookups.
+"""The person index: resolved person records and their blocking keys, for lookups.
 
-Written by `bonafide registry resolve` into `<data-dir>/persons/`:
+Written by `bonafide registry resolve` into a generation of the persons directory (`files.py`):
 
 - `records.arrow`: one row per identity record (the person fields as text, `person_id`), an
-  uncompressed Arrow IPC file read through a memory map, so fetching a few hundred rows by
-  position costs microseconds and the file is paged in by the operating system, not loaded.
-- `key_hashes.npy`, `key_rows.npy`: a 64-bit hash of every blocking key of every record
-  (`BLOCKING_KEYS`, the batch path's keys), sorted, with the record's row. A lookup is a binary
-  search per key; a key shared by more records than its block limit is skipped, as in batch
-  blocking.
-- `model.json`: the linkage model; `index.json`: counts and the resolved imports.
+  uncompressed Arrow IPC file, sealed; opening the index decrypts it into memory (never into a
+  file), so fetching a few hundred rows by position costs microseconds.
+- `key_hashes.npy`, `key_rows.npy`: a 64-bit keyed hash (BLAKE2b under a key of the vault's) of
+  every blocking key of every record (`BLOCKING_KEYS`, the batch path's keys), sorted, with the
+  record's row; memory-mapped, unencrypted, because without the vault's key a hash is no clue to
+  the name or date it was made from. A lookup is a binary search per key; a key shared by more
+  records than its block limit is skipped, as in batch blocking.
+- `model.json`: the linkage model (its term frequencies name surnames: sealed); `index.json`:
+  counts and the resolved imports (sealed).
 
 Why not DuckDB for this: a point query against a 70 M-row key table took 16 ms (p50) and up to
 260 ms here, before fetching records — over the whole lookup budget. Binary search over a
-memory-mapped sorted array takes microseconds; taking 100 rows from the memory-mapped Arrow
-file (one chunk per column) takes about 0.3 ms at 10 M rows.
+sorted array takes microseconds; taking 100 rows from the Arrow table (one chunk per column)
+takes about 0.3 ms at 10 M rows.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from hashlib import blake2b
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
 from bonafide.linkage.blocking import BLOCKING_KEYS, block_limit
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+from bonafide.persons.files import Generation, PersonFiles
+from bonafide.vault import Vault
 
 __all__ = [
-    "INDEX_DIR",
     "KEYS_VERSION",
     "KEY_HASH",
     "IndexMeta",
@@ -46,8 +46,7 @@ __all__ = [
     "record_keys",
 ]
 
-INDEX_DIR = "persons"
-KEY_HASH = "blake2b-64"
+KEY_HASH = "blake2b-64-keyed"
 # the blocking keys' version: bumped when BLOCKING_KEYS change what they hold (2: given names
 # by their class in the given-name table); an index with older keys must be re-indexed
 KEYS_VERSION = 2
@@ -79,13 +78,22 @@ def record_keys(features: Features) -> tuple[list[str], IntArray, IntArray]:
     return keys, np.concatenate(rows), np.concatenate(limits)
 
 
-def key_hashes(keys: list[str]) -> HashArray:
-    """A stable 64-bit hash (BLAKE2b) of each key: the same in every process and version."""
+def key_hashes(keys: list[str], key: bytes) -> HashArray:
+    """A 64-bit keyed hash (BLAKE2b) of each key: the same in every process and version for
+    one vault, meaningless without its key."""
     return np.fromiter(
-        (int.from_bytes(blake2b(k.encode(), digest_size=8).digest(), "little") for k in keys),
+        (
+            int.from_bytes(blake2b(k.encode(), digest_size=8, key=key).digest(), "little")
+            for k in keys
+        ),
         dtype=np.uint64,
         count=len(keys),
     )
+
+
+def index_key(vault: Vault) -> bytes:
+    """The key the index's blocking keys are hashed under."""
+    return vault.key("person index keys")
 
 
 @dataclass
@@ -98,117 +106,102 @@ class IndexMeta:
     keys_version: int = 1
     links: dict[str, int] = field(default_factory=dict)  # kind → records linked to a person
 
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.__dict__, indent=1), encoding="utf-8")
+    def save(self, generation: Generation) -> None:
+        generation.write_json("index.json", self.__dict__)
 
     @classmethod
-    def load(cls, path: Path) -> IndexMeta:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    def load(cls, generation: Generation) -> IndexMeta:
+        data: dict[str, Any] = generation.read_json("index.json")  # type: ignore[assignment]
         return cls(**data)
 
 
-def _records_path(directory: Path) -> Path:
-    return directory / "records.arrow"
-
-
 class PersonIndex:
-    """An open person index. Lookups read memory-mapped files; nothing is loaded whole."""
+    """An open person index: records in memory, key arrays memory-mapped."""
 
     def __init__(
         self,
-        directory: Path,
+        generation: Generation,
         records: pa.Table,
         key_hashes: HashArray,
         key_rows: IntArray,
         model: LinkageModel,
         meta: IndexMeta,
     ) -> None:
-        self.directory = directory
+        self.generation = generation
         self.records = records
         self.key_hashes = key_hashes
         self.key_rows = key_rows
         self.model = model
         self.meta = meta
+        self.hash_key = index_key(generation.vault)
 
     @staticmethod
-    def exists(data_dir: Path) -> bool:
-        return (data_dir / INDEX_DIR / "index.json").is_file()
+    def exists(vault: Vault) -> bool:
+        return PersonFiles(vault).current() is not None
 
     @classmethod
-    def open(cls, data_dir: Path, *, any_keys: bool = False) -> PersonIndex:
-        """The index; `any_keys`: also one whose keys are of an older version (to re-index)."""
-        directory = data_dir / INDEX_DIR
-        if not cls.exists(data_dir):
+    def open(cls, vault: Vault, *, any_keys: bool = False) -> PersonIndex:
+        """The published index; `any_keys`: also one whose keys are of an older version."""
+        generation = PersonFiles(vault).current()
+        if generation is None:
             raise StoreError(
-                f"there is no person index in {data_dir}",
+                f"there is no person index in {vault.data_dir}",
                 hint="import the identity registry and run: bonafide registry resolve",
             )
-        meta = IndexMeta.load(directory / "index.json")
+        return cls.open_generation(generation, any_keys=any_keys)
+
+    @classmethod
+    def open_generation(cls, generation: Generation, *, any_keys: bool = False) -> PersonIndex:
+        meta = IndexMeta.load(generation)
         if meta.key_hash != KEY_HASH:
             raise StoreError(
-                f"the person index in {directory} hashes its keys with {meta.key_hash}, "
-                f"this version of bonafide with {KEY_HASH}",
+                f"the person index in {generation.directory} hashes its keys with "
+                f"{meta.key_hash}, this version of bonafide with {KEY_HASH}",
                 hint="rebuild it: bonafide registry resolve --rebuild",
             )
         if meta.keys_version != KEYS_VERSION and not any_keys:
             raise StoreError(
-                f"the person index in {directory} holds blocking keys of version "
+                f"the person index in {generation.directory} holds blocking keys of version "
                 f"{meta.keys_version}, this version of bonafide looks up version {KEYS_VERSION}",
                 hint="re-index it (persons are kept): bonafide registry resolve",
             )
-        source = pa.memory_map(str(_records_path(directory)), "r")
-        records = ipc.open_file(source).read_all()
         return cls(
-            directory,
-            records,
-            np.load(directory / "key_hashes.npy", mmap_mode="r"),
-            np.load(directory / "key_rows.npy", mmap_mode="r"),
-            LinkageModel.load(directory / "model.json"),
+            generation,
+            generation.read_arrow("records.arrow"),
+            generation.map_array("key_hashes.npy"),  # type: ignore[arg-type]
+            generation.map_array("key_rows.npy"),  # type: ignore[arg-type]
+            LinkageModel.from_json(generation.read_json("model.json")),  # type: ignore[arg-type]
             meta,
         )
 
     @staticmethod
     def write(
-        data_dir: Path,
+        generation: Generation,
         records: pa.Table,
         key_hashes: HashArray,
         key_rows: IntArray,
         model: LinkageModel,
         meta: IndexMeta,
     ) -> None:
-        """Write a complete index, replacing the old one only once every file is written."""
-        directory = data_dir / INDEX_DIR
-        staging = data_dir / f"{INDEX_DIR}.new"
-        staging.mkdir(parents=True, exist_ok=True)
+        """Write a complete index into `generation` (published with it, by resolve)."""
         order = np.argsort(key_hashes, kind="stable")
-        np.save(staging / "key_hashes.npy", key_hashes[order])
-        np.save(staging / "key_rows.npy", key_rows[order])
-        # one chunk per column: taking rows from a chunked column concatenates its chunks
-        records = records.combine_chunks()
-        with ipc.new_file(str(_records_path(staging)), records.schema) as writer:
-            writer.write_table(records, max_chunksize=max(records.num_rows, 1))
-        model.save(staging / "model.json")
+        generation.write_array("key_hashes.npy", key_hashes[order])
+        generation.write_array("key_rows.npy", key_rows[order])
+        generation.write_arrow("records.arrow", records)
+        generation.write_json("model.json", model.to_json())
         meta.keys = len(key_hashes)
         meta.keys_version = KEYS_VERSION
-        meta.save(staging / "index.json")
-        old = data_dir / f"{INDEX_DIR}.old"
-        if directory.exists():
-            directory.rename(old)
-        staging.rename(directory)
-        if old.exists():
-            for path in old.iterdir():
-                path.unlink()
-            old.rmdir()
+        meta.save(generation)
+
+    def hashes_of(self, keys: list[str]) -> HashArray:
+        return key_hashes(keys, self.hash_key)
 
     def warm(self) -> None:
-        """Read every index file once, so that lookups find its pages in memory: a lookup
-        touches a few pages spread over gigabytes, each a disk read when cold. A long-running
-        service calls this at start (the 10 M-person index is about 4 GB)."""
-        for path in sorted(self.directory.iterdir()):
-            if path.suffix in (".npy", ".arrow"):
-                with path.open("rb") as handle:
-                    while handle.read(1 << 24):
-                        pass
+        """Read the memory-mapped key arrays once, so that lookups find their pages in memory:
+        a lookup touches a few pages spread over gigabytes, each a disk read when cold. A
+        long-running service calls this at start. (The records are in memory already.)"""
+        for array in (self.key_hashes, self.key_rows):
+            np.asarray(array).sum()
 
     def candidate_rows(
         self, hashes: HashArray, query_of_key: IntArray, block_limits: IntArray, limit: int

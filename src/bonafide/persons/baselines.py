@@ -7,17 +7,16 @@
 - recent identities: per cohort, the share of persons whose earliest identity record was created
   within RECENT_YEARS of the registry's date (a planted identity is new; a real adult's is not).
 
-Written by `bonafide registry resolve` as `<data-dir>/persons/baselines.json`.
+Written by `bonafide registry resolve` as `baselines.json` in the person index's generation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import Any
 
-from bonafide.linkage.person_index import INDEX_DIR
+from bonafide.persons.files import Generation
 from bonafide.registry.store import RegistryStore
 
 __all__ = ["HISTORY_QUANTILES", "RECENT_YEARS", "Baselines", "compute_baselines"]
@@ -66,13 +65,12 @@ class Baselines:
     def date(self) -> dt.date:
         return dt.date.fromisoformat(self.registry_date)
 
-    def save(self, data_dir: Path) -> None:
-        path = data_dir / INDEX_DIR / _FILE
-        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+    def save(self, generation: Generation) -> None:
+        generation.write_json(_FILE, asdict(self))
 
     @classmethod
-    def load(cls, data_dir: Path) -> Baselines:
-        data = json.loads((data_dir / INDEX_DIR / _FILE).read_text(encoding="utf-8"))
+    def load(cls, generation: Generation) -> Baselines:
+        data: dict[str, Any] = generation.read_json(_FILE)  # type: ignore[assignment]
         return cls(**data)
 
 

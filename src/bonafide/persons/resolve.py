@@ -7,18 +7,20 @@ real-time lookups are, in batches. Later runs are incremental: only records of i
 resolved are linked — new identity records join an existing person or become new ones, and
 their keys are merged into the index; persons already resolved keep their ids.
 
-The results: the person index (`person_index.py`), the `person_links` table (which person each
+The results: the person index (`index.py`), the `person_links` table (which person each
 registry record denotes), each person's records sorted by person (`histories.py`) and the
-population's base rates (`baselines.py`); the verification of claims reads them.
+population's base rates (`baselines.py`); the verification of claims reads them. Every file is
+written into a new generation of the persons directory, committed with the links and published
+only after that commit (`files.py`): a resolve killed at any point leaves the last complete one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import os
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -26,28 +28,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.errors import StoreError
-from bonafide.linkage.baselines import compute_baselines
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features
-from bonafide.linkage.histories import write_histories
 from bonafide.linkage.link import link_records
-from bonafide.linkage.match import Matcher
 from bonafide.linkage.model import LinkageModel
-from bonafide.linkage.person_index import (
-    INDEX_DIR,
+from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+from bonafide.persons.baselines import compute_baselines
+from bonafide.persons.files import Generation, PersonFiles
+from bonafide.persons.histories import write_histories
+from bonafide.persons.index import (
     KEY_HASH,
     KEYS_VERSION,
     IndexMeta,
     PersonIndex,
+    index_key,
     key_hashes,
     record_keys,
 )
-from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+from bonafide.persons.match import Matcher
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
 
-__all__ = ["ResolveReport", "resolve_registries"]
+__all__ = ["ResolveReport", "committed_generation", "resolve_registries"]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
@@ -118,12 +121,14 @@ def _imports(store: RegistryStore, kind: Kind) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _keys_of(records: PersonRecords, first_row: int) -> tuple[npt.NDArray[np.uint64], IntArray]:
+def _keys_of(
+    records: PersonRecords, first_row: int, hash_key: bytes
+) -> tuple[npt.NDArray[np.uint64], IntArray]:
     hashes, rows = [], []
     for start in range(0, len(records), BATCH):
         part = PersonRecords(records.table.slice(start, BATCH))
         keys, positions, _ = record_keys(Features.build(part))
-        hashes.append(key_hashes(keys))
+        hashes.append(key_hashes(keys, hash_key))
         rows.append(positions + first_row + start)
     if not hashes:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
@@ -336,6 +341,11 @@ def _link_other_kinds(
     log.info("resolve lookups=%d records=%d", len(queries), sum(records.values()))
 
 
+def committed_generation(store: RegistryStore) -> int:
+    """The persons generation the store's links were last committed with (0: none)."""
+    return int(store.scalar("person index generation", "SELECT generation FROM person_index_state"))
+
+
 def resolve_registries(
     store: RegistryStore, rebuild: bool = False, progress: Progress | None = None
 ) -> ResolveReport:
@@ -349,52 +359,81 @@ def resolve_registries(
             f"the store in {data_dir} has no identity records to resolve persons around",
             hint="import it first: bonafide registry import FILE --kind identity",
         )
-    fresh = rebuild or not PersonIndex.exists(data_dir)
-    if not fresh:
-        _reindex_if_outdated(data_dir, say)
-    with store.transaction(), _redone_if_interrupted(data_dir):
-        if fresh:
-            store.execute("clear person links", "DELETE FROM person_links")
-            index = _build_fresh(store, say, report)
-        else:
-            index = _add_identities(store, say, report)
-        matcher = Matcher(index, LINK_CANDIDATES)
-        _link_other_kinds(store, matcher, say, report)
-        say("writing each person's records and the population's base rates")
-        write_histories(store)
-        compute_baselines(store).save(data_dir)
-        index.meta.save(data_dir / INDEX_DIR / "index.json")
+    files = PersonFiles(store.vault)
+    files.reconcile(committed_generation(store))
+    current = None if rebuild else files.current()
+    if current is not None:
+        current = _reindex_if_outdated(store, files, current, say)
+    generation = files.start()
+    try:
+        with store.transaction():
+            if current is None:
+                store.execute("clear person links", "DELETE FROM person_links")
+                index = _build_fresh(store, generation, say, report)
+            else:
+                index = _add_identities(store, current, generation, say, report)
+            matcher = Matcher(index, LINK_CANDIDATES)
+            _link_other_kinds(store, matcher, say, report)
+            say("writing each person's records and the population's base rates")
+            write_histories(store, generation)
+            compute_baselines(store).save(generation)
+            index.meta.save(generation)
+            _commit_generation(store, generation)
+    except BaseException:
+        shutil.rmtree(generation.directory, ignore_errors=True)
+        raise
+    files.publish(generation)
     report.persons = index.meta.persons
     report.identity_records = index.meta.records
     return report
 
 
-@contextmanager
-def _redone_if_interrupted(data_dir: Path) -> Iterator[None]:
-    """The index files are written before the store's transaction commits; if the run fails
-    or is interrupted, the index is marked stale, so the next run rebuilds it from scratch
-    rather than trusting links that were rolled back."""
-    try:
-        yield
-    except BaseException:
-        (data_dir / INDEX_DIR / "index.json").unlink(missing_ok=True)
-        raise
+def _commit_generation(store: RegistryStore, generation: Generation) -> None:
+    store.execute(
+        "record person index generation",
+        "UPDATE person_index_state SET generation = ?",
+        [generation.number],
+    )
 
 
 def _with_person_ids(records: PersonRecords, persons: IntArray) -> pa.Table:
     return records.table.append_column("person_id", pa.array(persons, pa.int64()))
 
 
-def _reindex_if_outdated(data_dir: Path, say: Progress) -> None:
-    """Recompute the blocking keys of an index built by an older version; persons are kept."""
-    index = PersonIndex.open(data_dir, any_keys=True)
+def _reindex_if_outdated(
+    store: RegistryStore, files: PersonFiles, current: Generation, say: Progress
+) -> Generation:
+    """Recompute the blocking keys of an index built by an older version (persons are kept)
+    into a new generation, committed and published; the current one if it is up to date."""
+    index = PersonIndex.open_generation(current, any_keys=True)
     if index.meta.keys_version == KEYS_VERSION:
-        return
+        return current
     say(f"re-indexing the keys of {len(index.records):,} identity records")
     records = PersonRecords(index.records.select(list(PERSON_FIELDS)))
-    hashes, rows = _keys_of(records, 0)
-    PersonIndex.write(data_dir, index.records, hashes, rows, index.model, index.meta)
+    hashes, rows = _keys_of(records, 0, index.hash_key)
+    generation = files.start()
+    try:
+        PersonIndex.write(generation, index.records, hashes, rows, index.model, index.meta)
+        _link_unchanged(current, generation, ("baselines.json",))
+        for name in os.listdir(current.directory):
+            if name.startswith("history-"):
+                _link_unchanged(current, generation, (name,))
+        with store.transaction():
+            _commit_generation(store, generation)
+    except BaseException:
+        shutil.rmtree(generation.directory, ignore_errors=True)
+        raise
+    files.publish(generation)
     log.info("resolve reindexed records=%d keys=%d", len(records), len(hashes))
+    return generation
+
+
+def _link_unchanged(source: Generation, target: Generation, names: tuple[str, ...]) -> None:
+    """Files a new generation shares with the last: hard links (files are never changed in
+    place, only replaced)."""
+    for name in names:
+        if source.exists(name):
+            os.link(source.path(name), target.path(name))
 
 
 def _partitions(records: PersonRecords) -> list[IntArray]:
@@ -415,7 +454,7 @@ def _partitions(records: PersonRecords) -> list[IntArray]:
 
 
 def _dedupe_identities(
-    records: PersonRecords, say: Progress
+    records: PersonRecords, say: Progress, hash_key: bytes
 ) -> tuple[IntArray, IntArray, LinkageModel, tuple[npt.NDArray[np.uint64], IntArray]]:
     """Pairs of positions judged one person, the model trained on the way, and every record's
     blocking keys (hashes, positions) for the index, from the features the dedupe built.
@@ -437,7 +476,7 @@ def _dedupe_identities(
         rights.append(group[[position[r] for r in result.right_ids]])
         assert result.features is not None
         keys, positions, _ = record_keys(result.features)
-        hashes.append(key_hashes(keys))
+        hashes.append(key_hashes(keys, hash_key))
         rows.append(group[positions])
         log.info(
             "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
@@ -447,9 +486,12 @@ def _dedupe_identities(
     return np.concatenate(lefts), np.concatenate(rights), model, keys_of
 
 
-def _build_fresh(store: RegistryStore, say: Progress, report: ResolveReport) -> PersonIndex:
+def _build_fresh(
+    store: RegistryStore, generation: Generation, say: Progress, report: ResolveReport
+) -> PersonIndex:
     records, imports = _read_records(store, Kind.IDENTITY, [])
-    left, right, model, (hashes, rows) = _dedupe_identities(records, say)
+    hash_key = index_key(store.vault)
+    left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key)
     ids = records.ids
     persons = component_labels(len(records), left, right)
     count = int(persons.max()) + 1 if len(persons) else 0
@@ -461,25 +503,34 @@ def _build_fresh(store: RegistryStore, say: Progress, report: ResolveReport) -> 
         key_hash=KEY_HASH,
         resolved_imports={Kind.IDENTITY.value: sorted(set(pc.unique(imports).to_pylist()))},
     )
-    PersonIndex.write(store.data_dir, _with_person_ids(records, persons), hashes, rows, model, meta)
+    PersonIndex.write(generation, _with_person_ids(records, persons), hashes, rows, model, meta)
     _write_links(store, Kind.IDENTITY, ids, persons, np.ones(len(ids)))
     report.rebuilt = True
     report.new_identity_records = len(records)
     report.linked[Kind.IDENTITY.value] = len(records)
-    return PersonIndex.open(store.data_dir)
+    return PersonIndex.open_generation(generation)
 
 
-def _add_identities(store: RegistryStore, say: Progress, report: ResolveReport) -> PersonIndex:
-    index = PersonIndex.open(store.data_dir)
+def _add_identities(
+    store: RegistryStore,
+    current: Generation,
+    generation: Generation,
+    say: Progress,
+    report: ResolveReport,
+) -> PersonIndex:
+    index = PersonIndex.open_generation(current)
     done = index.meta.resolved_imports.get(Kind.IDENTITY.value, [])
     new, imports = _read_records(store, Kind.IDENTITY, done)
     if not len(new):
-        return index
+        _link_unchanged(current, generation, _INDEX_FILES)
+        return PersonIndex(
+            generation, index.records, index.key_hashes, index.key_rows, index.model, index.meta
+        )
     say(f"linking {len(new):,} new identity records to persons")
     linked, probability = _link_to_index(Matcher(index, LINK_CANDIDATES), new, say)
     next_person = int(pc.max(index.records.column("person_id")).as_py()) + 1
     persons = _assign_new_identities(new, linked, index, next_person)
-    hashes, rows = _keys_of(new, len(index.records))
+    hashes, rows = _keys_of(new, len(index.records), index.hash_key)
     records = pa.concat_tables([index.records, _with_person_ids(new, persons)])
     meta = index.meta
     meta.records = records.num_rows
@@ -489,9 +540,13 @@ def _add_identities(store: RegistryStore, say: Progress, report: ResolveReport) 
     )
     all_hashes = np.concatenate([np.asarray(index.key_hashes), hashes])
     all_rows = np.concatenate([np.asarray(index.key_rows), rows])
-    PersonIndex.write(store.data_dir, records, all_hashes, all_rows, index.model, meta)
+    PersonIndex.write(generation, records, all_hashes, all_rows, index.model, meta)
     probability = np.where(linked >= 0, probability, 1.0)
     _write_links(store, Kind.IDENTITY, new.ids, persons, probability)
     report.new_identity_records = len(new)
     report.linked[Kind.IDENTITY.value] = len(new)
-    return PersonIndex.open(store.data_dir)
+    return PersonIndex.open_generation(generation)
+
+
+# the index's files; index.json is written again at the end of every resolve
+_INDEX_FILES = ("records.arrow", "key_hashes.npy", "key_rows.npy", "model.json")

@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bonafide.datadir import resolve_data_dir
 from bonafide.errors import InputError
-from bonafide.linkage.match import QUERY_FIELDS, MatchCandidate, Matcher
+from bonafide.persons.match import QUERY_FIELDS, MatchCandidate, Matcher
+from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
 
 __all__ = ["match_command", "read_record"]
 
@@ -82,10 +82,13 @@ def match_command(
     output: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
         OutputFormat.TEXT
     ),
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """The persons most likely to be the one a record describes, each score explained."""
     query = read_record(record)
-    candidates = Matcher.open(resolve_data_dir(data_dir)).match(query, limit)
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        candidates = Matcher.open(vault).match(query, limit)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([c.to_json() for c in candidates], ensure_ascii=False, indent=2))
     else:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,8 +25,9 @@ from bonafide.linkage.comparisons import (
     term_frequency_adjustments,
 )
 from bonafide.linkage.model import LinkageModel
-from bonafide.linkage.person_index import PersonIndex, key_hashes, record_keys
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords, normalise_date
+from bonafide.persons.index import PersonIndex, record_keys
+from bonafide.vault import Vault
 
 __all__ = ["CANDIDATE_LIMIT", "MatchCandidate", "MatchedPairs", "Matcher", "query_records"]
 
@@ -139,14 +139,14 @@ class Matcher:
         self.comparisons = tuple(c for c in COMPARISONS if c.name in self.model.comparisons)
 
     @classmethod
-    def open(cls, data_dir: Path, candidate_limit: int = CANDIDATE_LIMIT) -> Matcher:
-        return cls(PersonIndex.open(data_dir), candidate_limit)
+    def open(cls, vault: Vault, candidate_limit: int = CANDIDATE_LIMIT) -> Matcher:
+        return cls(PersonIndex.open(vault), candidate_limit)
 
     def candidate_pairs(self, features: Features) -> tuple[IntArray, IntArray]:
         """(query, index row) pairs from the index's keys, at most candidate_limit per query."""
         keys, query_of_key, block_limits = record_keys(features)
         return self.index.candidate_rows(
-            key_hashes(keys), query_of_key, block_limits, self.candidate_limit
+            self.index.hashes_of(keys), query_of_key, block_limits, self.candidate_limit
         )
 
     def score(self, records: PersonRecords) -> MatchedPairs:

@@ -1,0 +1,210 @@
+"""The case store: what bonafide keeps about applicants, in `<data-dir>/cases.sqlite`.
+
+Every value is sealed (AES-256-GCM under a subkey of the vault's data key, bound to its row);
+every lookup key is a keyed hash (HMAC-SHA256 under another subkey). So the database, its
+journal and its free pages (overwritten on delete: `secure_delete`) hold no name, number, code or
+date that can be read, guessed or matched without the vault — not even the dossier codes.
+
+- `dossiers`: each verified dossier's report, found by the keyed hash of its code; reduced to
+  code, verdict and decision once the retention time has passed (`reduce_older_than`).
+- `applicant_keys`: keyed hashes of each dossier's resolved person, document numbers and name
+  with birth date, to catch one person applying under two names (`verify/earlier.py`);
+  deleted with the dossier's reduction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bonafide.errors import StoreError
+from bonafide.vault import Vault
+from bonafide.vault.crypto import UndecryptableError, keyed_hash, seal, unseal
+
+__all__ = ["CASES_FILE", "CaseStore", "KeptDossier"]
+
+CASES_FILE = "cases.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS dossiers (
+    dossier_key BLOB PRIMARY KEY,
+    sealed BLOB NOT NULL,
+    reduced INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS applicant_keys (
+    dossier_key BLOB NOT NULL,
+    key_kind TEXT NOT NULL CHECK (key_kind IN ('person', 'document', 'name')),
+    key_hash BLOB NOT NULL,
+    PRIMARY KEY (dossier_key, key_kind, key_hash)
+);
+CREATE INDEX IF NOT EXISTS applicant_keys_by_hash ON applicant_keys (key_hash);
+"""
+
+
+@dataclass(frozen=True)
+class KeptDossier:
+    """A dossier as the case store keeps it."""
+
+    code: str
+    verified_at: str  # ISO time, to the minute
+    verdict: str
+    decision: str | None
+    reduced: bool
+    report: dict[str, Any] | None  # None once reduced
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dossier_id": self.code,
+            "verified_at": self.verified_at,
+            "verdict": self.verdict,
+            "decision": self.decision,
+            "reduced": self.reduced,
+            "report": self.report,
+        }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(second=0, microsecond=0).isoformat()
+
+
+class CaseStore:
+    """An open case store. Writes are committed by `commit` (once per batch of dossiers)."""
+
+    def __init__(self, connection: sqlite3.Connection, vault: Vault) -> None:
+        self._connection = connection
+        self._value_key = vault.key("case store values")
+        self._hash_key = vault.key("case store hashes")
+
+    @classmethod
+    def open(cls, vault: Vault) -> CaseStore:
+        path = vault.data_dir / CASES_FILE
+        try:
+            connection = sqlite3.connect(path, isolation_level="DEFERRED", timeout=30)
+            connection.execute("PRAGMA secure_delete = ON")
+            connection.executescript(_SCHEMA)
+            path.chmod(0o600)
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"cannot open the case store {path}: {error}",
+                hint=f"check that {vault.data_dir} is writable and the file is not damaged",
+            ) from None
+        return cls(connection, vault)
+
+    def close(self) -> None:
+        self._connection.commit()
+        self._connection.close()
+
+    def commit(self) -> None:
+        self._connection.commit()
+
+    # --- keyed hashes -----------------------------------------------------------------------
+
+    def hash(self, text: str) -> bytes:
+        return keyed_hash(self._hash_key, text.encode("utf-8"))
+
+    def dossier_key(self, code: str) -> bytes:
+        return self.hash(f"dossier:{code}")
+
+    # --- dossiers ---------------------------------------------------------------------------
+
+    def keep(self, code: str, report: dict[str, Any], decision: str | None = None) -> None:
+        """Keep a dossier's report (replacing an earlier one of the same code)."""
+        kept = KeptDossier(code, _now(), str(report.get("verdict")), decision, False, report)
+        self._put(kept)
+
+    def _put(self, kept: KeptDossier) -> None:
+        key = self.dossier_key(kept.code)
+        plaintext = json.dumps(kept.to_json(), ensure_ascii=False).encode("utf-8")
+        self._connection.execute(
+            "INSERT OR REPLACE INTO dossiers VALUES (?, ?, ?)",
+            (key, seal(self._value_key, plaintext, key), int(kept.reduced)),
+        )
+
+    def get(self, code: str) -> KeptDossier | None:
+        key = self.dossier_key(code)
+        row = self._connection.execute(
+            "SELECT sealed FROM dossiers WHERE dossier_key = ?", (key,)
+        ).fetchone()
+        return None if row is None else self._open(key, row[0])
+
+    def _open(self, key: bytes, sealed: bytes) -> KeptDossier:
+        try:
+            data = json.loads(unseal(self._value_key, sealed, key))
+        except UndecryptableError:
+            raise StoreError(
+                "a dossier in the case store does not decrypt: it was changed outside bonafide",
+                hint="restore the case store from a backup; see bonafide audit verify",
+            ) from None
+        return KeptDossier(
+            code=data["dossier_id"],
+            verified_at=data["verified_at"],
+            verdict=data["verdict"],
+            decision=data.get("decision"),
+            reduced=bool(data["reduced"]),
+            report=data.get("report"),
+        )
+
+    def dossiers(self) -> Iterator[KeptDossier]:
+        rows = self._connection.execute("SELECT dossier_key, sealed FROM dossiers").fetchall()
+        for key, sealed in rows:
+            yield self._open(key, sealed)
+
+    def count(self) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM dossiers").fetchone()[0])
+
+    def reduce_older_than(self, days: int, now: dt.datetime | None = None) -> list[str]:
+        """Reduce the dossiers verified more than `days` ago to code, verdict and decision, and
+        delete their applicant keys; returns their codes."""
+        cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)
+        rows = self._connection.execute(
+            "SELECT dossier_key, sealed FROM dossiers WHERE reduced = 0"
+        ).fetchall()
+        reduced = []
+        for key, sealed in rows:
+            kept = self._open(key, sealed)
+            if dt.datetime.fromisoformat(kept.verified_at) >= cutoff:
+                continue
+            self._put(
+                KeptDossier(kept.code, kept.verified_at, kept.verdict, kept.decision, True, None)
+            )
+            self._connection.execute("DELETE FROM applicant_keys WHERE dossier_key = ?", (key,))
+            reduced.append(kept.code)
+        self._connection.commit()
+        if reduced:
+            # freed pages are zeroed (secure_delete); VACUUM also drops them from the file
+            self._connection.execute("VACUUM")
+        return reduced
+
+    # --- applicant keys (verify/earlier.py gives them meaning) ------------------------------
+
+    def replace_keys(self, code: str, keys: list[tuple[str, bytes]]) -> None:
+        key = self.dossier_key(code)
+        self._connection.execute("DELETE FROM applicant_keys WHERE dossier_key = ?", (key,))
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO applicant_keys VALUES (?, ?, ?)",
+            [(key, kind, key_hash) for kind, key_hash in keys],
+        )
+
+    def dossiers_with(self, key_hash: bytes, except_code: str) -> list[bytes]:
+        """The dossier keys holding `key_hash`, other than `except_code`'s."""
+        rows = self._connection.execute(
+            "SELECT DISTINCT dossier_key FROM applicant_keys WHERE key_hash = ? "
+            "AND dossier_key != ?",
+            (key_hash, self.dossier_key(except_code)),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def keys_of(self, dossier_key: bytes) -> list[tuple[str, bytes]]:
+        rows = self._connection.execute(
+            "SELECT key_kind, key_hash FROM applicant_keys WHERE dossier_key = ?", (dossier_key,)
+        ).fetchall()
+        return [(str(kind), bytes(key_hash)) for kind, key_hash in rows]
+
+    def code_of(self, dossier_key: bytes) -> str | None:
+        row = self._connection.execute(
+            "SELECT sealed FROM dossiers WHERE dossier_key = ?", (dossier_key,)
+        ).fetchone()
+        return None if row is None else self._open(dossier_key, row[0]).code

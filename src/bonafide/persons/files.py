@@ -1,0 +1,140 @@
+"""The persons directory: generations of files, published together with the store's commit.
+
+`<data-dir>/persons/` holds numbered generations (`g000001/`, …), each a complete set written by
+one resolve: the person index, the histories and the base rates. `CURRENT` (sealed) names the
+generation readers open. A resolve writes a new generation beside the current one, records its
+number in the registry store (`person_index_state`) inside the transaction that writes the
+links, and only after that commit points `CURRENT` at it and removes the old one. So a resolve
+killed at any moment leaves readers on a complete generation that matches the links committed
+with it; `reconcile` (run by the next resolve) finishes a publish the kill interrupted and
+removes generations that were never committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.errors import StoreError
+from bonafide.vault import Vault
+from bonafide.vault.sealed import Sealer, fsync_directory
+
+__all__ = ["PERSONS_DIR", "Generation", "PersonFiles"]
+
+log = logging.getLogger(__name__)
+PERSONS_DIR = "persons"
+_CURRENT = "CURRENT"
+_PREFIX = "g"
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generation's directory; every file in it is read and written through the vault."""
+
+    number: int
+    directory: Path
+    vault: Vault
+
+    def path(self, name: str) -> Path:
+        return self.directory / name
+
+    def exists(self, name: str) -> bool:
+        return self.path(name).is_file()
+
+    def _purpose(self, name: str) -> str:
+        return f"persons/{name}"
+
+    def write_arrow(self, name: str, table: pa.Table) -> None:
+        self.vault.sealer.write_arrow(self.path(name), table, self._purpose(name))
+
+    def read_arrow(self, name: str) -> pa.Table:
+        return self.vault.sealer.read_arrow(self.path(name), self._purpose(name))
+
+    def write_json(self, name: str, data: object) -> None:
+        self.vault.sealer.write_json(self.path(name), data, self._purpose(name))
+
+    def read_json(self, name: str) -> object:
+        return self.vault.sealer.read_json(self.path(name), self._purpose(name))
+
+    def write_array(self, name: str, array: npt.NDArray[np.generic]) -> None:
+        """A NumPy array kept unencrypted and memory-mapped: only for arrays that mean nothing
+        without the vault (keyed hashes) or reveal nothing (row positions)."""
+        with Sealer(None).writer(self.path(name), name) as sink:
+            np.save(sink, array)
+
+    def map_array(self, name: str) -> npt.NDArray[np.generic]:
+        mapped: npt.NDArray[np.generic] = np.load(self.path(name), mmap_mode="r")
+        return mapped
+
+
+class PersonFiles:
+    """The generations of one data directory."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.root = vault.data_dir / PERSONS_DIR
+
+    def _generation(self, number: int) -> Generation:
+        return Generation(number, self.root / f"{_PREFIX}{number:06d}", self.vault)
+
+    def _numbers(self) -> list[int]:
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            int(p.name[1:])
+            for p in self.root.iterdir()
+            if p.is_dir() and p.name.startswith(_PREFIX) and p.name[1:].isdigit()
+        )
+
+    def current(self) -> Generation | None:
+        """The published generation, None if there is none yet."""
+        path = self.root / _CURRENT
+        if not path.is_file():
+            return None
+        data = self.vault.sealer.read_json(path, "persons/CURRENT")
+        generation = self._generation(int(data["generation"]))
+        if not generation.directory.is_dir():
+            raise StoreError(
+                f"the person index generation {generation.number} named by {path} is missing",
+                hint="resolve again: bonafide registry resolve --rebuild",
+            )
+        return generation
+
+    def start(self) -> Generation:
+        """A new, empty generation after every existing one."""
+        numbers = self._numbers()
+        generation = self._generation((numbers[-1] if numbers else 0) + 1)
+        generation.directory.mkdir(parents=True, mode=0o700)
+        return generation
+
+    def publish(self, generation: Generation) -> None:
+        """Point readers at `generation` and remove every other one. Call only once the store
+        has committed it."""
+        self.vault.sealer.write_json(
+            self.root / _CURRENT, {"generation": generation.number}, "persons/CURRENT"
+        )
+        fsync_directory(self.root)
+        for number in self._numbers():
+            if number != generation.number:
+                shutil.rmtree(self._generation(number).directory, ignore_errors=True)
+
+    def reconcile(self, committed: int) -> None:
+        """Make the files agree with the store, whose last committed generation is
+        `committed` (0: none): finish an interrupted publish, drop uncommitted generations."""
+        current = self.current()
+        if committed and (current is None or current.number != committed):
+            generation = self._generation(committed)
+            if generation.directory.is_dir():
+                log.info("persons reconcile published=%d", committed)
+                self.publish(generation)
+                return
+        for number in self._numbers():
+            if number > committed or (current is not None and number < current.number):
+                log.info("persons reconcile removed=%d", number)
+                shutil.rmtree(self._generation(number).directory, ignore_errors=True)

@@ -1,0 +1,281 @@
+"""Sealed files: how every file bonafide keeps is written and read.
+
+A sealed file is a header — a magic string and a random salt — followed by chunks of at most
+`CHUNK` bytes of plaintext, each encrypted with AES-256-GCM under a key derived for this file
+alone (HKDF of the vault key, the file's purpose and its salt), with the chunk's number and a
+last-chunk flag as its nonce (the STREAM construction). So a chunk cannot be changed, moved,
+dropped or a file cut short without the reader noticing, and a file cannot stand in for one of
+another purpose.
+
+Files are written beside their destination under a `.partial-<pid>-…` name, flushed to disk and
+then renamed over it (encrypt-then-rename): a reader sees the old file or the new one, never half
+of one. A killed writer leaves only a partial file, which the vault's start-up sweep removes.
+
+`Sealer(None)` writes the same files without encryption: only the benchmarks that measure what
+encryption costs use it; no command can.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.ipc as ipc
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from bonafide.vault.crypto import SALT_BYTES, UndecryptableError, derive
+
+__all__ = [
+    "CHUNK",
+    "MAGIC",
+    "PARTIAL_MARK",
+    "SealedWriter",
+    "Sealer",
+    "fsync_directory",
+    "partial_path",
+    "remove_partials",
+]
+
+MAGIC = b"bonafide-sealed1"
+CHUNK = 1 << 20
+PARTIAL_MARK = ".partial-"
+_TAG = 16
+_LENGTH = struct.Struct(">I")
+_HEADER = len(MAGIC) + SALT_BYTES
+
+
+def _nonce(counter: int, last: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def partial_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}{PARTIAL_MARK}{os.getpid()}-{os.urandom(4).hex()}")
+
+
+class SealedWriter:
+    """A write-only file object that seals what is written to it; the file appears under its
+    name only when `close` is reached without an error (`abort` discards it)."""
+
+    def __init__(self, path: Path, key: bytes | None, purpose: str) -> None:
+        self.path = path
+        self._partial = partial_path(path)
+        self._file = open(self._partial, "xb")  # noqa: SIM115 - closed by close/abort
+        os.chmod(self._partial, 0o600)
+        self._buffer = bytearray()
+        self._counter = 0
+        self._cipher: AESGCM | None = None
+        self.closed = False
+        if key is not None:
+            salt = os.urandom(SALT_BYTES)
+            self._cipher = AESGCM(derive(key, f"sealed file:{purpose}", salt))
+            self._file.write(MAGIC + salt)
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        view = memoryview(data).cast("B")
+        if self._cipher is None:
+            self._file.write(view)
+            return len(view)
+        self._buffer += view
+        while len(self._buffer) > CHUNK:
+            self._emit(bytes(self._buffer[:CHUNK]), last=False)
+            del self._buffer[:CHUNK]
+        return len(view)
+
+    def _emit(self, plaintext: bytes, last: bool) -> None:
+        assert self._cipher is not None
+        sealed = self._cipher.encrypt(_nonce(self._counter, last), plaintext, MAGIC)
+        self._file.write(_LENGTH.pack(len(sealed)) + sealed)
+        self._counter += 1
+
+    def writable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        """Nothing to do before `close`: chunks are sealed whole."""
+
+    def tell(self) -> int:
+        return self._file.tell() + len(self._buffer)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        if self._cipher is not None:
+            self._emit(bytes(self._buffer), last=True)
+            self._buffer.clear()
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        self.closed = True
+        os.replace(self._partial, self.path)
+        fsync_directory(self.path.parent)
+
+    def abort(self) -> None:
+        if not self.closed:
+            self._file.close()
+            self.closed = True
+        self._partial.unlink(missing_ok=True)
+
+    def __enter__(self) -> SealedWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class Sealer:
+    """Writes and reads sealed files under one key (None: plain files, for benchmarks only)."""
+
+    def __init__(self, key: bytes | None) -> None:
+        self._key = key
+
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
+
+    def writer(self, path: Path, purpose: str) -> SealedWriter:
+        return SealedWriter(path, self._key, purpose)
+
+    def write(self, path: Path, data: bytes | bytearray | memoryview, purpose: str) -> None:
+        with self.writer(path, purpose) as writer:
+            writer.write(data)
+
+    def write_json(self, path: Path, data: Any, purpose: str) -> None:
+        self.write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"), purpose)
+
+    def read_json(self, path: Path, purpose: str) -> Any:
+        return json.loads(bytes(self.read(path, purpose)).decode("utf-8"))
+
+    def write_arrow(self, path: Path, table: pa.Table, purpose: str) -> None:
+        """An Arrow IPC file of `table` in one chunk per column (taking rows from a chunked
+        column concatenates its chunks)."""
+        table = table.combine_chunks()
+        with self.writer(path, purpose) as sink, ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+
+    def read_arrow(self, path: Path, purpose: str) -> pa.Table:
+        """The table, decrypted into memory: its columns point into one buffer, no copy."""
+        buffer = pa.py_buffer(self.read(path, purpose))
+        return ipc.open_file(buffer).read_all()
+
+    def stream(self, path: Path, purpose: str) -> io.BufferedReader:
+        """The plaintext as a read-only file object, decrypted a chunk at a time."""
+        return io.BufferedReader(_ChunkStream(self.chunks(path, purpose)), CHUNK)
+
+    def read(self, path: Path, purpose: str) -> bytearray:
+        """The whole plaintext, in memory (never in a file)."""
+        if self._key is None:
+            return bytearray(path.read_bytes())
+        size = path.stat().st_size
+        chunks = max(1, -(-(size - _HEADER) // (CHUNK + _TAG + _LENGTH.size)))
+        plaintext = bytearray(max(0, size - _HEADER - chunks * (_TAG + _LENGTH.size)))
+        view = memoryview(plaintext)
+        position = 0
+        for chunk in self._chunks(path, purpose):
+            view[position : position + len(chunk)] = chunk
+            position += len(chunk)
+        if position != len(plaintext):
+            raise UndecryptableError
+        return plaintext
+
+    def chunks(self, path: Path, purpose: str) -> Iterator[bytes]:
+        """The plaintext, chunk by chunk (for files read as a stream)."""
+        if self._key is None:
+            with path.open("rb") as handle:
+                while block := handle.read(CHUNK):
+                    yield block
+            return
+        yield from self._chunks(path, purpose)
+
+    def _chunks(self, path: Path, purpose: str) -> Iterator[bytes]:
+        assert self._key is not None
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER)
+            if len(header) != _HEADER or not header.startswith(MAGIC):
+                raise UndecryptableError
+            cipher = AESGCM(derive(self._key, f"sealed file:{purpose}", header[len(MAGIC) :]))
+            counter = 0
+            while True:
+                length = handle.read(_LENGTH.size)
+                if len(length) != _LENGTH.size:
+                    raise UndecryptableError  # cut short before the last chunk
+                sealed = handle.read(_LENGTH.unpack(length)[0])
+                last = handle.peek(1) == b"" if hasattr(handle, "peek") else False
+                try:
+                    yield cipher.decrypt(_nonce(counter, last), sealed, MAGIC)
+                except InvalidTag:
+                    raise UndecryptableError from None
+                if last:
+                    return
+                counter += 1
+
+
+class _ChunkStream(io.RawIOBase):
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(chunk)
+        size = min(len(target), len(self._pending))
+        target[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def remove_partials(directory: Path) -> int:
+    """Delete the partial files that killed writers left in `directory` and below; returns how
+    many. A partial file of a process still running is left alone."""
+    removed = 0
+    for path in directory.rglob(f"*{PARTIAL_MARK}*"):
+        pid = path.name.split(PARTIAL_MARK, 1)[1].split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_dir():
+                continue
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
