@@ -68,7 +68,7 @@ def applicant_queries(identity: pa.Table, count: int) -> list[dict[str, str]]:
 def own_person(store: Path, record_ids: list[str]) -> dict[str, set[int]]:
     """record id → the persons its records were resolved into (a record id may repeat)."""
     ids = pa.table({"record_id": record_ids})
-    with RegistryStore.open(store, read_only=True) as opened, opened.scanning("wanted", ids):
+    with RegistryStore.open(vault_for(store), read_only=True) as opened, opened.scanning("wanted", ids):
         rows = opened.execute(
             "bench own person",
             "SELECT r.record_id, l.person_id FROM registry_identity r "
@@ -82,7 +82,7 @@ def own_person(store: Path, record_ids: list[str]) -> dict[str, set[int]]:
 
 
 def lookups(store: Path, queries: list[dict[str, str]]) -> dict[str, float]:
-    matcher = Matcher.open(store)
+    matcher = Matcher.open(vault_for(store))
     matcher.index.warm()  # warm: the index's pages in memory, as a running desk keeps them
     expected = own_person(store, [q["record_id"] for q in queries])
     latencies, hits, known = [], 0, 0

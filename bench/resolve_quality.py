@@ -37,7 +37,7 @@ def _links(store: RegistryStore, kind: str) -> dict[str, int]:
 
 
 def main(population: Path) -> None:
-    with RegistryStore.open(population / "store") as store:
+    with RegistryStore.open(vault_for(population / "store")) as store:
         started = time.perf_counter()
         report = resolve_registries(store, rebuild=True)
         seconds = time.perf_counter() - started

@@ -83,7 +83,7 @@ def main(sizes: list[int], work: Path) -> None:
             dossiers = [json.loads(line) for line in lines]
         kinds = _kinds(root)
         print(f"people {people:,}; applicants {len(dossiers):,}", flush=True)
-        verifier = Verifier.open(store, remember=False)
+        verifier = Verifier.open(vault_for(store), remember=False)
         # warm, as a serving desk is: every file of the index and the histories read once
         verifier.matcher.index.warm()
         verifier.verify_many(dossiers[:BATCH])  # warm: pages mapped, caches filled

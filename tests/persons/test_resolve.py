@@ -16,12 +16,15 @@ from typer.testing import CliRunner
 from bonafide.cli import app
 from bonafide.errors import InputError
 from bonafide.linkage import link_records
+from bonafide.persons.files import PersonFiles
+from bonafide.persons.index import PersonIndex
 from bonafide.persons.match import Matcher, query_records
 from bonafide.persons.match_cli import read_record
-from bonafide.persons.index import PersonIndex
 from bonafide.persons.resolve import ResolveReport, resolve_registries
 from bonafide.registry import RegistryStore, StoreSettings, import_registry
 from bonafide.registry.mapping import load_mapping
+from bonafide.vault.access import PASSPHRASE_ENV
+from tests.vaults import TEST_PASSPHRASE, vault_for
 
 from ..conftest import Population
 
@@ -63,7 +66,7 @@ def _truth(population: Population, kind: str) -> dict[str, int]:
 
 def _links(data_dir: Path, kind: str) -> dict[str, tuple[str, int]]:
     """registry record id → (record_key, person id)."""
-    with RegistryStore.open(data_dir, SETTINGS, read_only=True) as store:
+    with RegistryStore.open(vault_for(data_dir), SETTINGS, read_only=True) as store:
         rows = store.execute(
             "test links",
             f"SELECT r.record_id, r.record_key, l.person_id FROM person_links l "
@@ -80,17 +83,17 @@ def resolved(population: Population, tmp_path_factory: pytest.TempPathFactory) -
     def load(kind: str, low: int, high: int) -> None:
         path = _part(population, kind, low, high, work)
         mapping = load_mapping(population.registries / f"{kind}.mapping.toml")
-        with RegistryStore.open(data_dir, SETTINGS) as store:
+        with RegistryStore.open(vault_for(data_dir), SETTINGS) as store:
             import_registry(store, path, kind, mapping)
 
     load("identity", 0, LATER)
     load("residence", 0, PEOPLE)
     load("employment", 0, PEOPLE)
-    with RegistryStore.open(data_dir, SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), SETTINGS) as store:
         first = resolve_registries(store)
     before = dict(_links(data_dir, "identity").values())
     load("identity", LATER, PEOPLE)
-    with RegistryStore.open(data_dir, SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), SETTINGS) as store:
         second = resolve_registries(store)
         again = resolve_registries(store)
     truth = {k: _truth(population, k) for k in ("identity", "residence", "employment")}
@@ -110,7 +113,7 @@ def _agreement(links: dict[str, tuple[str, int]], truth: dict[str, int]) -> floa
 def test_identity_records_resolve_into_their_persons(resolved: Resolved) -> None:
     links = _links(resolved.data_dir, "identity")
     truth = resolved.truth["identity"]
-    with RegistryStore.open(resolved.data_dir, SETTINGS, read_only=True) as store:
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
         imported = store.scalar("test count", "SELECT count(*) FROM registry_identity")
     assert len(links) == imported  # every identity record belongs to a person
     assert _agreement(links, truth) > 0.995
@@ -135,7 +138,7 @@ def test_other_registries_link_to_the_right_persons(resolved: Resolved) -> None:
 
 def test_records_with_the_same_person_fields_share_their_link(resolved: Resolved) -> None:
     # each distinct combination is looked up once and its link joined back to every record
-    with RegistryStore.open(resolved.data_dir, SETTINGS, read_only=True) as store:
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
         groups = store.execute(
             "test shared links",
             "SELECT count(*), count(l.person_id), count(DISTINCT l.person_id) "
@@ -182,7 +185,7 @@ def _queries(resolved: Resolved, population: Population, count: int) -> list[dic
 
 
 def test_match_finds_the_person_and_explains(resolved: Resolved, population: Population) -> None:
-    matcher = Matcher.open(resolved.data_dir)
+    matcher = Matcher.open(vault_for(resolved.data_dir))
     identity = _links(resolved.data_dir, "identity")
     queries = _queries(resolved, population, 60)
     found = 0
@@ -204,10 +207,10 @@ def test_match_finds_the_person_and_explains(resolved: Resolved, population: Pop
 def test_batch_and_real_time_give_the_same_probability(
     resolved: Resolved, population: Population
 ) -> None:
-    matcher = Matcher.open(resolved.data_dir)
+    matcher = Matcher.open(vault_for(resolved.data_dir))
     queries = query_records(_queries(resolved, population, 200))
     pairs = matcher.score(queries)
-    index = PersonIndex.open(resolved.data_dir)
+    index = PersonIndex.open(vault_for(resolved.data_dir))
     store_records = index.person_records(np.arange(len(index.records)))
     batch = link_records(queries, store_records, 0.0, matcher.model, one_to_one=False)
     batch_probability = dict(
@@ -229,7 +232,7 @@ def test_match_command(resolved: Resolved, population: Population, tmp_path: Pat
     query = _queries(resolved, population, 1)[0]
     path = tmp_path / "record.json"
     path.write_text(json.dumps(query), encoding="utf-8")
-    runner = CliRunner()
+    runner = CliRunner(env={PASSPHRASE_ENV: TEST_PASSPHRASE})
     result = runner.invoke(
         app, ["match", str(path), "--data-dir", str(resolved.data_dir), "--format", "json"]
     )
@@ -256,7 +259,10 @@ def test_bad_records_are_named() -> None:
 def test_match_without_an_index_says_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "record.json"
     path.write_text('{"surname": "Ivanov"}', encoding="utf-8")
-    result = CliRunner().invoke(app, ["match", str(path), "--data-dir", str(tmp_path)])
+    vault_for(tmp_path / "data").close()
+    result = CliRunner(env={PASSPHRASE_ENV: TEST_PASSPHRASE}).invoke(
+        app, ["match", str(path), "--data-dir", str(tmp_path / "data")]
+    )
     assert result.exit_code != 0
     assert "bonafide registry resolve" in str(result.exception) or "resolve" in result.output
     broken = tmp_path / "broken.json"
@@ -266,7 +272,7 @@ def test_match_without_an_index_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_index_files_hold_sorted_keys(resolved: Resolved) -> None:
-    index = PersonIndex.open(resolved.data_dir)
+    index = PersonIndex.open(vault_for(resolved.data_dir))
     hashes = np.asarray(index.key_hashes)
     assert np.all(hashes[1:] >= hashes[:-1])
     assert int(np.asarray(index.key_rows).max()) < len(index.records)
@@ -279,12 +285,12 @@ def test_a_large_identity_registry_is_deduplicated_in_birth_year_groups(
 ) -> None:
     import shutil
 
-    from bonafide.linkage import resolve
+    from bonafide.persons import resolve
 
     copy = tmp_path / "data"
     shutil.copytree(resolved.data_dir, copy)
     monkeypatch.setattr(resolve, "PARTITION", 700)
-    with RegistryStore.open(copy, SETTINGS) as store:
+    with RegistryStore.open(vault_for(copy), SETTINGS) as store:
         records, _ = resolve._read_records(store, resolve.Kind.IDENTITY, [])
         groups = resolve._partitions(records)
         report = resolve_registries(store, rebuild=True)
@@ -311,17 +317,19 @@ def test_an_index_with_older_keys_is_reindexed_keeping_persons(
 
     copy = tmp_path / "data"
     shutil.copytree(resolved.data_dir, copy)
-    meta_file = copy / "persons" / "index.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    generation = PersonFiles(vault_for(copy)).current()
+    assert generation is not None
+    meta = generation.read_json("index.json")
+    assert isinstance(meta, dict)
     meta["keys_version"] = 1
-    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    generation.write_json("index.json", meta)
     with pytest.raises(StoreError, match="re-index"):
-        Matcher.open(copy)
-    before = PersonIndex.open(copy, any_keys=True)
+        Matcher.open(vault_for(copy))
+    before = PersonIndex.open(vault_for(copy), any_keys=True)
     persons_before = before.records.column("person_id").to_pylist()
-    with RegistryStore.open(copy, SETTINGS) as store:
+    with RegistryStore.open(vault_for(copy), SETTINGS) as store:
         resolve_registries(store)
-    after = PersonIndex.open(copy)
+    after = PersonIndex.open(vault_for(copy))
     assert after.records.column("person_id").to_pylist() == persons_before
-    original = PersonIndex.open(resolved.data_dir)
+    original = PersonIndex.open(vault_for(resolved.data_dir))
     assert np.array_equal(np.asarray(after.key_hashes), np.asarray(original.key_hashes))

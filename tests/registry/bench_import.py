@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from bonafide.registry import RegistryStore, import_registry
+from tests.vaults import vault_for
 
 _SURNAMES = ["Иванов", "Петрова", "Іваноў", "Шчарбакоў", "Smith", "Kovalenko", "Сидоренко"]
 _GIVEN = ["Иван", "Мария", "Янка", "Алесь", "John", "Olga", "Пётр", "Наталля"]
@@ -82,7 +83,7 @@ def run_import(file: Path, data_dir: Path) -> None:
 
     mapping = load_mapping(file.with_suffix(".toml"))
     started = time.perf_counter()
-    with RegistryStore.open(data_dir) as store:
+    with RegistryStore.open(vault_for(data_dir)) as store:
         report = import_registry(store, file, "identity", mapping)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

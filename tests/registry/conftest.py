@@ -6,18 +6,22 @@ from pathlib import Path
 import pytest
 
 from bonafide.registry import ColumnMapping, ImportReport, RegistryStore, import_registry
+from tests.vaults import vault_for
 
 from .helpers import TEST_SETTINGS, ImportFile
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+    """A data directory with a new vault (the test passphrase opens it)."""
+    path = tmp_path / "data"
+    vault_for(path).close()
+    return path
 
 
 @pytest.fixture
 def store(data_dir: Path) -> Iterator[RegistryStore]:
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as opened:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as opened:
         yield opened
 
 

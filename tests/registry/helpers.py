@@ -7,6 +7,8 @@ import io
 from collections.abc import Callable, Sequence
 
 from bonafide.registry import ImportReport, RegistryStore, StoreSettings
+from bonafide.registry.importer import reject_purpose
+from tests.vaults import vault_for
 
 # Small limits keep the tests light on a 2-core machine.
 TEST_SETTINGS = StoreSettings(memory_limit="1GB", threads=2)
@@ -25,8 +27,9 @@ def rejects(report: ImportReport) -> list[dict[str, str]]:
     """The rows of an import's reject file."""
     if report.reject_file is None:
         return []
-    with report.reject_file.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    vault = vault_for(report.reject_file.parents[1])
+    text = bytes(vault.sealer.read(report.reject_file, reject_purpose(report.reject_file)))
+    return list(csv.DictReader(io.StringIO(text.decode("utf-8"), newline="")))
 
 
 def record_count(store: RegistryStore, kind: str = "identity") -> int:

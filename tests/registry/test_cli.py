@@ -12,8 +12,10 @@ import typer
 from typer.testing import CliRunner, Result
 
 from bonafide.datadir import DATA_DIR_ENV
-from bonafide.errors import MappingError, StoreError
+from bonafide.errors import MappingError, StoreError, VaultError
 from bonafide.registry.cli import registry_app
+from bonafide.vault.access import PASSPHRASE_ENV
+from tests.vaults import TEST_PASSPHRASE, vault_for
 
 from .helpers import csv_text
 
@@ -31,7 +33,7 @@ sex = "ПОЛ"
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "200", DATA_DIR_ENV: ""})
+    return CliRunner(env={"COLUMNS": "200", DATA_DIR_ENV: "", PASSPHRASE_ENV: TEST_PASSPHRASE})
 
 
 @pytest.fixture
@@ -98,7 +100,7 @@ def test_import_prints_summary_notes_and_first_issues(
     assert "1 column(s) not mapped and ignored: 'ПРИМЕЧАНИЕ'" in out
     assert "birth_date '31.02.1990' is not a date" in out
     assert "same as row 1" in out
-    assert str(data_dir / "rejects" / "identity-1.csv") in out.replace("\n", "")
+    assert "bonafide registry rejects 1" in out.replace("\n", "")
 
 
 def test_quiet_import_prints_one_line(
@@ -117,7 +119,7 @@ def test_quiet_import_prints_one_line(
     assert result.exit_code == 0
     assert result.output.startswith(
         "import 1 (identity, people.csv): read 4, added 2, duplicate in file 1, "
-        "already present 0, rejected 1, warnings 1; issues in "
+        "already present 0, rejected 1, warnings 1; issues: bonafide registry rejects 1"
     )
     again = invoke(runner, *args, "--data-dir", data_dir)
     assert "import 2 (identity, people.csv): read 4, added 0, duplicate in file 1, " in again.output
@@ -159,20 +161,35 @@ def test_list_and_stats(
     assert flat.index(first) < flat.index(again)
 
 
-def test_list_without_store(runner: CliRunner, tmp_path: Path) -> None:
-    result = invoke(runner, "list", "--data-dir", tmp_path / "none")
+def test_list_without_store(runner: CliRunner, data_dir: Path) -> None:
+    result = invoke(runner, "list", "--data-dir", data_dir)
     assert result.exit_code == 0
     assert "No registries imported yet" in result.output
-    assert not (tmp_path / "none").exists()
+    assert not (data_dir / "registries.duckdb").exists()
 
 
-def test_stats_without_store(runner: CliRunner, tmp_path: Path) -> None:
-    result = invoke(runner, "stats", "identity", "--data-dir", tmp_path / "none")
+def test_stats_without_store(runner: CliRunner, data_dir: Path) -> None:
+    result = invoke(runner, "stats", "identity", "--data-dir", data_dir)
     assert isinstance(result.exception, StoreError)
 
 
+def test_commands_without_a_vault_say_how_to_make_one(runner: CliRunner, tmp_path: Path) -> None:
+    result = invoke(runner, "list", "--data-dir", tmp_path / "none")
+    assert isinstance(result.exception, VaultError)
+    assert "there is no vault" in str(result.exception)
+    assert "bonafide vault init" in str(result.exception)
+    assert not (tmp_path / "none").exists()
+
+
 def test_data_dir_from_environment(registry_file: Path, mapping_file: Path, tmp_path: Path) -> None:
-    runner = CliRunner(env={"COLUMNS": "200", DATA_DIR_ENV: str(tmp_path / "env-data")})
+    vault_for(tmp_path / "env-data").close()
+    runner = CliRunner(
+        env={
+            "COLUMNS": "200",
+            DATA_DIR_ENV: str(tmp_path / "env-data"),
+            PASSPHRASE_ENV: TEST_PASSPHRASE,
+        }
+    )
     result = invoke(
         runner, "import", registry_file, "--kind", "identity", "--mapping", mapping_file, "-q"
     )
@@ -253,7 +270,7 @@ def test_every_command_and_option_is_documented() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     group = typer.main.get_command(registry_app)
     commands = getattr(group, "commands", {})
-    assert set(commands) == {"import", "list", "stats", "resolve"}
+    assert set(commands) == {"import", "list", "stats", "resolve", "rejects"}
     for name, command in commands.items():
         assert f"bonafide registry {name}" in docs, f"command {name} is not documented"
         for parameter in command.params:
@@ -275,7 +292,7 @@ def test_entry_point_prints_the_error_and_its_fix(
         [sys.executable, "-m", "bonafide", "registry", *args, "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": path, "COLUMNS": "300"},
+        env={**os.environ, "PYTHONPATH": path, "COLUMNS": "300", PASSPHRASE_ENV: TEST_PASSPHRASE},
         timeout=60,
         check=False,
     )

@@ -22,6 +22,7 @@ from bonafide.registry import (
     SourceOptions,
     import_registry,
 )
+from tests.vaults import vault_for
 
 from .helpers import TEST_SETTINGS, ImportFile, csv_text, record_count, rejects
 
@@ -439,7 +440,7 @@ def test_counts_add_up_and_every_rejected_row_is_in_the_reject_file(
 ) -> None:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
-        with RegistryStore.open(root / "data", TEST_SETTINGS) as store:
+        with RegistryStore.open(vault_for(root / "data"), TEST_SETTINGS) as store:
             for index, rows in enumerate((first, second, first)):
                 path = root / f"f{index}.csv"
                 path.write_text(_random_file(rows), encoding="utf-8")

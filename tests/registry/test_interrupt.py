@@ -21,6 +21,7 @@ from bonafide.registry import (
     RegistryStore,
     import_registry,
 )
+from tests.vaults import vault_for
 
 from .helpers import TEST_SETTINGS, csv_text
 
@@ -45,7 +46,7 @@ def write_people(path: Path, rows: int, offset: int = 0) -> Path:
 
 
 def snapshot(data_dir: Path) -> dict[str, Any]:
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         tables = {
             table: store.scalar("test", f"SELECT count(*) FROM {table}")
             for table in ("registry_identity", "imports", "import_issues", "schema_version")
@@ -58,7 +59,7 @@ def snapshot(data_dir: Path) -> dict[str, Any]:
 @pytest.fixture
 def imported_once(data_dir: Path, tmp_path: Path) -> dict[str, Any]:
     """A store holding one committed import, and a snapshot of it."""
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         report = import_registry(store, write_people(tmp_path / "first.parquet", 50), "identity")
     assert report.rows_added == 45
     return snapshot(data_dir)
@@ -74,7 +75,7 @@ def test_keyboard_interrupt_from_progress_changes_nothing(
         if update.phase is phase:
             raise KeyboardInterrupt
 
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         with pytest.raises(KeyboardInterrupt):
             import_registry(store, second, "identity", progress=interrupt)
         # the same connection is still usable, and the same import then succeeds
@@ -96,17 +97,20 @@ def test_failing_source_changes_nothing(
     rows = [["surname", "given_name", "birth_date"]] + [["Иванов", "Иван", "1990"]] * 10
     path.write_bytes(csv_text(rows).encode() + b'x,"' + b"y" * (40 << 20) + b"\n")
     with (
-        RegistryStore.open(data_dir, TEST_SETTINGS) as store,
+        RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store,
         pytest.raises(SourceFormatError, match="after data row 10, a row is longer"),
     ):
         import_registry(store, path, "identity")
     assert snapshot(data_dir) == imported_once
 
 
+REPOSITORY = Path(__file__).resolve().parents[2]  # where `tests` is importable from
+
 _CHILD = """
 import sys, time
 from pathlib import Path
 from bonafide.registry import RegistryStore, StoreSettings, import_registry
+from tests.vaults import vault_for
 
 data_dir, file, phase = sys.argv[1:]
 
@@ -115,7 +119,8 @@ def hold(update):
         print("ready", flush=True)
         time.sleep(120)
 
-with RegistryStore.open(Path(data_dir), StoreSettings(memory_limit="1GB", threads=2)) as store:
+settings = StoreSettings(memory_limit="1GB", threads=2)
+with RegistryStore.open(vault_for(Path(data_dir)), settings) as store:
     import_registry(store, Path(file), "identity", progress=hold)
 """
 
@@ -129,7 +134,9 @@ def test_sigkill_mid_import_changes_nothing(
     source_dir = Path(bonafide.__file__).resolve().parents[1]
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(source_dir), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(source_dir), str(REPOSITORY), os.environ.get("PYTHONPATH", "")]
+        ),
     }
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(data_dir), str(big), phase.value],
@@ -152,7 +159,7 @@ def test_sigkill_mid_import_changes_nothing(
     assert child.returncode == -signal.SIGKILL
     assert snapshot(data_dir) == imported_once
     # and the store takes the import afterwards
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         report = import_registry(store, big, "identity")
     assert (report.import_id, report.rows_added) == (2, BIG_ROWS * 9 // 10)
     assert not list((data_dir / "rejects").glob("*.partial"))
@@ -162,6 +169,7 @@ _CHILD_CTRL_C = """
 import os, signal, sys
 from pathlib import Path
 from bonafide.registry import RegistryStore, StoreSettings, import_registry
+from tests.vaults import vault_for
 
 data_dir, file, phase = sys.argv[1:]
 sent = False
@@ -172,7 +180,8 @@ def press_ctrl_c(update):
         sent = True
         os.kill(os.getpid(), signal.SIGINT)
 
-with RegistryStore.open(Path(data_dir), StoreSettings(memory_limit="1GB", threads=2)) as store:
+settings = StoreSettings(memory_limit="1GB", threads=2)
+with RegistryStore.open(vault_for(Path(data_dir)), settings) as store:
     try:
         import_registry(store, Path(file), "identity", progress=press_ctrl_c)
     except KeyboardInterrupt:
@@ -189,7 +198,7 @@ def test_ctrl_c_mid_import_changes_nothing(
 ) -> None:
     big = write_people(tmp_path / "big.parquet", BIG_ROWS, offset=10_000)
     source_dir = Path(bonafide.__file__).resolve().parents[1]
-    path = os.pathsep.join([str(source_dir), os.environ.get("PYTHONPATH", "")])
+    path = os.pathsep.join([str(source_dir), str(REPOSITORY), os.environ.get("PYTHONPATH", "")])
     child = subprocess.run(
         [sys.executable, "-c", _CHILD_CTRL_C, str(data_dir), str(big), phase.value],
         capture_output=True,

@@ -4,29 +4,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from bonafide.errors import StoreError
+from bonafide.errors import StoreError, VaultError
 from bonafide.registry import RegistryStore, StoreSettings
 from bonafide.registry.ddl import MIGRATIONS, registry_columns
 from bonafide.registry.schema import KINDS, Kind
+from tests.vaults import vault_for
 
 from .helpers import TEST_SETTINGS
 
 
 def test_new_store_is_migrated_once(data_dir: Path) -> None:
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         first = store.execute("test", "SELECT version, name FROM schema_version")
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         again = store.execute("test", "SELECT version, name FROM schema_version")
     assert first == again == [(m.version, m.name) for m in MIGRATIONS]
     assert (data_dir / "registries.duckdb").is_file()
     assert (data_dir / "tmp").is_dir()
 
 
+def test_the_store_is_encrypted_and_unreadable_without_the_key(data_dir: Path) -> None:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
+        store.execute("test", "CREATE TABLE secret AS SELECT 'Лукашэнка Аляксандр' AS name")
+    raw = (data_dir / "registries.duckdb").read_bytes()
+    assert "Лукашэнка".encode() not in raw
+    with pytest.raises(duckdb.Error, match="encrypted"):
+        duckdb.connect(str(data_dir / "registries.duckdb"))
+
+
 def test_settings_are_applied(data_dir: Path) -> None:
     settings = StoreSettings(memory_limit="512MB", threads=1)
-    with RegistryStore.open(data_dir, settings) as store:
+    with RegistryStore.open(vault_for(data_dir), settings) as store:
         limit, threads, temp = store.execute(
             "test",
             "SELECT current_setting('memory_limit'), current_setting('threads'), "
@@ -34,11 +45,11 @@ def test_settings_are_applied(data_dir: Path) -> None:
         )[0]
     assert limit.startswith("488")
     assert threads == 1
-    assert temp == str(data_dir / "tmp")
+    assert Path(temp).parent == data_dir / "tmp"  # the process's own scratch directory
 
 
 def test_registry_tables_follow_the_schema(data_dir: Path) -> None:
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         for kind, schema in KINDS.items():
             found = store.execute(
                 "test",
@@ -54,12 +65,12 @@ def test_registry_tables_follow_the_schema(data_dir: Path) -> None:
 
 
 def test_a_table_out_of_step_with_the_schema_is_refused(data_dir: Path) -> None:
-    with RegistryStore.open(data_dir, TEST_SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store:
         store.execute("test", "ALTER TABLE registry_watchlist DROP COLUMN role_orig")
     with pytest.raises(
         StoreError, match=r"registry_watchlist .* does not have the columns"
     ) as error:
-        RegistryStore.open(data_dir, TEST_SETTINGS)
+        RegistryStore.open(vault_for(data_dir), TEST_SETTINGS)
     assert error.value.hint is not None
     assert "migration" in error.value.hint
 
@@ -71,7 +82,7 @@ def test_errors_name_the_operation(store: RegistryStore) -> None:
 
 def test_read_only_needs_an_existing_store(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="there is no registry store") as error:
-        RegistryStore.open(tmp_path / "none", read_only=True)
+        RegistryStore.open(vault_for(tmp_path / "none"), read_only=True)
     assert error.value.hint is not None
     assert "bonafide registry import" in error.value.hint
     assert not RegistryStore.exists(tmp_path / "none")
@@ -80,8 +91,8 @@ def test_read_only_needs_an_existing_store(tmp_path: Path) -> None:
 def test_unwritable_data_dir(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(StoreError, match="cannot create the data directory"):
-        RegistryStore.open(blocker / "data")
+    with pytest.raises(VaultError, match="cannot create the data directory"):
+        vault_for(blocker / "data")
 
 
 def test_transaction_rolls_back_on_error(store: RegistryStore) -> None:

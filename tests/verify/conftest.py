@@ -9,6 +9,7 @@ import pytest
 from bonafide.persons.resolve import resolve_registries
 from bonafide.registry import RegistryStore, StoreSettings, import_registry
 from bonafide.registry.mapping import load_mapping
+from tests.vaults import vault_for
 
 from ..conftest import Population
 
@@ -20,7 +21,7 @@ SETTINGS = StoreSettings(memory_limit="2GB", threads=2)
 def resolved_data_dir(population: Population, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with every registry of `population` imported and resolved."""
     data_dir = tmp_path_factory.mktemp("verify") / "data"
-    with RegistryStore.open(data_dir, SETTINGS) as store:
+    with RegistryStore.open(vault_for(data_dir), SETTINGS) as store:
         for kind in KINDS:
             mapping = load_mapping(population.registries / f"{kind}.mapping.toml")
             import_registry(store, population.registries / f"{kind}.parquet", kind, mapping)

@@ -11,10 +11,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from bonafide.cases import CaseStore
 from bonafide.cli import app
 from bonafide.datadir import DATA_DIR_ENV
 from bonafide.errors import InputError, StoreError
+from bonafide.vault.access import PASSPHRASE_ENV
+from bonafide.vault.audit import AuditAction, AuditLog
 from bonafide.verify.cli import rejects_path
+from tests.vaults import TEST_PASSPHRASE, vault_for
 
 from ..conftest import Population
 
@@ -24,7 +28,7 @@ VERDICTS = {"consistent", "inconsistent", "insufficient_evidence"}
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "100", DATA_DIR_ENV: ""})
+    return CliRunner(env={"COLUMNS": "100", DATA_DIR_ENV: "", PASSPHRASE_ENV: TEST_PASSPHRASE})
 
 
 def invoke(runner: CliRunner, *args: str | Path) -> Result:
@@ -92,7 +96,8 @@ def test_one_dossier_as_json(
         "--no-remember",
     )
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
+    assert "plain text, outside the vault" in result.stderr
     assert set(report) >= REQUIRED
     assert report["dossier_id"] == dossier["dossier_id"]
     assert report["verdict"] in VERDICTS
@@ -177,22 +182,34 @@ def test_a_missing_person_index_says_what_to_do(
     runner: CliRunner, population: Population, tmp_path: Path
 ) -> None:
     path = _write(tmp_path / "dossier.json", population.dossiers()[0])
+    vault_for(tmp_path / "empty").close()
     result = invoke(runner, path, "--data-dir", str(tmp_path / "empty"))
     assert isinstance(result.exception, StoreError)
     assert "bonafide registry resolve" in str(result.exception)
 
 
-def test_no_remember_leaves_no_case_store(
+def test_no_remember_keeps_the_report_but_no_applicant_keys(
     runner: CliRunner, population: Population, resolved_data_dir: Path, tmp_path: Path
 ) -> None:
-    path = _write(tmp_path / "dossier.json", population.dossiers()[0])
-    cases = resolved_data_dir / "cases.sqlite"
-    assert not cases.exists()
-    result = invoke(
-        runner, path, "--format", "json", "--data-dir", resolved_data_dir, "--no-remember"
-    )
+    data_dir = tmp_path / "data"
+    shutil.copytree(resolved_data_dir, data_dir)
+    dossier = population.dossiers()[0]
+    path = _write(tmp_path / "dossier.json", dossier)
+    result = invoke(runner, path, "--format", "json", "--data-dir", data_dir, "--no-remember")
     assert result.exit_code == 0, result.output
-    assert not cases.exists()
+    cases = CaseStore.open(vault_for(data_dir))
+    kept = cases.get(dossier["dossier_id"])
+    assert kept is not None
+    assert kept.report is not None
+    assert kept.report["verdict"] == json.loads(result.output)["verdict"]
+    assert not cases.keys_of(cases.dossier_key(dossier["dossier_id"]))
+    cases.close()
+    log = AuditLog(vault_for(data_dir))
+    assert [(e.action, e.dossier) for e in log.entries()][-1] == (
+        AuditAction.DOSSIER_VERIFIED,
+        dossier["dossier_id"],
+    )
+    log.close()
 
 
 def test_a_dossier_breaking_the_schema_is_named(

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from bonafide.verify import Verifier
+from tests.vaults import vault_for
 
 from ..conftest import Population
 
@@ -16,7 +17,7 @@ def test_planted_applicants_are_flagged_and_genuine_ones_are_not(
 ) -> None:
     with (population.truth / "applicants.csv").open(encoding="utf-8") as f:
         kinds = {row["dossier_id"]: row["kind"] for row in csv.DictReader(f)}
-    verifier = Verifier.open(resolved_data_dir, remember=False)
+    verifier = Verifier.open(vault_for(resolved_data_dir), remember=False)
     verdicts: Counter[tuple[str, str]] = Counter()
     claims: Counter[tuple[bool, str]] = Counter()
     for dossier in population.dossiers():

@@ -19,6 +19,7 @@ import pytest
 
 from bonafide.verify import DossierReport, Verifier
 from bonafide.verify.claims import ClaimKind, ClaimResult
+from tests.vaults import vault_for
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("BONAFIDE_UPDATE_GOLDEN") == "1"
@@ -47,7 +48,7 @@ def _cases() -> list[Any]:
 
 @pytest.fixture(scope="module")
 def verifier(resolved_data_dir: Path) -> Iterator[Verifier]:
-    opened = Verifier.open(resolved_data_dir, remember=False)
+    opened = Verifier.open(vault_for(resolved_data_dir), remember=False)
     yield opened
     opened.close()
 
@@ -60,7 +61,7 @@ def _verify(
     # a sequence: verified in order, each remembered, in a copy of the data directory
     data_dir = tmp_path / "data"
     shutil.copytree(resolved_data_dir, data_dir)
-    remembering = Verifier.open(data_dir, remember=True)
+    remembering = Verifier.open(vault_for(data_dir), remember=True)
     try:
         reports = [remembering.verify(dossier) for dossier in given]
     finally:

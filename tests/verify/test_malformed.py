@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from bonafide.errors import InputError
 from bonafide.verify import DossierReport, Verifier
+from tests.vaults import vault_for
 
 GOLDEN = Path(__file__).parent / "golden"
 VERDICTS = {"consistent", "inconsistent", "insufficient_evidence"}
@@ -67,7 +68,7 @@ def _bug(name: str) -> pytest.MarkDecorator:
 
 @pytest.fixture(scope="module")
 def verifier(resolved_data_dir: Path) -> Iterator[Verifier]:
-    opened = Verifier.open(resolved_data_dir, remember=False)
+    opened = Verifier.open(vault_for(resolved_data_dir), remember=False)
     yield opened
     opened.close()
 
