@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-data
+# The demo's vault passphrase, printed by `make demo`: a demo only — a real vault's passphrase is
+# typed at the prompt of `bonafide vault init` and never kept in a file or a Makefile.
+DEMO_PASSPHRASE ?= demo only: not for real data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libicu-dev pkg-config openjdk-17-jre-headless
 
@@ -28,17 +31,20 @@ $(STAMP): pyproject.toml constraints.txt | system-deps
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
+demo: export BONAFIDE_PASSPHRASE = $(DEMO_PASSPHRASE)
 demo: setup
 	rm -rf $(DEMO_DIR)
 	$(BIN)/bonafide synth --people 50000 --applicants 200 --seed 7 --out $(DEMO_DIR)
+	@echo "The demo vault's passphrase is '$(DEMO_PASSPHRASE)' (BONAFIDE_PASSPHRASE, for this demo only)."
+	printf '%s\n' "$$BONAFIDE_PASSPHRASE" | $(BIN)/bonafide vault init --data-dir $(DEMO_DIR)/store \
+	  --passphrase-file /dev/stdin
 	@for kind in identity residence education employment watchlist; do \
 	  echo "bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind ..."; \
 	  $(BIN)/bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind --quiet \
 	    --mapping $(DEMO_DIR)/registries/$$kind.mapping.toml --data-dir $(DEMO_DIR)/store || exit 1; \
 	done
 	$(BIN)/bonafide registry resolve --data-dir $(DEMO_DIR)/store
-	$(BIN)/bonafide verify $(DEMO_DIR)/applicants.jsonl --out $(DEMO_DIR)/results.jsonl \
-	  --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide verify $(DEMO_DIR)/applicants.jsonl --data-dir $(DEMO_DIR)/store
 	@# two example reports: the first genuine and the first planted applicant in the ground truth
 	@truth=$(DEMO_DIR)/truth/applicants.csv; \
 	genuine=$$(awk -F, '$$2 == "genuine" {print $$1; exit}' $$truth); \
@@ -47,6 +53,9 @@ demo: setup
 	grep -F "\"dossier_id\": \"$$planted\"" $(DEMO_DIR)/applicants.jsonl > $(DEMO_DIR)/planted.json
 	$(BIN)/bonafide verify $(DEMO_DIR)/genuine.json --data-dir $(DEMO_DIR)/store
 	$(BIN)/bonafide verify $(DEMO_DIR)/planted.json --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide audit verify --data-dir $(DEMO_DIR)/store
+	@echo "Everything bonafide keeps is sealed in $(DEMO_DIR)/store (passphrase: '$(DEMO_PASSPHRASE)')."
+	@echo "The rest of $(DEMO_DIR) is the synthetic input, in plain text as an operator's input files are."
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools

@@ -21,12 +21,13 @@ from bonafide.vault.access import (
     KeyFileOption,
     PassphraseFileOption,
     new_passphrase,
+    read_passphrase_file,
     secret_from,
     unlocked,
 )
 from bonafide.vault.audit import AuditAction, AuditLog
 from bonafide.vault.crypto import KEY_BYTES, KdfParams
-from bonafide.vault.keyslots import KeyFile, KeySlots
+from bonafide.vault.keyslots import KeyFile, KeySlots, Passphrase
 from bonafide.vault.settings import VaultSettings
 from bonafide.vault.vault import Vault, wipe
 
@@ -270,6 +271,72 @@ def retention_command(
         else "retention is off: dossiers are kept whole until deleted"
     )
     Console().print(f"Retention: {where}; {reduced} reduced now.", highlight=False)
+
+
+BackupPassphraseFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--backup-passphrase-file",
+        help="Give the archive a passphrase of its own, read from this file; without it, the "
+        "vault's own passphrases and key files open the archive.",
+        show_default=False,
+    ),
+]
+
+
+@vault_app.command("backup")
+def backup_command(
+    archive: Annotated[Path, typer.Argument(help="The archive to write (a new file).")],
+    backup_passphrase_file: BackupPassphraseFileOption = None,
+    data_dir: DataDirOption = None,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Write the whole data directory to one encrypted archive (run it while no other bonafide
+    command runs)."""
+    from bonafide.vault.backup import write_backup
+
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        own = new_passphrase(backup_passphrase_file) if backup_passphrase_file else None
+        _audit(vault, AuditAction.BACKUP_WRITTEN, {"own passphrase": own is not None})
+        report = write_backup(vault, archive, own)
+    Console().print(
+        f"Backup written to {archive}: {report.files:,} files, {report.bytes:,} bytes, encrypted.",
+        highlight=False,
+    )
+
+
+@vault_app.command("restore")
+def restore_command(
+    archive: Annotated[Path, typer.Argument(help="An archive made by bonafide vault backup.")],
+    backup_passphrase_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--backup-passphrase-file",
+            help="The archive's own passphrase, if it has one (default: the vault's, as "
+            "--passphrase-file, $BONAFIDE_PASSPHRASE or a prompt give it).",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: DataDirOption = None,
+    passphrase_file: PassphraseFileOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Restore an archive into a new or empty data directory."""
+    from bonafide.vault.backup import read_backup
+
+    directory = resolve_data_dir(data_dir)
+    secret = (
+        Passphrase(read_passphrase_file(backup_passphrase_file))
+        if backup_passphrase_file
+        else secret_from(passphrase_file, key_file)
+    )
+    report = read_backup(archive, secret, directory)
+    Console().print(
+        f"Restored {report.files:,} files into {directory}; unlock it with the vault's "
+        "passphrase or key file.",
+        highlight=False,
+    )
 
 
 def _audit(vault: Vault, action: AuditAction, detail: dict[str, object]) -> None:

@@ -74,11 +74,13 @@ class SealedWriter:
     """A write-only file object that seals what is written to it; the file appears under its
     name only when `close` is reached without an error (`abort` discards it)."""
 
-    def __init__(self, path: Path, key: bytes | None, purpose: str) -> None:
+    def __init__(self, path: Path, key: bytes | None, purpose: str, header: bytes = b"") -> None:
+        """`header`: plain bytes written before the sealed content (a backup's key slots)."""
         self.path = path
         self._partial = partial_path(path)
         self._file = open(self._partial, "xb")  # noqa: SIM115 - closed by close/abort
         os.chmod(self._partial, 0o600)
+        self._file.write(header)
         self._buffer = bytearray()
         self._counter = 0
         self._cipher: AESGCM | None = None
@@ -158,8 +160,8 @@ class Sealer:
     def encrypted(self) -> bool:
         return self._key is not None
 
-    def writer(self, path: Path, purpose: str) -> SealedWriter:
-        return SealedWriter(path, self._key, purpose)
+    def writer(self, path: Path, purpose: str, header: bytes = b"") -> SealedWriter:
+        return SealedWriter(path, self._key, purpose, header)
 
     def write(self, path: Path, data: bytes | bytearray | memoryview, purpose: str) -> None:
         with self.writer(path, purpose) as writer:
@@ -183,9 +185,9 @@ class Sealer:
         buffer = pa.py_buffer(self.read(path, purpose))
         return ipc.open_file(buffer).read_all()
 
-    def stream(self, path: Path, purpose: str) -> io.BufferedReader:
+    def stream(self, path: Path, purpose: str, offset: int = 0) -> io.BufferedReader:
         """The plaintext as a read-only file object, decrypted a chunk at a time."""
-        return io.BufferedReader(_ChunkStream(self.chunks(path, purpose)), CHUNK)
+        return io.BufferedReader(_ChunkStream(self.chunks(path, purpose, offset)), CHUNK)
 
     def read(self, path: Path, purpose: str) -> bytearray:
         """The whole plaintext, in memory (never in a file)."""
@@ -203,18 +205,21 @@ class Sealer:
             raise UndecryptableError
         return plaintext
 
-    def chunks(self, path: Path, purpose: str) -> Iterator[bytes]:
-        """The plaintext, chunk by chunk (for files read as a stream)."""
+    def chunks(self, path: Path, purpose: str, offset: int = 0) -> Iterator[bytes]:
+        """The plaintext, chunk by chunk (for files read as a stream); `offset`: where the
+        sealed content starts (after a plain header)."""
         if self._key is None:
             with path.open("rb") as handle:
+                handle.seek(offset)
                 while block := handle.read(CHUNK):
                     yield block
             return
-        yield from self._chunks(path, purpose)
+        yield from self._chunks(path, purpose, offset)
 
-    def _chunks(self, path: Path, purpose: str) -> Iterator[bytes]:
+    def _chunks(self, path: Path, purpose: str, offset: int = 0) -> Iterator[bytes]:
         assert self._key is not None
         with path.open("rb") as handle:
+            handle.seek(offset)
             header = handle.read(_HEADER)
             if len(header) != _HEADER or not header.startswith(MAGIC):
                 raise UndecryptableError
