@@ -16,6 +16,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+from vaults import bench_vault  # noqa: E402
+
 KINDS = ("identity", "residence", "education", "employment", "watchlist")
 SEED = 2024  # not a seed the tests use
 
@@ -62,6 +65,7 @@ def run(size: int, work: Path, file_format: str = "parquet") -> list[dict[str, o
     results.append({"step": "synth", "people": size, "rows": sum(rows.values()), **synth})
     store = work / f"store-{size}"
     shutil.rmtree(store, ignore_errors=True)
+    bench_vault(store).close()
     for kind in KINDS:
         imported = measure(
             str(BIN / "bonafide"),

@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from foundation import BIN, measure  # noqa: E402
+from vaults import bench_vault  # noqa: E402
 
 SEED = 2027
 ALL_KINDS = ("identity", "residence", "education", "employment", "watchlist")
@@ -41,6 +42,7 @@ def prepare(
         print(f"  synth {people:,}: {figures['seconds']:.0f} s", flush=True)
     done = store / "imported"
     if not done.exists():
+        bench_vault(store).close()
         for kind in kinds:
             figures = measure(
                 str(BIN / "bonafide"), "registry", "import",

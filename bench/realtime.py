@@ -37,6 +37,7 @@ IDENTITY_ONLY_FROM = 5_000_000
 sys.path.insert(0, str(HERE))
 from population import ALL_KINDS, SEED, prepare  # noqa: E402
 from splink_realtime import percentile, perturbed_queries, splink_lookup_latencies  # noqa: E402
+from vaults import bench_vault  # noqa: E402
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -68,7 +69,10 @@ def applicant_queries(identity: pa.Table, count: int) -> list[dict[str, str]]:
 def own_person(store: Path, record_ids: list[str]) -> dict[str, set[int]]:
     """record id → the persons its records were resolved into (a record id may repeat)."""
     ids = pa.table({"record_id": record_ids})
-    with RegistryStore.open(vault_for(store), read_only=True) as opened, opened.scanning("wanted", ids):
+    with (
+        RegistryStore.open(bench_vault(store), read_only=True) as opened,
+        opened.scanning("wanted", ids),
+    ):
         rows = opened.execute(
             "bench own person",
             "SELECT r.record_id, l.person_id FROM registry_identity r "
@@ -82,7 +86,7 @@ def own_person(store: Path, record_ids: list[str]) -> dict[str, set[int]]:
 
 
 def lookups(store: Path, queries: list[dict[str, str]]) -> dict[str, float]:
-    matcher = Matcher.open(vault_for(store))
+    matcher = Matcher.open(bench_vault(store))
     matcher.index.warm()  # warm: the index's pages in memory, as a running desk keeps them
     expected = own_person(store, [q["record_id"] for q in queries])
     latencies, hits, known = [], 0, 0

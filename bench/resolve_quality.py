@@ -20,6 +20,9 @@ import pyarrow.parquet as pq
 from bonafide.persons.resolve import resolve_registries
 from bonafide.registry.store import RegistryStore
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vaults import bench_vault
+
 
 def _truth(population: Path, kind: str) -> dict[str, int]:
     table = pq.read_table(population / "truth" / f"{kind}.parquet")
@@ -37,7 +40,7 @@ def _links(store: RegistryStore, kind: str) -> dict[str, int]:
 
 
 def main(population: Path) -> None:
-    with RegistryStore.open(vault_for(population / "store")) as store:
+    with RegistryStore.open(bench_vault(population / "store")) as store:
         started = time.perf_counter()
         report = resolve_registries(store, rebuild=True)
         seconds = time.perf_counter() - started

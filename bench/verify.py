@@ -29,6 +29,7 @@ sys.path.insert(0, str(HERE))
 from bonafide.verify import DossierReport, Verifier  # noqa: E402
 from population import prepare  # noqa: E402
 from splink_realtime import percentile  # noqa: E402
+from vaults import bench_vault  # noqa: E402
 
 BATCH = 500
 WARMUP = 20
@@ -83,7 +84,7 @@ def main(sizes: list[int], work: Path) -> None:
             dossiers = [json.loads(line) for line in lines]
         kinds = _kinds(root)
         print(f"people {people:,}; applicants {len(dossiers):,}", flush=True)
-        verifier = Verifier.open(vault_for(store), remember=False)
+        verifier = Verifier.open(bench_vault(store), remember=False)
         # warm, as a serving desk is: every file of the index and the histories read once
         verifier.matcher.index.warm()
         verifier.verify_many(dossiers[:BATCH])  # warm: pages mapped, caches filled

@@ -37,7 +37,7 @@ def test_nothing_is_written_outside_the_data_directory(office: Office) -> None:
 
 
 def test_no_scratch_or_partial_file_is_left(office: Office) -> None:
-    leftovers = [p for p in (office.data_dir / "tmp").rglob("*")]
+    leftovers = list((office.data_dir / "tmp").rglob("*"))
     assert leftovers == []
     assert not [p for p in office.data_dir.rglob("*") if ".partial" in p.name]
 
