@@ -6,6 +6,7 @@ python bench/run.py names 200000
 python bench/run.py realtime 10000000    # resolve and look up against a 10 M-person store
 python bench/run.py dedupe 1000000
 python bench/run.py verify 1000000      # the applicant cohort against a resolved population
+python bench/run.py vault 200000        # import, resolve, verify with the vault and without
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import foundation
 import linkage
 import names
 import realtime
+import vault_cost
 import verify
 
 SUITES: dict[str, Callable[[list[int], Path], object]] = {
@@ -29,6 +31,7 @@ SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "linkage": linkage.main,
     "realtime": realtime.main,
     "verify": verify.main,
+    "vault": vault_cost.main,
     "dedupe": lambda sizes, work: [dedupe.main(size, work) for size in sizes],
 }
 DEFAULT_SIZES = {
@@ -38,6 +41,7 @@ DEFAULT_SIZES = {
     "realtime": [1_000_000, 10_000_000],
     "dedupe": [1_000_000],
     "verify": [1_000_000],
+    "vault": [200_000],
 }
 
 

@@ -10,9 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bonafide.cases.retention import apply_retention
 from bonafide.cases.store import CaseStore
 from bonafide.errors import InputError
-from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
+from bonafide.vault.access import (
+    KeyFileOption,
+    PassphraseFileOption,
+    say_plain_text,
+    unlocked,
+)
 from bonafide.vault.audit import AuditAction, AuditLog
 
 __all__ = ["cases_app"]
@@ -41,9 +47,13 @@ def list_command(
 ) -> None:
     """Every kept dossier: code, when verified, verdict, decision — no names."""
     with unlocked(data_dir, passphrase_file, key_file) as vault:
+        apply_retention(vault)
         cases = CaseStore.open(vault)
         kept = sorted(cases.dossiers(), key=lambda d: (d.verified_at, d.code))
         cases.close()
+        audit = AuditLog(vault)
+        audit.record(AuditAction.DOSSIERS_LISTED, None, {"dossiers": len(kept)})
+        audit.close()
     table = Table("code", "verified (UTC)", "verdict", "decision", "kept")
     for dossier in kept:
         table.add_row(
@@ -65,6 +75,7 @@ def show_command(
 ) -> None:
     """One kept dossier's report, as JSON (the read is audited)."""
     with unlocked(data_dir, passphrase_file, key_file) as vault:
+        apply_retention(vault)
         cases = CaseStore.open(vault)
         dossier = cases.get(code)
         cases.close()
@@ -76,4 +87,5 @@ def show_command(
         audit = AuditLog(vault)
         audit.record(AuditAction.DOSSIER_READ, code)
         audit.close()
+    say_plain_text("the report")
     typer.echo(json.dumps(dossier.to_json(), ensure_ascii=False, indent=2))

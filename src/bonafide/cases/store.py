@@ -80,12 +80,13 @@ class CaseStore:
 
     @classmethod
     def open(cls, vault: Vault) -> CaseStore:
-        path = vault.data_dir / CASES_FILE
+        path = vault.store_file(CASES_FILE)
         try:
             connection = sqlite3.connect(path, isolation_level="DEFERRED", timeout=30)
             connection.execute("PRAGMA secure_delete = ON")
             connection.executescript(_SCHEMA)
             path.chmod(0o600)
+            vault.store_made(CASES_FILE)
         except sqlite3.Error as error:
             raise StoreError(
                 f"cannot open the case store {path}: {error}",
@@ -130,8 +131,10 @@ class CaseStore:
         ).fetchone()
         return None if row is None else self._open(key, row[0])
 
-    def _open(self, key: bytes, sealed: bytes) -> KeptDossier:
+    def _open(self, key: bytes, sealed: object) -> KeptDossier:
         try:
+            if not isinstance(sealed, bytes) or not isinstance(key, bytes):
+                raise UndecryptableError
             data = json.loads(unseal(self._value_key, sealed, key))
         except UndecryptableError:
             raise StoreError(
@@ -158,7 +161,10 @@ class CaseStore:
     def reduce_older_than(self, days: int, now: dt.datetime | None = None) -> list[str]:
         """Reduce the dossiers verified more than `days` ago to code, verdict and decision, and
         delete their applicant keys; returns their codes."""
-        cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)
+        now = now or dt.datetime.now(dt.UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=dt.UTC)
+        cutoff = now - dt.timedelta(days=days)
         rows = self._connection.execute(
             "SELECT dossier_key, sealed FROM dossiers WHERE reduced = 0"
         ).fetchall()

@@ -26,7 +26,7 @@ from bonafide.registry.mapping import SourceOptions, check_delimiter, load_mappi
 from bonafide.registry.schema import Kind
 from bonafide.registry.stats import list_registries, registry_stats
 from bonafide.registry.store import RegistryStore
-from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
+from bonafide.vault.access import KeyFileOption, PassphraseFileOption, say_plain_text, unlocked
 from bonafide.vault.audit import AuditAction, AuditLog
 
 __all__ = ["registry_app"]
@@ -147,6 +147,7 @@ def rejects_command(
         audit = AuditLog(vault)
         audit.record(AuditAction.REJECTS_READ, detail={"import": import_id})
         audit.close()
+    say_plain_text("the import's rejected rows")
     typer.echo(text.decode("utf-8"), nl=False)
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "PassphraseFileOption",
     "new_passphrase",
     "read_passphrase_file",
+    "say_plain_text",
     "secret_from",
     "unlocked",
 ]
@@ -119,6 +120,16 @@ def new_passphrase(passphrase_file: Path | None, what: str = "New passphrase") -
             hint="choose a longer one: several unrelated words are easy to remember",
         )
     return Passphrase(text)
+
+
+def say_plain_text(what: str) -> None:
+    """Say on stderr that `what` leaves the vault in plain text (stdout or a file)."""
+    Console(stderr=True).print(
+        f"note: {what} is printed in plain text, outside the vault (the read is in the audit "
+        "log); send it only where plain text may go",
+        style="yellow",
+        highlight=False,
+    )
 
 
 @contextmanager

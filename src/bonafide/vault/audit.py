@@ -52,7 +52,8 @@ class AuditAction(StrEnum):
     DOSSIERS_REDUCED = "dossiers reduced"
     BACKUP_WRITTEN = "backup written"
     RESTORED = "restored from backup"
-    AUDIT_EXPORTED = "audit log exported"
+    AUDIT_READ = "audit log read"
+    DOSSIERS_LISTED = "dossiers listed"
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,13 @@ class AuditLog:
         self._entry_key = vault.key("audit entries")
         self._chain_key = vault.key("audit chain")
         self.actor = actor or (f"key slot {vault.slot_id}" if vault.slot_id else "benchmark")
-        path = vault.data_dir / AUDIT_FILE
+        path = vault.store_file(AUDIT_FILE)
         try:
             self._connection = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._connection.execute("PRAGMA secure_delete = ON")
             self._connection.executescript(_SCHEMA)
             path.chmod(0o600)
+            vault.store_made(AUDIT_FILE)
         except sqlite3.Error as error:
             raise StoreError(
                 f"cannot open the audit log {path}: {error}",
@@ -127,8 +129,13 @@ class AuditLog:
         row = self._connection.execute("SELECT sealed FROM head").fetchone()
         if row is None:
             return None
-        data = json.loads(unseal(self._entry_key, row[0], b"head"))
-        return int(data["seq"]), bytes.fromhex(data["link"])
+        if not isinstance(row[0], bytes):
+            raise UndecryptableError
+        try:
+            data = json.loads(unseal(self._entry_key, row[0], b"head"))
+            return int(data["seq"]), bytes.fromhex(data["link"])
+        except (ValueError, KeyError, TypeError):
+            raise UndecryptableError from None
 
     def record(
         self,
@@ -172,7 +179,16 @@ class AuditLog:
             raise
 
     def _rows(self) -> Iterator[tuple[int, bytes, bytes]]:
-        yield from self._connection.execute("SELECT seq, sealed, link FROM entries ORDER BY seq")
+        """(seq, sealed, link) in order; a value of the wrong type (written outside bonafide)
+        as empty bytes, which neither decrypt nor link."""
+        for seq, sealed, link in self._connection.execute(
+            "SELECT seq, sealed, link FROM entries ORDER BY seq"
+        ):
+            yield (
+                int(seq) if isinstance(seq, int) else -1,
+                sealed if isinstance(sealed, bytes) else b"",
+                link if isinstance(link, bytes) else b"",
+            )
 
     def entries(self) -> Iterator[AuditEntry]:
         """Every entry that decrypts, in order (`verify` says whether the chain holds)."""

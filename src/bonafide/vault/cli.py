@@ -332,6 +332,13 @@ def restore_command(
         else secret_from(passphrase_file, key_file)
     )
     report = read_backup(archive, secret, directory)
+    try:  # the same secret opens the restored vault when the archive had no passphrase of its own
+        restored = Vault.unlock(directory, secret)
+    except VaultError:
+        pass
+    else:
+        _audit(restored, AuditAction.RESTORED, {"files": report.files})
+        restored.close()
     Console().print(
         f"Restored {report.files:,} files into {directory}; unlock it with the vault's "
         "passphrase or key file.",
@@ -395,6 +402,7 @@ def show_command(
             and (start is None or dt.datetime.fromisoformat(e.at) >= start)
             and (end is None or dt.datetime.fromisoformat(e.at) < end)
         ]
+        audit.record(AuditAction.AUDIT_READ, None, {"entries shown": len(entries)})
         audit.close()
     if as_json:
         for entry in entries:

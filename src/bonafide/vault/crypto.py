@@ -48,8 +48,9 @@ class UndecryptableError(Exception):
 
 @dataclass(frozen=True)
 class KdfParams:
-    """Argon2id's cost. The default takes about half a second and 128 MiB on the 2-core
-    machines bonafide is measured on (docs/security.md); each unlock pays it once per slot."""
+    """Argon2id's cost: 128 MiB of memory and three passes over it, a fraction of a second on
+    the 2-core machines bonafide is measured on (docs/security.md); each unlock pays it once
+    per slot it tries."""
 
     time_cost: int = 3
     memory_kib: int = 128 * 1024

@@ -11,6 +11,7 @@ here, so it is loaded from the `duckdb-ext-httpfs` package, signed, for the pinn
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,16 +25,20 @@ __all__ = ["ATTACHED", "attach", "crypto_extension", "scratch_connection"]
 ATTACHED = "registries"  # the catalog name of the registry store's database
 
 
+@cache
 def crypto_extension() -> Path:
-    """The signed httpfs extension shipped for this DuckDB version."""
+    """The signed httpfs extension shipped for this DuckDB version and platform."""
     version = duckdb.__version__
+    with duckdb.connect() as probe:
+        row = probe.execute("PRAGMA platform").fetchone()
+    platform = str(row[0]) if row else "unknown"
     path = resources.files("duckdb_ext").joinpath(
-        f"extensions/v{version}/linux_amd64/httpfs.duckdb_extension"
+        f"extensions/v{version}/{platform}/httpfs.duckdb_extension"
     )
     found = Path(str(path))
     if not found.is_file():
         raise StoreError(
-            f"DuckDB's crypto extension for DuckDB {version} is not installed",
+            f"DuckDB's crypto extension for DuckDB {version} on {platform} is not installed",
             hint="install bonafide's dependencies again (make setup): duckdb and "
             "duckdb-ext-httpfs must be of one version",
         )

@@ -16,6 +16,7 @@ file (`wipe_slots`) makes every other file of the data directory undecryptable.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 from dataclasses import dataclass, replace
@@ -95,14 +96,29 @@ class KeySlot:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> KeySlot:
+    def from_json(cls, data: object) -> KeySlot:
+        """A slot from its JSON form; ValueError if it is not one."""
+        if not isinstance(data, dict):
+            raise ValueError("a key slot is not an object")
         kdf = data.get("kdf")
+        salt = base64.b64decode(data["salt"], validate=True)
+        if len(salt) != SALT_BYTES:
+            raise ValueError("a key slot's salt has the wrong length")
+        params = None
+        if kdf is not None:
+            if not isinstance(kdf, dict) or not isinstance(kdf.get("argon2id"), dict):
+                raise ValueError("a key slot's cost is not an object")
+            params = KdfParams(**{k: int(v) for k, v in kdf["argon2id"].items()})
+            if params.time_cost < 1 or params.memory_kib < 8 * params.parallelism:
+                raise ValueError("a key slot's cost is out of range")
+            if params.parallelism < 1 or params.memory_kib > 64 * 1024 * 1024:
+                raise ValueError("a key slot's cost is out of range")
         return cls(
             slot_id=str(data["slot"]),
             kind=SlotKind(data["kind"]),
-            salt=base64.b64decode(data["salt"]),
-            wrapped=base64.b64decode(data["wrapped"]),
-            kdf=None if kdf is None else KdfParams(**kdf["argon2id"]),
+            salt=salt,
+            wrapped=base64.b64decode(data["wrapped"], validate=True),
+            kdf=params,
         )
 
 
@@ -190,6 +206,8 @@ class KeySlots:
 
     def open(self, secret: Secret) -> Opened | None:
         """What `secret` opens, trying every slot of its kind; None if it opens none."""
+        if isinstance(secret, KeyFile):
+            _key_file_bytes(secret.path)  # a file that cannot be a key file is named as such
         for slot in self.slots:
             try:
                 key = _wrapping_key(secret, slot.kind, slot.salt, slot.kdf)
@@ -228,13 +246,15 @@ class KeySlots:
         path = data_dir / SLOTS_FILE
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or not isinstance(data.get("slots"), list):
+                raise ValueError("not a key slots file")
             if data.get("format") != _FORMAT or data.get("version") != _VERSION:
-                raise ValueError
+                raise ValueError("not a key slots file of this version")
             slots = tuple(KeySlot.from_json(s) for s in data["slots"])
             return cls(str(data["vault"]), slots)
         except FileNotFoundError:
             raise
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, binascii.Error):
             raise VaultError(
                 f"the key slots file {path} is damaged: the vault cannot be opened",
                 hint="restore the data directory from a backup (bonafide vault restore); "

@@ -43,6 +43,7 @@ __all__ = [
     "fsync_directory",
     "partial_path",
     "remove_partials",
+    "remove_stale_partials",
 ]
 
 MAGIC = b"bonafide-sealed1"
@@ -199,6 +200,8 @@ class Sealer:
         view = memoryview(plaintext)
         position = 0
         for chunk in self._chunks(path, purpose):
+            if position + len(chunk) > len(plaintext):
+                raise UndecryptableError  # longer than the file's size allows: changed
             view[position : position + len(chunk)] = chunk
             position += len(chunk)
         if position != len(plaintext):
@@ -229,7 +232,10 @@ class Sealer:
                 length = handle.read(_LENGTH.size)
                 if len(length) != _LENGTH.size:
                     raise UndecryptableError  # cut short before the last chunk
-                sealed = handle.read(_LENGTH.unpack(length)[0])
+                size = _LENGTH.unpack(length)[0]
+                sealed = handle.read(size)
+                if len(sealed) != size or size > CHUNK + _TAG:
+                    raise UndecryptableError  # a length that the file does not hold
                 last = handle.peek(1) == b"" if hasattr(handle, "peek") else False
                 try:
                     yield cipher.decrypt(_nonce(counter, last), sealed, MAGIC)
@@ -258,6 +264,14 @@ class _ChunkStream(io.RawIOBase):
         target[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+def remove_stale_partials(target: Path) -> None:
+    """Delete the partial files of `target` that killed writers left beside it."""
+    for path in target.parent.glob(f".{target.name}{PARTIAL_MARK}*"):
+        pid = path.name.split(PARTIAL_MARK, 1)[1].split("-", 1)[0]
+        if not (pid.isdigit() and _alive(int(pid))):
+            path.unlink(missing_ok=True)
 
 
 def remove_partials(directory: Path) -> int:

@@ -23,14 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bonafide.errors import VaultError
-from bonafide.vault.crypto import KdfParams, derive, random_key
-from bonafide.vault.keyslots import SLOTS_FILE, KeySlots, Opened, Secret, wipe_slots
+from bonafide.vault.crypto import KdfParams, UndecryptableError, derive, random_key
+from bonafide.vault.keyslots import SLOTS_FILE, KeySlots, Opened, Passphrase, Secret, wipe_slots
 from bonafide.vault.sealed import Sealer, remove_partials
 
-__all__ = ["SCRATCH_DIR", "Vault", "WipeReport", "holds_data", "wipe"]
+__all__ = ["SCRATCH_DIR", "STATE_FILE", "Vault", "WipeReport", "holds_data", "wipe"]
 
 log = logging.getLogger(__name__)
 SCRATCH_DIR = "tmp"
+# sealed: which stores the vault holds, so that one deleted is missed, never made anew
+STATE_FILE = "vault.state"
 _WRONG = "the passphrase or key file does not open the vault in {data_dir}"
 _WRONG_HINT = "check it and try again; nothing was changed"
 
@@ -50,6 +52,7 @@ class Vault:
         self._data_key = data_key
         self.slot_id = slot_id  # the slot that opened it: who, in the audit log
         self._scratch: Path | None = None
+        self._closed = False
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -82,17 +85,21 @@ class Vault:
         data_key = random_key()
         slots, slot_id = KeySlots.new().with_slot(secret, data_key, kdf)
         slots.save(data_dir)
-        return cls(data_dir, data_key, slot_id)
+        vault = cls(data_dir, data_key, slot_id)
+        vault._save_state({"stores": []})
+        return vault
 
     @classmethod
     def unlock(cls, data_dir: Path, secret: Secret) -> Vault:
         """The vault of `data_dir`, opened by `secret`."""
         opened = cls._open_slots(data_dir, secret)
         if opened.duress:
-            wipe(data_dir)
+            _destroy(data_dir)
+            _decoy(data_dir)
             log.info("vault unlock refused")  # the same line as a wrong passphrase
             raise VaultError(_WRONG.format(data_dir=data_dir), hint=_WRONG_HINT)
         vault = cls(data_dir, opened.data_key, opened.slot_id)
+        vault._load_state()
         vault.sweep()
         return vault
 
@@ -134,18 +141,28 @@ class Vault:
     def encrypted(self) -> bool:
         return self._data_key is not None
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise VaultError(
+                f"the vault of {self.data_dir} was closed",
+                hint="this is a bug in bonafide: a closed vault was used; please report it",
+            )
+
     def key(self, purpose: str) -> bytes:
         """The subkey for `purpose` (a fixed string naming one use)."""
+        self._check_open()
         if self._data_key is None:
             return derive(b"\x00" * 32, purpose)  # plain benchmark directories only
         return derive(self._data_key, purpose)
 
     @property
     def sealer(self) -> Sealer:
+        self._check_open()
         return Sealer(self.key("files") if self.encrypted else None)
 
     def duckdb_key(self) -> str | None:
         """The registry store's encryption key, as DuckDB takes it; None when plain."""
+        self._check_open()
         if not self.encrypted:
             return None
         return base64.b64encode(self.key("registry store")).decode("ascii")
@@ -154,11 +171,55 @@ class Vault:
     def scratch_dir(self) -> Path:
         """This process's directory for temporary and spill files, inside the data directory;
         removed when the process ends normally, by the next sweep otherwise."""
+        self._check_open()
         if self._scratch is None:
             scratch = self.data_dir / SCRATCH_DIR / f"p{os.getpid()}-{os.urandom(3).hex()}"
             scratch.mkdir(parents=True, mode=0o700)
             self._scratch = scratch
         return self._scratch
+
+    # --- which stores exist -----------------------------------------------------------------
+
+    def _save_state(self, state: dict[str, list[str]]) -> None:
+        self.sealer.write_json(self.data_dir / STATE_FILE, state, STATE_FILE)
+
+    def _load_state(self) -> dict[str, list[str]]:
+        path = self.data_dir / STATE_FILE
+        if not self.encrypted and not path.exists():
+            return {"stores": []}
+        try:
+            state: dict[str, list[str]] = self.sealer.read_json(path, STATE_FILE)
+        except FileNotFoundError:
+            raise VaultError(
+                f"{path} is missing: the data directory was changed outside bonafide",
+                hint="restore the data directory from a backup (bonafide vault restore)",
+            ) from None
+        except (UndecryptableError, ValueError):
+            raise VaultError(
+                f"{path} is damaged: the data directory was changed outside bonafide",
+                hint="restore the data directory from a backup (bonafide vault restore)",
+            ) from None
+        return state
+
+    def store_file(self, name: str) -> Path:
+        """The path of the store `name` (a file in the data directory), refusing one that the
+        vault made before and that is now missing: a deleted audit log or case store must be
+        noticed, not silently begun anew. Call `store_made` once the store exists."""
+        path = self.data_dir / name
+        if name in self._load_state()["stores"] and not path.exists():
+            raise VaultError(
+                f"{path} is missing: it was deleted outside bonafide",
+                hint="restore the data directory from a backup (bonafide vault restore); "
+                "bonafide does not begin it anew",
+            )
+        return path
+
+    def store_made(self, name: str) -> None:
+        """Record that the store `name` exists (from now on, its loss is noticed)."""
+        state = self._load_state()
+        if name not in state["stores"]:
+            state["stores"] = sorted({*state["stores"], name})
+            self._save_state(state)
 
     # --- key slots --------------------------------------------------------------------------
 
@@ -167,6 +228,7 @@ class Vault:
 
     def add_slot(self, secret: Secret, kdf: KdfParams | None = None, duress: bool = False) -> str:
         """A new slot opened by `secret` (a duress slot when `duress`); its id."""
+        self._check_open()
         if self._data_key is None:
             raise VaultError("a plain data directory has no key slots")
         slots = self.slots()
@@ -192,12 +254,20 @@ class Vault:
     def change_secret(self, old: Secret, new: Secret, kdf: KdfParams | None = None) -> str:
         """Rewrap the data key for `new` in place of the slot `old` opens; nothing else is
         re-encrypted. Returns the new slot's id."""
+        self._check_open()
         slots = self.slots()
         opened = slots.open(old)
         if opened is None or opened.duress:
             raise VaultError(_WRONG.format(data_dir=self.data_dir), hint=_WRONG_HINT)
+        if slots.open(new) is not None:
+            raise VaultError(
+                "the new passphrase already opens a slot of this vault",
+                hint="choose another one",
+            )
         slots, slot_id = slots.without_slot(opened.slot_id).with_slot(new, self._data_key, kdf)
         slots.save(self.data_dir)
+        if opened.slot_id == self.slot_id:
+            self.slot_id = slot_id
         return slot_id
 
     # --- housekeeping -----------------------------------------------------------------------
@@ -222,11 +292,20 @@ class Vault:
         return removed
 
     def close(self) -> None:
-        """Remove this process's scratch directory and forget the key."""
+        """Remove this process's scratch directory and forget the key; a closed vault refuses
+        every further use."""
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
         self._data_key = None
+        self._closed = True
+
+
+def _decoy(data_dir: Path) -> None:
+    """After a duress wipe: key slots that nothing opens, so that every later attempt also
+    answers as a wrong passphrase does, rather than saying the vault is gone."""
+    slots, _ = KeySlots.new().with_slot(Passphrase(os.urandom(16).hex()), random_key())
+    slots.save(data_dir)
 
 
 def _alive(pid: int) -> bool:
@@ -250,6 +329,12 @@ class WipeReport:
 
 def wipe(data_dir: Path) -> WipeReport:
     """Destroy the key slots (the data can never be decrypted again), then remove the rest."""
+    report = _destroy(data_dir)
+    log.info("vault wiped")
+    return report
+
+
+def _destroy(data_dir: Path) -> WipeReport:
     started = time.perf_counter()
     destroyed = wipe_slots(data_dir)
     keys_done = time.perf_counter() - started
@@ -260,5 +345,4 @@ def wipe(data_dir: Path) -> WipeReport:
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink()
-    log.info("vault wiped")
     return WipeReport(destroyed, keys_done, time.perf_counter() - started)

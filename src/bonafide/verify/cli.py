@@ -40,6 +40,7 @@ from bonafide.errors import InputError, StoreError
 from bonafide.vault import Vault
 from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
 from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.sealed import partial_path, remove_stale_partials
 from bonafide.verify.render import CohortSummary, render_report, render_summary
 from bonafide.verify.verifier import DossierReport, Verifier
 
@@ -280,11 +281,14 @@ def _write_rejects(out: Path, rejects: list[Reject]) -> Path | None:
 
 @contextmanager
 def _exported(target: Path) -> Iterator[TextIO]:
-    """A plain-text export written beside `target` and renamed over it only when complete: a
-    killed run leaves the earlier file whole."""
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    """A plain-text export, readable by its owner only, written beside `target` and renamed
+    over it only when complete: a killed run leaves the earlier file whole (and its partial
+    file is removed by the next export to the same place)."""
+    remove_stale_partials(target)
+    partial = partial_path(target)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with partial.open("w", encoding="utf-8") as file:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             yield file
         partial.replace(target)
     finally:
@@ -293,8 +297,9 @@ def _exported(target: Path) -> Iterator[TextIO]:
 
 def _say_export(out: Path) -> None:
     Console(stderr=True).print(
-        f"note: {out} holds the reports in plain text, outside the vault (the audit log "
-        "records this export); the vault keeps every report in any case",
+        f"note: {out} (and the rejected lines beside it) hold the reports in plain text, "
+        "outside the vault (the audit log records this export); the vault keeps every report "
+        "in any case",
         style="yellow",
         highlight=False,
     )
