@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bonafide.synth import SynthConfig, SynthSummary, synthesise
+from bonafide.vault import Vault
+from tests.vaults import vault_for
 
 POPULATION_SEED = 11  # the benchmarks use other seeds
 
@@ -37,3 +40,19 @@ def population(tmp_path_factory: pytest.TempPathFactory) -> Population:
     root = tmp_path_factory.mktemp("population")
     config = SynthConfig(people=20_000, seed=POPULATION_SEED, applicants=200, chunk_size=8_000)
     return Population(root, synthesise(config, root), config)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A new data directory holding a vault (the test passphrase opens it)."""
+    path = tmp_path / "data"
+    vault_for(path).close()
+    return path
+
+
+@pytest.fixture
+def vault(data_dir: Path) -> Iterator[Vault]:
+    """The vault of `data_dir`, open for the test."""
+    opened = vault_for(data_dir)
+    yield opened
+    opened.close()

@@ -7,11 +7,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
-__all__ = ["DATA_DIR_ENV", "DEFAULT_DATA_DIR", "resolve_data_dir"]
+import typer
+
+__all__ = ["DATA_DIR_ENV", "DEFAULT_DATA_DIR", "DataDirOption", "resolve_data_dir"]
 
 DATA_DIR_ENV = "BONAFIDE_DATA"
 DEFAULT_DATA_DIR = Path(".bonafide")
+
+# The option every command that touches the data directory takes.
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Data directory: the vault holding the store, persons, cases and audit log "
+        "(default: $BONAFIDE_DATA, else ./.bonafide).",
+        show_default=False,
+    ),
+]
 
 
 def resolve_data_dir(option: Path | None) -> Path:

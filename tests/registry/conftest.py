@@ -12,14 +12,6 @@ from .helpers import TEST_SETTINGS, ImportFile
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A data directory with a new vault (the test passphrase opens it)."""
-    path = tmp_path / "data"
-    vault_for(path).close()
-    return path
-
-
-@pytest.fixture
 def store(data_dir: Path) -> Iterator[RegistryStore]:
     with RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as opened:
         yield opened

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from bonafide.cases.retention import apply_retention
 from bonafide.cases.store import CaseStore
+from bonafide.datadir import DataDirOption
 from bonafide.errors import InputError
 from bonafide.vault.access import (
     KeyFileOption,
@@ -28,15 +28,6 @@ cases_app = typer.Typer(
     help="The verified dossiers kept in the vault: list them by code, show one.",
     no_args_is_help=True,
 )
-
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Data directory (default: $BONAFIDE_DATA, else ./.bonafide).",
-        show_default=False,
-    ),
-]
 
 
 @cases_app.command("list")

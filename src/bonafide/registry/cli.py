@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bonafide.datadir import DataDirOption
 from bonafide.errors import StoreError
 from bonafide.registry.display import (
     ImportProgressView,
@@ -36,15 +37,6 @@ registry_app = typer.Typer(
     help="Reference registries: import files into the store, list them, show statistics.",
     no_args_is_help=True,
 )
-
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Data directory holding the store (default: $BONAFIDE_DATA, else ./.bonafide).",
-        show_default=False,
-    ),
-]
 
 
 @registry_app.command("import")

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bonafide.datadir import resolve_data_dir
+from bonafide.datadir import DataDirOption, resolve_data_dir
 from bonafide.errors import InputError, VaultError
 from bonafide.vault.access import (
     KeyFileOption,
@@ -44,14 +44,6 @@ audit_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Data directory (default: $BONAFIDE_DATA, else ./.bonafide).",
-        show_default=False,
-    ),
-]
 NewPassphraseFileOption = Annotated[
     Path | None,
     typer.Option(

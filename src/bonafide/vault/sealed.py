@@ -42,6 +42,7 @@ __all__ = [
     "Sealer",
     "fsync_directory",
     "partial_path",
+    "process_alive",
     "remove_partials",
     "remove_stale_partials",
 ]
@@ -194,16 +195,19 @@ class Sealer:
         """The whole plaintext, in memory (never in a file)."""
         if self._key is None:
             return bytearray(path.read_bytes())
-        size = path.stat().st_size
-        chunks = max(1, -(-(size - _HEADER) // (CHUNK + _TAG + _LENGTH.size)))
-        plaintext = bytearray(max(0, size - _HEADER - chunks * (_TAG + _LENGTH.size)))
-        view = memoryview(plaintext)
-        position = 0
-        for chunk in self._chunks(path, purpose):
-            if position + len(chunk) > len(plaintext):
-                raise UndecryptableError  # longer than the file's size allows: changed
-            view[position : position + len(chunk)] = chunk
-            position += len(chunk)
+        # one open file for its size and its content: a file replaced meanwhile (by a rename)
+        # is read whole as it was when opened
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            chunks = max(1, -(-(size - _HEADER) // (CHUNK + _TAG + _LENGTH.size)))
+            plaintext = bytearray(max(0, size - _HEADER - chunks * (_TAG + _LENGTH.size)))
+            view = memoryview(plaintext)
+            position = 0
+            for chunk in self._read_chunks(handle, purpose, 0):
+                if position + len(chunk) > len(plaintext):
+                    raise UndecryptableError  # longer than the file's size allows: changed
+                view[position : position + len(chunk)] = chunk
+                position += len(chunk)
         if position != len(plaintext):
             raise UndecryptableError
         return plaintext
@@ -220,30 +224,33 @@ class Sealer:
         yield from self._chunks(path, purpose, offset)
 
     def _chunks(self, path: Path, purpose: str, offset: int = 0) -> Iterator[bytes]:
-        assert self._key is not None
         with path.open("rb") as handle:
-            handle.seek(offset)
-            header = handle.read(_HEADER)
-            if len(header) != _HEADER or not header.startswith(MAGIC):
-                raise UndecryptableError
-            cipher = AESGCM(derive(self._key, f"sealed file:{purpose}", header[len(MAGIC) :]))
-            counter = 0
-            while True:
-                length = handle.read(_LENGTH.size)
-                if len(length) != _LENGTH.size:
-                    raise UndecryptableError  # cut short before the last chunk
-                size = _LENGTH.unpack(length)[0]
-                sealed = handle.read(size)
-                if len(sealed) != size or size > CHUNK + _TAG:
-                    raise UndecryptableError  # a length that the file does not hold
-                last = handle.peek(1) == b"" if hasattr(handle, "peek") else False
-                try:
-                    yield cipher.decrypt(_nonce(counter, last), sealed, MAGIC)
-                except InvalidTag:
-                    raise UndecryptableError from None
-                if last:
-                    return
-                counter += 1
+            yield from self._read_chunks(handle, purpose, offset)
+
+    def _read_chunks(self, handle: io.BufferedReader, purpose: str, offset: int) -> Iterator[bytes]:
+        assert self._key is not None
+        handle.seek(offset)
+        header = handle.read(_HEADER)
+        if len(header) != _HEADER or not header.startswith(MAGIC):
+            raise UndecryptableError
+        cipher = AESGCM(derive(self._key, f"sealed file:{purpose}", header[len(MAGIC) :]))
+        counter = 0
+        while True:
+            length = handle.read(_LENGTH.size)
+            if len(length) != _LENGTH.size:
+                raise UndecryptableError  # cut short before the last chunk
+            size = _LENGTH.unpack(length)[0]
+            sealed = handle.read(size)
+            if len(sealed) != size or size > CHUNK + _TAG:
+                raise UndecryptableError  # a length that the file does not hold
+            last = handle.peek(1) == b"" if hasattr(handle, "peek") else False
+            try:
+                yield cipher.decrypt(_nonce(counter, last), sealed, MAGIC)
+            except InvalidTag:
+                raise UndecryptableError from None
+            if last:
+                return
+            counter += 1
 
 
 class _ChunkStream(io.RawIOBase):
@@ -270,7 +277,7 @@ def remove_stale_partials(target: Path) -> None:
     """Delete the partial files of `target` that killed writers left beside it."""
     for path in target.parent.glob(f".{target.name}{PARTIAL_MARK}*"):
         pid = path.name.split(PARTIAL_MARK, 1)[1].split("-", 1)[0]
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and process_alive(int(pid))):
             path.unlink(missing_ok=True)
 
 
@@ -280,7 +287,7 @@ def remove_partials(directory: Path) -> int:
     removed = 0
     for path in directory.rglob(f"*{PARTIAL_MARK}*"):
         pid = path.name.split(PARTIAL_MARK, 1)[1].split("-", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and process_alive(int(pid)):
             continue
         with contextlib.suppress(FileNotFoundError):
             if path.is_dir():
@@ -290,7 +297,8 @@ def remove_partials(directory: Path) -> int:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of that id runs (ours included)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

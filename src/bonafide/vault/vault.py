@@ -25,7 +25,7 @@ from pathlib import Path
 from bonafide.errors import VaultError
 from bonafide.vault.crypto import KdfParams, UndecryptableError, derive, random_key
 from bonafide.vault.keyslots import SLOTS_FILE, KeySlots, Opened, Passphrase, Secret, wipe_slots
-from bonafide.vault.sealed import Sealer, remove_partials
+from bonafide.vault.sealed import Sealer, process_alive, remove_partials
 
 __all__ = ["SCRATCH_DIR", "STATE_FILE", "Vault", "WipeReport", "holds_data", "wipe"]
 
@@ -280,7 +280,7 @@ class Vault:
         if scratch.is_dir():
             for path in scratch.iterdir():
                 pid = path.name[1:].split("-", 1)[0]
-                if path.name.startswith("p") and pid.isdigit() and _alive(int(pid)):
+                if path.name.startswith("p") and pid.isdigit() and process_alive(int(pid)):
                     continue
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
@@ -306,18 +306,6 @@ def _decoy(data_dir: Path) -> None:
     answers as a wrong passphrase does, rather than saying the vault is gone."""
     slots, _ = KeySlots.new().with_slot(Passphrase(os.urandom(16).hex()), random_key())
     slots.save(data_dir)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass(frozen=True)
