@@ -23,7 +23,7 @@ from bonafide.persons.resolve import committed_generation
 from bonafide.registry import RegistryStore
 from bonafide.synth import SynthConfig, synthesise
 from bonafide.vault.access import PASSPHRASE_ENV
-from bonafide.vault.audit import AuditLog
+from bonafide.vault.audit import AuditAction, AuditLog
 from tests.conftest import Population
 from tests.seizure.conftest import build, run
 from tests.seizure.scan import dump_json, found_in, personal_values
@@ -131,14 +131,17 @@ def _check_after_kill(step: str, data_dir: Path, stage: Stage) -> None:
     hits = found_in(data_dir, set(stage.values))
     assert not hits, dump_json(hits)
     vault = vault_for(data_dir)
+    audit = AuditLog(vault)
+    assert audit.verify().intact
+    audited = {e.dossier for e in audit.entries() if e.action is AuditAction.DOSSIER_VERIFIED}
+    audit.close()
     if step == "verify":
         cases = CaseStore.open(vault)
         kept = list(cases.dossiers())  # every kept dossier decrypts whole
         assert all(k.report is not None for k in kept)
+        # a dossier is audited after its batch is committed: none the log knows is lost
+        assert audited <= {k.code for k in kept}
         cases.close()
-    audit = AuditLog(vault)
-    assert audit.verify().intact
-    audit.close()
     vault.close()
 
 
