@@ -24,6 +24,7 @@ from bonafide.registry import RegistryStore
 from bonafide.synth import SynthConfig, synthesise
 from bonafide.vault.access import PASSPHRASE_ENV
 from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.verify import DossierReport, Verifier
 from tests.conftest import Population
 from tests.seizure.conftest import build, run
 from tests.seizure.scan import dump_json, found_in, personal_values
@@ -39,6 +40,7 @@ class Stage:
     seconds: float  # how long the command took from a clean copy
     values: frozenset[str]
     residences: int  # records of the residence registry once imported
+    verdicts: dict[str, str]  # dossier → verdict, from a clean run
 
 
 def _command(population: Population, step: str, data_dir: Path) -> tuple[str, ...]:
@@ -123,8 +125,21 @@ def stages(small: Population, tmp_path_factory: pytest.TempPathFactory) -> dict[
         _run(command)
         seconds = time.perf_counter() - started
         command = _command(small, step, Path("DATA"))
-        found[step] = Stage(base / "data", command, seconds, values, residences)
+        verdicts = _verdicts(trial / "data", small) if step == "resolve" else {}
+        if step == "resolve":  # a reference worth comparing with: both verdicts occur
+            assert {"consistent", "inconsistent"} <= set(verdicts.values())
+        found[step] = Stage(base / "data", command, seconds, values, residences, verdicts)
     return found
+
+
+def _verdicts(data_dir: Path, small: Population) -> dict[str, str]:
+    """Each applicant's verdict, verified through the library on `data_dir`."""
+    vault = vault_for(data_dir)
+    verifier = Verifier.open(vault, remember=False)
+    reports = verifier.verify_many(list(small.dossiers()))
+    verifier.close()
+    vault.close()
+    return {r.dossier_id: r.verdict for r in reports if isinstance(r, DossierReport)}
 
 
 def _check_after_kill(step: str, data_dir: Path, stage: Stage) -> None:
@@ -156,6 +171,10 @@ def _check_after_rerun(step: str, data_dir: Path, stage: Stage, small: Populatio
         current = PersonFiles(vault).current()
         assert current is not None
         assert current.number == committed
+    if step == "resolve":  # the persons a killed resolve left give the verdicts a clean one does
+        vault.close()
+        assert _verdicts(data_dir, small) == stage.verdicts
+        vault = vault_for(data_dir)
     if step == "verify":
         cases = CaseStore.open(vault)
         assert cases.count() == len(small.dossiers())
