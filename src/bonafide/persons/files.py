@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +30,8 @@ from bonafide.vault.sealed import Sealer, fsync_directory
 __all__ = ["PERSONS_DIR", "Generation", "PersonFiles"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+_READ_ATTEMPTS = 3
 PERSONS_DIR = "persons"
 _CURRENT = "CURRENT"
 _PREFIX = "g"
@@ -95,16 +99,40 @@ class PersonFiles:
     def current(self) -> Generation | None:
         """The published generation, None if there is none yet."""
         path = self.root / _CURRENT
-        if not path.is_file():
-            return None
-        data = self.vault.sealer.read_json(path, "persons/CURRENT")
-        generation = self._generation(int(data["generation"]))
-        if not generation.directory.is_dir():
-            raise StoreError(
-                f"the person index generation {generation.number} named by {path} is missing",
-                hint="resolve again: bonafide registry resolve --rebuild",
-            )
-        return generation
+        for _ in range(_READ_ATTEMPTS):
+            if not path.is_file():
+                return None
+            data = self.vault.sealer.read_json(path, "persons/CURRENT")
+            generation = self._generation(int(data["generation"]))
+            if generation.directory.is_dir():
+                return generation
+            # removed by a publish between reading CURRENT and now: CURRENT names the new one
+        raise StoreError(
+            f"the person index generation {generation.number} named by {path} is missing",
+            hint="resolve again: bonafide registry resolve --rebuild",
+        )
+
+    def read_current(self, read: Callable[[Generation], T]) -> T:
+        """`read` applied to the published generation. A resolve publishing meanwhile removes
+        the generation being read; its files then vanish mid-read, and the new one is read."""
+        for _ in range(_READ_ATTEMPTS):
+            generation = self.current()
+            if generation is None:
+                raise StoreError(
+                    f"there is no person index in {self.vault.data_dir}",
+                    hint="import the identity registry and run: bonafide registry resolve",
+                )
+            try:
+                return read(generation)
+            except FileNotFoundError:
+                latest = self.current()
+                if latest is not None and latest.number == generation.number:
+                    raise  # not a publish: a file of the published generation is missing
+                log.info("persons generation=%d replaced while read", generation.number)
+        raise StoreError(
+            f"the person index in {self.vault.data_dir} kept changing while it was read",
+            hint="wait for the running bonafide registry resolve to finish, then try again",
+        )
 
     def start(self) -> Generation:
         """A new, empty generation after every existing one."""
@@ -126,15 +154,22 @@ class PersonFiles:
 
     def reconcile(self, committed: int) -> None:
         """Make the files agree with the store, whose last committed generation is
-        `committed` (0: none): finish an interrupted publish, drop uncommitted generations."""
-        current = self.current()
-        if committed and (current is None or current.number != committed):
-            generation = self._generation(committed)
-            if generation.directory.is_dir():
+        `committed` (0: none): finish a publish a kill interrupted, drop generations never
+        committed. Files of no committed generation match nothing in the store: they all go,
+        and the next resolve starts afresh."""
+        if committed in self._numbers():
+            path = self.root / _CURRENT
+            published = (
+                int(self.vault.sealer.read_json(path, "persons/CURRENT")["generation"])
+                if path.is_file()
+                else None
+            )
+            if published != committed:
                 log.info("persons reconcile published=%d", committed)
-                self.publish(generation)
-                return
-        for number in self._numbers():
-            if number > committed or (current is not None and number < current.number):
-                log.info("persons reconcile removed=%d", number)
+            self.publish(self._generation(committed))  # also drops every other generation
+            return
+        if self.root.is_dir() and any(self.root.iterdir()):
+            log.info("persons reconcile cleared committed=%d", committed)
+            (self.root / _CURRENT).unlink(missing_ok=True)
+            for number in self._numbers():
                 shutil.rmtree(self._generation(number).directory, ignore_errors=True)

@@ -142,13 +142,9 @@ class PersonIndex:
     @classmethod
     def open(cls, vault: Vault, *, any_keys: bool = False) -> PersonIndex:
         """The published index; `any_keys`: also one whose keys are of an older version."""
-        generation = PersonFiles(vault).current()
-        if generation is None:
-            raise StoreError(
-                f"there is no person index in {vault.data_dir}",
-                hint="import the identity registry and run: bonafide registry resolve",
-            )
-        return cls.open_generation(generation, any_keys=any_keys)
+        return PersonFiles(vault).read_current(
+            lambda generation: cls.open_generation(generation, any_keys=any_keys)
+        )
 
     @classmethod
     def open_generation(cls, generation: Generation, *, any_keys: bool = False) -> PersonIndex:

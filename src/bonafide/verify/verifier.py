@@ -16,6 +16,7 @@ from bonafide.cases import CaseStore
 from bonafide.dossier import dossier_problems
 from bonafide.errors import InputError
 from bonafide.persons.baselines import Baselines
+from bonafide.persons.files import PersonFiles
 from bonafide.persons.histories import Histories
 from bonafide.persons.index import PersonIndex
 from bonafide.persons.match import Matcher
@@ -132,14 +133,10 @@ class Verifier:
     def open(cls, vault: Vault, remember: bool = True) -> Verifier:
         """Every report is kept in the case store; `remember`: also each verified dossier's
         keyed hashes, to catch a second application under another name."""
-        index = PersonIndex.open(vault)
-        return cls(
-            Matcher(index),
-            Histories.open(index.generation),
-            Baselines.load(index.generation),
-            CaseStore.open(vault),
-            remember,
+        index, histories, baselines = PersonFiles(vault).read_current(
+            lambda g: (PersonIndex.open_generation(g), Histories.open(g), Baselines.load(g))
         )
+        return cls(Matcher(index), histories, baselines, CaseStore.open(vault), remember)
 
     def close(self) -> None:
         self.cases.close()
