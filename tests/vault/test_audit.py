@@ -28,7 +28,8 @@ def audit(vault: Vault) -> Iterator[AuditLog]:
 
 
 def fill(audit: AuditLog, count: int = ENTRIES) -> None:
-    for n in range(1, count + 1):
+    """Entries until the log holds `count`: a vault's log begins with its creation (entry 1)."""
+    for n in range(2, count + 1):
         audit.record(AuditAction.DOSSIER_VERIFIED, f"{CODE}-{n}", {"claims": n})
 
 
@@ -69,8 +70,7 @@ def flipped(blob: bytes, position: int = 20) -> bytes:
 
 
 def test_entries_read_back(vault: Vault, audit: AuditLog) -> None:
-    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    audit.record(AuditAction.VAULT_CREATED)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=5)
     audit.record(AuditAction.DOSSIER_VERIFIED, CODE, {"claims": 7, "kind": "identity"})
     audit.record_many(
         [
@@ -119,11 +119,12 @@ def reopened_check(data_dir: Path) -> ChainCheck:
         log.close()
 
 
-def test_an_empty_log_is_intact_with_a_genesis_head(audit: AuditLog) -> None:
+def test_a_new_vaults_log_holds_its_creation_and_is_intact(audit: AuditLog) -> None:
     check = audit.verify()
     assert check.intact
-    assert (check.entries, check.head_seq) == (0, 0)
-    assert audit.head() == (0, "00" * 32)
+    assert (check.entries, check.head_seq) == (1, 1)
+    assert [e.action for e in audit.entries()] == [AuditAction.VAULT_CREATED]
+    assert audit.head()[0] == 1
 
 
 def test_a_full_log_is_intact_and_its_head_moves(audit: AuditLog, data_dir: Path) -> None:
@@ -131,7 +132,7 @@ def test_a_full_log_is_intact_and_its_head_moves(audit: AuditLog, data_dir: Path
     seq, link = audit.head()
     assert seq == 3
     assert bytes.fromhex(link) == rows(data_dir)[3][1]
-    fill(audit, 1)
+    audit.record(AuditAction.DOSSIER_READ, CODE)
     assert audit.head()[0] == 4
     assert audit.head()[1] != link
     check = audit.verify()
@@ -168,7 +169,7 @@ def test_two_logs_on_one_directory_interleave(data_dir: Path) -> None:
         (first if n % 2 else second).record(AuditAction.DOSSIER_READ, f"{CODE}-{n}")
     second.record_many([(AuditAction.DOSSIER_READ, CODE, {})] * 3)
     first.record(AuditAction.DOSSIER_READ)
-    assert [e.seq for e in first.entries()] == list(range(1, 15))
+    assert [e.seq for e in first.entries()] == list(range(1, 16))  # after the creation
     assert first.verify().intact
     assert second.verify().intact
     first.close()
@@ -205,7 +206,7 @@ def test_concurrent_appends_keep_the_chain(data_dir: Path) -> None:
     entries = list(log.entries())
     check = log.verify()
     log.close()
-    expected = 3 * (per_writer + per_writer // 4)
+    expected = 1 + 3 * (per_writer + per_writer // 4)  # the creation, then the three writers
     assert [e.seq for e in entries] == list(range(1, expected + 1))
     assert check.intact
     assert check.head_seq == expected
@@ -260,6 +261,10 @@ TAMPERING: dict[str, tuple[Tamper, set[tuple[int, ChainProblem]]]] = {
     "every entry deleted": (
         lambda r, h: [("DELETE FROM entries", ())],
         {(6, ChainProblem.TRUNCATED)},
+    ),
+    "every entry and the head deleted": (
+        lambda r, h: [("DELETE FROM entries", ()), ("DELETE FROM head", ())],
+        {(0, ChainProblem.EMPTIED)},
     ),
     "head deleted": (
         lambda r, h: [("DELETE FROM head", ())],

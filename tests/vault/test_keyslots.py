@@ -397,8 +397,8 @@ def test_the_slots_file_is_private_and_holds_no_secret(vault: Vault, data_dir: P
     for secret in secrets:
         for encoded in (secret, secret.hex().encode(), base64.b64encode(secret)):
             assert encoded not in content
-    # no partial file left: the slots and the vault's sealed list of its stores
-    assert sorted(p.name for p in data_dir.iterdir()) == [SLOTS_FILE, STATE_FILE]
+    # no partial file left: the slots, the vault's sealed list of its stores, and its log
+    assert sorted(p.name for p in data_dir.iterdir()) == ["audit.sqlite", SLOTS_FILE, STATE_FILE]
 
 
 def _shape(value: Any) -> Any:

@@ -82,6 +82,7 @@ class ChainProblem(StrEnum):
     GAP = "entry numbers skip (removed)"
     TRUNCATED = "the head names entries that are missing (cut from the end)"
     NO_HEAD = "the head is missing or does not decrypt"
+    EMPTIED = "the log is empty, but every vault's log begins with its creation (emptied)"
 
 
 @dataclass(frozen=True)
@@ -228,8 +229,7 @@ class AuditLog:
         except UndecryptableError:
             head = None
         if head is None:
-            if count:
-                problems.append((last_seq, ChainProblem.NO_HEAD))
+            problems.append((last_seq, ChainProblem.NO_HEAD if count else ChainProblem.EMPTIED))
             return ChainCheck(count, 0, tuple(problems))
         head_seq, head_link = head
         if head_seq > last_seq:

@@ -81,9 +81,11 @@ def init_command(
     directory = resolve_data_dir(data_dir)
     passphrase = new_passphrase(passphrase_file, "Vault passphrase")
     vault = Vault.create(directory, passphrase, _kdf(kdf_memory, kdf_time))
-    audit = AuditLog(vault)
-    audit.record(AuditAction.VAULT_CREATED)
-    audit.close()
+    from bonafide.cases.store import CaseStore
+
+    # made now, so that every copy of the vault's list of stores names it (a case store
+    # deleted later is then noticed, whatever copy of the list is put back)
+    CaseStore.open(vault).close()
     vault.close()
     Console().print(
         f"Vault created in {directory}. Without the passphrase nothing in it can be read; "

@@ -87,6 +87,11 @@ class Vault:
         slots.save(data_dir)
         vault = cls(data_dir, data_key, slot_id)
         vault._save_state({"stores": []})
+        from bonafide.vault.audit import AuditAction, AuditLog  # the log refers to the vault
+
+        log = AuditLog(vault)  # the log begins with the vault: an empty one was emptied
+        log.record(AuditAction.VAULT_CREATED)
+        log.close()
         return vault
 
     @classmethod
