@@ -236,13 +236,21 @@ def test_wipe_without_yes_and_without_a_terminal_refuses(
     assert sorted(p.name for p in initialised.iterdir()) == before
 
 
-def test_wipe_of_a_directory_without_slots(runner: CliRunner, data_dir: Path) -> None:
+def test_wipe_refuses_a_directory_that_is_not_a_vault(runner: CliRunner, data_dir: Path) -> None:
     data_dir.mkdir()
-    (data_dir / "left-over").write_bytes(b"x")
+    (data_dir / "somebody's file").write_bytes(b"x")
     result = run(runner, "vault", "wipe", "--yes", "--data-dir", data_dir)
+    assert exit_code(result) == 4
+    assert "is not a bonafide data directory" in message(result)
+    assert [p.name for p in data_dir.iterdir()] == ["somebody's file"]
+
+
+def test_wipe_of_a_vault_whose_slots_are_gone(runner: CliRunner, initialised: Path) -> None:
+    (initialised / "vault.keys").unlink()
+    result = run(runner, "vault", "wipe", "--yes", "--data-dir", initialised)
     assert exit_code(result) == 0
     assert "There were no key slots" in result.output
-    assert list(data_dir.iterdir()) == []
+    assert list(initialised.iterdir()) == []
 
 
 # --- key slots -----------------------------------------------------------------------------

@@ -443,3 +443,15 @@ def test_the_slots_file_round_trips(vault: Vault, data_dir: Path) -> None:
 def test_a_passphrase_is_never_printed() -> None:
     assert TEST_PASSPHRASE not in repr(Passphrase(TEST_PASSPHRASE))
     assert TEST_PASSPHRASE not in str(Passphrase(TEST_PASSPHRASE))
+
+
+def test_after_a_duress_wipe_the_slots_look_as_before(vault: Vault, data_dir: Path) -> None:
+    vault.add_slot(DURESS, TEST_KDF, duress=True)
+    before = KeySlots.load(data_dir)
+    unlock_error(data_dir, DURESS)
+    after = KeySlots.load(data_dir)
+    assert after.vault_id == before.vault_id
+    assert [(s.slot_id, s.kind, s.kdf, len(s.salt), len(s.wrapped)) for s in after.slots] == [
+        (s.slot_id, s.kind, s.kdf, len(s.salt), len(s.wrapped)) for s in before.slots
+    ]
+    assert all(a.wrapped != b.wrapped for a, b in zip(after.slots, before.slots, strict=True))

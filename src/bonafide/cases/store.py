@@ -84,6 +84,7 @@ class CaseStore:
         try:
             connection = sqlite3.connect(path, isolation_level="DEFERRED", timeout=30)
             connection.execute("PRAGMA secure_delete = ON")
+            connection.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside
             connection.executescript(_SCHEMA)
             path.chmod(0o600)
             vault.store_made(CASES_FILE)
@@ -165,13 +166,13 @@ class CaseStore:
         if now.tzinfo is None:
             now = now.replace(tzinfo=dt.UTC)
         cutoff = now - dt.timedelta(days=days)
-        rows = self._connection.execute(
-            "SELECT dossier_key, sealed FROM dossiers WHERE reduced = 0"
-        ).fetchall()
+        # every row, decided by its sealed content: the plain `reduced` column only speeds up
+        # listing, and a row marked reduced outside bonafide must not escape retention
+        rows = self._connection.execute("SELECT dossier_key, sealed FROM dossiers").fetchall()
         reduced = []
         for key, sealed in rows:
             kept = self._open(key, sealed)
-            if dt.datetime.fromisoformat(kept.verified_at) >= cutoff:
+            if kept.reduced or dt.datetime.fromisoformat(kept.verified_at) >= cutoff:
                 continue
             self._put(
                 KeptDossier(kept.code, kept.verified_at, kept.verdict, kept.decision, True, None)

@@ -12,6 +12,7 @@ removes generations that were never committed.
 
 from __future__ import annotations
 
+import io
 import logging
 import shutil
 from collections.abc import Callable
@@ -25,7 +26,7 @@ import pyarrow as pa
 
 from bonafide.errors import StoreError
 from bonafide.vault import Vault
-from bonafide.vault.sealed import Sealer, fsync_directory
+from bonafide.vault.sealed import fsync_directory
 
 __all__ = ["PERSONS_DIR", "Generation", "PersonFiles"]
 
@@ -67,14 +68,28 @@ class Generation:
         return self.vault.sealer.read_json(self.path(name), self._purpose(name))
 
     def write_array(self, name: str, array: npt.NDArray[np.generic]) -> None:
-        """A NumPy array kept unencrypted and memory-mapped: only for arrays that mean nothing
-        without the vault (keyed hashes) or reveal nothing (row positions)."""
-        with Sealer(None).writer(self.path(name), name) as sink:
+        """A NumPy array (.npy), sealed."""
+        with self.vault.sealer.writer(self.path(name), self._purpose(name)) as sink:
             np.save(sink, array)
 
-    def map_array(self, name: str) -> npt.NDArray[np.generic]:
-        mapped: npt.NDArray[np.generic] = np.load(self.path(name), mmap_mode="r")
-        return mapped
+    def read_array(self, name: str) -> npt.NDArray[np.generic]:
+        """The array, decrypted into memory; its data is the decrypted buffer, not a copy."""
+        data = self.vault.sealer.read(self.path(name), self._purpose(name))
+        header = io.BytesIO(bytes(data[:4096]))
+        version = np.lib.format.read_magic(header)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(header)
+        if fortran:
+            raise StoreError(f"{self.path(name)}: not an array bonafide wrote")
+        count = int(np.prod(shape)) if shape else 1
+        array: npt.NDArray[np.generic] = np.frombuffer(
+            data, dtype=dtype, count=count, offset=header.tell()
+        ).reshape(shape)
+        return array
 
 
 class PersonFiles:

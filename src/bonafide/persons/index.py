@@ -7,9 +7,9 @@ Written by `bonafide registry resolve` into a generation of the persons director
   file), so fetching a few hundred rows by position costs microseconds.
 - `key_hashes.npy`, `key_rows.npy`: a 64-bit keyed hash (BLAKE2b under a key of the vault's) of
   every blocking key of every record (`BLOCKING_KEYS`, the batch path's keys), sorted, with the
-  record's row; memory-mapped, unencrypted, because without the vault's key a hash is no clue to
-  the name or date it was made from. A lookup is a binary search per key; a key shared by more
-  records than its block limit is skipped, as in batch blocking.
+  record's row; sealed like the rest (so neither their shape nor a tampered row can pass) and
+  decrypted into memory. A lookup is a binary search per key; a key shared by more records than
+  its block limit is skipped, as in batch blocking.
 - `model.json`: the linkage model (its term frequencies name surnames: sealed); `index.json`:
   counts and the resolved imports (sealed).
 
@@ -116,7 +116,7 @@ class IndexMeta:
 
 
 class PersonIndex:
-    """An open person index: records in memory, key arrays memory-mapped."""
+    """An open person index, decrypted into memory."""
 
     def __init__(
         self,
@@ -164,8 +164,8 @@ class PersonIndex:
         return cls(
             generation,
             generation.read_arrow("records.arrow"),
-            generation.map_array("key_hashes.npy"),  # type: ignore[arg-type]
-            generation.map_array("key_rows.npy"),  # type: ignore[arg-type]
+            generation.read_array("key_hashes.npy"),  # type: ignore[arg-type]
+            generation.read_array("key_rows.npy"),  # type: ignore[arg-type]
             LinkageModel.from_json(generation.read_json("model.json")),  # type: ignore[arg-type]
             meta,
         )
@@ -193,9 +193,8 @@ class PersonIndex:
         return key_hashes(keys, self.hash_key)
 
     def warm(self) -> None:
-        """Read the memory-mapped key arrays once, so that lookups find their pages in memory:
-        a lookup touches a few pages spread over gigabytes, each a disk read when cold. A
-        long-running service calls this at start. (The records are in memory already.)"""
+        """Touch the key arrays once, so that the first lookups do not pay for faulting their
+        pages in. A long-running service calls this at start."""
         for array in (self.key_hashes, self.key_rows):
             np.asarray(array).sum()
 

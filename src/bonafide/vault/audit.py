@@ -111,6 +111,7 @@ class AuditLog:
         try:
             self._connection = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._connection.execute("PRAGMA secure_delete = ON")
+            self._connection.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside
             self._connection.executescript(_SCHEMA)
             path.chmod(0o600)
             vault.store_made(AUDIT_FILE)

@@ -19,7 +19,7 @@ import base64
 import binascii
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -111,7 +111,9 @@ class KeySlot:
             params = KdfParams(**{k: int(v) for k, v in kdf["argon2id"].items()})
             if params.time_cost < 1 or params.memory_kib < 8 * params.parallelism:
                 raise ValueError("a key slot's cost is out of range")
-            if params.parallelism < 1 or params.memory_kib > 64 * 1024 * 1024:
+            if not (1 <= params.parallelism <= 64 and params.time_cost <= 64):
+                raise ValueError("a key slot's cost is out of range")
+            if params.memory_kib > 16 * 1024 * 1024:  # 16 GiB: more is a tampered file
                 raise ValueError("a key slot's cost is out of range")
         return cls(
             slot_id=str(data["slot"]),
@@ -126,7 +128,7 @@ class KeySlot:
 class Opened:
     """What a secret opened: the data key, or (a duress slot) nothing to give away."""
 
-    data_key: bytes | None
+    data_key: bytes | None = field(repr=False)
     slot_id: str
 
     @property

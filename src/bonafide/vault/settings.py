@@ -20,11 +20,14 @@ class VaultSettings:
         return replace(self, retention_days=days)
 
     def save(self, vault: Vault) -> None:
-        vault.sealer.write_json(vault.data_dir / SETTINGS_FILE, asdict(self), SETTINGS_FILE)
+        vault.sealer.write_json(vault.store_file(SETTINGS_FILE), asdict(self), SETTINGS_FILE)
+        vault.store_made(SETTINGS_FILE)
 
     @classmethod
     def load(cls, vault: Vault) -> VaultSettings:
-        path = vault.data_dir / SETTINGS_FILE
+        """The settings; the defaults if none were ever saved (a deleted file is refused:
+        deleting it must not turn retention off unnoticed)."""
+        path = vault.store_file(SETTINGS_FILE)
         if not path.is_file():
             return cls()
         data = vault.sealer.read_json(path, SETTINGS_FILE)

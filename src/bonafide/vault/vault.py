@@ -19,12 +19,12 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bonafide.errors import VaultError
 from bonafide.vault.crypto import KdfParams, UndecryptableError, derive, random_key
-from bonafide.vault.keyslots import SLOTS_FILE, KeySlots, Opened, Passphrase, Secret, wipe_slots
+from bonafide.vault.keyslots import SLOTS_FILE, KeySlots, Opened, Secret, wipe_slots
 from bonafide.vault.sealed import Sealer, process_alive, remove_partials
 
 __all__ = ["SCRATCH_DIR", "STATE_FILE", "Vault", "WipeReport", "holds_data", "wipe"]
@@ -97,10 +97,11 @@ class Vault:
     @classmethod
     def unlock(cls, data_dir: Path, secret: Secret) -> Vault:
         """The vault of `data_dir`, opened by `secret`."""
-        opened = cls._open_slots(data_dir, secret)
+        slots = cls._slots(data_dir)
+        opened = cls._open_slots(data_dir, secret, slots)
         if opened.duress:
             _destroy(data_dir)
-            _decoy(data_dir)
+            _decoy(data_dir, slots)
             log.info("vault unlock refused")  # the same line as a wrong passphrase
             raise VaultError(_WRONG.format(data_dir=data_dir), hint=_WRONG_HINT)
         vault = cls(data_dir, opened.data_key, opened.slot_id)
@@ -133,8 +134,8 @@ class Vault:
             ) from None
 
     @classmethod
-    def _open_slots(cls, data_dir: Path, secret: Secret) -> Opened:
-        opened = cls._slots(data_dir).open(secret)
+    def _open_slots(cls, data_dir: Path, secret: Secret, slots: KeySlots) -> Opened:
+        opened = slots.open(secret)
         if opened is None:
             log.info("vault unlock refused")
             raise VaultError(_WRONG.format(data_dir=data_dir), hint=_WRONG_HINT)
@@ -306,11 +307,15 @@ class Vault:
         self._closed = True
 
 
-def _decoy(data_dir: Path) -> None:
-    """After a duress wipe: key slots that nothing opens, so that every later attempt also
-    answers as a wrong passphrase does, rather than saying the vault is gone."""
-    slots, _ = KeySlots.new().with_slot(Passphrase(os.urandom(16).hex()), random_key())
-    slots.save(data_dir)
+def _decoy(data_dir: Path, slots: KeySlots) -> None:
+    """After a duress wipe: key slots that nothing opens, looking like the ones destroyed (the
+    vault's id, each slot's id, kind and cost kept; salts and wrapped keys random), so that
+    every later attempt answers as a wrong passphrase does and `vault status` shows no change."""
+    decoys = tuple(
+        replace(slot, salt=os.urandom(len(slot.salt)), wrapped=os.urandom(len(slot.wrapped)))
+        for slot in slots.slots
+    )
+    replace(slots, slots=decoys).save(data_dir)
 
 
 @dataclass(frozen=True)
@@ -321,7 +326,18 @@ class WipeReport:
 
 
 def wipe(data_dir: Path) -> WipeReport:
-    """Destroy the key slots (the data can never be decrypted again), then remove the rest."""
+    """Destroy the key slots (the data can never be decrypted again), then remove the rest.
+    Refuses a directory that is not a vault's: a mistyped --data-dir must not empty it."""
+    if (
+        data_dir.is_dir()
+        and any(data_dir.iterdir())
+        and not ((data_dir / SLOTS_FILE).exists() or (data_dir / STATE_FILE).exists())
+    ):
+        raise VaultError(
+            f"{data_dir} is not a bonafide data directory (it has neither {SLOTS_FILE} nor "
+            f"{STATE_FILE}): nothing was wiped",
+            hint="check --data-dir and $BONAFIDE_DATA",
+        )
     report = _destroy(data_dir)
     log.info("vault wiped")
     return report
