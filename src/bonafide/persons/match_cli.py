@@ -13,7 +13,8 @@ from rich.table import Table
 
 from bonafide.errors import InputError
 from bonafide.persons.match import QUERY_FIELDS, MatchCandidate, Matcher
-from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
+from bonafide.vault.access import KeyFileOption, PassphraseFileOption, say_plain_text, unlocked
+from bonafide.vault.audit import AuditAction, AuditLog
 
 __all__ = ["match_command", "read_record"]
 
@@ -89,6 +90,10 @@ def match_command(
     query = read_record(record)
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         candidates = Matcher.open(vault).match(query, limit)
+        audit = AuditLog(vault)
+        audit.record(AuditAction.PERSONS_LOOKED_UP, None, {"candidates": len(candidates)})
+        audit.close()
+    say_plain_text("the candidates' registry records")
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([c.to_json() for c in candidates], ensure_ascii=False, indent=2))
     else:

@@ -365,6 +365,7 @@ def resolve_registries(
     if current is not None:
         current = _reindex_if_outdated(store, files, current, say)
     generation = files.start()
+    committed = False
     try:
         with store.transaction():
             if current is None:
@@ -379,10 +380,14 @@ def resolve_registries(
             compute_baselines(store).save(generation)
             index.meta.save(generation)
             _commit_generation(store, generation)
+        committed = True
+        files.publish(generation)
     except BaseException:
-        shutil.rmtree(generation.directory, ignore_errors=True)
+        # once the store has committed it, the generation is the truth: the next resolve
+        # publishes it (reconcile); before that, it matches nothing and goes
+        if not committed:
+            shutil.rmtree(generation.directory, ignore_errors=True)
         raise
-    files.publish(generation)
     report.persons = index.meta.persons
     report.identity_records = index.meta.records
     return report
@@ -412,6 +417,7 @@ def _reindex_if_outdated(
     records = PersonRecords(index.records.select(list(PERSON_FIELDS)))
     hashes, rows = _keys_of(records, 0, index.hash_key)
     generation = files.start()
+    committed = False
     try:
         PersonIndex.write(generation, index.records, hashes, rows, index.model, index.meta)
         _link_unchanged(current, generation, ("baselines.json",))
@@ -420,10 +426,12 @@ def _reindex_if_outdated(
                 _link_unchanged(current, generation, (name,))
         with store.transaction():
             _commit_generation(store, generation)
+        committed = True
+        files.publish(generation)
     except BaseException:
-        shutil.rmtree(generation.directory, ignore_errors=True)
+        if not committed:  # committed, it is published by the next resolve
+            shutil.rmtree(generation.directory, ignore_errors=True)
         raise
-    files.publish(generation)
     log.info("resolve reindexed records=%d keys=%d", len(records), len(hashes))
     return generation
 

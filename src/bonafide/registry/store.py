@@ -276,6 +276,12 @@ def _hint(error: duckdb.Error, data_dir: Path) -> str:
             f"free disk space in {data_dir / 'tmp'} (where work spills) or raise the memory "
             "limit, and import again; nothing was stored"
         )
+    text = str(error)
+    if "AES" in text or ("tag" in text.lower() and "differs" in text.lower()):
+        return (
+            "the store does not decrypt: it was damaged or changed outside bonafide; restore "
+            "the data directory from a backup (bonafide vault restore)"
+        )
     if isinstance(error, duckdb.IOException):
         return f"check that {data_dir} is writable and has free space"
     return "this is likely a bug in bonafide; please report it with the operation name"

@@ -134,12 +134,16 @@ def say_plain_text(what: str) -> None:
 
 @contextmanager
 def unlocked(
-    data_dir: Path | None, passphrase_file: Path | None, key_file: Path | None
+    data_dir: Path | None,
+    passphrase_file: Path | None,
+    key_file: Path | None,
+    secret: Secret | None = None,
 ) -> Iterator[Vault]:
-    """The vault of the data directory, open for one command. Temporary files of the command
-    go to its scratch directory (inside the data directory); closing removes them."""
+    """The vault of the data directory, open for one command (with `secret` if the command
+    has it already). Temporary files of the command go to its scratch directory (inside the
+    data directory); closing removes them."""
     directory = resolve_data_dir(data_dir)
-    vault = Vault.unlock(directory, secret_from(passphrase_file, key_file))
+    vault = Vault.unlock(directory, secret or secret_from(passphrase_file, key_file))
     for device in unencrypted_swap():
         Console(stderr=True).print(
             f"warning: swap on {device} is not encrypted: decrypted data in memory may be "

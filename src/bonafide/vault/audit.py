@@ -45,6 +45,7 @@ class AuditAction(StrEnum):
     REGISTRY_IMPORTED = "registry imported"
     REGISTRIES_RESOLVED = "registries resolved"
     REJECTS_READ = "import rejects read"
+    PERSONS_LOOKED_UP = "registry persons looked up"
     DOSSIER_VERIFIED = "dossier verified"
     DOSSIER_READ = "dossier read"
     RESULTS_EXPORTED = "results exported in plain text"
@@ -191,6 +192,10 @@ class AuditLog:
                 sealed if isinstance(sealed, bytes) else b"",
                 link if isinstance(link, bytes) else b"",
             )
+
+    def count(self) -> int:
+        """How many entries the log holds, readable or not."""
+        return int(self._connection.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def entries(self) -> Iterator[AuditEntry]:
         """Every entry that decrypts, in order (`verify` says whether the chain holds)."""

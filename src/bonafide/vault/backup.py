@@ -8,22 +8,27 @@ key, so that any of the vault's passphrases or key files opens it. The files ins
 vault's files, still encrypted as they were: restoring gives back the same vault, opened by the
 same key slots.
 
-Take a backup when no other bonafide command is running: a store being written while it is read
-would be copied half-written (the restore would then fail to open it, not trust it).
+`bonafide vault backup` holds the registry store's lock (and checkpoints it) and every SQLite
+store's, so nothing is copied half-written: an import or resolve started meanwhile is refused as
+"in use", a verification waits.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 import struct
 import tarfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
 from bonafide.errors import InputError, VaultError
-from bonafide.vault.crypto import KdfParams, derive, random_key
+from bonafide.vault.crypto import KdfParams, UndecryptableError, derive, random_key
 from bonafide.vault.keyslots import SLOTS_FILE, KeySlots, Passphrase, Secret
 from bonafide.vault.sealed import PARTIAL_MARK, Sealer
 from bonafide.vault.vault import SCRATCH_DIR, Vault, holds_data
@@ -67,12 +72,32 @@ def write_backup(
     else:
         key = vault.key(_PURPOSE)
     encoded = json.dumps(header).encode("utf-8")
+    with _sqlite_held(vault.data_dir):
+        return _write_archive(vault, archive, key, _MAGIC + _LENGTH.pack(len(encoded)) + encoded)
+
+
+@contextmanager
+def _sqlite_held(data_dir: Path) -> Iterator[None]:
+    """Every SQLite store of the data directory locked (no writer, no reader) while it is
+    copied, so that no file is copied in the middle of a transaction."""
+    connections = []
+    try:
+        for path in sorted(data_dir.glob("*.sqlite")):
+            connection = sqlite3.connect(path, isolation_level=None, timeout=60)
+            connection.execute("BEGIN EXCLUSIVE")
+            connections.append(connection)
+        yield
+    finally:
+        for connection in connections:
+            connection.execute("ROLLBACK")
+            connection.close()
+
+
+def _write_archive(vault: Vault, archive: Path, key: bytes, header: bytes) -> BackupReport:
     files = _members(vault.data_dir)
     size = 0
     with (
-        Sealer(key).writer(
-            archive, _PURPOSE, _MAGIC + _LENGTH.pack(len(encoded)) + encoded
-        ) as sink,
+        Sealer(key).writer(archive, _PURPOSE, header) as sink,
         tarfile.open(fileobj=cast(IO[bytes], sink), mode="w|") as tar,
     ):
         for relative in files:
@@ -127,15 +152,33 @@ def read_backup(archive: Path, secret: Secret, data_dir: Path) -> BackupReport:
             f"the passphrase or key file does not open the backup {archive}",
             hint="give the backup's own passphrase, or one of the vault's if it has none",
         )
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # unpacked beside the target and renamed into place only when whole: a damaged archive
+    # leaves no half-restored directory behind
+    staging = data_dir.with_name(f".{data_dir.name}.restoring-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True, mode=0o700)
     files, size = 0, 0
-    with (
-        Sealer(key).stream(archive, _PURPOSE, offset) as source,
-        tarfile.open(fileobj=source, mode="r|") as tar,
-    ):
-        for member in tar:
-            tar.extract(member, data_dir, filter="data")
-            files += 1
-            size += member.size
-    os.chmod(data_dir, 0o700)
+    try:
+        with (
+            Sealer(key).stream(archive, _PURPOSE, offset) as source,
+            tarfile.open(fileobj=source, mode="r|") as tar,
+        ):
+            for member in tar:
+                tar.extract(member, staging, filter="data")
+                files += 1
+                size += member.size
+        if not (staging / SLOTS_FILE).is_file():
+            raise tarfile.ReadError("no key slots in the archive")
+    except (UndecryptableError, tarfile.TarError, EOFError, OSError):
+        shutil.rmtree(staging, ignore_errors=True)
+        raise InputError(
+            f"{archive} is damaged or cut short: nothing was restored",
+            hint="use another copy of the backup",
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if data_dir.exists():
+        data_dir.rmdir()  # empty, checked above
+    staging.rename(data_dir)
     return BackupReport(files, size)

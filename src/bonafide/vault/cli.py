@@ -196,7 +196,7 @@ def change_passphrase_command(
     """Replace the slot your passphrase opens with one for a new passphrase (the data is not
     re-encrypted: the same data key is wrapped anew)."""
     old = secret_from(passphrase_file, None)
-    with unlocked(data_dir, passphrase_file, None) as vault:
+    with unlocked(data_dir, passphrase_file, None, old) as vault:
         slot_id = vault.change_secret(
             old, new_passphrase(new_passphrase_file), _kdf(kdf_memory, kdf_time)
         )
@@ -288,12 +288,19 @@ def backup_command(
 ) -> None:
     """Write the whole data directory to one encrypted archive (run it while no other bonafide
     command runs)."""
+    from bonafide.registry.store import RegistryStore
     from bonafide.vault.backup import write_backup
 
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         own = new_passphrase(backup_passphrase_file) if backup_passphrase_file else None
         _audit(vault, AuditAction.BACKUP_WRITTEN, {"own passphrase": own is not None})
-        report = write_backup(vault, archive, own)
+        if RegistryStore.exists(vault.data_dir):
+            # held open for the copy: no import or resolve can change the store meanwhile
+            with RegistryStore.open(vault) as store:
+                store.execute("checkpoint before backup", "CHECKPOINT")
+                report = write_backup(vault, archive, own)
+        else:
+            report = write_backup(vault, archive, own)
     Console().print(
         f"Backup written to {archive}: {report.files:,} files, {report.bytes:,} bytes, encrypted.",
         highlight=False,
@@ -396,8 +403,16 @@ def show_command(
             and (start is None or dt.datetime.fromisoformat(e.at) >= start)
             and (end is None or dt.datetime.fromisoformat(e.at) < end)
         ]
+        unreadable = audit.count() - len(list(audit.entries()))
         audit.record(AuditAction.AUDIT_READ, None, {"entries shown": len(entries)})
         audit.close()
+    if unreadable:
+        Console(stderr=True).print(
+            f"warning: {unreadable} entr{'y' if unreadable == 1 else 'ies'} of the audit log "
+            "do not decrypt and are not shown; run bonafide audit verify",
+            style="yellow",
+            highlight=False,
+        )
     if as_json:
         for entry in entries:
             typer.echo(json.dumps(entry.to_json(), ensure_ascii=False))

@@ -32,12 +32,14 @@ import pyarrow.ipc as ipc
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from bonafide.errors import StoreError
 from bonafide.vault.crypto import SALT_BYTES, UndecryptableError, derive
 
 __all__ = [
     "CHUNK",
     "MAGIC",
     "PARTIAL_MARK",
+    "DamagedFileError",
     "SealedWriter",
     "Sealer",
     "fsync_directory",
@@ -53,6 +55,16 @@ PARTIAL_MARK = ".partial-"
 _TAG = 16
 _LENGTH = struct.Struct(">I")
 _HEADER = len(MAGIC) + SALT_BYTES
+
+
+class DamagedFileError(StoreError, UndecryptableError):
+    """A sealed file that does not decrypt: damaged, or changed outside bonafide."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is damaged or was changed outside bonafide: it does not decrypt",
+            hint="restore the data directory from a backup (bonafide vault restore)",
+        )
 
 
 def _nonce(counter: int, last: bool) -> bytes:
@@ -195,6 +207,12 @@ class Sealer:
         """The whole plaintext, in memory (never in a file)."""
         if self._key is None:
             return bytearray(path.read_bytes())
+        try:
+            return self._read_whole(path, purpose)
+        except UndecryptableError:
+            raise DamagedFileError(path) from None
+
+    def _read_whole(self, path: Path, purpose: str) -> bytearray:
         # one open file for its size and its content: a file replaced meanwhile (by a rename)
         # is read whole as it was when opened
         with path.open("rb") as handle:
@@ -225,7 +243,10 @@ class Sealer:
 
     def _chunks(self, path: Path, purpose: str, offset: int = 0) -> Iterator[bytes]:
         with path.open("rb") as handle:
-            yield from self._read_chunks(handle, purpose, offset)
+            try:
+                yield from self._read_chunks(handle, purpose, offset)
+            except UndecryptableError:
+                raise DamagedFileError(path) from None
 
     def _read_chunks(self, handle: io.BufferedReader, purpose: str, offset: int) -> Iterator[bytes]:
         assert self._key is not None
