@@ -237,7 +237,7 @@ def test_match_command(resolved: Resolved, population: Population, tmp_path: Pat
         app, ["match", str(path), "--data-dir", str(resolved.data_dir), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    assert "plain text, outside the vault" in result.stderr
+    assert "is plain text outside the vault" in result.stderr
     candidates = json.loads(result.stdout)
     assert candidates[0]["probability"] > 0.9
     assert {"steps", "match_key", "match_weight"} <= set(candidates[0]["explanation"])

@@ -125,10 +125,11 @@ def new_passphrase(passphrase_file: Path | None, what: str = "New passphrase") -
 def say_plain_text(what: str) -> None:
     """Say on stderr that `what` leaves the vault in plain text (stdout or a file)."""
     Console(stderr=True).print(
-        f"note: {what} is printed in plain text, outside the vault (the read is in the audit "
-        "log); send it only where plain text may go",
+        f"note: {what}, printed below, is plain text outside the vault (the read is in the "
+        "audit log); send it only where plain text may go",
         style="yellow",
         highlight=False,
+        soft_wrap=True,
     )
 
 

@@ -302,6 +302,7 @@ def _say_export(out: Path) -> None:
         "in any case",
         style="yellow",
         highlight=False,
+        soft_wrap=True,
     )
 
 
