@@ -109,13 +109,24 @@ class SealedWriter:
         if self._cipher is None:
             self._file.write(view)
             return len(view)
-        self._buffer += view
-        while len(self._buffer) > CHUNK:
-            self._emit(bytes(self._buffer[:CHUNK]), last=False)
-            del self._buffer[:CHUNK]
-        return len(view)
+        # a chunk is sealed once more data follows it (the last one is marked at close);
+        # whole chunks go straight from the caller's buffer: a gigabyte-sized Arrow column is
+        # neither copied whole nor shifted chunk by chunk
+        size, position = len(view), 0
+        if self._buffer:
+            taken = min(CHUNK - len(self._buffer), size)
+            self._buffer += view[:taken]
+            position = taken
+            if len(self._buffer) == CHUNK and position < size:
+                self._emit(bytes(self._buffer), last=False)
+                self._buffer.clear()
+        while size - position > CHUNK:
+            self._emit(view[position : position + CHUNK], last=False)
+            position += CHUNK
+        self._buffer += view[position:]
+        return size
 
-    def _emit(self, plaintext: bytes, last: bool) -> None:
+    def _emit(self, plaintext: bytes | memoryview, last: bool) -> None:
         assert self._cipher is not None
         sealed = self._cipher.encrypt(_nonce(self._counter, last), plaintext, MAGIC)
         self._file.write(_LENGTH.pack(len(sealed)) + sealed)
