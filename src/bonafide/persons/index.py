@@ -170,24 +170,29 @@ class PersonIndex:
             meta,
         )
 
-    @staticmethod
+    @classmethod
     def write(
+        cls,
         generation: Generation,
         records: pa.Table,
         key_hashes: HashArray,
         key_rows: IntArray,
         model: LinkageModel,
         meta: IndexMeta,
-    ) -> None:
-        """Write a complete index into `generation` (published with it, by resolve)."""
+    ) -> PersonIndex:
+        """Write a complete index into `generation` (published with it, by resolve), and return
+        it open: what was written, without reading it back."""
         order = np.argsort(key_hashes, kind="stable")
-        generation.write_array("key_hashes.npy", key_hashes[order])
-        generation.write_array("key_rows.npy", key_rows[order])
+        hashes, rows = key_hashes[order], np.asarray(key_rows[order], dtype=np.int64)
+        records = records.combine_chunks()
+        generation.write_array("key_hashes.npy", hashes)
+        generation.write_array("key_rows.npy", rows)
         generation.write_arrow("records.arrow", records)
         generation.write_json("model.json", model.to_json())
         meta.keys = len(key_hashes)
         meta.keys_version = KEYS_VERSION
         meta.save(generation)
+        return cls(generation, records, hashes, rows, model, meta)
 
     def hashes_of(self, keys: list[str]) -> HashArray:
         return key_hashes(keys, self.hash_key)

@@ -511,12 +511,14 @@ def _build_fresh(
         key_hash=KEY_HASH,
         resolved_imports={Kind.IDENTITY.value: sorted(set(pc.unique(imports).to_pylist()))},
     )
-    PersonIndex.write(generation, _with_person_ids(records, persons), hashes, rows, model, meta)
+    index = PersonIndex.write(
+        generation, _with_person_ids(records, persons), hashes, rows, model, meta
+    )
     _write_links(store, Kind.IDENTITY, ids, persons, np.ones(len(ids)))
     report.rebuilt = True
     report.new_identity_records = len(records)
     report.linked[Kind.IDENTITY.value] = len(records)
-    return PersonIndex.open_generation(generation)
+    return index
 
 
 def _add_identities(
@@ -548,12 +550,12 @@ def _add_identities(
     )
     all_hashes = np.concatenate([np.asarray(index.key_hashes), hashes])
     all_rows = np.concatenate([np.asarray(index.key_rows), rows])
-    PersonIndex.write(generation, records, all_hashes, all_rows, index.model, meta)
+    written = PersonIndex.write(generation, records, all_hashes, all_rows, index.model, meta)
     probability = np.where(linked >= 0, probability, 1.0)
     _write_links(store, Kind.IDENTITY, new.ids, persons, probability)
     report.new_identity_records = len(new)
     report.linked[Kind.IDENTITY.value] = len(new)
-    return PersonIndex.open_generation(generation)
+    return written
 
 
 # the index's files; index.json is written again at the end of every resolve
