@@ -7,9 +7,6 @@ DEMO_DIR ?= demo-data
 # The demo's vault passphrase, printed by `make demo`: a demo only — a real vault's passphrase is
 # typed at the prompt of `bonafide vault init` and never kept in a file or a Makefile.
 DEMO_PASSPHRASE ?= demo only: not for real data
-# The demo's synthetic inputs (registry files, dossiers, ground truth), plain text as an
-# operator's inputs are; deleted at the end unless KEEP_INPUTS=1, so the disk keeps the vault only.
-DEMO_INPUTS := $(DEMO_DIR)/inputs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libicu-dev pkg-config openjdk-17-jre-headless
 
@@ -37,34 +34,28 @@ $(STAMP): pyproject.toml constraints.txt | system-deps
 demo: export BONAFIDE_PASSPHRASE = $(DEMO_PASSPHRASE)
 demo: setup
 	rm -rf $(DEMO_DIR)
-	$(BIN)/bonafide synth --people 50000 --applicants 200 --seed 7 --out $(DEMO_INPUTS)
+	$(BIN)/bonafide synth --people 50000 --applicants 200 --seed 7 --out $(DEMO_DIR)
 	@echo "The demo vault's passphrase is '$(DEMO_PASSPHRASE)' (BONAFIDE_PASSPHRASE, for this demo only)."
 	printf '%s\n' "$$BONAFIDE_PASSPHRASE" | $(BIN)/bonafide vault init --data-dir $(DEMO_DIR)/store \
 	  --passphrase-file /dev/stdin
 	@for kind in identity residence education employment watchlist; do \
-	  echo "bonafide registry import $(DEMO_INPUTS)/registries/$$kind.parquet --kind $$kind ..."; \
-	  $(BIN)/bonafide registry import $(DEMO_INPUTS)/registries/$$kind.parquet --kind $$kind --quiet \
-	    --mapping $(DEMO_INPUTS)/registries/$$kind.mapping.toml --data-dir $(DEMO_DIR)/store || exit 1; \
+	  echo "bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind ..."; \
+	  $(BIN)/bonafide registry import $(DEMO_DIR)/registries/$$kind.parquet --kind $$kind --quiet \
+	    --mapping $(DEMO_DIR)/registries/$$kind.mapping.toml --data-dir $(DEMO_DIR)/store || exit 1; \
 	done
 	$(BIN)/bonafide registry resolve --data-dir $(DEMO_DIR)/store
-	$(BIN)/bonafide verify $(DEMO_INPUTS)/applicants.jsonl --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide verify $(DEMO_DIR)/applicants.jsonl --data-dir $(DEMO_DIR)/store
 	@# two example reports: the first genuine and the first planted applicant in the ground truth
-	@truth=$(DEMO_INPUTS)/truth/applicants.csv; \
+	@truth=$(DEMO_DIR)/truth/applicants.csv; \
 	genuine=$$(awk -F, '$$2 == "genuine" {print $$1; exit}' $$truth); \
 	planted=$$(awk -F, 'NR > 1 && $$2 != "genuine" {print $$1; exit}' $$truth); \
-	grep -F "\"dossier_id\": \"$$genuine\"" $(DEMO_INPUTS)/applicants.jsonl > $(DEMO_INPUTS)/genuine.json; \
-	grep -F "\"dossier_id\": \"$$planted\"" $(DEMO_INPUTS)/applicants.jsonl > $(DEMO_INPUTS)/planted.json
-	$(BIN)/bonafide verify $(DEMO_INPUTS)/genuine.json --data-dir $(DEMO_DIR)/store
-	$(BIN)/bonafide verify $(DEMO_INPUTS)/planted.json --data-dir $(DEMO_DIR)/store
+	grep -F "\"dossier_id\": \"$$genuine\"" $(DEMO_DIR)/applicants.jsonl > $(DEMO_DIR)/genuine.json; \
+	grep -F "\"dossier_id\": \"$$planted\"" $(DEMO_DIR)/applicants.jsonl > $(DEMO_DIR)/planted.json
+	$(BIN)/bonafide verify $(DEMO_DIR)/genuine.json --data-dir $(DEMO_DIR)/store
+	$(BIN)/bonafide verify $(DEMO_DIR)/planted.json --data-dir $(DEMO_DIR)/store
 	$(BIN)/bonafide audit verify --data-dir $(DEMO_DIR)/store
 	@echo "Everything bonafide keeps is sealed in $(DEMO_DIR)/store (passphrase: '$(DEMO_PASSPHRASE)')."
-	@if [ -z "$(KEEP_INPUTS)" ]; then \
-	  rm -rf $(DEMO_INPUTS); \
-	  echo "The synthetic inputs (plain text, as an operator's input files are) were deleted: the disk keeps"; \
-	  echo "the vault only. 'make demo KEEP_INPUTS=1' keeps them in $(DEMO_INPUTS)."; \
-	else \
-	  echo "The synthetic inputs are kept, in plain text, in $(DEMO_INPUTS)."; \
-	fi
+	@echo "The rest of $(DEMO_DIR) is the synthetic input, in plain text as an operator's input files are."
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools
