@@ -19,7 +19,7 @@ from bonafide.vault.access import (
     say_plain_text,
     unlocked,
 )
-from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.audit import AuditAction, record_action
 
 __all__ = ["cases_app"]
 
@@ -42,9 +42,7 @@ def list_command(
         cases = CaseStore.open(vault)
         kept = sorted(cases.dossiers(), key=lambda d: (d.verified_at, d.code))
         cases.close()
-        audit = AuditLog(vault)
-        audit.record(AuditAction.DOSSIERS_LISTED, None, {"dossiers": len(kept)})
-        audit.close()
+        record_action(vault, AuditAction.DOSSIERS_LISTED, None, {"dossiers": len(kept)})
     table = Table("code", "verified (UTC)", "verdict", "decision", "kept")
     for dossier in kept:
         table.add_row(
@@ -75,8 +73,6 @@ def show_command(
                 f"no dossier with the code {code!r} is kept in {vault.data_dir}",
                 hint="list the codes: bonafide cases list",
             )
-        audit = AuditLog(vault)
-        audit.record(AuditAction.DOSSIER_READ, code)
-        audit.close()
+        record_action(vault, AuditAction.DOSSIER_READ, code)
     say_plain_text("the report")
     typer.echo(json.dumps(dossier.to_json(), ensure_ascii=False, indent=2))

@@ -14,7 +14,7 @@ from rich.table import Table
 from bonafide.errors import InputError
 from bonafide.persons.match import QUERY_FIELDS, MatchCandidate, Matcher
 from bonafide.vault.access import KeyFileOption, PassphraseFileOption, say_plain_text, unlocked
-from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.audit import AuditAction, record_action
 
 __all__ = ["match_command", "read_record"]
 
@@ -90,9 +90,7 @@ def match_command(
     query = read_record(record)
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         candidates = Matcher.open(vault).match(query, limit)
-        audit = AuditLog(vault)
-        audit.record(AuditAction.PERSONS_LOOKED_UP, None, {"candidates": len(candidates)})
-        audit.close()
+        record_action(vault, AuditAction.PERSONS_LOOKED_UP, None, {"candidates": len(candidates)})
     say_plain_text("the candidates' registry records")
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([c.to_json() for c in candidates], ensure_ascii=False, indent=2))

@@ -28,7 +28,7 @@ from bonafide.registry.schema import Kind
 from bonafide.registry.stats import list_registries, registry_stats
 from bonafide.registry.store import RegistryStore
 from bonafide.vault.access import KeyFileOption, PassphraseFileOption, say_plain_text, unlocked
-from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.audit import AuditAction, record_action
 
 __all__ = ["registry_app"]
 
@@ -91,17 +91,17 @@ def import_command(
                     report = import_registry(
                         store, file, kind, column_mapping, source=options, progress=view
                     )
-        audit = AuditLog(vault)
-        audit.record(
+        record_action(
+            vault,
             AuditAction.REGISTRY_IMPORTED,
-            detail={
+            None,
+            {
                 "kind": kind.value,
                 "import": report.import_id,
                 "added": report.rows_added,
                 "rejected": report.rows_rejected,
             },
         )
-        audit.close()
     if quiet:
         console.print(import_summary_line(report), highlight=False, soft_wrap=True)
     else:
@@ -136,9 +136,7 @@ def rejects_command(
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         with RegistryStore.open(vault, read_only=True) as store:
             text = read_reject_file(store, import_id)
-        audit = AuditLog(vault)
-        audit.record(AuditAction.REJECTS_READ, detail={"import": import_id})
-        audit.close()
+        record_action(vault, AuditAction.REJECTS_READ, None, {"import": import_id})
     say_plain_text("the import's rejected rows")
     typer.echo(text.decode("utf-8"), nl=False)
 
@@ -184,12 +182,12 @@ def resolve_command(
             )
         with RegistryStore.open(vault) as store, console.status("resolving") as status:
             report = resolve_registries(store, rebuild, lambda text: status.update(text))
-        audit = AuditLog(vault)
-        audit.record(
+        record_action(
+            vault,
             AuditAction.REGISTRIES_RESOLVED,
-            detail={"persons": report.persons, "rebuilt": report.rebuilt, **report.linked},
+            None,
+            {"persons": report.persons, "rebuilt": report.rebuilt, **report.linked},
         )
-        audit.close()
     table = Table("registry", "records linked now", "records without a person")
     for kind, linked in report.linked.items():
         table.add_row(kind, f"{linked:,}", f"{report.unlinked.get(kind, 0):,}")

@@ -26,7 +26,15 @@ from bonafide.errors import StoreError
 from bonafide.vault.crypto import UndecryptableError, keyed_hash, seal, unseal
 from bonafide.vault.vault import Vault
 
-__all__ = ["AUDIT_FILE", "AuditAction", "AuditEntry", "AuditLog", "ChainCheck", "ChainProblem"]
+__all__ = [
+    "AUDIT_FILE",
+    "AuditAction",
+    "AuditEntry",
+    "AuditLog",
+    "ChainCheck",
+    "ChainProblem",
+    "record_action",
+]
 
 AUDIT_FILE = "audit.sqlite"
 _GENESIS = b"\x00" * 32
@@ -124,6 +132,12 @@ class AuditLog:
 
     def close(self) -> None:
         self._connection.close()
+
+    def __enter__(self) -> AuditLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _link(self, previous: bytes, seq: int, sealed: bytes) -> bytes:
         return keyed_hash(self._chain_key, previous + seq.to_bytes(8, "big") + sealed)
@@ -248,3 +262,14 @@ class AuditLog:
         """The last entry's number and link (hex), to write down elsewhere."""
         head = self._head()
         return (0, _GENESIS.hex()) if head is None else (head[0], head[1].hex())
+
+
+def record_action(
+    vault: Vault,
+    action: AuditAction,
+    dossier: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One entry, in the log of `vault` (opened and closed for it): what a command records."""
+    with AuditLog(vault) as log:
+        log.record(action, dossier, detail)

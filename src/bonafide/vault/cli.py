@@ -25,7 +25,7 @@ from bonafide.vault.access import (
     secret_from,
     unlocked,
 )
-from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.audit import AuditAction, AuditLog, record_action
 from bonafide.vault.crypto import KEY_BYTES, KdfParams
 from bonafide.vault.keyslots import KeyFile, KeySlots, Passphrase
 from bonafide.vault.settings import VaultSettings
@@ -348,11 +348,7 @@ def restore_command(
 
 
 def _audit(vault: Vault, action: AuditAction, detail: dict[str, object]) -> None:
-    audit = AuditLog(vault)
-    try:
-        audit.record(action, None, dict(detail))
-    finally:
-        audit.close()
+    record_action(vault, action, None, dict(detail))
 
 
 # --- bonafide audit ---------------------------------------------------------------------
