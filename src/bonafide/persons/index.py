@@ -211,8 +211,8 @@ class PersonIndex:
         those sharing the most keys first — a record agreeing on names, birth date and a
         document shares many keys, one found by a single coarse key few."""
         # searched in sorted order: each search starts where the last ended, touching the
-        # memory-mapped keys in one sweep (a sixth of a 10 M-person registry's linking time
-        # went to these searches in random order)
+        # keys in one sweep (a sixth of a 10 M-person registry's linking time went to these
+        # searches in random order, when the keys were memory-mapped)
         order = np.argsort(hashes, kind="stable")
         starts = np.empty(len(hashes), dtype=np.int64)
         ends = np.empty(len(hashes), dtype=np.int64)
