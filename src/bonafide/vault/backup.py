@@ -116,21 +116,26 @@ def _header(archive: Path) -> tuple[dict[str, Any], int]:
                 )
             (length,) = _LENGTH.unpack(handle.read(_LENGTH.size))
             header = json.loads(handle.read(length))
+            if not isinstance(header, dict):
+                raise ValueError("not a header")
     except OSError as error:
         raise InputError(
             f"cannot read {archive}: {error.strerror}", hint="check the path"
         ) from None
-    except (struct.error, json.JSONDecodeError, UnicodeDecodeError):
+    except (struct.error, ValueError):
         raise InputError(
             f"{archive}: the backup's header is damaged", hint="use another copy of the backup"
         ) from None
     return header, len(_MAGIC) + _LENGTH.size + length
 
 
-def _slots_of(data: dict[str, Any]) -> KeySlots:
-    from bonafide.vault.keyslots import KeySlot
-
-    return KeySlots(str(data["vault"]), tuple(KeySlot.from_json(s) for s in data["slots"]))
+def _slots_of(archive: Path, data: object) -> KeySlots:
+    try:
+        return KeySlots.from_json(data)
+    except ValueError:
+        raise InputError(
+            f"{archive}: the backup's header is damaged", hint="use another copy of the backup"
+        ) from None
 
 
 def read_backup(archive: Path, secret: Secret, data_dir: Path) -> BackupReport:
@@ -140,10 +145,10 @@ def read_backup(archive: Path, secret: Secret, data_dir: Path) -> BackupReport:
         raise InputError(f"{data_dir} is not empty", hint="restore into a new or empty --data-dir")
     header, offset = _header(archive)
     if header.get("backup_slots"):
-        opened = _slots_of(header["backup_slots"]).open(secret)
+        opened = _slots_of(archive, header["backup_slots"]).open(secret)
         key = None if opened is None else opened.data_key
     else:
-        opened = _slots_of(header["vault_keys"]).open(secret)
+        opened = _slots_of(archive, header.get("vault_keys")).open(secret)
         key = (
             None if opened is None or opened.data_key is None else derive(opened.data_key, _PURPOSE)
         )

@@ -244,19 +244,25 @@ class KeySlots:
         fsync_directory(data_dir)
 
     @classmethod
-    def load(cls, data_dir: Path) -> KeySlots:
-        path = data_dir / SLOTS_FILE
+    def from_json(cls, data: object) -> KeySlots:
+        """Key slots from their JSON form (`to_json`); ValueError if it is not one."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("slots"), list):
                 raise ValueError("not a key slots file")
             if data.get("format") != _FORMAT or data.get("version") != _VERSION:
                 raise ValueError("not a key slots file of this version")
-            slots = tuple(KeySlot.from_json(s) for s in data["slots"])
-            return cls(str(data["vault"]), slots)
+            return cls(str(data["vault"]), tuple(KeySlot.from_json(s) for s in data["slots"]))
+        except (KeyError, TypeError, binascii.Error) as error:
+            raise ValueError("not a key slots file") from error
+
+    @classmethod
+    def load(cls, data_dir: Path) -> KeySlots:
+        path = data_dir / SLOTS_FILE
+        try:
+            return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, binascii.Error):
+        except (OSError, ValueError):
             raise VaultError(
                 f"the key slots file {path} is damaged: the vault cannot be opened",
                 hint="restore the data directory from a backup (bonafide vault restore); "
