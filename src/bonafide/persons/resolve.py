@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -364,41 +365,45 @@ def resolve_registries(
     current = None if rebuild else files.current()
     if current is not None:
         current = _reindex_if_outdated(store, files, current, say)
-    generation = files.start()
-    committed = False
-    try:
-        with store.transaction():
-            if current is None:
-                store.execute("clear person links", "DELETE FROM person_links")
-                index = _build_fresh(store, generation, say, report)
-            else:
-                index = _add_identities(store, current, generation, say, report)
-            matcher = Matcher(index, LINK_CANDIDATES)
-            _link_other_kinds(store, matcher, say, report)
-            say("writing each person's records and the population's base rates")
-            write_histories(store, generation)
-            compute_baselines(store).save(generation)
-            index.meta.save(generation)
-            _commit_generation(store, generation)
-        committed = True
-        files.publish(generation)
-    except BaseException:
-        # once the store has committed it, the generation is the truth: the next resolve
-        # publishes it (reconcile); before that, it matches nothing and goes
-        if not committed:
-            shutil.rmtree(generation.directory, ignore_errors=True)
-        raise
+    with _new_generation(store, files) as generation:
+        if current is None:
+            store.execute("clear person links", "DELETE FROM person_links")
+            index = _build_fresh(store, generation, say, report)
+        else:
+            index = _add_identities(store, current, generation, say, report)
+        matcher = Matcher(index, LINK_CANDIDATES)
+        _link_other_kinds(store, matcher, say, report)
+        say("writing each person's records and the population's base rates")
+        write_histories(store, generation)
+        compute_baselines(store).save(generation)
+        index.meta.save(generation)
     report.persons = index.meta.persons
     report.identity_records = index.meta.records
     return report
 
 
-def _commit_generation(store: RegistryStore, generation: Generation) -> None:
-    store.execute(
-        "record person index generation",
-        "UPDATE person_index_state SET generation = ?",
-        [generation.number],
-    )
+@contextmanager
+def _new_generation(store: RegistryStore, files: PersonFiles) -> Iterator[Generation]:
+    """A new generation, written inside one store transaction that also records its number,
+    and published once the store has committed it. A failure before that commit removes it
+    (it matches nothing in the store); after it, the generation is the truth, and the next
+    resolve publishes it if this one could not."""
+    generation = files.start()
+    committed = False
+    try:
+        with store.transaction():
+            yield generation
+            store.execute(
+                "record person index generation",
+                "UPDATE person_index_state SET generation = ?",
+                [generation.number],
+            )
+        committed = True
+        files.publish(generation)
+    except BaseException:
+        if not committed:
+            shutil.rmtree(generation.directory, ignore_errors=True)
+        raise
 
 
 def _with_person_ids(records: PersonRecords, persons: IntArray) -> pa.Table:
@@ -416,22 +421,12 @@ def _reindex_if_outdated(
     say(f"re-indexing the keys of {len(index.records):,} identity records")
     records = PersonRecords(index.records.select(list(PERSON_FIELDS)))
     hashes, rows = _keys_of(records, 0, index.hash_key)
-    generation = files.start()
-    committed = False
-    try:
+    with _new_generation(store, files) as generation:
         PersonIndex.write(generation, index.records, hashes, rows, index.model, index.meta)
         _link_unchanged(current, generation, ("baselines.json",))
         for name in os.listdir(current.directory):
             if name.startswith("history-"):
                 _link_unchanged(current, generation, (name,))
-        with store.transaction():
-            _commit_generation(store, generation)
-        committed = True
-        files.publish(generation)
-    except BaseException:
-        if not committed:  # committed, it is published by the next resolve
-            shutil.rmtree(generation.directory, ignore_errors=True)
-        raise
     log.info("resolve reindexed records=%d keys=%d", len(records), len(hashes))
     return generation
 
