@@ -6,8 +6,8 @@ For each size (people): a population from population.py (seed 2027), resolved (t
 memory, in a fresh process; from 5 M people only the identity registry), then look up 300
 identity records rewritten the way an applicant states them — passport Latin names (Cyrillic
 with one typo where the record has no Latin form), ISO birth date, birth place, no document
-numbers — one at a time through `Matcher.match`, warm (the index files read into memory once, as a
-running desk keeps them, and the first 30 lookups untimed). Prints p50, p99
+numbers — one at a time through `Matcher.match`, warm (the index in memory once opened, as a
+running desk keeps it, and the first 30 lookups untimed). Prints p50, p99
 and the share whose best candidate is the record's own person. Splink's `predict_between` on the
 same registry rows (bench/splink_realtime.py) gives the ratio, at up to SPLINK_ROWS rows:
 training Splink on more does not fit this machine's time budget (see docs/benchmarks.md).
@@ -87,7 +87,6 @@ def own_person(store: Path, record_ids: list[str]) -> dict[str, set[int]]:
 
 def lookups(store: Path, queries: list[dict[str, str]]) -> dict[str, float]:
     matcher = Matcher.open(bench_vault(store))
-    matcher.index.warm()  # warm: the index's pages in memory, as a running desk keeps them
     expected = own_person(store, [q["record_id"] for q in queries])
     latencies, hits, known = [], 0, 0
     for number, query in enumerate(queries):

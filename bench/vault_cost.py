@@ -110,7 +110,6 @@ def _one_round(mode: str, root: Path, data_dir: Path) -> dict[str, float]:
 
 def _lookups(vault: Vault, root: Path) -> dict[str, float]:
     matcher = Matcher.open(vault)
-    matcher.index.warm()
     latencies = []
     identity = pq.read_table(root / "registries" / "identity.parquet")
     for query in applicant_queries(identity, LOOKUPS):

@@ -9,7 +9,7 @@ registry imported and resolved), the whole applicant cohort is verified:
 - per-claim accuracy: a genuine applicant's claims are true, a planted applicant's story is
   someone else's, so its claims are false; accuracy over the claims judged confirmed or
   contradicted (target ≥ 97 %), with the share left unverifiable;
-- one dossier at a time, warm (the index and history files read once first): p50 and p99 of
+- one dossier at a time, warm (the index and histories decrypted into memory when opened, a batch run first): p50 and p99 of
   `Verifier.verify` (target p99 ≤ 50 ms);
 - the cohort in batches of 500 with `Verifier.verify_many`: dossiers per second (≥ 500).
 """
@@ -85,8 +85,7 @@ def main(sizes: list[int], work: Path) -> None:
         kinds = _kinds(root)
         print(f"people {people:,}; applicants {len(dossiers):,}", flush=True)
         verifier = Verifier.open(bench_vault(store), remember=False)
-        # warm, as a serving desk is: every file of the index and the histories read once
-        verifier.matcher.index.warm()
+        # warm, as a serving desk is (the index and histories are in memory once opened)
         verifier.verify_many(dossiers[:BATCH])  # warm: pages mapped, caches filled
         started = time.perf_counter()
         reports: list[DossierReport] = []

@@ -197,12 +197,6 @@ class PersonIndex:
     def hashes_of(self, keys: list[str]) -> HashArray:
         return key_hashes(keys, self.hash_key)
 
-    def warm(self) -> None:
-        """Touch the key arrays once, so that the first lookups do not pay for faulting their
-        pages in. A long-running service calls this at start."""
-        for array in (self.key_hashes, self.key_rows):
-            np.asarray(array).sum()
-
     def candidate_rows(
         self, hashes: HashArray, query_of_key: IntArray, block_limits: IntArray, limit: int
     ) -> tuple[IntArray, IntArray]:
