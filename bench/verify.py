@@ -9,8 +9,8 @@ registry imported and resolved), the whole applicant cohort is verified:
 - per-claim accuracy: a genuine applicant's claims are true, a planted applicant's story is
   someone else's, so its claims are false; accuracy over the claims judged confirmed or
   contradicted (target ≥ 97 %), with the share left unverifiable;
-- one dossier at a time, warm (the index and histories decrypted into memory when opened, a batch run first): p50 and p99 of
-  `Verifier.verify` (target p99 ≤ 50 ms);
+- one dossier at a time, warm (the index and histories decrypted into memory when opened, a
+  batch run first): p50 and p99 of `Verifier.verify` (target p99 ≤ 50 ms);
 - the cohort in batches of 500 with `Verifier.verify_many`: dossiers per second (≥ 500).
 """
 
