@@ -391,15 +391,16 @@ def show_command(
     start, end = _when(since, "--since"), _when(until, "--until")
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         audit = AuditLog(vault)
+        readable = list(audit.entries())
+        unreadable = audit.count() - len(readable)
         entries = [
             e
-            for e in audit.entries()
+            for e in readable
             if (actor is None or e.actor == actor)
             and (dossier is None or e.dossier == dossier)
             and (start is None or dt.datetime.fromisoformat(e.at) >= start)
             and (end is None or dt.datetime.fromisoformat(e.at) < end)
         ]
-        unreadable = audit.count() - len(list(audit.entries()))
         audit.record(AuditAction.AUDIT_READ, None, {"entries shown": len(entries)})
         audit.close()
     if unreadable:
