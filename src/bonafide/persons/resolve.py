@@ -415,9 +415,9 @@ def _reindex_if_outdated(
 ) -> Generation:
     """Recompute the blocking keys of an index built by an older version (persons are kept)
     into a new generation, committed and published; the current one if it is up to date."""
+    if IndexMeta.load(current).keys_version == KEYS_VERSION:
+        return current  # told by the small index.json: the whole index is not decrypted twice
     index = PersonIndex.open_generation(current, any_keys=True)
-    if index.meta.keys_version == KEYS_VERSION:
-        return current
     say(f"re-indexing the keys of {len(index.records):,} identity records")
     records = PersonRecords(index.records.select(list(PERSON_FIELDS)))
     hashes, rows = _keys_of(records, 0, index.hash_key)
