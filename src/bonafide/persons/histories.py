@@ -37,6 +37,7 @@ _COLUMNS: dict[Kind, tuple[str, ...]] = {
         "birth_place",
         "issued_on",
         "record_created",
+        "died_on",
     ),
     Kind.RESIDENCE: (
         "region",
@@ -47,6 +48,7 @@ _COLUMNS: dict[Kind, tuple[str, ...]] = {
         "flat",
         "registered_from",
         "registered_to",
+        "deregistration_reason",
     ),
     Kind.EDUCATION: (
         "institution",

@@ -109,6 +109,22 @@ _CREATE_PERSON_INDEX_STATE = (
     "INSERT INTO person_index_state VALUES (0)",
 )
 
+
+def _add_fields(kind: Kind, *names: str) -> tuple[str, ...]:
+    """Columns for fields added to a kind after its table was first created (a store created
+    since already has them)."""
+    schema = KINDS[kind]
+    statements = []
+    for name in names:
+        value, *companions = value_columns(schema.field(name))
+        for column, sql_type in (value, (f"{name}_orig", "VARCHAR"), *companions):
+            statements.append(
+                f"ALTER TABLE {registry_table(kind)} ADD COLUMN IF NOT EXISTS "
+                f"{ident(column)} {sql_type}"
+            )
+    return tuple(statements)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -121,4 +137,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(2, "create_person_links", (_CREATE_PERSON_LINKS,)),
     Migration(3, "create_person_index_state", _CREATE_PERSON_INDEX_STATE),
+    Migration(
+        4,
+        "add_death_and_deregistration_reason",
+        (
+            *_add_fields(Kind.IDENTITY, "died_on"),
+            *_add_fields(Kind.RESIDENCE, "deregistration_reason"),
+        ),
+    ),
 )

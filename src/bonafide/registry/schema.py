@@ -96,6 +96,7 @@ KINDS: dict[Kind, RegistryKind] = {
             Field("issued_on", FieldType.DATE, "date the document was issued"),
             Field("expires_on", FieldType.DATE, "date the document expires"),
             Field("record_created", FieldType.DATE, "date the record was created in the source"),
+            Field("died_on", FieldType.DATE, "date of death, where the source records one"),
         ),
         tuple((*alt, "birth_date") for alt in _NAME_REQUIRED),
     ),
@@ -112,6 +113,12 @@ KINDS: dict[Kind, RegistryKind] = {
             Field("flat", FieldType.TEXT, "flat number"),
             Field("registered_from", FieldType.DATE, "start of the registration"),
             Field("registered_to", FieldType.DATE, "end of the registration (empty: current)"),
+            Field(
+                "deregistration_reason",
+                FieldType.TEXT,
+                "why the registration ended, as the source words it (moved, left the country, "
+                "died)",
+            ),
         ),
         tuple((*alt, "settlement") for alt in _NAME_REQUIRED),
     ),
