@@ -8,10 +8,11 @@ resolved are linked — new identity records join an existing person or become n
 their keys are merged into the index; persons already resolved keep their ids.
 
 The results: the person index (`index.py`), the `person_links` table (which person each
-registry record denotes), each person's records sorted by person (`histories.py`) and the
-population's base rates (`baselines.py`); the verification of claims reads them. Every file is
-written into a new generation of the persons directory, committed with the links and published
-only after that commit (`files.py`): a resolve killed at any point leaves the last complete one.
+registry record denotes), each person's records sorted by person (`histories.py`), every
+watchlist record, linked or not, for screening (`watchlist.py`) and the population's base rates
+(`baselines.py`); the verification of claims reads them. Every file is written into a new
+generation of the persons directory, committed with the links and published only after that
+commit (`files.py`): a resolve killed at any point leaves the last complete one.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from bonafide.persons.index import (
     record_keys,
 )
 from bonafide.persons.match import Matcher
+from bonafide.persons.watchlist import WATCHLIST_FILE, write_watchlist
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
@@ -375,6 +377,7 @@ def resolve_registries(
         _link_other_kinds(store, matcher, say, report)
         say("writing each person's records and the population's base rates")
         write_histories(store, generation)
+        write_watchlist(store, generation)
         compute_baselines(store).save(generation)
         index.meta.save(generation)
     report.persons = index.meta.persons
@@ -423,7 +426,7 @@ def _reindex_if_outdated(
     hashes, rows = _keys_of(records, 0, index.hash_key)
     with _new_generation(store, files) as generation:
         PersonIndex.write(generation, index.records, hashes, rows, index.model, index.meta)
-        _link_unchanged(current, generation, ("baselines.json",))
+        _link_unchanged(current, generation, ("baselines.json", WATCHLIST_FILE))
         for name in os.listdir(current.directory):
             if name.startswith("history-"):
                 _link_unchanged(current, generation, (name,))
