@@ -57,4 +57,4 @@ def write_watchlist(store: RegistryStore, generation: Generation) -> int:
         "ORDER BY r.record_key",
     )
     generation.write_arrow(WATCHLIST_FILE, table)
-    return table.num_rows
+    return int(table.num_rows)
