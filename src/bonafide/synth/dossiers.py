@@ -13,8 +13,9 @@ from typing import Any
 
 from bonafide.synth.noise import typo
 from bonafide.synth.stories import Identity, Story
+from bonafide.synth.variants import belarusian_form, romanise_plain
 
-__all__ = ["HonestMistakes", "write_dossier"]
+__all__ = ["NONE", "HonestMistakes", "write_dossier"]
 
 Json = dict[str, Any]
 
@@ -29,9 +30,65 @@ class HonestMistakes:
     forgotten_job: float = 0.2  # one job left out, when there were several
     name_typo: float = 0.03
     forgotten_flat: float = 0.3
+    # Ways of writing, not errors (a dossier writes all its claims one way):
+    plain_romanisation: float = 0.3  # of Latin dossiers: places, streets, institutions typed in
+    # the Belarusian national romanisation without diacritics ("vulica Soniecnaja")
+    english_institution: float = 0.3  # of Latin dossiers: "Belarusian State University"
+    belarusian_company_form: float = 0.3  # of Belarusian dossiers: ТАА instead of ООО
 
 
-NONE = HonestMistakes(0, 0, 0, 0, 0, 0)
+# A planted applicant recites a prepared story: no mistakes, but written as anyone writes.
+NONE = HonestMistakes(
+    year_off=0, vague_date=0, old_street_name=0, forgotten_job=0, name_typo=0, forgotten_flat=0
+)
+
+
+@dataclass(frozen=True)
+class _Writing:
+    """How one dossier writes names of places and organisations."""
+
+    script: str  # latin, be or ru
+    romanised: bool = False
+    english: bool = False
+    belarusian_forms: bool = False
+
+    @classmethod
+    def draw(cls, rnd: random.Random, m: HonestMistakes) -> _Writing:
+        draw = rnd.random()
+        script = "latin" if draw < 0.35 else "be" if draw < 0.55 else "ru"
+        romanised, english, forms = (rnd.random() < rate for rate in _rates(m))
+        return cls(
+            script,
+            romanised=script == "latin" and romanised,
+            english=script == "latin" and english,
+            belarusian_forms=script == "be" and forms,
+        )
+
+    @property
+    def lang(self) -> str:
+        return "be" if self.script == "be" else "ru"
+
+    def place(self, names: Any) -> Any:
+        if self.romanised and isinstance(names, dict) and names.get("be"):
+            return romanise_plain(names["be"])
+        return _text(names, self.script)
+
+    def street(self, names: Any) -> Any:
+        if self.romanised and isinstance(names, dict) and names.get("be"):
+            return romanise_plain(names["be"])
+        return _text(names, self.lang)
+
+    def institution(self, names: Any) -> Any:
+        if self.english and isinstance(names, dict) and names.get("en"):
+            return names["en"]
+        return self.street(names)
+
+    def employer(self, name: str) -> str:
+        return belarusian_form(name) if self.belarusian_forms else name
+
+
+def _rates(m: HonestMistakes) -> tuple[float, float, float]:
+    return m.plain_romanisation, m.english_institution, m.belarusian_company_form
 
 
 def _when(day: object, rnd: random.Random, mistakes: HonestMistakes) -> str | None:
@@ -77,7 +134,7 @@ def _text(value: Any, script: str) -> Any:
     return value
 
 
-def _residences(story: Story, script: str, rnd: random.Random, m: HonestMistakes) -> list[Json]:
+def _residences(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes) -> list[Json]:
     claims = []
     for res in story.residences:
         street = res["street"]
@@ -91,8 +148,8 @@ def _residences(story: Story, script: str, rnd: random.Random, m: HonestMistakes
         ):
             street = old
         claim: Json = {
-            "settlement": _text(res["settlement"], script),
-            "street": _text(street, "be" if script == "be" else "ru"),
+            "settlement": w.place(res["settlement"]),
+            "street": w.street(street),
             "house": res["house"],
             "from": _when(res["from"], rnd, m),
             "to": _when(res["to"], rnd, m),
@@ -103,13 +160,13 @@ def _residences(story: Story, script: str, rnd: random.Random, m: HonestMistakes
     return claims
 
 
-def _education(story: Story, script: str, rnd: random.Random, m: HonestMistakes) -> list[Json]:
-    lang = "be" if script == "be" else "ru"
+def _education(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes) -> list[Json]:
+    lang = w.lang
     claims = []
     for course in story.education:
         claim: Json = {
-            "institution": _text(course["institution"], lang),
-            "settlement": _text(course["settlement"], script),
+            "institution": w.institution(course["institution"]),
+            "settlement": w.place(course["settlement"]),
             "level": course["level"],
             "from": _when(course["from"], rnd, m),
             "to": _when(course["to"], rnd, m),
@@ -120,16 +177,15 @@ def _education(story: Story, script: str, rnd: random.Random, m: HonestMistakes)
     return claims
 
 
-def _employment(story: Story, script: str, rnd: random.Random, m: HonestMistakes) -> list[Json]:
+def _employment(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes) -> list[Json]:
     jobs = list(story.employment)
     if len(jobs) > 1 and rnd.random() < m.forgotten_job:
         jobs.pop(rnd.randrange(len(jobs) - 1))  # the current job is never forgotten
-    lang = "be" if script == "be" else "ru"
     return [
         {
-            "employer": job["employer"],
-            "settlement": _text(job["settlement"], script),
-            "position": _text(job["position"], lang),
+            "employer": w.employer(str(job["employer"])),
+            "settlement": w.place(job["settlement"]),
+            "position": _text(job["position"], w.lang),
             "from": _when(job["from"], rnd, m),
             "to": _when(job["to"], rnd, m),
         }
@@ -146,13 +202,12 @@ def write_dossier(
     submitted: dt.date,
 ) -> Json:
     """The dossier of someone claiming `identity` and telling `history`."""
-    draw = rnd.random()
-    script = "latin" if draw < 0.35 else "be" if draw < 0.55 else "ru"
+    writing = _Writing.draw(rnd, mistakes)
     return {
         "dossier_id": dossier_id,
         "submitted": submitted.isoformat(),
-        "identity": _identity(identity, script, rnd, mistakes),
-        "residences": _residences(history, script, rnd, mistakes),
-        "education": _education(history, script, rnd, mistakes),
-        "employment": _employment(history, script, rnd, mistakes),
+        "identity": _identity(identity, writing.script, rnd, mistakes),
+        "residences": _residences(history, writing, rnd, mistakes),
+        "education": _education(history, writing, rnd, mistakes),
+        "employment": _employment(history, writing, rnd, mistakes),
     }

@@ -18,11 +18,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.errors import InputError
-from bonafide.synth.applicants import Cohort, CohortPlan, eligible, thin_chunk
+from bonafide.synth.applicants import (
+    POOLS,
+    Cohort,
+    CohortPlan,
+    Listing,
+    eligible,
+    pools,
+    thin_chunk,
+)
 from bonafide.synth.chunk import Chunk, World, generate_chunk
 from bonafide.synth.noise import NoiseRates
 from bonafide.synth.output import TableWriter, mapping_toml
-from bonafide.synth.registries import SOURCES, write_chunk
+from bonafide.synth.registries import SOURCES, ChunkOutput, write_chunk
+from bonafide.synth.sources import watchlist
 from bonafide.synth.sources.common import SourceContext
 from bonafide.synth.stories import Story, take_stories
 from bonafide.synth.vocabulary import Vocabulary, vocabulary
@@ -78,6 +87,7 @@ class _Run:
         self.vocab = vocabulary()
         self.noise: dict[str, Counter[str]] = {s.spec.kind: Counter() for s in SOURCES}
         self.records = [0] * len(SOURCES)
+        self.listings: dict[int, Listing] = {}  # the last chunk's watchlist entries by person id
 
     def context(self, chunk: Chunk) -> SourceContext:
         rng = np.random.default_rng([self.config.seed, chunk.index, 99])
@@ -109,6 +119,47 @@ class _Run:
             self.records[number] += result.table.num_rows
             writers[number].write(result.table)
             truths[number].write(result.truth)
+            if source.spec.kind == "watchlist":
+                self.listings = _listings(result)
+
+    def pick(self, chunk: Chunk, plan: CohortPlan, real: dict[str, list[Story]]) -> None:
+        """Adds the stories of a random few of the chunk's people in each pool to `real`: about
+        three times the pool's share of what the cohort needs, so that every pool has enough."""
+        config = self.config
+        first = int(chunk.people.person_id[0])
+        listed = np.array([pid - first for pid in self.listings], dtype=np.int64)
+        by_pool = pools(chunk, config.today, self.world.employers.is_security, listed)
+        rng = np.random.default_rng([config.seed, chunk.index, 7])
+        chosen: dict[str, np.typing.NDArray[np.int64]] = {}
+        for pool in POOLS:
+            need, rows = plan.needs(pool), by_pool[pool]
+            if need and len(rows):
+                k = min(len(rows), math.ceil(3 * need * len(chunk.people) / config.people) + 2)
+                chosen[pool] = np.sort(rng.permutation(rows)[:k])
+        if not chosen:
+            return
+        union = np.unique(np.concatenate(list(chosen.values())))
+        stories = take_stories(chunk, self.world, self.vocab, self.context(chunk), union)
+        by_row = dict(zip(union.tolist(), stories, strict=True))
+        for pool, rows in chosen.items():
+            real.setdefault(pool, []).extend(by_row[r] for r in rows.tolist())
+
+
+def _listings(output: ChunkOutput) -> dict[int, Listing]:
+    """How the watchlist writes each listed person (their original record, not a duplicate)."""
+    columns = watchlist.SPEC.columns
+    names = output.table.column(columns["full_name"]).to_pylist()
+    dobs = output.table.column(columns["birth_date"]).to_pylist()
+    origins = output.truth.column("origin").to_pylist()
+    people = output.truth.column("person_id").to_pylist()
+    listings = {}
+    for person, origin, name, dob in zip(people, origins, names, dobs, strict=True):
+        if origin == "original":
+            listings[int(person)] = Listing(
+                latin_only=bool(name) and str(name).isascii(),
+                year_only=dob is not None and len(str(dob)) == 4,
+            )
+    return listings
 
 
 def synthesise(
@@ -129,8 +180,8 @@ def synthesise(
     fmt = config.file_format
     chunks = math.ceil(config.people / config.chunk_size)
     plan = CohortPlan.of(config.applicants, config.cohort_mix)
-    pick_rate = min(1.0, 3 * plan.real_identities / max(config.people * 0.55, 1))
-    real: list[Story] = []
+    real: dict[str, list[Story]] = {}
+    listings: dict[int, Listing] = {}
     with ExitStack() as stack:
         writers = [
             stack.enter_context(
@@ -156,11 +207,9 @@ def synthesise(
             )
             run.write(chunk, writers, truths)
             people_truth.write(_people_truth(chunk, run.vocab))
+            listings.update(run.listings)
             if plan.real_identities:
-                pool = eligible(chunk, config.today)
-                rng = np.random.default_rng([config.seed, index, 7])
-                picked = pool[rng.random(len(pool)) < pick_rate]
-                real += take_stories(chunk, run.world, run.vocab, run.context(chunk), picked)
+                run.pick(chunk, plan, real)
             if progress:
                 progress(first + size, config.people)
             log.info("synth chunk=%d people=%d", index, size)
@@ -177,19 +226,20 @@ def synthesise(
             )
             rows = eligible(holdout, config.today)[: plan.holdout]
             invented = take_stories(holdout, run.world, run.vocab, run.context(holdout), rows)
-            thin_rows = rows[plan.fabricated : plan.fabricated + plan.thin]
+            thin_rows = rows[plan["fabricated"] : plan["fabricated"] + plan["thin"]]
             if len(thin_rows):
                 rng = np.random.default_rng([config.seed, chunks, 8])
                 planted = thin_chunk(holdout, thin_rows, config.today, rng)
                 run.write(planted, writers, truths, only=("identity", "residence"))
                 people_truth.write(_people_truth(planted, run.vocab, planted=True))
-    if len(real) < plan.real_identities:
+    cohort = Cohort(plan, config.seed, config.as_of)
+    try:
+        cohort.build(real, invented, listings)
+    except ValueError as error:
         raise InputError(
             f"--people {config.people} is too few for {config.applicants} applicants",
             hint="generate more people or fewer applicants",
-        )
-    cohort = Cohort(plan, config.seed, config.as_of)
-    cohort.build(real, invented)
+        ) from error
     _write_applicants(out, cohort)
     for source in SOURCES:
         (registries / f"{source.spec.kind}.mapping.toml").write_text(

@@ -19,7 +19,7 @@ from bonafide.synth.sources.common import Build, SourceContext, SourceSpec
 from bonafide.synth.vocabulary import Vocabulary
 from bonafide.synth.world import year_of
 
-__all__ = ["SOURCES", "Source", "write_chunk"]
+__all__ = ["SOURCES", "ChunkOutput", "Source", "write_chunk"]
 
 DUPLICATE_TYPO_RATE = 0.3
 

@@ -44,6 +44,8 @@ class Identity:
     birth_place: dict[str, str]  # script → settlement name
     personal_number: str
     passport_number: str | None
+    emigrated: dt.date | None = None  # the truth, never written into a dossier
+    died: dt.date | None = None
 
 
 @dataclass
@@ -52,6 +54,15 @@ class Story:
     residences: list[dict[str, object]] = field(default_factory=list)
     education: list[dict[str, object]] = field(default_factory=list)
     employment: list[dict[str, object]] = field(default_factory=list)
+
+    def copy(self) -> Story:
+        """A copy whose claims can be changed without changing this story."""
+        return Story(
+            self.identity,
+            [dict(r) for r in self.residences],
+            [dict(c) for c in self.education],
+            [dict(j) for j in self.employment],
+        )
 
 
 def _names(
@@ -95,6 +106,8 @@ def take_stories(
             birth_place=_place(vocab, place),
             personal_number=str(chunk.personal_number[i].as_py()),
             passport_number=None if doc < 0 else str(docs.number[doc].as_py()),
+            emigrated=_date(int(people.emigration[i])),
+            died=_date(int(people.death[i])),
         )
         stories.append(Story(identity))
     index = {p: n for n, p in enumerate(who.tolist())}
@@ -165,14 +178,24 @@ def _add_education(
         level = Level(int(edu.level[row]))
         inst = int(edu.institution[row])
         if level is Level.SCHOOL:
-            names = {"ru": school_ru[k].as_py(), "be": school_be[k].as_py()}
+            place = vocab.settlement_latin[int(edu.settlement[row])].as_py()
+            names = {
+                "ru": school_ru[k].as_py(),
+                "be": school_be[k].as_py(),
+                "en": f"Secondary School No. {inst}, {place}",
+            }
         elif level is Level.UNIVERSITY:
             names = {
                 "ru": vocab.university_ru[inst].as_py(),
                 "be": vocab.university_be[inst].as_py(),
+                "en": vocab.university_en[inst].as_py(),
             }
         else:
-            names = {"ru": vocab.college_ru[inst].as_py(), "be": vocab.college_be[inst].as_py()}
+            names = {
+                "ru": vocab.college_ru[inst].as_py(),
+                "be": vocab.college_be[inst].as_py(),
+                "en": vocab.college_en[inst].as_py(),
+            }
         programme = int(edu.programme[row])
         graduated = int(edu.graduation_year[row])
         stories[index[int(edu.person[row])]].education.append(
@@ -201,12 +224,15 @@ def _add_jobs(
         return
     r = np.array(rows)
     names = employer_names(ctx, jobs.employer[r], jobs.settlement[r], jobs.firm[r]).to_pylist()
+    employer = jobs.employer[r]
+    security = (employer >= 0) & ctx.security_employer[np.maximum(employer, 0)]
     for k, row in enumerate(rows):
         position = int(jobs.position[row])
         stories[index[int(jobs.person[row])]].employment.append(
             {
                 "employer": names[k],
                 "large": bool(jobs.employer[row] != SMALL_FIRM),
+                "security": bool(security[k]),
                 "settlement": _place(vocab, int(jobs.settlement[row])),
                 "position": {
                     "ru": vocab.position_ru[position].as_py(),

@@ -63,6 +63,8 @@ class Vocabulary:
     university_be: pa.Array
     college_ru: pa.Array
     college_be: pa.Array
+    university_en: pa.Array
+    college_en: pa.Array
     employer_ru: pa.Array
     position_ru: pa.Array
     position_be: pa.Array
@@ -122,6 +124,8 @@ def build_vocabulary(tables: Tables) -> Vocabulary:
         university_be=pa.array(tables.universities.text("name_be")),
         college_ru=pa.array(tables.colleges.text("name_ru")),
         college_be=pa.array(tables.colleges.text("name_be")),
+        university_en=pa.array(tables.universities.text("name_en")),
+        college_en=pa.array(tables.colleges.text("name_en")),
         employer_ru=pa.array(tables.employers.text("name_ru")),
         position_ru=pa.array(tables.positions.text("ru")),
         position_be=pa.array(tables.positions.text("be")),

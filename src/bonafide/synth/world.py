@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "COHORT_MIX",
     "EPOCH",
     "NO_DAY",
     "YEAR",
@@ -44,6 +45,21 @@ def year_of(days: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
     return days_to_dates(days).astype("datetime64[Y]").astype(np.int64) + 1970
 
 
+COHORT_MIX: tuple[tuple[str, float], ...] = (
+    ("genuine", 0.60),
+    ("fabricated", 0.06),
+    ("borrowed", 0.05),
+    ("thin", 0.05),
+    ("exile_identity", 0.04),
+    ("dead_identity", 0.04),
+    ("hidden_service", 0.04),
+    ("stretched_cover", 0.04),
+    ("invented_career", 0.03),
+    ("watchlisted", 0.03),
+    ("repeat", 0.02),
+)
+
+
 @dataclass(frozen=True)
 class SynthConfig:
     """What to generate. Same config and seed: the same files, byte for byte."""
@@ -54,8 +70,8 @@ class SynthConfig:
     file_format: str = "parquet"
     as_of: dt.date = dt.date(2026, 11, 1)
     chunk_size: int = 250_000
-    # Share of each applicant kind in a cohort, in the order genuine, fabricated, borrowed, thin.
-    cohort_mix: tuple[float, float, float, float] = field(default=(0.5, 0.2, 0.15, 0.15))
+    # Share of each applicant kind in a cohort (see applicants.py); genuine takes the rest.
+    cohort_mix: tuple[tuple[str, float], ...] = field(default=COHORT_MIX)
 
     @property
     def today(self) -> int:

@@ -1,7 +1,7 @@
 """The identity registry: one row per passport issued, as the passport authority holds it.
 
 Names in Russian Cyrillic with the passport's Latin form beside them; dates as DD.MM.YYYY;
-sex as М/Ж.
+sex as М/Ж. The date of death is entered on the records of people who died, though not always.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from bonafide.synth.sources.common import (
     format_dates,
     render_names,
 )
+from bonafide.synth.world import NO_DAY
 
-__all__ = ["SPEC", "build_identity"]
+__all__ = ["DEATH_UNRECORDED", "SPEC", "build_identity"]
+
+DEATH_UNRECORDED = 0.06  # of the dead's passport records, the death never entered
 
 SPEC = SourceSpec(
     kind="identity",
@@ -39,12 +42,14 @@ SPEC = SourceSpec(
         "issued_on": "DATA_VYDACHI",
         "expires_on": "DATA_OKONCHANIYA",
         "record_created": "DATA_SOZDANIYA_ZAPISI",
+        "died_on": "DATA_SMERTI",
     },
     date_formats={
         "birth_date": "%d.%m.%Y",
         "issued_on": "%d.%m.%Y",
         "expires_on": "%d.%m.%Y",
         "record_created": "%d.%m.%Y",
+        "died_on": "%d.%m.%Y",
     },
     record_prefix="ID",
 )
@@ -83,5 +88,13 @@ def build_identity(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Bui
         "DATA_VYDACHI": format_dates(ctx, issued, "%d.%m.%Y", "issued_on"),
         "DATA_OKONCHANIYA": format_dates(ctx, docs.expires[rows], "%d.%m.%Y", "expires_on", False),
         "DATA_SOZDANIYA_ZAPISI": format_dates(ctx, created, "%d.%m.%Y", "record_created", False),
+        "DATA_SMERTI": _died_on(ctx, people.death[person]),
     }
     return Build(columns, person)
+
+
+def _died_on(ctx: SourceContext, death: np.typing.NDArray[np.int32]) -> pa.Array:
+    """The date of death where one is entered; a share of the dead have none."""
+    unrecorded = ctx.chance(DEATH_UNRECORDED, len(death)) & (death != NO_DAY)
+    ctx.noise["died_on_missing"] += int(unrecorded.sum())
+    return format_dates(ctx, np.where(unrecorded, NO_DAY, death), "%d.%m.%Y", "died_on")

@@ -2,7 +2,8 @@
 
 Russian column headings, mostly Russian Cyrillic values (some offices write Belarusian), ISO
 dates, semicolon-separated Windows-1251 when written as CSV. Records made before a street was
-renamed sometimes keep the old name.
+renamed sometimes keep the old name. An ended registration says why it ended (moving, leaving the
+country, death), in the office's own words, or says nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from bonafide.synth.sources.common import (
     format_dates,
     render_names,
 )
-from bonafide.synth.world import day_of_year
+from bonafide.synth.world import NO_DAY, day_of_year
 
-__all__ = ["SPEC", "build_residence", "house_text"]
+__all__ = ["DEREGISTRATION_REASONS", "REASON_UNWRITTEN", "SPEC", "build_residence", "house_text"]
 
 SPEC = SourceSpec(
     kind="residence",
@@ -41,6 +42,7 @@ SPEC = SourceSpec(
         "flat": "Квартира",
         "registered_from": "Зарегистрирован с",
         "registered_to": "Снят с учёта",
+        "deregistration_reason": "Причина снятия с учёта",
     },
     date_formats={
         "birth_date": "%Y-%m-%d",
@@ -53,6 +55,68 @@ SPEC = SourceSpec(
 )
 
 _SUFFIX = ["", "А", "Б", " к2"]
+
+# Why a registration ended, as registry offices word it: (Russian variants, Belarusian variants)
+# for moving within the country, leaving for permanent residence abroad, and death.
+MOVED, EMIGRATED, DIED = 0, 1, 2
+DEREGISTRATION_REASONS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        (
+            "Изменение места жительства",
+            "Переезд на новое место жительства",
+            "Регистрация по новому месту жительства",
+            "Выбыл в пределах Республики Беларусь",
+            "смена места жительства",
+        ),
+        ("Змена месца жыхарства", "Пераезд на новае месца жыхарства"),
+    ),
+    (
+        (
+            "Выезд на постоянное жительство за пределы Республики Беларусь",
+            "Выезд за границу на ПМЖ",
+            "Выбыл за пределы РБ на постоянное жительство",
+            "Оформление выезда на постоянное проживание за границу",
+            "выезд на ПМЖ за границу",
+        ),
+        (
+            "Выезд на пастаяннае жыхарства за межы Рэспублікі Беларусь",
+            "Выезд на ПМЖ за мяжу",
+        ),
+    ),
+    (
+        ("Смерть", "В связи со смертью", "Умер(ла)", "Смерть (свидетельство о смерти)"),
+        ("Смерць", "У сувязі са смерцю"),
+    ),
+)
+REASON_UNWRITTEN = 0.07  # of ended registrations, no reason entered
+
+
+def _reasons(
+    ctx: SourceContext, rows: np.typing.NDArray[np.int64], belarusian: np.typing.NDArray[np.bool_]
+) -> pa.Array:
+    """The reason each ended registration of `rows` ended, in the record's language."""
+    res = ctx.chunk.residences
+    people = ctx.chunk.people
+    person = res.person[rows]
+    stop = res.stop[rows]
+    reason = np.select(
+        [stop == people.death[person], stop == people.emigration[person]], [DIED, EMIGRATED], MOVED
+    )
+    words: list[str] = []
+    offsets = np.zeros((3, 2), dtype=np.int64)
+    counts = np.zeros((3, 2), dtype=np.int64)
+    for r, languages in enumerate(DEREGISTRATION_REASONS):
+        for language, variants in enumerate(languages):
+            offsets[r, language], counts[r, language] = len(words), len(variants)
+            words += variants
+    lang = belarusian.astype(np.int64)
+    variant = (ctx.rng.random(len(rows)) * counts[reason, lang]).astype(np.int64)
+    pick = offsets[reason, lang] + variant
+    unwritten = ctx.chance(REASON_UNWRITTEN, len(rows))
+    absent = (stop == NO_DAY) | unwritten
+    ctx.noise["deregistration_reason_missing"] += int((unwritten & (stop != NO_DAY)).sum())
+    text = pa.array(words).take(pa.array(pick))
+    return pc.if_else(pa.array(absent), pa.nulls(len(rows), pa.string()), text)
 
 
 def house_text(house: np.typing.NDArray[np.int64], suffix: np.typing.NDArray[np.int64]) -> pa.Array:
@@ -113,5 +177,6 @@ def build_residence(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Bu
         ),
         "Зарегистрирован с": format_dates(ctx, start, "%Y-%m-%d", "registered_from"),
         "Снят с учёта": format_dates(ctx, res.stop[rows], "%Y-%m-%d", "registered_to"),
+        "Причина снятия с учёта": _reasons(ctx, rows, belarusian),
     }
     return Build(columns, person)
