@@ -135,7 +135,12 @@ class _Run:
             need, rows = plan.needs(pool), by_pool[pool]
             if need and len(rows):
                 k = min(len(rows), math.ceil(3 * need * len(chunk.people) / config.people) + 2)
-                chosen[pool] = np.sort(rng.permutation(rows)[:k])
+                picked = rng.permutation(rows)[:k]
+                if pool == "listed":  # entries giving only the birth year are sure to be among them
+                    year_only = [pid - first for pid, e in self.listings.items() if e.year_only]
+                    wanted = np.intersect1d(rows, np.array(year_only, dtype=np.int64))
+                    picked = np.union1d(picked, wanted[:need])
+                chosen[pool] = np.sort(picked)
         if not chosen:
             return
         union = np.unique(np.concatenate(list(chosen.values())))
