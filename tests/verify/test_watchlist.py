@@ -140,7 +140,8 @@ def test_partial_entries_are_found(
     data = hit.to_json()
     assert data["entry"]["record_id"] == expected
     assert data["entry"]["organisation"] == "кгб"
-    assert data["name"] == name.value and data["birth"] == birth.value
+    assert data["name"] == name.value
+    assert data["birth"] == birth.value
 
 
 @pytest.mark.parametrize(
@@ -191,14 +192,16 @@ def test_resolve_writes_every_watchlist_record(
 ) -> None:
     vault = vault_for(resolved_data_dir)
     generation = PersonFiles(vault).current()
-    assert generation is not None and generation.exists(WATCHLIST_FILE)
+    assert generation is not None
+    assert generation.exists(WATCHLIST_FILE)
     table = generation.read_arrow(WATCHLIST_FILE)
     assert tuple(table.column_names) == WATCHLIST_COLUMNS
     with RegistryStore.open(vault, SETTINGS, read_only=True) as store:
         stored = store.scalar("count", "SELECT count(*) FROM registry_watchlist")
     assert table.num_rows == stored > 0
     precisions = set(table.column("birth_date_precision").to_pylist())
-    assert precisions <= {"day", "month", "year", None} and "year" in precisions
+    assert precisions <= {"day", "month", "year", None}
+    assert "year" in precisions
 
     # every listed person of the population, screened under their true name, is found
     screen = WatchlistScreen.open(generation)
