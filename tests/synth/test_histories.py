@@ -90,3 +90,16 @@ def test_documents_belong_to_people_of_fourteen_and_over(chunk: Chunk) -> None:
     assert len(set(numbers)) == len(numbers)
     personal = chunk.personal_number.to_pylist()
     assert len(set(personal)) == len(personal)
+
+
+def test_some_die_at_working_age_and_their_registration_ends_then(chunk: Chunk) -> None:
+    people = chunk.people
+    dead = people.death != NO_DAY
+    age_at_death = (people.death - people.birth) / YEAR
+    working = dead & (age_at_death >= 20) & (age_at_death < 60)
+    adults = (TODAY - people.birth) / YEAR >= 40
+    assert 0.01 < working[adults].mean() < 0.12
+    res = chunk.residences
+    last = np.append(res.person[1:] != res.person[:-1], True)
+    died = (working & (people.emigration == NO_DAY))[res.person[last]]
+    assert (res.stop[last][died] == people.death[res.person[last]][died]).all()
