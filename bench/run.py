@@ -7,6 +7,7 @@ python bench/run.py realtime 10000000    # resolve and look up against a 10 M-pe
 python bench/run.py dedupe 1000000
 python bench/run.py verify 1000000      # the applicant cohort against a resolved population
 python bench/run.py vault 200000        # import, resolve, verify with the vault and without
+python bench/run.py watchlist 200000    # watchlist screening: recall, false hits, cost
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import names
 import realtime
 import vault_cost
 import verify
+import watchlist
 
 SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "foundation": foundation.main,
@@ -33,6 +35,7 @@ SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "verify": verify.main,
     "vault": vault_cost.main,
     "dedupe": lambda sizes, work: [dedupe.main(size, work) for size in sizes],
+    "watchlist": watchlist.main,
 }
 DEFAULT_SIZES = {
     "foundation": [1_000_000, 10_000_000],
@@ -42,6 +45,7 @@ DEFAULT_SIZES = {
     "dedupe": [1_000_000],
     "verify": [1_000_000],
     "vault": [200_000],
+    "watchlist": [200_000],
 }
 
 
