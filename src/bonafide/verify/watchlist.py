@@ -13,24 +13,35 @@ key two parts of the entry that survive scripts and schemes,
   a stem made from a given name, so Мікалаеў = Nikolaev) with the given name's class,
 - given name with patronymic and birth year (a misspelt or another surname),
 - surname with birth year, and surname with patronymic (a misspelt given name),
+- the surname's first three consonants with the given name (a surname misspelt at its end),
 - surname alone, for entries that give only initials or no given name,
 
 and a dossier looks up the same keys of its own name (and of each former surname). Each
 candidate is then compared part by part with the comparators of `bonafide.names`, and its birth
 date as far as the entry knows it (day, month or year). What a hit needs:
 
-| birth date       | name                                                                    |
-| ---------------- | ----------------------------------------------------------------------- |
-| same day / month | surname same or alike, given name same or alike or its initial         |
-| same year        | as above, at most one part merely alike; an initial with the patronymic's |
-| one slip apart   | (a day or a year off, day and month swapped) every part the same        |
-| unknown          | surname and given name the same, patronymic the same where both have one |
+| birth date         | name                                                                  |
+| ------------------ | --------------------------------------------------------------------- |
+| same day / month   | surname and given name same or alike (or the given name's initial)   |
+| same year          | as above, at most one part merely alike; an initial needs the        |
+|                    | patronymic's too                                                      |
+| one or two slips   | (a day and/or a year off, day and month swapped) as for no date       |
+| unknown            | surname and given name the same, patronymic the same where both have |
+|                    | one; or one of three parts misspelt, the other two the same          |
 
-Never a hit: names of different sexes, a different given name, a different surname (former
-surnames count), a different patronymic (unless the day of birth agrees and the rest is the
-same), a birth date more than one slip apart. A generation written before `watchlist.arrow`
-existed has no entries to screen: `WatchlistScreen.open` raises a `StoreError` naming the
-re-resolve that writes them (screening nothing quietly would pass every listed applicant).
+"Alike" parts take in what the name model calls otherwise: Belarusian akanne and yakanne
+(Пятрашка / Petrashko), surnames made from a given name (Мікалаеў / Nikolaev), a letter off
+(Korsh / Korzh; only with a birth date), a patronymic a slip away from a form of the same
+father's name. With the very day of birth, two parts the same and the third not (a maiden name
+the dossier does not give; a given name of the same initial) is a weaker hit (0.6).
+
+Never a hit: names of different sexes, a given name of another initial, a surname alone, a birth
+date two slips or more away. No-date hits rest on the name alone: at 200 k people they are most
+of the false hits, and their share grows with the population (see bench/watchlist.py).
+
+A generation written before `watchlist.arrow` existed has no entries to screen:
+`WatchlistScreen.open` raises a `StoreError` naming the re-resolve that writes them (screening
+nothing quietly would pass every listed applicant).
 """
 
 from __future__ import annotations
