@@ -1,10 +1,15 @@
 """Comparing what an applicant wrote with what a registry holds: places, streets, houses,
 institutions and employers, in any script.
 
-Each text becomes the Latin readings of its words (`bonafide.names.reading`), so Гомель, Гомель
-and Homiel agree; words that only say what kind of thing it is (улица, вуліца, ООО, г.) are
-dropped; a street's old name counts as its new one (the renamings table in
-`bonafide.places`). A comparison returns `same`, `alike` (a typo or a spelling) or `different`.
+Each text becomes what its words stand for (`bonafide.verify.equivalents.concepts`): the Latin
+readings of its words (`bonafide.names.reading`) reduced to consonant skeletons that survive
+transliteration schemes and Latin typed without diacritics, with Belarusian and English words and
+phrases read as the Russian ones (дзяржаўны = государственный, secondary school = средняя
+школа, СШ = средняя школа), so Гомель, Гомель and Homiel agree, and so do "vulica Soniecnaja" and
+"улица Солнечная". Words that only say what kind of thing it is (улица, вуліца, г., and the legal
+forms ООО, ТДА, ГУО, LLC) are dropped; a street's old name counts as its new one (the renamings
+table in `bonafide.places`). A comparison returns `same`, `alike` (a typo, a spelling, words in
+another order) or `different`.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from importlib import resources
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
-from bonafide.names import reading, skeleton
-from bonafide.verify.equivalents import canonical_word
+from bonafide.names import reading
+from bonafide.verify.equivalents import Concept, concepts
 
 __all__ = [
     "Agreement",
@@ -40,82 +45,139 @@ class Agreement(StrEnum):
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _APOSTROPHES = re.compile("[’ʼ'`]")
-# kinds of street, settlement and organisation in Russian and Belarusian, read into Latin
-_STREET_KINDS = {
+# kinds of street, shortened or spelt in ways the dictionary does not hold, read into Latin
+_STREET_KINDS = frozenset({
     "ulica", "ulitsa", "vulica", "vulitsa", "prospekt", "praspekt", "pereulok", "zavulak",
     "bulvar", "ploshchad", "plosca", "ploshcha", "trakt", "shosse", "shasha",
     "proezd", "praezd", "tupik", "ul", "vul", "pr", "per", "zav", "pl", "avenue",
-    "street", "lane", "square", "mikrorajon",
-    "mikrarajon", "proulok", "prajezd", "pierazd", "pierauluk",
-}  # fmt: skip
-_ORGANISATION_FORMS = {
-    "ooo", "oao", "zao", "ao", "uo", "up", "chup", "ruP".lower(), "kup", "ip", "taa", "aat",
-    "zat", "pup", "chtup", "gu", "du", "gup", "rup", "obshchestvo", "s", "ogranichennoj",
-    "otvetstvennostyu", "g", "gorod", "h", "horad",
-}  # fmt: skip
+    "street", "lane", "square", "mikrorajon", "prosp", "praspiekt", "pierauluk",
+    "mikrarajon", "proulok", "prajezd", "pierazd", "bul", "bulv", "shos", "mkr", "mkrn",
+    "st", "str", "ave", "av", "sq", "blvd", "bd", "prt",
+})  # fmt: skip
+# what kind of street, by the Russian word the dictionary reads it as
+_KIND_WORDS = {
+    "street": ("улица",),
+    "avenue": ("проспект",),
+    "lane": ("переулок",),
+    "square": ("площадь",),
+    "boulevard": ("бульвар",),
+    "highway": ("тракт", "шоссе"),
+    "passage": ("проезд", "тупик"),
+    "district": ("микрорайон",),
+}
+_KIND_READINGS = {
+    "street": {"ulitsa", "ulica", "vulitsa", "vulica", "ul", "vul", "street", "st", "str"},
+    "avenue": {"prospekt", "praspekt", "praspiekt", "pr", "prosp", "prt", "avenue", "ave", "av"},
+    "lane": {"pereulok", "zavulak", "per", "zav", "lane", "proulok", "pierauluk"},
+    "square": {"ploshchad", "ploshcha", "plosca", "pl", "square", "sq"},
+    "boulevard": {"bulvar", "bul", "bulv", "blvd", "bd"},
+    "highway": {"trakt", "shosse", "shasha", "shos", "highway"},
+    "passage": {"proezd", "praezd", "prajezd", "pierazd", "tupik"},
+    "district": {"mikrorajon", "mikrarajon", "mkr", "mkrn"},
+}
+_KIND_OF_READING = {word: kind for kind, words in _KIND_READINGS.items() for word in words}
+_SETTLEMENT_NOISE = frozenset({
+    "g", "h", "gorod", "horad", "d", "dz", "derevnya", "viochka", "vyoska", "vioska", "v",
+    "pos", "pas", "p", "ag", "gp", "hp", "rp", "rabochiy", "poselok", "pasiolak", "city",
+    "town", "village", "agrotown", "settlement",
+})  # fmt: skip
+_SETTLEMENT_NOISE_WORDS = ("деревня", "поселок", "агрогородок", "городской поселок", "хутор")
+_ORGANISATION_NOISE = frozenset({"g", "gorod", "h", "horad", "no", "nr"})
+
+_Words = tuple[Concept, ...]
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    # an apostrophe belongs inside a Belarusian word (мар’іна), not between two
+    return tuple(_WORD.findall(_APOSTROPHES.sub("", text.lower())))
 
 
 @cache
-def _words(text: str) -> tuple[str, ...]:
-    # an apostrophe belongs inside a Belarusian word (мар’іна), not between two
-    joined = _APOSTROPHES.sub("", text.lower())
-    return tuple(w if w.isdigit() else reading(w) for w in _WORD.findall(joined))
+def _analysed(text: str) -> _Words:
+    """What the words of a text stand for, legal forms and fillers left out."""
+    return tuple(c for c in concepts(_tokens(text)) if c.kind == "word")
 
 
-def _significant(text: str, noise: set[str]) -> tuple[str, ...]:
-    return tuple(w for w in _words(text) if w not in noise)
+def _keys_of(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k for w in words for c in concepts(_tokens(w)) for k in c.keys)
 
 
-def _phrase_agreement(a: tuple[str, ...], b: tuple[str, ...]) -> Agreement:
+@cache
+def _kind_keys() -> dict[str, str]:
+    """A street kind's keys → the kind."""
+    return {key: kind for kind, words in _KIND_WORDS.items() for key in _keys_of(words)}
+
+
+@cache
+def _settlement_noise_keys() -> frozenset[str]:
+    return _keys_of(_SETTLEMENT_NOISE_WORDS)
+
+
+def _kind(word: Concept) -> str | None:
+    """The kind of street a word names, if it names one."""
+    if word.reading in _KIND_OF_READING:
+        return _KIND_OF_READING[word.reading]
+    kinds = _kind_keys()
+    return next((kinds[k] for k in sorted(word.keys) if k in kinds), None)
+
+
+def _significant(
+    text: str, noise: frozenset[str], noise_keys: frozenset[str] = frozenset()
+) -> _Words:
+    return tuple(w for w in _analysed(text) if w.reading not in noise and not (w.keys & noise_keys))
+
+
+@cache
+def _street_words(text: str) -> _Words:
+    return tuple(w for w in _analysed(text) if w.reading not in _STREET_KINDS and _kind(w) is None)
+
+
+def _shown(words: _Words) -> str:
+    return " ".join(w.reading for w in words if w.reading)
+
+
+def _same_words(a: _Words, b: _Words) -> bool:
+    """Word by word the same thing (each pair shares a key)."""
+    return len(a) == len(b) and all(x.keys & y.keys for x, y in zip(a, b, strict=True))
+
+
+def _phrase_agreement(a: _Words, b: _Words) -> Agreement:
     if not a or not b:
         return Agreement.DIFFERENT
-    if a == b:
-        return Agreement.SAME
-    if _canonical(a) == _canonical(b):
+    if _same_words(a, b):
         return Agreement.SAME  # the same name in another script, scheme or language
-    if JaroWinkler.similarity(" ".join(a), " ".join(b)) >= 0.9:
+    if JaroWinkler.similarity(_shown(a), _shown(b)) >= 0.9:
         return Agreement.ALIKE
     return Agreement.DIFFERENT
 
 
-@cache
-def _canonical(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(canonical_word(skeleton(w)) if not w.isdigit() else w for w in words)
-
-
 def compare_settlement(claimed: str, recorded: str) -> Agreement:
-    noise = {"g", "h", "gorod", "horad", "d", "dz", "derevnya", "viochka", "pos", "pas"}
-    return _phrase_agreement(_significant(claimed, noise), _significant(recorded, noise))
-
-
-# street kinds, read into Latin → one class, so улица, вуліца and ул. are one kind
-_KIND_CLASSES = {
-    "street": {"ulitsa", "ulica", "vulitsa", "vulica", "ul", "vul", "street"},
-    "avenue": {"prospekt", "praspekt", "pr", "avenue"},
-    "lane": {"pereulok", "zavulak", "per", "zav", "lane", "proulok", "pierauluk"},
-    "square": {"ploshchad", "ploshcha", "plosca", "pl", "square"},
-    "boulevard": {"bulvar"},
-    "highway": {"trakt", "shosse", "shasha", "highway"},
-    "passage": {"proezd", "praezd", "prajezd", "pierazd", "tupik"},
-}
-_KIND_OF = {word: kind for kind, words in _KIND_CLASSES.items() for word in words}
-
-
-def _street_key(street: str) -> tuple[str, tuple[str, ...]]:
-    """(kind of street or "", the canonical words of its name)."""
-    words = _words(street)
-    kinds = [_KIND_OF[w] for w in words if w in _KIND_OF]
-    return (kinds[0] if kinds else ""), _canonical(
-        tuple(w for w in words if w not in _STREET_KINDS)
+    noise_keys = _settlement_noise_keys()
+    return _phrase_agreement(
+        _significant(claimed, _SETTLEMENT_NOISE, noise_keys),
+        _significant(recorded, _SETTLEMENT_NOISE, noise_keys),
     )
+
+
+_StreetKey = tuple[str, _Words]
+
+
+def _street_key(street: str) -> _StreetKey:
+    """(kind of street or "", the words of its name)."""
+    kinds = [k for k in map(_kind, _analysed(street)) if k is not None]
+    return (kinds[0] if kinds else ""), _street_words(street)
 
 
 @dataclass(frozen=True)
 class _Renaming:
-    old: tuple[str, tuple[str, ...]]
-    new: tuple[str, tuple[str, ...]]
+    old: _StreetKey
+    new: _StreetKey
     scope: str  # "any", or the id of the one settlement where it happened
     new_words: tuple[str, ...]  # the new name's words, read (for showing)
+
+
+def _readings(words: _Words) -> tuple[str, ...]:
+    return tuple(_shown(words).split())
 
 
 @cache
@@ -126,11 +188,12 @@ def _renamings() -> tuple[_Renaming, ...]:
     found = []
     for row in csv.DictReader(text.splitlines()):
         new = _street_key(row["new_ru"])
-        words = _significant(row["new_ru"], _STREET_KINDS)
+        words = _readings(_street_words(row["new_ru"]))
         for old in (row["old_ru"], row["old_be"]):
             found.append(_Renaming(_street_key(old), new, row["scope"], words))
-        if _street_key(row["new_be"]) != new:  # the new name in Belarusian is that name too
-            found.append(_Renaming(_street_key(row["new_be"]), new, row["scope"], words))
+        be = _street_key(row["new_be"])
+        if not _same_words(be[1], new[1]):  # the new name in Belarusian is that name too
+            found.append(_Renaming(be, new, row["scope"], words))
     return tuple(found)
 
 
@@ -151,8 +214,8 @@ def _in_scope(scope: str, settlement: str | None) -> bool:
 
 
 def _renamed_to(
-    key: tuple[str, tuple[str, ...]], settlement: str | None
-) -> tuple[tuple[str, tuple[str, ...]], tuple[str, ...] | None]:
+    key: _StreetKey, settlement: str | None
+) -> tuple[_StreetKey, tuple[str, ...] | None]:
     """The street's key now, and the words of its new name (None if never renamed)."""
     seen = {key}
     words: tuple[str, ...] | None = None
@@ -162,7 +225,7 @@ def _renamed_to(
             (
                 r
                 for r in _renamings()
-                if r.old[1] == name
+                if _same_words(r.old[1], name)
                 and (not kind or not r.old[0] or r.old[0] == kind)
                 and _in_scope(r.scope, settlement)
             ),
@@ -178,16 +241,14 @@ def street_now_called(street: str, settlement: str | None = None) -> tuple[str, 
     """The words of the name a street has now, following renamings (in `settlement`, where
     a renaming happened in one town only)."""
     _, words = _renamed_to(_street_key(street), settlement)
-    return words if words is not None else _significant(street, _STREET_KINDS)
+    return words if words is not None else _readings(_street_words(street))
 
 
 def compare_street(
     claimed: str, recorded: str, settlement: str | None = None
 ) -> tuple[Agreement, bool]:
     """The agreement, and whether it needed a renaming (an old name for the same street)."""
-    direct = _phrase_agreement(
-        _significant(claimed, _STREET_KINDS), _significant(recorded, _STREET_KINDS)
-    )
+    direct = _phrase_agreement(_street_words(claimed), _street_words(recorded))
     if direct is not Agreement.DIFFERENT:
         return direct, False
     claimed_key, recorded_key = _street_key(claimed), _street_key(recorded)
@@ -215,18 +276,25 @@ def _numbers(text: str) -> set[str]:
     return set(re.findall(r"\d+", text))
 
 
+def _representatives(a: _Words, b: _Words) -> list[str]:
+    """A key for each word of `a`: one it shares with `b` where there is one."""
+    others = frozenset(k for w in b for k in w.keys)
+    return [min(w.keys & others) if w.keys & others else w.key for w in a]
+
+
 def compare_organisation(claimed: str, recorded: str) -> Agreement:
     """An institution or employer: numbers (school No. 12) must agree; the words may be
-    spelt, ordered or shortened differently."""
+    spelt, ordered, shortened or translated differently, and the legal form (ООО, ТДА, ГУО)
+    says nothing of which one it is."""
     if _numbers(claimed) != _numbers(recorded):
         return Agreement.DIFFERENT
-    a = _significant(claimed, _ORGANISATION_FORMS)
-    b = _significant(recorded, _ORGANISATION_FORMS)
+    a = _significant(claimed, _ORGANISATION_NOISE)
+    b = _significant(recorded, _ORGANISATION_NOISE)
     agreement = _phrase_agreement(a, b)
     if agreement is not Agreement.DIFFERENT:
         return agreement
-    a_skeletons = " ".join(sorted(_canonical(a)))
-    b_skeletons = " ".join(sorted(_canonical(b)))
-    if fuzz.token_set_ratio(a_skeletons, b_skeletons) >= 90:
-        return Agreement.ALIKE
+    a_keys = " ".join(sorted(_representatives(a, b)))
+    b_keys = " ".join(sorted(_representatives(b, a)))
+    if a and b and fuzz.token_set_ratio(a_keys, b_keys) >= 90:
+        return Agreement.ALIKE  # the same words in another order, or one name within the other
     return Agreement.DIFFERENT
