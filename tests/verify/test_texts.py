@@ -157,3 +157,150 @@ def test_organisations(claimed: str, recorded: str, agreement: Agreement) -> Non
 def test_numbers_in_school_names_must_agree(claimed: str, recorded: str) -> None:
     assert compare_organisation(claimed, recorded) is DIFFERENT
     assert compare_organisation(recorded, claimed) is DIFFERENT
+
+
+# Honest variants: the national romanisation typed without diacritics (c for č, s for š, z for
+# ž, u for ŭ), English names, and Belarusian organisation forms agree with the registry.
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        ("vulica Soniecnaja", "улица Солнечная"),  # c for č, and a Belarusian word
+        ("vulica Soniecnaja", "вуліца Сонечная"),
+        ("praspiekt Miru", "проспект Мира"),
+        ("vulica Pieramohi", "улица Победы"),
+        ("vulica Cyhunacnaja", "улица Железнодорожная"),
+        ("vul. Skolnaja", "улица Школьная"),  # s for š
+        ("vulica Kastrycnickaja", "улица Октябрьская"),
+        ("vulica Zaliezna", "улица Железная"),  # z for ž
+        ("ulitsa Zheleznodorozhnaya", "улица Железнодорожная"),
+        ("Victory Street", "улица Победы"),  # English
+        ("Peace Avenue", "проспект Мира"),
+    ],
+)
+def test_streets_typed_without_diacritics_or_in_english(claimed: str, recorded: str) -> None:
+    assert compare_street(claimed, recorded)[0] in (SAME, ALIKE)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        ("vulica Sadovaja", "улица Лесная"),
+        ("vulica Soniecnaja", "улица Садовая"),
+        ("vulica Skolnaja", "улица Садовая"),
+        ("Victory Street", "улица Мира"),
+        ("praspiekt Miru", "проспект Независимости"),
+    ],
+)
+def test_different_streets_typed_without_diacritics_still_differ(
+    claimed: str, recorded: str
+) -> None:
+    assert compare_street(claimed, recorded) == (DIFFERENT, False)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded", "agreement"),
+    [
+        ("Minsk city", "Минск", SAME),
+        ("h. Homiel", "Гомель", SAME),
+        ("Mahiliou", "Могилёв", SAME),
+        ("Mahilou", "Могилёв", SAME),  # u for ŭ
+        ("Viciebsk", "Витебск", SAME),
+        ("Hrodna", "Гродно", SAME),
+        ("v. Zarechcha", "д. Заречье", SAME),
+        ("аг. Крупица", "Крупица", SAME),
+        ("Pinsk", "Минск", DIFFERENT),
+        ("Lida", "Лиозно", DIFFERENT),
+        ("Homiel", "Гродно", DIFFERENT),
+    ],
+)
+def test_settlements_typed_without_diacritics_or_in_english(
+    claimed: str, recorded: str, agreement: Agreement
+) -> None:
+    assert compare_settlement(claimed, recorded) is agreement
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        ("Siaredniaja skola No. 169", "ГУО «Средняя школа № 169 г. Минска»"),
+        ("Siaredniaja skola No. 169", "Средняя школа № 169"),
+        ("Secondary School No. 1", "Средняя школа № 1"),
+        ("Secondary School No. 1", "СШ № 1"),
+        ("High school No. 7", "ГУО «СШ № 7»"),
+        ("Gymnasium No. 5", "Гимназия № 5"),
+        ("Lyceum No. 2", "Лицей № 2"),
+        ("Vocational school No. 5", "ПТУ № 5"),
+        ("State Educational Institution Secondary School No. 3", "ГУО «Средняя школа № 3»"),
+        ("Дзяржаўная ўстанова адукацыі «Сярэдняя школа № 3 г. Ліды»", "СШ № 3 г. Лиды"),
+        ("Belarusian State University", "Белорусский государственный университет"),
+        (
+            "Belarusian National Technical University",
+            "Белорусский национальный технический университет",
+        ),
+        ("Gomel State University", "Гомельский государственный университет"),
+        ("Homiel State Medical University", "Гомельский государственный медицинский университет"),
+        ("Minsk State College of Electronics", "Минский государственный колледж электроники"),
+        ("Minsk Tractor Plant", "ОАО «Минский тракторный завод»"),
+        ("Minsk Tractor Works", "ОАО «Минский тракторный завод»"),
+        ("Belarusian Railway", "Белорусская железная дорога"),
+        ("Беларуская чыгунка", "Белорусская железная дорога"),
+        ("Lida district executive committee", "Лидский районный исполнительный комитет"),
+        ("Лідскі райвыканкам", "Лидский районный исполнительный комитет"),
+    ],
+)  # fmt: skip
+def test_english_and_latin_names_of_institutions(claimed: str, recorded: str) -> None:
+    assert compare_organisation(claimed, recorded) in (SAME, ALIKE)
+    assert compare_organisation(recorded, claimed) in (SAME, ALIKE)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        ("ТДА «Лідэр»", "ОДО «Лидер»"),
+        ("ТАА «Лідэр»", "ООО «Лидер»"),
+        ("ААТ «Інтэграл»", "ОАО «Интеграл»"),
+        ("ЗАТ «Атлант»", "ЗАО «Атлант»"),
+        ("УП «Мінскводаканал»", "УП «Минскводоканал»"),
+        ("ПУП «Альфа»", "ЧУП «Альфа»"),
+        ("ПТУП «Бета»", "ЧТУП «Бета»"),
+        ("ІП Іваноў", "ИП Иванов"),
+        ("РУП «Белтэлекам»", "РУП «Белтелеком»"),
+        ("КУП «Мінская спадчына»", "КУП «Минское наследие»"),
+        ("ДУА «Сярэдняя школа № 12 г. Гомеля»", "ГУО «Средняя школа № 12 г. Гомеля»"),
+        ("TAA Lider", "ООО «Лидер»"),  # the forms in Latin
+        ("TDA Lider", "ОДО «Лидер»"),
+        ("AAT Intehral", "ОАО «Интеграл»"),
+        ("OAO Integral", "ОАО «Интеграл»"),
+        ("CUP Alfa", "ЧУП «Альфа»"),  # č typed as c
+        ("IP Ivanou", "ИП Иванов"),
+        ("Lider LLC", "ООО «Лидер»"),
+        ("Integral OJSC", "ОАО «Интеграл»"),
+        ("Открытое акционерное общество «Интеграл»", "ОАО «Интеграл»"),
+        ("Таварыства з абмежаванай адказнасцю «Лідэр»", "ООО «Лидер»"),
+    ],
+)
+def test_belarusian_russian_and_latin_organisation_forms(claimed: str, recorded: str) -> None:
+    assert compare_organisation(claimed, recorded) in (SAME, ALIKE)
+    assert compare_organisation(recorded, claimed) in (SAME, ALIKE)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        ("Secondary School No. 12", "Средняя школа № 13"),
+        ("Siaredniaja skola No. 169", "Средняя школа № 170"),
+        ("Gymnasium No. 5", "Гимназия № 6"),
+        ("Siaredniaja skola No. 169", "Гимназия № 169"),
+        ("Minsk Automobile Plant", "ОАО «Минский тракторный завод»"),
+        ("Minsk State Medical College", "Минский государственный колледж электроники"),
+        ("ТДА «Лідэр»", "ОДО «Интеграл»"),
+        ("ААТ «Гомсельмаш»", "ОАО «Белшина»"),
+        ("Belarusian State University", "Белорусский государственный медицинский колледж"),
+        ("IP Ivanou", "ИП Петров"),
+    ],
+)
+def test_different_institutions_and_employers_still_differ(claimed: str, recorded: str) -> None:
+    assert compare_organisation(claimed, recorded) is DIFFERENT
+    assert compare_organisation(recorded, claimed) is DIFFERENT

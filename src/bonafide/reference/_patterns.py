@@ -35,6 +35,7 @@ _LOOSE_STEPS = tuple(
     for p, r in (
         (r"shch|sch|sh", "s"),
         (r"zh", "z"),
+        (r"rz", "z"),  # рж, and the Polish rz that Latin without diacritics is taken for
         (r"tch|ch|ts|tz|c", "c"),
         (r"kh|gh|g|h", "h"),
         (r"w", "u"),

@@ -150,6 +150,7 @@ class _Phrase:
     keys: tuple[frozenset[str], ...]  # each word's possible keys
     concepts: tuple[str, ...]
     kind: str
+    plain: tuple[str, ...]  # each word's skeleton, not folded (to prefer a match with diacritics)
 
 
 def _is_abbreviation(form: str) -> bool:
@@ -174,6 +175,10 @@ def _form_keys(form: str, english: bool) -> tuple[frozenset[str], ...]:
     return tuple(found)
 
 
+def _plain(word: str) -> str:
+    return word if word.isdigit() else skeleton(reading(word))
+
+
 def _concept_keys(entry: Entry) -> tuple[str, ...]:
     return tuple(
         w if w.isdigit() else (fold(skeleton(reading(w))) or "=" + reading(w))
@@ -189,11 +194,15 @@ def _phrases() -> dict[str, list[_Phrase]]:
         concept = _concept_keys(entry) if entry.kind == "word" else ()
         forms = [(f, False) for f in (*entry.russian, *entry.belarusian)]
         forms += [(f, True) for f in entry.english]
+        if len(concept) > 1 and any(len(_TOKEN.findall(f)) == 1 for f, _ in forms):
+            # one thing, whatever the number of words (железная дорога = чыгунка = railway)
+            concept = (" ".join(concept),)
         for form, english in forms:
             keys = _form_keys(form, english)
             if not keys:
                 continue
-            phrase = _Phrase(keys, concept, entry.kind)
+            plain = tuple(_plain(w) for w in _TOKEN.findall(_APOSTROPHES.sub("", form.lower())))
+            phrase = _Phrase(keys, concept, entry.kind, plain)
             for key in keys[0]:
                 by_first.setdefault(key, []).append(phrase)
     for phrases in by_first.values():
@@ -228,7 +237,10 @@ def _longest(words: tuple[str, ...], start: int, first_keys: list[str]) -> list[
                 if found and n > len(found[0].keys):
                     found = []
                 found.append(phrase)
-    return found
+    # чыгунка is not техник, though without diacritics (cyhunka) it could be
+    plain = tuple(_plain(w) for w in words[start : start + len(found[0].keys)]) if found else ()
+    exact = [p for p in found if p.plain == plain]
+    return exact or found
 
 
 @lru_cache(maxsize=100_000)
