@@ -40,30 +40,52 @@ def _kinds(root: Path) -> dict[str, str]:
         return {row["dossier_id"]: row["kind"] for row in csv.DictReader(f)}
 
 
+# kinds whose every claim is true (genuine) or false (someone else's story)
+_WHOLLY_TRUE_OR_FALSE = ("genuine", "fabricated", "borrowed", "thin")
+
+
+def _signal_share(reports: list[DossierReport], kinds: dict[str, str], kind: str, code: str) -> str:
+    of_kind = [r for r in reports if kinds[r.dossier_id] == kind]
+    if not of_kind:
+        return "n/a"
+    found = sum(any(s.code == code for s in r.signals) for r in of_kind)
+    return f"{found / len(of_kind):.4f} ({found}/{len(of_kind)})"
+
+
 def quality(reports: list[DossierReport], kinds: dict[str, str]) -> None:
     verdicts: Counter[tuple[str, str]] = Counter()
     claims: Counter[tuple[bool, str]] = Counter()
     for report in reports:
         kind = kinds[report.dossier_id]
         verdicts[(kind, report.verdict)] += 1
+        if kind not in _WHOLLY_TRUE_OR_FALSE:
+            continue  # a hidden job, a life after emigration: some claims true, some not
         for claim in report.claims:
             claims[(kind == "genuine", claim.verdict.value)] += 1
-    print(f"  {'applicants':<12} {'n':>6} {'inconsistent':>13} {'consistent':>11} {'insuff.':>8}")
+    print(f"  {'applicants':<16} {'n':>6} {'inconsistent':>13} {'consistent':>11} {'insuff.':>8}")
     planted_total = planted_flagged = 0
-    for kind in ("genuine", "fabricated", "borrowed", "thin"):
+    present = sorted({k for k, _ in verdicts}, key=lambda k: (k != "genuine", k))
+    for kind in present:
         n = sum(v for (k, _), v in verdicts.items() if k == kind)
-        if not n:
-            continue
         flagged = verdicts[(kind, "inconsistent")]
-        if kind != "genuine":
+        if kind not in ("genuine", "repeat"):
             planted_total += n
             planted_flagged += flagged
         print(
-            f"  {kind:<12} {n:>6} {flagged / n:>13.3f} "
+            f"  {kind:<16} {n:>6} {flagged / n:>13.3f} "
             f"{verdicts[(kind, 'consistent')] / n:>11.3f} "
             f"{verdicts[(kind, 'insufficient_evidence')] / n:>8.3f}"
         )
     print(f"  planted flagged: {planted_flagged / max(planted_total, 1):.3f}")
+    print(
+        f"  watchlist recall (watchlisted with a watchlist signal): "
+        f"{_signal_share(reports, kinds, 'watchlisted', 'watchlist')}; false watchlist hits "
+        f"among genuine: {_signal_share(reports, kinds, 'genuine', 'watchlist')}"
+    )
+    print(
+        f"  repeat applications recognised: "
+        f"{_signal_share(reports, kinds, 'repeat', 'repeat_applicant')}"
+    )
     right = claims[(True, "confirmed")] + claims[(False, "contradicted")]
     wrong = claims[(True, "contradicted")] + claims[(False, "confirmed")]
     judged = right + wrong
@@ -84,7 +106,7 @@ def main(sizes: list[int], work: Path) -> None:
             dossiers = [json.loads(line) for line in lines]
         kinds = _kinds(root)
         print(f"people {people:,}; applicants {len(dossiers):,}", flush=True)
-        verifier = Verifier.open(bench_vault(store), remember=False)
+        verifier = Verifier.open(bench_vault(store), remember=True)  # repeats are a kind
         # warm, as a serving desk is (the index and histories are in memory once opened)
         verifier.verify_many(dossiers[:BATCH])  # warm: pages mapped, caches filled
         started = time.perf_counter()

@@ -1,35 +1,65 @@
-"""The verifier on the population's applicant cohort, against the ground truth."""
+"""The verifier on the population's applicant cohort, against the ground truth: every kind of
+applicant the generator makes, the attacks of a competent adversary among them."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import Counter
 from pathlib import Path
 
-from bonafide.verify import Verifier
+from bonafide.verify import DossierReport, Verifier
 from tests.vaults import vault_for
 
 from ..conftest import Population
 
+# kinds whose every claim is true (genuine) or false (someone else's story)
+WHOLLY_TRUE_OR_FALSE = ("genuine", "fabricated", "borrowed", "thin")
+NOT_PLANTED = ("genuine", "repeat")  # a repeat is of whatever kind its first dossier was
 
-def test_planted_applicants_are_flagged_and_genuine_ones_are_not(
-    population: Population, resolved_data_dir: Path
+
+def test_every_kind_of_applicant_is_judged_as_it_should_be(
+    population: Population, resolved_data_dir: Path, tmp_path: Path
 ) -> None:
     with (population.truth / "applicants.csv").open(encoding="utf-8") as f:
         kinds = {row["dossier_id"]: row["kind"] for row in csv.DictReader(f)}
-    verifier = Verifier.open(vault_for(resolved_data_dir), remember=False)
-    verdicts: Counter[tuple[str, str]] = Counter()
+    data_dir = tmp_path / "data"  # remembering writes the case store: a copy
+    shutil.copytree(resolved_data_dir, data_dir)
+    verifier = Verifier.open(vault_for(data_dir), remember=True)
+    reports: dict[str, DossierReport] = {}
+    try:
+        for dossier in population.dossiers():
+            reports[dossier["dossier_id"]] = verifier.verify(dossier)
+    finally:
+        verifier.close()
+    flagged: Counter[str] = Counter()
+    count: Counter[str] = Counter()
     claims: Counter[tuple[bool, str]] = Counter()
-    for dossier in population.dossiers():
-        report = verifier.verify(dossier)
-        kind = kinds[dossier["dossier_id"]]
-        verdicts[(kind == "genuine", report.verdict)] += 1
-        for claim in report.claims:
-            claims[(kind == "genuine", claim.verdict.value)] += 1
-    genuine = sum(n for (g, _), n in verdicts.items() if g)
-    planted = sum(n for (g, _), n in verdicts.items() if not g)
-    assert verdicts[(True, "inconsistent")] / genuine <= 0.05
-    assert verdicts[(False, "inconsistent")] / planted >= 0.95
+    for code, report in reports.items():
+        kind = kinds[code]
+        count[kind] += 1
+        flagged[kind] += report.verdict == "inconsistent"
+        if kind in WHOLLY_TRUE_OR_FALSE:
+            for claim in report.claims:
+                claims[(kind == "genuine", claim.verdict.value)] += 1
+    shares = {kind: flagged[kind] / count[kind] for kind in count}
+    assert shares["genuine"] <= 0.05, shares
+    planted = [k for k in count if k not in NOT_PLANTED]
+    assert len(planted) >= 9, count
+    for kind in planted:
+        assert shares[kind] >= 0.75, (kind, shares)
+    all_planted = sum(flagged[k] for k in planted) / sum(count[k] for k in planted)
+    assert all_planted >= 0.95, shares
+
+    def showing(kind: str, signal: str) -> float:
+        of_kind = [r for c, r in reports.items() if kinds[c] == kind]
+        return sum(any(s.code == signal for s in r.signals) for r in of_kind) / len(of_kind)
+
+    # a woman listed under her maiden name who does not give it is not found yet
+    # (docs/verification.md, known gaps)
+    assert showing("watchlisted", "watchlist") >= 0.8
+    assert showing("repeat", "repeat_applicant") == 1.0
+    assert showing("hidden_service", "unclaimed_service") >= 0.9
     right = claims[(True, "confirmed")] + claims[(False, "contradicted")]
     wrong = claims[(True, "contradicted")] + claims[(False, "confirmed")]
     assert right / (right + wrong) >= 0.95

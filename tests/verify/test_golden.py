@@ -78,8 +78,10 @@ def _note(text: str) -> str:
 def _reason_hint(claim: ClaimResult, previous: dict[str, Any] | None) -> str:
     """A short substring of a contradicted claim's reason: the one already chosen if it still
     fits, else the place, institution or employer of the contradicting record."""
-    if previous and previous.get("reason_contains", "") in claim.reason:
+    if previous and previous.get("reason_contains") and previous["reason_contains"] in claim.reason:
         return str(previous["reason_contains"])
+    if claim.life_end is not None:  # the record of a death or emigration names no place
+        return claim.reason.split(";")[0]
     if claim.records:
         return str(claim.records[-1].get(_RECORD_NAME[claim.kind]) or "registry:")
     return claim.reason[:40]

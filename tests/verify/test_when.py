@@ -84,12 +84,12 @@ def test_nothing_is_no_date(empty: object) -> None:
         ("12015", "is not a date"),
         ("2016–2012", "ends before it starts"),
         ("2016-2012", "ends before it starts"),
-        ("2015-02-30", "day is out of range"),
-        ("2015-13", "month must be in 1..12"),
-        ("2015-00-10", "month must be in 1..12"),
-        ("31.02.2015", "day is out of range"),
-        ("0000", "year 0 is out of range"),
-        ("about 9999", "year 10000 is out of range"),
+        ("2015-02-30", "not a day of the calendar"),
+        ("2015-13", "not a day of the calendar"),
+        ("2015-00-10", "not a day of the calendar"),
+        ("31.02.2015", "not a day of the calendar"),
+        ("0000", "not a day of the calendar"),
+        ("about 9999", "not a day of the calendar"),
     ],
 )
 def test_errors_say_what_is_wrong(text: str, words: str) -> None:

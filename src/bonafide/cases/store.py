@@ -211,7 +211,11 @@ class CaseStore:
         return [(str(kind), bytes(key_hash)) for kind, key_hash in rows]
 
     def code_of(self, dossier_key: bytes) -> str | None:
+        kept = self.kept_of(dossier_key)
+        return None if kept is None else kept.code
+
+    def kept_of(self, dossier_key: bytes) -> KeptDossier | None:
         row = self._connection.execute(
             "SELECT sealed FROM dossiers WHERE dossier_key = ?", (dossier_key,)
         ).fetchone()
-        return None if row is None else self._open(dossier_key, row[0]).code
+        return None if row is None else self._open(dossier_key, row[0])

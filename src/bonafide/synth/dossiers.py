@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,18 @@ def _rates(m: HonestMistakes) -> tuple[float, float, float]:
     return m.plain_romanisation, m.english_institution, m.belarusian_company_form
 
 
+def _year(remembered: str) -> int:
+    return int(re.findall(r"\d{4}", remembered)[0])
+
+
+def _stay(start: str | None, end: str | None) -> dict[str, str | None]:
+    """A remembered stay: a year off at one end may not put its end before its start (the desk
+    would not take that down)."""
+    if start and end and _year(end) < _year(start):
+        end = start
+    return {"from": start, "to": end}
+
+
 def _when(day: object, rnd: random.Random, mistakes: HonestMistakes) -> str | None:
     """A remembered date: a year, or a year and month, sometimes vague or a year off."""
     if not isinstance(day, int | dt.date):
@@ -151,8 +164,7 @@ def _residences(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes
             "settlement": w.place(res["settlement"]),
             "street": w.street(street),
             "house": res["house"],
-            "from": _when(res["from"], rnd, m),
-            "to": _when(res["to"], rnd, m),
+            **_stay(_when(res["from"], rnd, m), _when(res["to"], rnd, m)),
         }
         if res["flat"] and rnd.random() >= m.forgotten_flat:
             claim["flat"] = res["flat"]
@@ -168,8 +180,7 @@ def _education(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes)
             "institution": w.institution(course["institution"]),
             "settlement": w.place(course["settlement"]),
             "level": course["level"],
-            "from": _when(course["from"], rnd, m),
-            "to": _when(course["to"], rnd, m),
+            **_stay(_when(course["from"], rnd, m), _when(course["to"], rnd, m)),
         }
         if course["programme"]:
             claim["programme"] = _text(course["programme"], lang)
@@ -186,8 +197,7 @@ def _employment(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes
             "employer": w.employer(str(job["employer"])),
             "settlement": w.place(job["settlement"]),
             "position": _text(job["position"], w.lang),
-            "from": _when(job["from"], rnd, m),
-            "to": _when(job["to"], rnd, m),
+            **_stay(_when(job["from"], rnd, m), _when(job["to"], rnd, m)),
         }
         for job in jobs
     ]
@@ -203,11 +213,19 @@ def write_dossier(
 ) -> Json:
     """The dossier of someone claiming `identity` and telling `history`."""
     writing = _Writing.draw(rnd, mistakes)
+    lists = {
+        "residences": _residences(history, writing, rnd, mistakes),
+        "education": _education(history, writing, rnd, mistakes),
+        "employment": _employment(history, writing, rnd, mistakes),
+    }
+    for entries in lists.values():
+        for entry in entries:
+            # a year off never puts a start after the day the applicant speaks
+            if entry.get("from") and _year(entry["from"]) > submitted.year:
+                entry["from"] = str(submitted.year)
     return {
         "dossier_id": dossier_id,
         "submitted": submitted.isoformat(),
         "identity": _identity(identity, writing.script, rnd, mistakes),
-        "residences": _residences(history, writing, rnd, mistakes),
-        "education": _education(history, writing, rnd, mistakes),
-        "employment": _employment(history, writing, rnd, mistakes),
+        **lists,
     }

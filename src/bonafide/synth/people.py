@@ -75,7 +75,7 @@ _EARLY_SPAN = 40.0  # years, from 20 to 60
 _EARLY_SEX_FACTOR = np.array([1.5, 0.5])
 
 
-def _early_deaths(rng: np.random.Generator, sex: IntArray, birth: DayArray, today: int) -> DayArray:
+def early_deaths(rng: np.random.Generator, sex: IntArray, birth: DayArray, today: int) -> DayArray:
     """Deaths at 20-60 drawn from a linear hazard; NO_DAY for people who do not die then."""
     size = len(sex)
     c0, c1 = _EARLY_HAZARD_AT_20, _EARLY_HAZARD_SLOPE
@@ -101,7 +101,6 @@ def _events(
         death_from + (rng.random(size) * np.maximum(today - death_from, 1)).astype(np.int64),
         NO_DAY,
     ).astype(np.int32)
-    death = np.minimum(death, _early_deaths(rng, sex, birth, today)).astype(np.int32)
     # Emigration: adults leaving, most of them in the 2020-2022 wave.
     emigrates = (age_years > 20) & (rng.random(size) < 0.05)
     wave = rng.random(size) < 0.55

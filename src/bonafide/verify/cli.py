@@ -35,7 +35,6 @@ from rich.progress import (
 from rich.text import Text
 
 from bonafide.cases.retention import apply_retention
-from bonafide.dossier import dossier_problems
 from bonafide.errors import InputError, StoreError
 from bonafide.vault import Vault
 from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
@@ -150,24 +149,8 @@ def _progress(console: Console, show: bool) -> Iterator[Progress | None]:
 def _verify_batch(
     verifier: Verifier, dossiers: list[object], sources: list[str]
 ) -> list[DossierReport | InputError]:
-    """verify_many, or where no dossier of the batch is valid, each one's problems.
-
-    verify_many looks up the valid dossiers' identities in one pass; given none, the lookup
-    fails (Matcher.match_many on no records), so such a batch never reaches it.
-    """
-    if any(not dossier_problems(d) for d in dossiers):  # stops at the first valid one
-        return verifier.verify_many(dossiers, sources)
-    errors: list[DossierReport | InputError] = []
-    for dossier, source in zip(dossiers, sources, strict=True):
-        problems = dossier_problems(dossier)
-        shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
-        errors.append(
-            InputError(
-                f"{source}: {len(problems)} problem(s): {shown}",
-                hint="see docs/formats.md#the-dossier for the dossier format",
-            )
-        )
-    return errors
+    """Reports, and each malformed dossier's problems in its place."""
+    return verifier.verify_many(dossiers, sources)
 
 
 def _verify_one(verifier: Verifier, dossier: object, source: str) -> DossierReport:

@@ -5,7 +5,9 @@ under a subkey of the vault's data key, never stored) of: the resolved person, e
 number, and the name with the birth date — never the names or numbers themselves; without the
 vault the hashes cannot be tested against guesses. A new dossier matches an earlier one when
 they share the person or a document but not the name, or the name and birth date but not the
-documents.
+documents (`differs` says what); and it repeats an earlier one when they share the person, a
+document or the name and nothing differs: the same person applying again under the same name,
+perhaps rejected once.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ __all__ = ["EarlierApplicants", "EarlierMatch"]
 class EarlierMatch:
     dossier_id: str
     shared: str  # "person", "document" or "name"
-    differs: str  # what differs: "name" or "documents"
+    differs: str | None  # what differs: "name" or "documents"; None: a repeat application
+    verdict: str | None = None  # the earlier dossier's, when the case store still has it
+    verified_at: str | None = None  # ISO time, to the minute
 
 
 def _name_key(identity: dict[str, Any]) -> str | None:
@@ -58,13 +62,14 @@ class EarlierApplicants:
         keys = self._keys(identity, person_id)
         mine = {kind: {h for k, h in keys if k == kind} for kind in ("person", "document", "name")}
         found: dict[bytes, EarlierMatch] = {}
+        repeats: dict[bytes, tuple[str, str | None]] = {}
         for kind, key_hash in keys:
             for other in self._cases.dossiers_with(key_hash, dossier_id):
                 if other in found:
                     continue
                 theirs = self._cases.keys_of(other)
                 their = {k: {h for kk, h in theirs if kk == k} for k in ("name", "document")}
-                match = None
+                match: tuple[str, str | None] | None = None
                 if (
                     kind in ("person", "document")
                     and mine["name"]
@@ -78,10 +83,29 @@ class EarlierApplicants:
                     and not (mine["document"] & their["document"])
                 ):
                     match = (kind, "documents")
-                if match is not None:
-                    code = self._cases.code_of(other) or "an earlier applicant"
-                    found[other] = EarlierMatch(code, *match)
+                elif kind in ("person", "name") and (
+                    not mine["name"] or mine["name"] & their["name"]
+                ):
+                    match = (kind, None)
+                if match is None:
+                    continue
+                if match[1] is None:  # a repeat, unless another key shows what differs
+                    repeats.setdefault(other, match)
+                    continue
+                found[other] = self._match(other, match)
+        for other, match in repeats.items():
+            if other not in found:
+                found[other] = self._match(other, match)
         return list(found.values())
+
+    def _match(self, other: bytes, match: tuple[str, str | None]) -> EarlierMatch:
+        kept = self._cases.kept_of(other)
+        return EarlierMatch(
+            kept.code if kept else "an earlier applicant",
+            *match,
+            verdict=kept.verdict if kept else None,
+            verified_at=kept.verified_at if kept else None,
+        )
 
     def remember(self, dossier_id: str, identity: dict[str, Any], person_id: int | None) -> None:
         """Keep a dossier's keys; written with the case store's next commit (one per batch,

@@ -167,7 +167,7 @@ def _dates(entry: dict[str, Any]) -> str:
 
 
 def _claimed(claim: ClaimResult) -> Text:
-    entry = claim.claim
+    entry = claim.claim.entry
     if claim.kind is ClaimKind.RESIDENCE:
         street = " ".join(str(entry[k]) for k in ("street", "house") if entry.get(k))
         what = ", ".join(p for p in (str(entry["settlement"]), street) if p)

@@ -7,13 +7,11 @@ logs a name, number or place: logs carry codes and counts only.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from bonafide.cases import CaseStore
-from bonafide.dossier import dossier_problems
 from bonafide.errors import InputError
 from bonafide.persons.baselines import Baselines
 from bonafide.persons.files import PersonFiles
@@ -22,30 +20,43 @@ from bonafide.persons.index import PersonIndex
 from bonafide.persons.match import Matcher
 from bonafide.registry.schema import Kind
 from bonafide.vault import Vault
-from bonafide.verify.claims import ClaimKind, ClaimResult, ClaimVerdict, check_claim
-from bonafide.verify.earlier import EarlierApplicants
+from bonafide.verify.absence import absence_signals
+from bonafide.verify.claims import (
+    Basis,
+    ClaimKind,
+    ClaimResult,
+    ClaimVerdict,
+    check_claim,
+    unverifiable,
+)
+from bonafide.verify.dossier import Dossier, dossier_problems_of, parse_dossier
+from bonafide.verify.earlier import EarlierApplicants, EarlierMatch
 from bonafide.verify.identity import (
     CANDIDATES,
     DocumentCheck,
     IdentityResult,
     IdentityStatus,
-    birth_date_of,
     check_documents,
     identity_from,
     identity_queries,
 )
-from bonafide.verify.signals import Signal, earlier_signals, history_signals, not_found_signal
-from bonafide.verify.verdict import Overall, overall, questions
-from bonafide.verify.when import parse_when
+from bonafide.verify.kinds import KIND_SPECS
+from bonafide.verify.life import Ending, life_end
+from bonafide.verify.plausibility import plausibility_signals
+from bonafide.verify.prose import questions
+from bonafide.verify.signals import Signal, SignalCode, history_signals, not_found_signal
+from bonafide.verify.story import story_signals
+from bonafide.verify.verdict import Overall, overall
+from bonafide.verify.watchlist import WatchlistHit, WatchlistScreen
 
 __all__ = ["DossierReport", "Verifier"]
 
 log = logging.getLogger(__name__)
-_CLAIM_LISTS = {
-    ClaimKind.RESIDENCE: ("residences", Kind.RESIDENCE),
-    ClaimKind.EDUCATION: ("education", Kind.EDUCATION),
-    ClaimKind.EMPLOYMENT: ("employment", Kind.EMPLOYMENT),
-}
+WATCHLIST_SHOWN = 3
+EARLIER_APPLICANT = 4.0
+REPEAT_APPLICANT = 1.0  # the office wants to know; a second try is no lie in itself
+RECORDED_DEAD = 6.0
+WATCHLIST = 5.0
 
 
 @dataclass
@@ -82,34 +93,54 @@ class DossierReport:
         }
 
 
-def _earliest_claim(dossier: dict[str, Any]) -> dt.date | None:
-    starts = []
-    for key, _ in _CLAIM_LISTS.values():
-        for entry in dossier.get(key) or []:
-            try:
-                span = parse_when(entry.get("from"))
-            except ValueError:
-                continue
-            if span is not None:
-                starts.append(span.first)
-    return min(starts) if starts else None
+def _watchlist_signals(linked: list[dict[str, Any]], hits: list[WatchlistHit]) -> list[Signal]:
+    """One signal per listed entry the applicant is or may be, strongest first."""
+    signals = []
+    seen: set[str] = set()
+    for record in linked:
+        key = str(record.get("record_id") or id(record))
+        seen.add(key)
+        facts = {
+            "match": "linked to this person by resolve",
+            "name": record.get("full_name")
+            or " ".join(str(record[k]) for k in ("surname", "given_name") if record.get(k)),
+            "birth_date": record.get("birth_date"),
+            "organisation": record.get("organisation"),
+            "role": record.get("role"),
+        }
+        signals.append(Signal(SignalCode.WATCHLIST, WATCHLIST, facts))
+    for hit in hits:
+        entry = hit.entry
+        if str(entry.record_id) in seen:
+            continue
+        facts = {
+            "match": f"screened: name {hit.name.value}, birth date "
+            + hit.birth.value.replace("_", " "),
+            "name": entry.name,
+            "birth_date": entry.birth_text,
+            "organisation": entry.organisation,
+            "role": entry.role,
+            "strength": round(hit.strength, 3),
+        }
+        signals.append(Signal(SignalCode.WATCHLIST, WATCHLIST, facts))
+    return signals[:WATCHLIST_SHOWN]
 
 
-def _beyond_schema(dossier: object) -> list[str]:
-    """What the schema cannot say: a submission day that does not exist, a name of spaces."""
-    assert isinstance(dossier, dict)
-    problems = []
-    submitted = dossier.get("submitted")
-    if submitted is not None:
-        try:
-            dt.date.fromisoformat(str(submitted))
-        except ValueError:
-            problems.append(f"submitted: {str(submitted)[:40]!r} is not a day (YYYY-MM-DD)")
-    identity = dossier.get("identity") or {}
-    names = [identity.get(f) for f in ("surname", "given_name", "full_name")]
-    if not any(isinstance(n, str) and n.strip() for n in names):
-        problems.append("identity/surname: the name is blank")
-    return problems
+def _earlier_signals(matches: list[EarlierMatch]) -> list[Signal]:
+    signals = []
+    for match in matches:
+        facts = {
+            "dossier": match.dossier_id,
+            "shared": match.shared,
+            "differs": match.differs,
+            "verdict": match.verdict,
+            "verified_at": match.verified_at,
+        }
+        if match.differs is None:
+            signals.append(Signal(SignalCode.REPEAT_APPLICANT, REPEAT_APPLICANT, facts))
+        else:
+            signals.append(Signal(SignalCode.EARLIER_APPLICANT, EARLIER_APPLICANT, facts))
+    return signals
 
 
 class Verifier:
@@ -122,21 +153,28 @@ class Verifier:
         baselines: Baselines,
         cases: CaseStore,
         remember: bool = True,
+        watchlist: WatchlistScreen | None = None,
     ) -> None:
         self.matcher = matcher
         self.histories = histories
         self.baselines = baselines
         self.cases = cases
         self.earlier = EarlierApplicants(cases) if remember else None
+        self.watchlist = watchlist
 
     @classmethod
     def open(cls, vault: Vault, remember: bool = True) -> Verifier:
         """Every report is kept in the case store; `remember`: also each verified dossier's
-        keyed hashes, to catch a second application under another name."""
-        index, histories, baselines = PersonFiles(vault).read_current(
-            lambda g: (PersonIndex.open_generation(g), Histories.open(g), Baselines.load(g))
+        keyed hashes, to catch a second application under the same or another name."""
+        index, histories, baselines, watchlist = PersonFiles(vault).read_current(
+            lambda g: (
+                PersonIndex.open_generation(g),
+                Histories.open(g),
+                Baselines.load(g),
+                WatchlistScreen.open(g),
+            )
         )
-        return cls(Matcher(index), histories, baselines, CaseStore.open(vault), remember)
+        return cls(Matcher(index), histories, baselines, CaseStore.open(vault), remember, watchlist)
 
     def close(self) -> None:
         self.cases.close()
@@ -155,10 +193,14 @@ class Verifier:
         dossier gets an InputError in its place and does not stop the others."""
         names = sources or [f"dossier {n}" for n in range(1, len(dossiers) + 1)]
         results: list[DossierReport | InputError] = []
-        valid: list[tuple[int, dict[str, Any]]] = []
-        for position, (dossier, source) in enumerate(zip(dossiers, names, strict=True)):
-            problems = dossier_problems(dossier) or _beyond_schema(dossier)
-            if problems:
+        valid: list[tuple[int, Dossier]] = []
+        for position, (given, source) in enumerate(zip(dossiers, names, strict=True)):
+            problems = dossier_problems_of(given)
+            parsed = None
+            if not problems:
+                assert isinstance(given, dict)
+                parsed, problems = parse_dossier(given, self.baselines.date)
+            if parsed is None:
                 shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
                 results.append(
                     InputError(
@@ -167,76 +209,73 @@ class Verifier:
                     )
                 )
             else:
-                assert isinstance(dossier, dict)
-                valid.append((position, dossier))
+                valid.append((position, parsed))
                 results.append(InputError(f"{source}: not verified"))  # replaced below
-        queries = [identity_queries(d["identity"]) for _, d in valid]
-        found = self.matcher.match_many([q for qs in queries for q in qs], limit=CANDIDATES)
+        queries = [identity_queries(d.identity) for _, d in valid]
+        asked_all = [q for qs in queries for q in qs]
+        found = self.matcher.match_many(asked_all, limit=CANDIDATES) if asked_all else []
         start = 0
         for (position, dossier), asked in zip(valid, queries, strict=True):
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
             start += len(asked)
-            results[position] = self._report(dossier, identity_from(candidates))
-        for result in results:
-            if isinstance(result, DossierReport):
-                self.cases.keep(result.dossier_id, result.to_json())
+            report = self._report(dossier, identity_from(candidates))
+            # kept at once, so a later dossier of the batch finds it as an earlier applicant
+            self.cases.keep(report.dossier_id, report.to_json())
+            results[position] = report
         self.cases.commit()
         return results
 
-    def _report(self, dossier: dict[str, Any], identity: IdentityResult) -> DossierReport:
-        identity_claim: dict[str, Any] = dossier["identity"]
-        today = (
-            dt.date.fromisoformat(dossier["submitted"])
-            if dossier.get("submitted")
-            else self.baselines.date
-        )
+    def _records(self, kind: Kind, person: int | None) -> list[dict[str, Any]]:
+        return self.histories.of(kind, person).to_pylist() if person is not None else []
+
+    def _report(self, dossier: Dossier, identity: IdentityResult) -> DossierReport:
         person = identity.person_id if identity.status is not IdentityStatus.NOT_FOUND else None
-        identity_records = (
-            self.histories.of(Kind.IDENTITY, person).to_pylist() if person is not None else []
-        )
-        documents = check_documents(identity_claim, identity_records)
-        born = birth_date_of(identity_claim)
-        birth_year = born.year if born else None
-        claims = []
-        history_size = 0
-        for claim_kind, (key, kind) in _CLAIM_LISTS.items():
-            records = self.histories.of(kind, person).to_pylist() if person is not None else []
-            history_size += len(records)
-            coverage = self.baselines.coverage_of(kind.value, birth_year)
-            for position, entry in enumerate(dossier.get(key) or []):
-                if person is None:
-                    claims.append(
-                        ClaimResult(
-                            claim_kind,
-                            position,
-                            entry,
-                            ClaimVerdict.UNVERIFIABLE,
-                            0.5,
-                            "the identity was not found, so no registry record can be tied to it",
-                        )
-                    )
-                else:
-                    claims.append(
-                        check_claim(claim_kind, position, entry, records, today, coverage)
-                    )
+        identity_records = self._records(Kind.IDENTITY, person)
+        documents = check_documents(dossier.identity, identity_records)
+        records = {kind: self._records(spec.registry, person) for kind, spec in KIND_SPECS.items()}
+        end = life_end(identity_records, records[ClaimKind.RESIDENCE])
+        claims = [
+            check_claim(claim, records[claim.kind], dossier.today, end)
+            if person is not None
+            else unverifiable(claim, Basis.IDENTITY_NOT_FOUND)
+            for claim in dossier.claims
+        ]
         signals: list[Signal] = []
         if identity.status is IdentityStatus.NOT_FOUND:
             signals.append(not_found_signal())
         else:
             created = [r["record_created"] for r in identity_records if r.get("record_created")]
-            watchlist = self.histories.of(Kind.WATCHLIST, person).to_pylist() if person else []
             signals += history_signals(
                 self.baselines,
-                birth_year,
+                dossier.birth_year,
                 min(created) if created else None,
-                _earliest_claim(dossier),
-                history_size,
-                watchlist,
+                dossier.earliest_claim,
+                sum(len(r) for r in records.values()),
             )
+            if end is not None and end.ending is Ending.DIED:
+                signals.append(
+                    Signal(
+                        SignalCode.RECORDED_DEAD,
+                        RECORDED_DEAD,
+                        {"died_on": end.day, "registry": end.registry},
+                    )
+                )
+            signals += story_signals(dossier, records)
+            coverage = {
+                spec.registry.value: self.baselines.coverage_of(
+                    spec.registry.value, dossier.birth_year
+                )
+                for spec in KIND_SPECS.values()
+            }
+            signals += absence_signals(claims, coverage)
+        signals += plausibility_signals(dossier)
+        hits = self.watchlist.screen(dossier.identity) if self.watchlist is not None else []
+        signals += _watchlist_signals(self._records(Kind.WATCHLIST, person), hits)
         if self.earlier is not None:
-            dossier_id = str(dossier["dossier_id"])
-            signals += earlier_signals(self.earlier.matches(dossier_id, identity_claim, person))
-            self.earlier.remember(dossier_id, identity_claim, person)
+            signals += _earlier_signals(
+                self.earlier.matches(dossier.dossier_id, dossier.identity, person)
+            )
+            self.earlier.remember(dossier.dossier_id, dossier.identity, person)
         verdict = overall(identity, documents, claims, signals)
         log.info(
             "verify verdict=%s claims=%d signals=%d",
@@ -245,12 +284,12 @@ class Verifier:
             len(signals),
         )
         return DossierReport(
-            dossier_id=str(dossier["dossier_id"]),
+            dossier_id=dossier.dossier_id,
             identity=identity,
             documents=documents,
             claims=claims,
             signals=signals,
             overall=verdict,
-            questions=questions(identity_claim.get("sex"), claims, signals, documents),
-            claimed=identity_claim,
+            questions=questions(dossier.sex, claims, signals, documents),
+            claimed=dossier.identity,
         )

@@ -49,6 +49,18 @@ def parse_when(value: object) -> Span | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
+    try:
+        return _parse(text)
+    except ValueError as error:
+        if "ends before" not in str(error) and "is not a date" not in str(error):
+            # datetime's own words ("month must be in 1..12") name no input
+            raise ValueError(
+                f"{text[:40]!r} is not a day of the calendar (no such year, month or day)"
+            ) from None
+        raise
+
+
+def _parse(text: str) -> Span | None:
     dotted = _DOTTED.fullmatch(text)
     if dotted:
         day = dt.date(int(dotted["year"]), int(dotted["month"]), int(dotted["day"]))
@@ -70,7 +82,9 @@ def parse_when(value: object) -> Span | None:
     else:
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if match["about"]:
-        first = first.replace(year=max(first.year - 1, 1))
+        first = first.replace(
+            year=max(first.year - 1, 1), day=min(first.day, 28) if first.month == 2 else first.day
+        )
         last = last.replace(
             year=last.year + 1, day=min(last.day, 28) if last.month == 2 else last.day
         )
