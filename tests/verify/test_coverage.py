@@ -188,14 +188,22 @@ def test_two_long_jobs_at_once_in_different_towns() -> None:
 
 
 def test_silence_of_a_registry_weighs_by_its_coverage() -> None:
-    told = dossier(employment=[{"employer": f"Фирма {n}", "from": "2005"} for n in range(5)])
-    results = [check_claim(c, [], TODAY) for c in told.claims]
-    assert all(r.basis is Basis.NO_RECORDS for r in results)
+    told = dossier(
+        residences=[{"settlement": "Минск", "from": "1980"}],
+        employment=[{"employer": f"Фирма {n}", "from": "2005"} for n in range(5)],
+    )
+    home_claim, *jobs = told.claims
+    results = [check_claim(home_claim, [home("Минск", D(1980, 5, 4), None)], TODAY)]
+    results += [check_claim(c, [], TODAY) for c in jobs]
+    assert results[0].verdict is ClaimVerdict.CONFIRMED
+    assert all(r.basis is Basis.NO_RECORDS for r in results[1:])
     strong = absence_signals(results, {"employment": 0.91})
-    weak = absence_signals(results, {"employment": 0.5})
     assert strong
-    assert strong[0].weight >= 3.0
-    assert weak == []
+    assert strong[0].weight >= 2.0
+    assert strong[0].facts["decisive"]
+    assert absence_signals(results, {"employment": 0.5}) == []
+    # a registry that confirms nothing of the person is missing links, not a life
+    assert absence_signals(results[1:], {"employment": 0.91}) == []
 
 
 def test_impossible_dates_are_input_problems_naming_the_field() -> None:

@@ -3,10 +3,14 @@
 "No record" means little where a registry covers half of a birth year and much where it covers
 nine people in ten: if a claimed kind of history were true, a registry covering a share `c` of
 the cohort would hold it with a chance near `c`, so its silence multiplies the odds of a false
-claim by up to 1 / (1 − c) for each claim when it knows none of the person's stays of that kind,
-and by a fifth of that when it knows others (one stay the registry missed). A registry covering
-most of the cohort that knows none of three or more claimed stays decides on its own
-(`decisive`): a real identity with an invented working life.
+claim by up to 1 / (1 − c) for each claim when it knows none of the person's stays of that kind.
+One person is no cohort (registries miss records, linkage misses links), so half that weight
+is counted, a fifth when the registry knows other stays of the person, capped at 2.0 for all
+kinds together: silence weighs in, it does not decide. A registry covering most of the cohort
+that knows none of three or more claimed stays decides on its own (`decisive`): a real identity
+with an invented working life. Silence counts only where
+the registries demonstrably know the person (a claim of another kind confirmed): a person none
+of whose claims is confirmed is missing links, not a life.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from bonafide.verify.signals import Signal, SignalCode
 __all__ = ["absence_signals"]
 
 MEANINGFUL_COVERAGE = 0.6  # below it, a registry's silence is no evidence
-_PER_CLAIM = 1.0  # of the log-odds 1 / (1 − coverage)
+_PER_CLAIM = 0.5  # of the log-odds 1 / (1 − coverage): a person is no cohort
 _PER_CLAIM_WITH_OTHER_RECORDS = 0.2  # the registry knows the person, not this stay
-_CAP = 8.0
+_CAP = 2.0
+_TOTAL_CAP = 2.0  # all kinds together, unless decisive: silence weighs in, it does not decide
 # a registry covering this much of the cohort that knows none of this many claimed stays of a
 # kind decides on its own: the story was invented around a real identity
 DECISIVE_COVERAGE = 0.85
@@ -33,6 +38,10 @@ _CAP_WITH_OTHER_RECORDS = 1.5
 def absence_signals(claims: list[ClaimResult], coverage: dict[str, float | None]) -> list[Signal]:
     signals = []
     for kind, spec in KIND_SPECS.items():
+        # silence means something only where the registries demonstrably know the person: a
+        # claim of another kind confirmed (else the links are missing, not the life)
+        if not any(c.kind is not kind and c.verdict is ClaimVerdict.CONFIRMED for c in claims):
+            continue
         silent = [
             c
             for c in claims
@@ -67,4 +76,9 @@ def absence_signals(claims: list[ClaimResult], coverage: dict[str, float | None]
                 base_rate=1.0 - share,
             )
         )
+    total = sum(s.weight for s in signals if not s.facts["decisive"])
+    if total > _TOTAL_CAP:
+        for signal in signals:
+            if not signal.facts["decisive"]:
+                signal.weight = round(signal.weight * _TOTAL_CAP / total, 3)
     return signals

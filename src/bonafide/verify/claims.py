@@ -6,7 +6,7 @@ or dead) and what part it leaves unknown.
 
 - `confirmed`: records at the place cover the claimed time (dates a year or so off tolerated);
 - `contradicted`: the claim runs on after the person emigrated or died; or the registry has
-  the person elsewhere over the time; or the place is right but the registry's stay ended
+  the person elsewhere over its middle and over at least half of its time; or the place is right but the registry's stay ended
   years before the claimed one (or lies at another time altogether);
 - `unverifiable`: the registry has nothing for the person over that time.
 
@@ -41,6 +41,7 @@ __all__ = [
 
 Record = dict[str, Any]
 CONFIRMED_SHARE = 0.8  # of the claimed days covered by records at the place
+ELSEWHERE_SHARE = 0.5  # of the claimed days covered by records at other places
 _SLACK = dt.timedelta(days=TOLERATED_DAYS)
 
 
@@ -154,7 +155,11 @@ def _core(claimed: Span) -> Span:
 
 def _after_end(claim: Claim, end: LifeEnd | None) -> ClaimResult | None:
     """A claim that runs on more than a year past the person's death or emigration."""
-    if end is None or claim.span is None or claim.span.last <= end.day + _SLACK:
+    if end is None or claim.span is None:
+        return None
+    # the earliest day the stated end may mean ("until 2014": from 1 January 2014)
+    last = claim.ends.first if claim.ends is not None else claim.span.last
+    if last <= end.day + _SLACK:
         return None
     basis = Basis.AFTER_DEATH if end.ending is Ending.DIED else Basis.AFTER_EMIGRATION
     return ClaimResult(
@@ -164,6 +169,17 @@ def _after_end(claim: Claim, end: LifeEnd | None) -> ClaimResult | None:
         0.03,
         [Evidence(end.record, None, Role.ENDS_LIFE)],
         life_end=end,
+    )
+
+
+def _elsewhere_now(claim: Claim, claimed: Span, away: list[Span], here: list[Span]) -> bool:
+    """A stay claimed to go on until now, where the registry has the person elsewhere over
+    most of the last year and not at the claimed place."""
+    if claim.ends is not None:
+        return False
+    last_year = Span(max(claimed.first, claimed.last - dt.timedelta(days=365)), claimed.last)
+    return (
+        covered_days(last_year, away) >= days(last_year) / 2 and covered_days(last_year, here) == 0
     )
 
 
@@ -204,7 +220,13 @@ def check_claim(
         and covered_days(Span(max(core.first, s.span.first), min(core.last, s.span.last)), spans)
         < days(Span(max(core.first, s.span.first), min(core.last, s.span.last)))
     ]
-    if elsewhere:
+    # elsewhere for a day is a job changed or a move remembered a little off; elsewhere for
+    # most of the claimed time is another life
+    away = [s.span for s in elsewhere if s.span is not None]
+    if elsewhere and (
+        covered_days(claimed, away) >= ELSEWHERE_SHARE * days(claimed)
+        or _elsewhere_now(claim, claimed, away, spans)
+    ):
         return ClaimResult(
             claim,
             ClaimVerdict.CONTRADICTED,

@@ -32,6 +32,7 @@ class Claim:
     entry: Json  # as given, to show back
     span: Span | None  # the days the stay may cover (None: no dates given)
     starts: Span | None  # what the stated start may mean, on its own
+    ends: Span | None = None  # what the stated end may mean, on its own (None: still so)
 
     @property
     def place(self) -> str:
@@ -125,13 +126,13 @@ def _claim(
     kind: ClaimKind, position: int, entry: Json, today: dt.date, problems: list[str]
 ) -> Claim:
     where = f"{spec_of(kind).dossier_key}/{position}"
-    starts = span = None
+    starts = span = ends = None
     try:
         starts = parse_when(entry.get("from"))
     except ValueError as error:
         problems.append(f"{where}/from: {error}")
     try:
-        parse_when(entry.get("to"))
+        ends = parse_when(entry.get("to"))
     except ValueError as error:
         problems.append(f"{where}/to: {error}")
     else:
@@ -146,7 +147,7 @@ def _claim(
         except ValueError as error:
             if starts is not None:  # the start's own problem is already named
                 problems.append(f"{where}: {error}")
-    return Claim(kind, position, entry, span, starts)
+    return Claim(kind, position, entry, span, starts, ends)
 
 
 def parse_dossier(dossier: Json, registry_date: dt.date) -> tuple[Dossier | None, list[str]]:

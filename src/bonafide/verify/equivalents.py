@@ -45,6 +45,9 @@ _FOLD = str.maketrans({"S": "s", "Z": "s", "C": "t"})
 # a genitive adjective ending (Лидского, Лідскага) that the skeleton would keep as a consonant
 _GENITIVE = re.compile(r"(?:o|e|a|ia|ya)g[oa]$")
 _LONE_C = re.compile(r"c(?![hz])")
+_REPEATED = re.compile(r"(.)\1+")
+_U_AFTER_VOWEL = re.compile(r"([aeiouy])u")
+_VOWELS_ONLY = re.compile(r"[^aeiou]")
 
 
 def _skeletons(text: str) -> list[str]:
@@ -119,15 +122,33 @@ def word_keys(word: str) -> tuple[str, ...]:
     variants = [latin]
     if _GENITIVE.search(latin) and len(latin) >= 6:
         variants.append(_GENITIVE.sub("", latin))
-    if word.isascii() and _LONE_C.search(word):
-        variants.append(reading(_LONE_C.sub("ts", word)))  # c for č or ц
+    if word.isascii():
+        # the national romanisation typed without diacritics, read letter for letter: the
+        # reading's German and Polish guesses (z as ts, rz) do not apply to it
+        plain = word.replace("j", "y")
+        variants.append(plain)
+        if _U_AFTER_VOWEL.search(plain):
+            variants.append(_U_AFTER_VOWEL.sub(r"\1w", plain))  # u for ŭ after a vowel
+        if _LONE_C.search(word):
+            variants.append(reading(_LONE_C.sub("ts", word)))  # c for č or ц
+            variants.append(_LONE_C.sub("ts", plain))
+    if "ў" in word:
+        variants.append(reading(word.replace("ў", "у")))  # ŭ typed as u
     table = _folded_table()
     for variant in variants:
-        key = fold(skeleton(variant))
+        key = _squeezed(fold(skeleton(variant)))
+        if len(key) <= 1:  # a word of vowels (Іўе, Iuje): its vowels are all there is
+            key = "~" + _VOWELS_ONLY.sub("", variant.replace("w", "u"))
         for found in (*_with_stem(key), *_with_stem(table.get(key, key))):
-            if found and found not in keys:
+            if found and found != "~" and found not in keys:
                 keys.append(found)
     return tuple(keys)
+
+
+def _squeezed(key: str) -> str:
+    """A key without a consonant repeated in a row: ч and ц fold into one letter (Речица,
+    Recyca: rtt and rt are one key)."""
+    return _REPEATED.sub(r"\1", key)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ CONTRADICTION_WEIGHTS = {
 _DOCUMENT = 2.0
 _AMBIGUOUS = 1.0
 # a known officer, a dead man's papers, hidden service: the checkpoint asks, whatever else holds
-_ALWAYS_FLAGGED = (SignalCode.WATCHLIST, SignalCode.RECORDED_DEAD, SignalCode.UNCLAIMED_SERVICE)
+_ALWAYS_FLAGGED = (SignalCode.RECORDED_DEAD, SignalCode.UNCLAIMED_SERVICE)
 
 
 # a life in the country told on past the person's emigration or death

@@ -47,7 +47,7 @@ from bonafide.verify.prose import questions
 from bonafide.verify.signals import Signal, SignalCode, history_signals, not_found_signal
 from bonafide.verify.story import story_signals
 from bonafide.verify.verdict import Overall, overall
-from bonafide.verify.watchlist import WatchlistHit, WatchlistScreen
+from bonafide.verify.watchlist import WatchlistHit, WatchlistScreen, same_organisation
 
 __all__ = ["DossierReport", "Verifier"]
 
@@ -57,6 +57,8 @@ EARLIER_APPLICANT = 4.0
 REPEAT_APPLICANT = 1.0  # the office wants to know; a second try is no lie in itself
 RECORDED_DEAD = 6.0
 WATCHLIST = 5.0
+POSSIBLE_WATCHLIST = 2.5  # a weaker hit: asked about, flags only with other evidence
+DECISIVE_STRENGTH = 0.9  # the whole name and the birth date as far as the entry gives it
 
 
 @dataclass
@@ -93,8 +95,15 @@ class DossierReport:
         }
 
 
-def _watchlist_signals(linked: list[dict[str, Any]], hits: list[WatchlistHit]) -> list[Signal]:
-    """One signal per listed entry the applicant is or may be, strongest first."""
+def _watchlist_signals(
+    linked: list[dict[str, Any]], hits: list[WatchlistHit], organisations: list[str]
+) -> list[Signal]:
+    """One signal per listed entry the applicant is or may be, strongest first. A hit is
+    decisive (it flags, whatever else holds) when linkage tied the entry to this person, when
+    the whole name and the birth date agree as far as the entry gives it, or when the entry's
+    service is one the person worked at; a weaker hit (a name alone, initials, a part
+    misspelt) is a question for the checkpoint, since at millions of people namesakes are
+    many."""
     signals = []
     seen: set[str] = set()
     for record in linked:
@@ -107,22 +116,33 @@ def _watchlist_signals(linked: list[dict[str, Any]], hits: list[WatchlistHit]) -
             "birth_date": record.get("birth_date"),
             "organisation": record.get("organisation"),
             "role": record.get("role"),
+            "decisive": True,
         }
         signals.append(Signal(SignalCode.WATCHLIST, WATCHLIST, facts))
-    for hit in hits:
+    for hit in sorted(hits, key=lambda h: -h.strength):
         entry = hit.entry
         if str(entry.record_id) in seen:
             continue
+        seen.add(str(entry.record_id))
+        served = bool(entry.organisation) and any(
+            same_organisation(str(entry.organisation), o) for o in organisations
+        )
+        decisive = served or hit.strength >= DECISIVE_STRENGTH
         facts = {
-            "match": f"screened: name {hit.name.value}, birth date "
-            + hit.birth.value.replace("_", " "),
+            "match": f"screened: name {hit.name.value.replace('_', ' ')}, birth date "
+            + hit.birth.value.replace("_", " ")
+            + ("; the person worked at the listed service" if served else ""),
             "name": entry.name,
             "birth_date": entry.birth_text,
             "organisation": entry.organisation,
             "role": entry.role,
             "strength": round(hit.strength, 3),
+            "decisive": decisive,
         }
-        signals.append(Signal(SignalCode.WATCHLIST, WATCHLIST, facts))
+        signals.append(
+            Signal(SignalCode.WATCHLIST, WATCHLIST if decisive else POSSIBLE_WATCHLIST, facts)
+        )
+    signals.sort(key=lambda s: -s.weight)
     return signals[:WATCHLIST_SHOWN]
 
 
@@ -269,8 +289,13 @@ class Verifier:
             }
             signals += absence_signals(claims, coverage)
         signals += plausibility_signals(dossier)
-        hits = self.watchlist.screen(dossier.identity) if self.watchlist is not None else []
-        signals += _watchlist_signals(self._records(Kind.WATCHLIST, person), hits)
+        employers = [str(r["employer"]) for r in records[ClaimKind.EMPLOYMENT] if r.get("employer")]
+        employers += [c.place for c in dossier.of(ClaimKind.EMPLOYMENT)]
+        hits: list[WatchlistHit] = []
+        if self.watchlist is not None:
+            hits = self.watchlist.screen(dossier.identity)
+            hits += self.watchlist.screen_at(dossier.identity, employers)
+        signals += _watchlist_signals(self._records(Kind.WATCHLIST, person), hits, employers)
         if self.earlier is not None:
             signals += _earlier_signals(
                 self.earlier.matches(dossier.dossier_id, dossier.identity, person)

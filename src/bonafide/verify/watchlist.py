@@ -52,6 +52,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -72,6 +73,7 @@ from bonafide.names.parse import Surname, Word
 from bonafide.names.surname import Ending, surname_form
 from bonafide.persons.files import Generation
 from bonafide.persons.watchlist import WATCHLIST_FILE
+from bonafide.verify.texts import Agreement, compare_organisation
 from bonafide.verify.when import Span, parse_when
 
 __all__ = [
@@ -93,6 +95,7 @@ class NameAgreement(StrEnum):
     SAME = "same"  # every part the entry has is the same name, in whatever script
     ALIKE = "alike"  # a part misspelt, a diminutive, a part of a double surname
     INITIALS = "initials"  # the entry gives initials only, and they agree
+    OTHER_SURNAME = "other_surname"  # given name and patronymic agree at the same service
 
 
 class BirthAgreement(StrEnum):
@@ -119,6 +122,7 @@ _STRENGTH: dict[tuple[NameAgreement, BirthAgreement], float] = {
 }
 _WEAKER = 0.1  # less when a name carries a hit without a patronymic, or with a part misspelt
 _OTHER_PART = 0.6  # the day of birth and two parts of the name the same, the third not
+_OTHER_SURNAME = 0.85  # given name, patronymic and birth date at the service the person served
 
 
 @dataclass(frozen=True)
@@ -645,6 +649,7 @@ class WatchlistScreen:
         self.entries: list[WatchlistEntry] = []
         self._names: list[list[_Name]] = []
         self._index: dict[tuple[str, ...], list[int]] = {}
+        self._by_organisation: dict[str, list[int]] | None = None  # built when first asked
         for position, row in enumerate(rows):
             entry = _entry_of(row, position)
             names = _names_of(row)
@@ -705,6 +710,59 @@ class WatchlistScreen:
         hits.sort(key=lambda h: -h.strength)
         return hits
 
+    def screen_at(self, identity: dict[str, Any], organisations: list[str]) -> list[WatchlistHit]:
+        """Entries at one of `organisations` (the person's employers, in the registry or in
+        the story) whose given name and patronymic agree, and whose birth date agrees as far as
+        it goes, whatever the surname: a woman listed under her maiden name, a man under a
+        name he has changed. The service is the evidence the surname no longer gives."""
+        readings = _names_of(identity)
+        if not readings or not organisations:
+            return []
+        try:
+            claimed = parse_when(identity.get("birth_date"))
+        except ValueError:
+            claimed = None
+        sex = identity.get("sex")
+        own = readings[0].parsed
+        hits = []
+        for position in self._at(organisations):
+            entry = self.entries[position]
+            birth = _birth(entry, claimed)
+            if birth not in (
+                BirthAgreement.SAME_DAY,
+                BirthAgreement.SAME_MONTH,
+                BirthAgreement.SAME_YEAR,
+            ):
+                continue
+            for name in self._names[position]:
+                if sex in ("m", "f") and name.parsed.sex not in (None, sex):
+                    continue
+                grades = _grades([own], name)
+                if grades is None or grades.given != 2 or grades.patronymic != 2:
+                    continue
+                detail = (
+                    f"{grades.detail}; born {entry.birth_text} ({birth.value.replace('_', ' ')}); "
+                    f"listed at {entry.organisation}, where this person worked"
+                )
+                hits.append(
+                    WatchlistHit(entry, _OTHER_SURNAME, NameAgreement.OTHER_SURNAME, birth, detail)
+                )
+                break
+        return hits
+
+    def _at(self, organisations: list[str]) -> list[int]:
+        """The entries listed at one of `organisations`."""
+        if self._by_organisation is None:
+            self._by_organisation = {}
+            for position, entry in enumerate(self.entries):
+                if entry.organisation:
+                    self._by_organisation.setdefault(entry.organisation, []).append(position)
+        found: list[int] = []
+        for listed, positions in self._by_organisation.items():
+            if any(same_organisation(listed, given) for given in organisations):
+                found += positions
+        return found
+
     def _compare(
         self, position: int, variants: list[ParsedName], claimed: Span | None, sex: object
     ) -> WatchlistHit | None:
@@ -726,6 +784,12 @@ class WatchlistScreen:
         birth_text = entry.birth_text or "no birth date"
         detail = f"{grades.detail}; born {birth_text} ({birth.value.replace('_', ' ')})"
         return WatchlistHit(entry, strength, grades.agreement, birth, detail)
+
+
+@cache
+def same_organisation(listed: str, named: str) -> bool:
+    """Whether a watchlist entry's organisation is the one a record or claim names."""
+    return compare_organisation(listed, named) is not Agreement.DIFFERENT
 
 
 def _entry_of(row: dict[str, Any], position: int) -> WatchlistEntry:
