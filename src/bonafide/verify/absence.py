@@ -6,9 +6,9 @@ the cohort would hold it with a chance near `c`, so its silence multiplies the o
 claim by up to 1 / (1 − c) for each claim when it knows none of the person's stays of that kind.
 One person is no cohort (registries miss records, linkage misses links), so half that weight
 is counted, a fifth when the registry knows other stays of the person, capped at 2.0 for all
-kinds together: silence weighs in, it does not decide. A registry covering most of the cohort
-that knows none of three or more claimed stays decides on its own (`decisive`): a real identity
-with an invented working life. Silence counts only where
+kinds together: silence weighs in, it does not decide. A registry that knows none of three or
+more claimed stays, when the chance of missing them all, (1 − c)^k, is at most 2 %, decides on
+its own (`decisive`): a real identity with an invented working life. Silence counts only where
 the registries demonstrably know the person (a claim of another kind confirmed): a person none
 of whose claims is confirmed is missing links, not a life.
 """
@@ -28,10 +28,11 @@ _PER_CLAIM = 0.5  # of the log-odds 1 / (1 − coverage): a person is no cohort
 _PER_CLAIM_WITH_OTHER_RECORDS = 0.2  # the registry knows the person, not this stay
 _CAP = 2.0
 _TOTAL_CAP = 2.0  # all kinds together, unless decisive: silence weighs in, it does not decide
-# a registry covering this much of the cohort that knows none of this many claimed stays of a
-# kind decides on its own: the story was invented around a real identity
-DECISIVE_COVERAGE = 0.85
+# a registry that knows none of this many claimed stays of a kind, when the chance of missing
+# them all — each held with the cohort's coverage — is this small, decides on its own: the
+# story was invented around a real identity
 DECISIVE_CLAIMS = 3
+DECISIVE_CHANCE = 0.02
 _CAP_WITH_OTHER_RECORDS = 1.5
 
 
@@ -70,8 +71,8 @@ def absence_signals(claims: list[ClaimResult], coverage: dict[str, float | None]
                     "knows_nothing": knows_nothing,
                     "coverage": round(share, 3),
                     "decisive": knows_nothing
-                    and share >= DECISIVE_COVERAGE
-                    and len(silent) >= DECISIVE_CLAIMS,
+                    and len(silent) >= DECISIVE_CLAIMS
+                    and (1.0 - share) ** len(silent) <= DECISIVE_CHANCE,
                 },
                 base_rate=1.0 - share,
             )

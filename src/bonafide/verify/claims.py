@@ -6,8 +6,9 @@ or dead) and what part it leaves unknown.
 
 - `confirmed`: records at the place cover the claimed time (dates a year or so off tolerated);
 - `contradicted`: the claim runs on after the person emigrated or died; or the registry has
-  the person elsewhere over its middle and over at least half of its time; or the place is right but the registry's stay ended
-  years before the claimed one (or lies at another time altogether);
+  the person elsewhere over its middle and over at least half of its time, or now; or the
+  place is right but the registry's stay ended years before the claimed one (with no
+  registration anywhere after it, for a home) or lies at another time altogether;
 - `unverifiable`: the registry has nothing for the person over that time.
 
 Results carry their outcome, the reason as a code (`Basis`) and the evidence as data; the
@@ -43,6 +44,7 @@ Record = dict[str, Any]
 CONFIRMED_SHARE = 0.8  # of the claimed days covered by records at the place
 ELSEWHERE_SHARE = 0.5  # of the claimed days covered by records at other places
 _SLACK = dt.timedelta(days=TOLERATED_DAYS)
+_RECENT = dt.timedelta(days=90)  # a departure this recent may not have reached the story
 
 
 class ClaimVerdict(StrEnum):
@@ -60,6 +62,7 @@ class Basis(StrEnum):
     AFTER_EMIGRATION = "after_emigration"  # … after the person left the country
     ELSEWHERE = "elsewhere"  # the registry has the person elsewhere over the claimed time
     ENDED_EARLIER = "ended_earlier"  # the place is right; the registry's stay is much shorter
+    UNREGISTERED_SINCE = "unregistered_since"  # … and the person registered nowhere after it
     OTHER_TIME = "other_time"  # the place is right, at a clearly different time
     NO_RECORD_FOR_TIME = "no_record_for_time"  # records of this kind, none over the time
     NO_RECORDS = "no_records"  # no record of this kind for the person at all
@@ -157,9 +160,12 @@ def _after_end(claim: Claim, end: LifeEnd | None) -> ClaimResult | None:
     """A claim that runs on more than a year past the person's death or emigration."""
     if end is None or claim.span is None:
         return None
+    if claim.ends is None:
+        # a stay said to go on until now runs past any departure but one of the last season
+        if claim.span.last - end.day <= _RECENT:
+            return None
     # the earliest day the stated end may mean ("until 2014": from 1 January 2014)
-    last = claim.ends.first if claim.ends is not None else claim.span.last
-    if last <= end.day + _SLACK:
+    elif claim.ends.first <= end.day + _SLACK:
         return None
     basis = Basis.AFTER_DEATH if end.ending is Ending.DIED else Basis.AFTER_EMIGRATION
     return ClaimResult(
@@ -237,10 +243,17 @@ def check_claim(
         )
     if at_place:
         overlapping = covered > 0
+        basis = Basis.ENDED_EARLIER if overlapping else Basis.OTHER_TIME
+        if overlapping and claim.kind is ClaimKind.RESIDENCE:
+            ended = max(s.span.last for s in at_place if s.span is not None)
+            if not any(
+                s.span is not None and s.span.last > ended + _SLACK for s in seen
+            ):  # a home left, and no registration anywhere since: where has the person lived?
+                basis = Basis.UNREGISTERED_SINCE
         return ClaimResult(
             claim,
             ClaimVerdict.CONTRADICTED,
-            Basis.ENDED_EARLIER if overlapping else Basis.OTHER_TIME,
+            basis,
             0.2 if overlapping else 0.25,
             [Evidence(s.record, s.span, Role.CONTRADICTS) for s in at_place[-3:]],
             covered=covered,

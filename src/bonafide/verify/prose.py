@@ -89,6 +89,8 @@ def claim_reason(result: ClaimResult) -> str:
     if basis is Basis.ELSEWHERE:
         return f"{registry}, not {claimed}"
     covered = f" (the records cover {result.covered:.0%} of it)" if result.covered else ""
+    if basis is Basis.UNREGISTERED_SINCE:
+        covered += "; registered nowhere since"
     return f"{registry}, not {_claimed_years(result)}{covered}"
 
 

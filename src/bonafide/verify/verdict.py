@@ -29,6 +29,7 @@ CONTRADICTION_WEIGHTS = {
     Basis.AFTER_DEATH: 4.0,
     Basis.AFTER_EMIGRATION: 3.0,
     Basis.ELSEWHERE: 2.5,
+    Basis.UNREGISTERED_SINCE: 2.5,  # a home left years ago, no registration anywhere since
     Basis.ENDED_EARLIER: 1.5,  # the registry's stay is years shorter than the claimed one
     Basis.OTHER_TIME: 1.0,  # the claimed place, at a clearly different time
 }
