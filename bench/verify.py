@@ -80,7 +80,9 @@ def quality(reports: list[DossierReport], kinds: dict[str, str]) -> None:
     print(
         f"  watchlist recall (watchlisted with a watchlist signal): "
         f"{_signal_share(reports, kinds, 'watchlisted', 'watchlist')}; false watchlist hits "
-        f"among genuine: {_signal_share(reports, kinds, 'genuine', 'watchlist')}"
+        f"among genuine: {_signal_share(reports, kinds, 'genuine', 'watchlist')}; possible "
+        f"watchlist matches (a question, no flag) among genuine: "
+        f"{_signal_share(reports, kinds, 'genuine', 'possible_watchlist')}"
     )
     print(
         f"  repeat applications recognised: "

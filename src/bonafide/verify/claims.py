@@ -45,6 +45,7 @@ CONFIRMED_SHARE = 0.8  # of the claimed days covered by records at the place
 ELSEWHERE_SHARE = 0.5  # of the claimed days covered by records at other places
 _SLACK = dt.timedelta(days=TOLERATED_DAYS)
 _RECENT = dt.timedelta(days=90)  # a departure this recent may not have reached the story
+_SEASON = dt.timedelta(days=60)  # a stay begun this long after a departure began without one
 
 
 class ClaimVerdict(StrEnum):
@@ -157,16 +158,19 @@ def _core(claimed: Span) -> Span:
 
 
 def _after_end(claim: Claim, end: LifeEnd | None) -> ClaimResult | None:
-    """A claim that runs on more than a year past the person's death or emigration."""
+    """A claim that begins after the person's death or emigration, or runs on past it (by
+    more than a year, or past one of more than a season ago when it goes on until now)."""
     if end is None or claim.span is None:
         return None
-    if claim.ends is None:
-        # a stay said to go on until now runs past any departure but one of the last season
-        if claim.span.last - end.day <= _RECENT:
+    begun_after = claim.starts is not None and claim.starts.first > end.day + _SEASON
+    if not begun_after:  # a stay begun in the country after the person left it, or died
+        if claim.ends is None:
+            # said to go on until now: past any departure but one of the last season
+            if claim.span.last - end.day <= _RECENT:
+                return None
+        # the earliest day the stated end may mean ("until 2014": from 1 January 2014)
+        elif claim.ends.first <= end.day + _SLACK:
             return None
-    # the earliest day the stated end may mean ("until 2014": from 1 January 2014)
-    elif claim.ends.first <= end.day + _SLACK:
-        return None
     basis = Basis.AFTER_DEATH if end.ending is Ending.DIED else Basis.AFTER_EMIGRATION
     return ClaimResult(
         claim,

@@ -130,7 +130,7 @@ def signal_text(signal: Signal) -> str:
         day = f["died_on"]
         shown = day.isoformat() if isinstance(day, dt.date) else str(day)
         return f"the {f['registry']} registry records this person's death on {shown}"
-    if code is SignalCode.WATCHLIST:
+    if code in (SignalCode.WATCHLIST, SignalCode.POSSIBLE_WATCHLIST):
         born = f" born {f['birth_date']}" if f.get("birth_date") else ""
         return (
             f"{f.get('match', 'on the watchlist')}: {f.get('name') or 'a listed person'}{born}, "
@@ -244,6 +244,10 @@ def _signal_question(signal: Signal, they: str, their: str, them: str) -> str | 
             f"Check {their} passport and ask for proof of identity from another source: {text}."
         ),
         SignalCode.WATCHLIST: f"Ask about {their} service: {text}.",
+        SignalCode.POSSIBLE_WATCHLIST: (
+            f"Ask whether {they} served in the security services, and check {their} documents "
+            f"for another surname or birth date: the watchlist may name {them} ({text})."
+        ),
         SignalCode.EARLIER_APPLICANT: (
             f"Ask whether {they} applied before under another name: {text}."
         ),

@@ -6,7 +6,10 @@ Planted identity:
 - `recent_identity`: the first identity record is recent, the claimed history goes back years;
 - `thin_history`: fewer records than almost everyone born in the same five years;
 - `recorded_dead`: the registries record this person's death;
-- `watchlist`: the dossier is, or may be, someone on the watchlist;
+- `watchlist`: the dossier is someone on the watchlist (linked, or the whole name and birth date
+  agree, or the listed service is in the person's work);
+- `possible_watchlist`: the dossier may be someone on the watchlist (a name alone, initials):
+  a question, not a flag, since at millions of people namesakes are many;
 - `earlier_applicant`: an earlier dossier shares this person or a document under another name;
 - `repeat_applicant`: an earlier dossier under the same name.
 The registry's side of the story (`story.py`):
@@ -38,6 +41,7 @@ class SignalCode(StrEnum):
     THIN_HISTORY = "thin_history"
     RECORDED_DEAD = "recorded_dead"
     WATCHLIST = "watchlist"
+    POSSIBLE_WATCHLIST = "possible_watchlist"
     EARLIER_APPLICANT = "earlier_applicant"
     REPEAT_APPLICANT = "repeat_applicant"
     UNCLAIMED_SERVICE = "unclaimed_service"

@@ -2,12 +2,13 @@
 
 The score is the log-odds that the applicant is not who or what they claim: each contradicted
 claim, each finding and each document problem adds its weight, each confirmed claim subtracts.
-`inconsistent` at or above INCONSISTENT — or on any watchlist hit, however true the story: the
-checkpoint must question a known officer of the adversary; `consistent` below it when at least
-one claim is confirmed; else `insufficient_evidence` (an identity that exists proves nothing
-about the story told with it). The weights are fixed in this module and the modules that make
-each finding, and were chosen on synthetic cohorts the benchmark does not use
-(docs/verification.md).
+`inconsistent` at or above INCONSISTENT — or, whatever the score, on a watchlist hit, a
+recorded death, a hidden service, a story told past the person's emigration or death, or a
+decisive silence of a registry: the checkpoint must ask, however much of the story holds;
+`consistent` below it when at least one claim is confirmed; else `insufficient_evidence` (an
+identity that exists proves nothing about the story told with it). The weights are fixed in
+this module and in the modules that make each finding, and were chosen on synthetic cohorts
+the benchmark does not use (docs/verification.md).
 """
 
 from __future__ import annotations

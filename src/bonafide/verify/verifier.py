@@ -140,7 +140,9 @@ def _watchlist_signals(
             "decisive": decisive,
         }
         signals.append(
-            Signal(SignalCode.WATCHLIST, WATCHLIST if decisive else POSSIBLE_WATCHLIST, facts)
+            Signal(SignalCode.WATCHLIST, WATCHLIST, facts)
+            if decisive
+            else Signal(SignalCode.POSSIBLE_WATCHLIST, POSSIBLE_WATCHLIST, facts)
         )
     signals.sort(key=lambda s: -s.weight)
     return signals[:WATCHLIST_SHOWN]
