@@ -61,11 +61,10 @@ def test_a_short_record_does_not_confirm_a_long_claim() -> None:
     result = check_claim(claim, records, TODAY)
     assert result.verdict is ClaimVerdict.CONTRADICTED
     assert result.basis is Basis.UNREGISTERED_SINCE  # and registered nowhere since
-    records.append(home("Жодино", D(2010, 5, 2), D(2011, 1, 1)))
-    records.append(home("Борисов", D(2018, 1, 1), None, "по новому месту жительства"))
-    result = check_claim(claim, records[:1] + [home("Жодино", D(2010, 5, 2), None)], TODAY)
-    assert result.basis is Basis.ELSEWHERE
-    result = check_claim(claim, records[:2] + [home("Жодино", D(2012, 1, 1), D(2013, 1, 1))], TODAY)
+    moved_on = [*records, home("Жодино", D(2010, 5, 2), None)]
+    assert check_claim(claim, moved_on, TODAY).basis is Basis.ELSEWHERE
+    briefly = [*records, home("Жодино", D(2010, 5, 2), D(2011, 1, 1))]
+    result = check_claim(claim, [*briefly, home("Жодино", D(2012, 1, 1), D(2013, 1, 1))], TODAY)
     assert result.verdict is ClaimVerdict.CONTRADICTED
     assert result.basis is Basis.ENDED_EARLIER  # registered elsewhere since, for a short while
     assert result.covered is not None
