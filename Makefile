@@ -48,7 +48,7 @@ demo: setup
 	@# two example reports: the first genuine and the first planted applicant in the ground truth
 	@truth=$(DEMO_DIR)/truth/applicants.csv; \
 	genuine=$$(awk -F, '$$2 == "genuine" {print $$1; exit}' $$truth); \
-	planted=$$(awk -F, 'NR > 1 && $$2 != "genuine" {print $$1; exit}' $$truth); \
+	planted=$$(awk -F, 'NR > 1 && $$2 != "genuine" && $$2 != "repeat" {print $$1; exit}' $$truth); \
 	grep -F "\"dossier_id\": \"$$genuine\"" $(DEMO_DIR)/applicants.jsonl > $(DEMO_DIR)/genuine.json; \
 	grep -F "\"dossier_id\": \"$$planted\"" $(DEMO_DIR)/applicants.jsonl > $(DEMO_DIR)/planted.json
 	$(BIN)/bonafide verify $(DEMO_DIR)/genuine.json --data-dir $(DEMO_DIR)/store

@@ -226,3 +226,25 @@ def test_resolve_writes_every_watchlist_record(
         hits = {h.entry.record_id for h in screen.screen(identity)}
         found += bool(hits & records)
     assert found >= 0.98 * len(listed)
+
+
+def test_a_maiden_name_is_found_at_the_service_the_person_worked_at(
+    screen: WatchlistScreen,
+) -> None:
+    married = {
+        "surname": "Соколова",
+        "given_name": "Марина",
+        "patronymic": "Игоревна",
+        "birth_date": "1979-06-02",
+        "sex": "f",
+    }
+    assert [h.entry.record_id for h in screen.screen(married)] == []  # the name alone: no
+    at_service = screen.screen_at(married, ["Комитет государственной безопасности (КГБ)"])
+    assert [h.entry.record_id for h in at_service] == ["W7"]
+    assert at_service[0].name is NameAgreement.OTHER_SURNAME
+    assert at_service[0].strength >= 0.8
+    assert screen.screen_at(married, ["ОАО «Минский тракторный завод»"]) == []
+    other_patronymic = married | {"patronymic": "Сергеевна"}
+    assert screen.screen_at(other_patronymic, ["КГБ"]) == []
+    born_later = married | {"birth_date": "1983-06-02"}
+    assert screen.screen_at(born_later, ["КГБ"]) == []

@@ -59,6 +59,7 @@ RECORDED_DEAD = 6.0
 WATCHLIST = 5.0
 POSSIBLE_WATCHLIST = 2.5  # a weaker hit: asked about, flags only with other evidence
 DECISIVE_STRENGTH = 0.9  # the whole name and the birth date as far as the entry gives it
+SERVED_STRENGTH = 0.55  # enough, with the listed service in the person's work
 
 
 @dataclass
@@ -127,7 +128,7 @@ def _watchlist_signals(
         served = bool(entry.organisation) and any(
             same_organisation(str(entry.organisation), o) for o in organisations
         )
-        decisive = served or hit.strength >= DECISIVE_STRENGTH
+        decisive = hit.strength >= DECISIVE_STRENGTH or (served and hit.strength >= SERVED_STRENGTH)
         facts = {
             "match": f"screened: name {hit.name.value.replace('_', ' ')}, birth date "
             + hit.birth.value.replace("_", " ")

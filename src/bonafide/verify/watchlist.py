@@ -123,6 +123,7 @@ _STRENGTH: dict[tuple[NameAgreement, BirthAgreement], float] = {
 _WEAKER = 0.1  # less when a name carries a hit without a patronymic, or with a part misspelt
 _OTHER_PART = 0.6  # the day of birth and two parts of the name the same, the third not
 _OTHER_SURNAME = 0.85  # given name, patronymic and birth date at the service the person served
+_OTHER_SURNAME_UNDATED = 0.5  # the given name alone at that service: a question
 
 
 @dataclass(frozen=True)
@@ -732,20 +733,27 @@ class WatchlistScreen:
                 BirthAgreement.SAME_DAY,
                 BirthAgreement.SAME_MONTH,
                 BirthAgreement.SAME_YEAR,
+                BirthAgreement.UNKNOWN,
             ):
                 continue
             for name in self._names[position]:
                 if sex in ("m", "f") and name.parsed.sex not in (None, sex):
                     continue
                 grades = _grades([own], name)
-                if grades is None or grades.given != 2 or grades.patronymic != 2:
+                if grades is None or grades.given != 2:
+                    continue
+                dated = birth is not BirthAgreement.UNKNOWN
+                # with a birth date the patronymic must agree too; without one it is weaker
+                # evidence still, a question rather than a flag
+                if grades.patronymic != 2 and (dated or grades.patronymic == -1):
                     continue
                 detail = (
                     f"{grades.detail}; born {entry.birth_text} ({birth.value.replace('_', ' ')}); "
                     f"listed at {entry.organisation}, where this person worked"
                 )
+                strength = _OTHER_SURNAME if dated else _OTHER_SURNAME_UNDATED
                 hits.append(
-                    WatchlistHit(entry, _OTHER_SURNAME, NameAgreement.OTHER_SURNAME, birth, detail)
+                    WatchlistHit(entry, strength, NameAgreement.OTHER_SURNAME, birth, detail)
                 )
                 break
         return hits
