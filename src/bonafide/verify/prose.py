@@ -144,7 +144,7 @@ def signal_text(signal: Signal) -> str:
     if code is SignalCode.REPEAT_APPLICANT:
         verdict = f", verdict {f['verdict']}" if f.get("verdict") else ""
         when = f" on {str(f['verified_at'])[:10]}" if f.get("verified_at") else ""
-        return f"applied before under the same name: dossier {f['dossier']}{when}{verdict}"
+        return f"another application under the same name: dossier {f['dossier']}{when}{verdict}"
     if code is SignalCode.UNCLAIMED_SERVICE:
         stretched = (
             "; other claims stretch over those years"
@@ -252,7 +252,7 @@ def _signal_question(signal: Signal, they: str, their: str, them: str) -> str | 
             f"Ask whether {they} applied before under another name: {text}."
         ),
         SignalCode.REPEAT_APPLICANT: (
-            f"Ask why {they} apply again and what changed since: {text}."
+            f"Ask about {their} other application and what changed between them: {text}."
         ),
         SignalCode.UNCLAIMED_SERVICE: (
             f"Ask about {their} years at {f.get('place')} ({_when(f)}): {text}."

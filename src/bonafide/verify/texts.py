@@ -18,7 +18,7 @@ import csv
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
@@ -35,6 +35,11 @@ __all__ = [
     "compare_street",
     "street_now_called",
 ]
+
+
+# comparisons remembered: registries and dossiers name the same places and employers again and
+# again, and a comparison reads every word of both texts
+_COMPARISONS_KEPT = 200_000
 
 
 class Agreement(StrEnum):
@@ -151,6 +156,7 @@ def _phrase_agreement(a: _Words, b: _Words) -> Agreement:
     return Agreement.DIFFERENT
 
 
+@lru_cache(maxsize=_COMPARISONS_KEPT)
 def compare_settlement(claimed: str, recorded: str) -> Agreement:
     noise_keys = _settlement_noise_keys()
     return _phrase_agreement(
@@ -198,6 +204,28 @@ def _renamings() -> tuple[_Renaming, ...]:
 
 
 @cache
+def _renamings_by_key() -> dict[str, tuple[_Renaming, ...]]:
+    """The renamings by each key of their old name's first word."""
+    index: dict[str, list[_Renaming]] = {}
+    for renaming in _renamings():
+        if renaming.old[1]:
+            for key in renaming.old[1][0].keys:
+                index.setdefault(key, []).append(renaming)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+def _renamings_named(name: _Words) -> list[_Renaming]:
+    """The renamings whose old name may be `name` (sharing a key of its first word), in the
+    table's order."""
+    if not name:
+        return []
+    index = _renamings_by_key()
+    found = {id(r): r for key in name[0].keys for r in index.get(key, ())}
+    order = {id(r): n for n, r in enumerate(_renamings())}
+    return sorted(found.values(), key=lambda r: order[id(r)])
+
+
+@cache
 def _scope_names() -> dict[str, tuple[str, ...]]:
     text = resources.files("bonafide.places").joinpath("data/settlements.csv").read_text("utf-8")
     return {
@@ -224,7 +252,7 @@ def _renamed_to(
         step = next(
             (
                 r
-                for r in _renamings()
+                for r in _renamings_named(name)
                 if _same_words(r.old[1], name)
                 and (not kind or not r.old[0] or r.old[0] == kind)
                 and _in_scope(r.scope, settlement)
@@ -244,6 +272,7 @@ def street_now_called(street: str, settlement: str | None = None) -> tuple[str, 
     return words if words is not None else _readings(_street_words(street))
 
 
+@lru_cache(maxsize=_COMPARISONS_KEPT)
 def compare_street(
     claimed: str, recorded: str, settlement: str | None = None
 ) -> tuple[Agreement, bool]:
@@ -282,6 +311,7 @@ def _representatives(a: _Words, b: _Words) -> list[str]:
     return [min(w.keys & others) if w.keys & others else w.key for w in a]
 
 
+@lru_cache(maxsize=_COMPARISONS_KEPT)
 def compare_organisation(claimed: str, recorded: str) -> Agreement:
     """An institution or employer: numbers (school No. 12) must agree; the words may be
     spelt, ordered, shortened or translated differently, and the legal form (ООО, ТДА, ГУО)

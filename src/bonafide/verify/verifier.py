@@ -18,6 +18,7 @@ from bonafide.persons.files import PersonFiles
 from bonafide.persons.histories import Histories
 from bonafide.persons.index import PersonIndex
 from bonafide.persons.match import Matcher
+from bonafide.reference.security import security_service_of
 from bonafide.registry.schema import Kind
 from bonafide.vault import Vault
 from bonafide.verify.absence import absence_signals
@@ -294,11 +295,13 @@ class Verifier:
         signals += plausibility_signals(dossier)
         employers = [str(r["employer"]) for r in records[ClaimKind.EMPLOYMENT] if r.get("employer")]
         employers += [c.place for c in dossier.of(ClaimKind.EMPLOYMENT)]
+        # a watchlist names services; a civil employer cannot be one of them
+        services = [e for e in dict.fromkeys(employers) if security_service_of(e) is not None]
         hits: list[WatchlistHit] = []
         if self.watchlist is not None:
             hits = self.watchlist.screen(dossier.identity)
-            hits += self.watchlist.screen_at(dossier.identity, employers)
-        signals += _watchlist_signals(self._records(Kind.WATCHLIST, person), hits, employers)
+            hits += self.watchlist.screen_at(dossier.identity, services)
+        signals += _watchlist_signals(self._records(Kind.WATCHLIST, person), hits, services)
         if self.earlier is not None:
             signals += _earlier_signals(
                 self.earlier.matches(dossier.dossier_id, dossier.identity, person)
