@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 from bonafide.persons.files import PersonFiles  # noqa: E402
 from bonafide.persons.watchlist import WATCHLIST_FILE  # noqa: E402
 from bonafide.synth.vocabulary import Pool, vocabulary  # noqa: E402
+from bonafide.verify.verifier import DECISIVE_STRENGTH  # noqa: E402
 from bonafide.verify.watchlist import WatchlistScreen  # noqa: E402
 from foundation import BIN, measure  # noqa: E402
 from population import prepare  # noqa: E402
@@ -165,6 +166,8 @@ def run(people: int, work: Path) -> dict[str, Any]:
         hits = screen.screen(identity)
         if hits:
             false_hits["any"] += 1
+            if hits[0].strength >= DECISIVE_STRENGTH:
+                false_hits["decisive"] += 1
             top = hits[0]
             false_hits[f"{top.name.value} name, birth {top.birth.value}, {top.strength}"] += 1
             if len(examples) < 8:
@@ -181,8 +184,14 @@ def run(people: int, work: Path) -> dict[str, Any]:
         f"  false hits: {false_hits['any']} of {len(sample):,} not listed = {share:.4%} "
         f"(at 10 M people, the watchlist 50× longer: ≈ {share * 10_000_000 / people:.2%})"
     )
+    decisive = false_hits["decisive"] / len(sample)
+    print(
+        f"  of them decisive (the whole name and the birth date as far as the entry gives it: "
+        f"they flag; the rest are questions): {false_hits['decisive']} = {decisive:.4%} "
+        f"(at 10 M: ≈ {decisive * 10_000_000 / people:.2%})"
+    )
     for what, n in sorted(false_hits.items()):
-        if what != "any":
+        if what not in ("any", "decisive"):
             print(f"    {what}: {n}")
     for identity, details in examples:
         print(f"    e.g. {identity}: {details}")
@@ -196,6 +205,7 @@ def run(people: int, work: Path) -> dict[str, Any]:
         "recall": found[("with former surnames", "all")]
         / max(total[("with former surnames", "all")], 1),
         "false_hit_share": share,
+        "decisive_false_hit_share": decisive,
         "p50_ms": float(p50),
         "p99_ms": float(p99),
         "open_s": opened,

@@ -740,12 +740,18 @@ class WatchlistScreen:
                 if sex in ("m", "f") and name.parsed.sex not in (None, sex):
                     continue
                 grades = _grades([own], name)
-                if grades is None or grades.given != 2:
-                    continue
                 dated = birth is not BirthAgreement.UNKNOWN
-                # with a birth date the patronymic must agree too; without one it is weaker
-                # evidence still, a question rather than a flag
-                if grades.patronymic != 2 and (dated or grades.patronymic == -1):
+                # the service is evidence: with a birth date, given name and patronymic may be
+                # misspelt (a leak's typos); without one the given name must be the same and
+                # the patronymic not another, and the hit is a question rather than a flag
+                if grades is None or grades.patronymic == -1:
+                    continue
+                if dated and (
+                    grades.given < 1
+                    or (grades.patronymic is None and birth is not BirthAgreement.SAME_DAY)
+                ):
+                    continue  # no patronymic to agree on: the very day of birth must
+                if not dated and grades.given != 2:
                     continue
                 detail = (
                     f"{grades.detail}; born {entry.birth_text} ({birth.value.replace('_', ' ')}); "
