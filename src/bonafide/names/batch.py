@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,11 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 _SEX_CODE = {None: 0, "m": 1, "f": 2}
+
+
+# names parsed lately, kept: the real-time path scores the same candidates' names batch after
+# batch (a common surname's block), and a parse costs tens of microseconds
+_parsed = lru_cache(maxsize=262_144)(parse_name)
 
 
 def _codes(values: list[object]) -> tuple[IntArray, list[int]]:
@@ -77,7 +83,7 @@ class NameKeyTable:
     @classmethod
     def build(cls, names: Sequence[str]) -> NameKeyTable:
         rows, first_rows = _codes(list(names))
-        distinct = [parse_name(names[i]) for i in first_rows]
+        distinct = [_parsed(names[i]) for i in first_rows]
         given, given_first = _codes([p.given.latin if p.given else None for p in distinct])
         surname, surname_first = _codes(
             [
