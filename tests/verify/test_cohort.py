@@ -4,11 +4,13 @@ applicant the generator makes, the attacks of a competent adversary among them."
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from collections import Counter
 from pathlib import Path
 
 from bonafide.verify import DossierReport, Verifier
+from bonafide.verify.dossier import dossier_problems_of, parse_dossier
 from tests.vaults import vault_for
 
 from ..conftest import Population
@@ -68,3 +70,12 @@ def test_every_kind_of_applicant_is_judged_as_it_should_be(
     right = claims[(True, "confirmed")] + claims[(False, "contradicted")]
     wrong = claims[(True, "contradicted")] + claims[(False, "confirmed")]
     assert right / (right + wrong) >= 0.95
+
+
+def test_every_synthetic_dossier_is_well_formed(population: Population) -> None:
+    """Honest mistakes stay mistakes a desk would take down: no stay ending before it begins,
+    none beginning after the day the dossier was taken."""
+    for dossier in population.dossiers():
+        assert dossier_problems_of(dossier) == [], dossier["dossier_id"]
+        parsed, problems = parse_dossier(dossier, dt.date(2026, 11, 1))
+        assert parsed is not None, (dossier["dossier_id"], problems)
