@@ -96,10 +96,17 @@ def _year(remembered: str) -> int:
     return int(re.findall(r"\d{4}", remembered)[0])
 
 
+def _year_month(remembered: str) -> tuple[int, int]:
+    """(year, month) of a remembered date; a year alone is taken as its January."""
+    found = re.search(r"(\d{4})(?:-(\d{2}))?", remembered)
+    assert found is not None
+    return int(found[1]), int(found[2] or 1)
+
+
 def _stay(start: str | None, end: str | None) -> dict[str, str | None]:
     """A remembered stay: a year off at one end may not put its end before its start (the desk
     would not take that down)."""
-    if start and end and _year(end) < _year(start):
+    if start and end and _year_month(end) < _year_month(start):
         end = start
     return {"from": start, "to": end}
 
