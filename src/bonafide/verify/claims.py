@@ -24,7 +24,7 @@ from typing import Any
 
 from bonafide.verify.dossier import Claim
 from bonafide.verify.fit import comparable, place_fit, record_span
-from bonafide.verify.kinds import ClaimKind
+from bonafide.verify.kinds import ClaimKind, spec_of
 from bonafide.verify.life import Ending, LifeEnd
 from bonafide.verify.timeline import TOLERATED_DAYS, covered_days, days, widened
 from bonafide.verify.when import Span
@@ -157,9 +157,10 @@ def _core(claimed: Span) -> Span:
     return Span(middle, middle)
 
 
-def _after_end(claim: Claim, end: LifeEnd | None) -> ClaimResult | None:
+def _after_end(claim: Claim, end: LifeEnd | None, here: list[Span]) -> ClaimResult | None:
     """A claim that begins after the person's death or emigration, or runs on past it (by
-    more than a year, or past one of more than a season ago when it goes on until now)."""
+    more than a year, or past one of more than a season ago when it goes on until now) where
+    the records at the place (`here`) do not run on past it themselves."""
     if end is None or claim.span is None:
         return None
     begun_after = claim.starts is not None and claim.starts.first > end.day + _SEASON
@@ -171,6 +172,9 @@ def _after_end(claim: Claim, end: LifeEnd | None) -> ClaimResult | None:
         # the earliest day the stated end may mean ("until 2014": from 1 January 2014)
         elif claim.ends.first <= end.day + _SLACK:
             return None
+    after = Span(min(end.day + _SLACK, claim.span.last), claim.span.last)
+    if covered_days(after, here) * 2 > days(after):
+        return None  # the registry's own records at the place run on past the departure
     basis = Basis.AFTER_DEATH if end.ending is Ending.DIED else Basis.AFTER_EMIGRATION
     return ClaimResult(
         claim,
@@ -198,22 +202,28 @@ def check_claim(
 ) -> ClaimResult:
     """The verdict on one claim, given the person's records of its kind and what ended the
     person's life in the country."""
-    after = _after_end(claim, end)
-    if after is not None:
-        return after
-    if not records:
-        return unverifiable(claim, Basis.NO_RECORDS)
     seen = []
     for record in records:
         fit = place_fit(claim, record)
         seen.append(_Seen(record, record_span(claim.kind, record, today), fit.fits, fit.notes))
     at_place = [s for s in seen if s.fits]
+    spans = [widened(s.span) for s in at_place if s.span is not None]
+    # a record left open says nothing of a departure; one closed after it speaks against it
+    closed = [
+        widened(s.span)
+        for s in at_place
+        if s.span is not None and s.record.get(spec_of(claim.kind).record_to) is not None
+    ]
+    after = _after_end(claim, end, closed)
+    if after is not None:
+        return after
+    if not records:
+        return unverifiable(claim, Basis.NO_RECORDS)
     claimed = claim.span
     if claimed is None:  # no dates: the place alone
         if at_place:
             return _confirmed(claim, at_place, Basis.PLACE_ONLY, None)
         return unverifiable(claim, Basis.NO_RECORD_FOR_TIME)
-    spans = [widened(s.span) for s in at_place if s.span is not None]
     covered = covered_days(claimed, spans) / days(claimed)
     uncovered = days(claimed) - covered_days(claimed, spans)
     if at_place and (covered >= CONFIRMED_SHARE or uncovered <= TOLERATED_DAYS):

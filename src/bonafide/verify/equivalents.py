@@ -93,7 +93,7 @@ def fold(word_skeleton: str) -> str:
 def _folded_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for belarusian, russian in _table().items():
-        table.setdefault(fold(belarusian), fold(russian))
+        table.setdefault(_squeezed(fold(belarusian)), _squeezed(fold(russian)))
     return table
 
 
@@ -127,11 +127,15 @@ def word_keys(word: str) -> tuple[str, ...]:
         # reading's German and Polish guesses (z as ts, rz) do not apply to it
         plain = word.replace("j", "y")
         variants.append(plain)
+        if "ch" in plain:
+            variants.append(plain.replace("ch", "kh"))  # the national romanisation's ch is х
         if _U_AFTER_VOWEL.search(plain):
             variants.append(_U_AFTER_VOWEL.sub(r"\1w", plain))  # u for ŭ after a vowel
         if _LONE_C.search(word):
             variants.append(reading(_LONE_C.sub("ts", word)))  # c for č or ц
             variants.append(_LONE_C.sub("ts", plain))
+            if "sc" in plain:  # šč typed as sc (Kalodziscy: Калодзішчы)
+                variants.append(_LONE_C.sub("ts", plain.replace("sc", "shch")))
     if "ў" in word:
         variants.append(reading(word.replace("ў", "у")))  # ŭ typed as u
     table = _folded_table()
@@ -288,6 +292,10 @@ def concepts(words: tuple[str, ...]) -> tuple[Concept, ...]:
             length = min(len(c) for c in named)
             for j in range(length):
                 keys = frozenset(k for c in named if len(c) == length for k in _with_stem(c[j]))
+                if n == 1 and length == 1:
+                    # the word keeps its own keys too: a dictionary word met through one of
+                    # its readings (село in Zaslauje read the German way) must not hide it
+                    keys |= frozenset(word_keys(words[i]))
                 result.append(Concept(shown if j == 0 else "", keys, "word"))
         i += n
     return tuple(result)

@@ -58,7 +58,7 @@ EARLIER_APPLICANT = 4.0
 REPEAT_APPLICANT = 1.0  # the office wants to know; a second try is no lie in itself
 RECORDED_DEAD = 6.0
 WATCHLIST = 5.0
-POSSIBLE_WATCHLIST = 2.5  # a weaker hit: asked about, flags only with other evidence
+POSSIBLE_WATCHLIST = 1.0  # a weaker hit: asked about; namesakes grow with the population
 DECISIVE_STRENGTH = 0.9  # the whole name and the birth date as far as the entry gives it
 SERVED_STRENGTH = 0.55  # enough, with the listed service in the person's work
 
@@ -291,7 +291,11 @@ class Verifier:
                 )
                 for spec in KIND_SPECS.values()
             }
-            signals += absence_signals(claims, coverage)
+            silence = absence_signals(claims, coverage)
+            if any(s.code is SignalCode.THIN_HISTORY for s in signals):
+                # a thin history already counts the registries' silence: only a decisive one
+                silence = [s for s in silence if s.facts["decisive"]]
+            signals += silence
         signals += plausibility_signals(dossier)
         employers = [str(r["employer"]) for r in records[ClaimKind.EMPLOYMENT] if r.get("employer")]
         employers += [c.place for c in dossier.of(ClaimKind.EMPLOYMENT)]
