@@ -304,3 +304,46 @@ def test_belarusian_russian_and_latin_organisation_forms(claimed: str, recorded:
 def test_different_institutions_and_employers_still_differ(claimed: str, recorded: str) -> None:
     assert compare_organisation(claimed, recorded) is DIFFERENT
     assert compare_organisation(recorded, claimed) is DIFFERENT
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        ("Recyca", "Речица"),  # c for ц, y for ы
+        ("Iuje", "Іўе"),  # a word of vowels, u for ў
+        ("Maculiscy", "Мачулищи"),  # c for ч, sc for шч
+        ("Kalodziscy", "Колодищи"),
+        ("Zaslauje", "Заславль"),  # not read as село
+    ],
+)
+def test_settlements_in_the_national_romanisation_without_diacritics(
+    claimed: str, recorded: str
+) -> None:
+    assert compare_settlement(claimed, recorded) is not Agreement.DIFFERENT
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded", "same"),
+    [
+        ("vulica Micurynskaja", "улица Мичуринская", True),  # c for ч, not k
+        ("vulica Pracy", "улица Труда", True),  # a Belarusian word, translated
+        ("улица Восточная", "вуліца Усходняя", True),
+        ("vulica Micurynskaja", "улица Гагарина", False),
+        ("vulica Kirava", "улица Гагарина", False),
+    ],
+)
+def test_streets_in_the_national_romanisation_and_translated(
+    claimed: str, recorded: str, same: bool
+) -> None:
+    agreement, _ = compare_street(claimed, recorded)
+    assert (agreement is not Agreement.DIFFERENT) is same
+
+
+def test_the_national_romanisations_ch_is_kh() -> None:
+    assert (
+        compare_organisation(
+            "Bielaruski dziarzauny chareahraficny kaliedz",
+            "Беларускі дзяржаўны харэаграфічны каледж",
+        )
+        is not Agreement.DIFFERENT
+    )

@@ -45,7 +45,7 @@ _FOLD = str.maketrans({"S": "s", "Z": "s", "C": "t"})
 # a genitive adjective ending (Лидского, Лідскага) that the skeleton would keep as a consonant
 _GENITIVE = re.compile(r"(?:o|e|a|ia|ya)g[oa]$")
 _LONE_C = re.compile(r"c(?![hz])")
-_REPEATED = re.compile(r"(.)\1+")
+_REPEATED = re.compile(r"([ts])\1+")  # the letters the fold merges ч, ц, ш, ж into
 _U_AFTER_VOWEL = re.compile(r"([aeiouy])u")
 _VOWELS_ONLY = re.compile(r"[^aeiou]")
 
@@ -134,11 +134,16 @@ def word_keys(word: str) -> tuple[str, ...]:
         if _LONE_C.search(word):
             variants.append(reading(_LONE_C.sub("ts", word)))  # c for č or ц
             variants.append(_LONE_C.sub("ts", plain))
+            variants.append(_LONE_C.sub("ch", plain))  # c for č (Micurynskaja: Мічурынская)
             if "sc" in plain:  # šč typed as sc (Kalodziscy: Калодзішчы)
                 variants.append(_LONE_C.sub("ts", plain.replace("sc", "shch")))
     if "ў" in word:
         variants.append(reading(word.replace("ў", "у")))  # ŭ typed as u
     table = _folded_table()
+    if word.isascii() and "j" in word and _LONE_C.search(word):
+        # j and a lone c: the national romanisation for certain, where c is never k
+        # (Micurynskaja read as mikurynskaya would meet микрорайон)
+        variants = [v for v in variants if not _LONE_C.search(v)]
     for variant in variants:
         key = _squeezed(fold(skeleton(variant)))
         if len(key) <= 1:  # a word of vowels (Іўе, Iuje): its vowels are all there is
@@ -235,11 +240,26 @@ def _phrases() -> dict[str, list[_Phrase]]:
     return by_first
 
 
+@lru_cache(maxsize=200_000)
+def _matching_keys(word: str) -> tuple[str, ...]:
+    """The keys a word is looked up in the dictionary by. A Latin word with a lone c is the
+    national romanisation (c is ц or č), so the English reading of c as k, which would meet
+    other words' skeletons (vulica as vialiki), is not used."""
+    keys = word_keys(word)
+    if not (word.isascii() and _LONE_C.search(word)):
+        return keys
+    english = {
+        _squeezed(fold(skeleton(reading(word)))),
+        _squeezed(fold(skeleton(word.replace("j", "y")))),
+    }
+    return tuple(k for k in keys if k not in english or k.startswith("="))
+
+
 def _match(words: tuple[str, ...], start: int) -> list[_Phrase]:
     """The longest phrases of the dictionary that begin at `start` (several if ambiguous).
     A word read exactly (an English word, an abbreviation) is looked up before its skeleton,
     so that "state" is not taken for a Slavic word with the same consonants."""
-    keys = word_keys(words[start])
+    keys = _matching_keys(words[start])
     exact = [k for k in keys if k.startswith("=")]
     for group in (exact, [k for k in keys if not k.startswith("=")]):
         found = _longest(words, start, group)
@@ -258,6 +278,8 @@ def _longest(words: tuple[str, ...], start: int, first_keys: list[str]) -> list[
                 break
             if start + n > len(words):
                 continue
+            if n == 1 and abs(len(_plain(words[start])) - len(phrase.plain[0])) > 1:
+                continue  # one skeleton squeezed into another's (микрорайон, Мічурынская)
             if all(phrase.keys[j] & set(word_keys(words[start + j])) for j in range(1, n)):
                 if found and n > len(found[0].keys):
                     found = []

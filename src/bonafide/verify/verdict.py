@@ -20,6 +20,7 @@ from enum import StrEnum
 from bonafide.verify.claims import Basis, ClaimResult, ClaimVerdict
 from bonafide.verify.identity import DocumentCheck, IdentityResult, IdentityStatus
 from bonafide.verify.signals import Signal, SignalCode
+from bonafide.verify.timeline import days
 
 __all__ = ["CONTRADICTION_WEIGHTS", "INCONSISTENT", "Overall", "Verdict", "overall"]
 
@@ -34,6 +35,8 @@ CONTRADICTION_WEIGHTS = {
     Basis.ENDED_EARLIER: 1.5,  # the registry's stay is years shorter than the claimed one
     Basis.OTHER_TIME: 1.0,  # the claimed place, at a clearly different time
 }
+_ENDED_EARLIER_MOST = 2.5
+_PER_YEAR_LEFT = 0.25  # beyond the first two years the records leave out
 _DOCUMENT = 2.0
 _AMBIGUOUS = 1.0
 # a known officer, a dead man's papers, hidden service: the checkpoint asks, whatever else holds
@@ -42,6 +45,16 @@ _ALWAYS_FLAGGED = (SignalCode.RECORDED_DEAD, SignalCode.UNCLAIMED_SERVICE)
 
 # a life in the country told on past the person's emigration or death
 _LIFE_ENDED = (Basis.AFTER_DEATH, Basis.AFTER_EMIGRATION)
+
+
+def _contradiction_weight(claim: ClaimResult) -> float:
+    """A stay the registry ended early weighs by the years it leaves: a year or two is a
+    memory, a decade is a cover story."""
+    weight = CONTRADICTION_WEIGHTS[claim.basis]
+    if claim.basis is Basis.ENDED_EARLIER and claim.claim.span is not None:
+        years = (1.0 - (claim.covered or 0.0)) * days(claim.claim.span) / 365.25
+        weight = min(_ENDED_EARLIER_MOST, weight + _PER_YEAR_LEFT * max(years - 2.0, 0.0))
+    return weight
 
 
 class Verdict(StrEnum):
@@ -75,7 +88,7 @@ def overall(
             confirmed += 1
             parts.append((_CONFIRMED, f"{claim.kind.value} confirmed: {claim.reason}"))
         elif claim.verdict is ClaimVerdict.CONTRADICTED:
-            weight = CONTRADICTION_WEIGHTS[claim.basis]
+            weight = _contradiction_weight(claim)
             parts.append((weight, f"{claim.kind.value} contradicted: {claim.reason}"))
     score = _PRIOR + sum(w for w, _ in parts)
     always = any(s.code in _ALWAYS_FLAGGED or s.facts.get("decisive") for s in signals) or any(

@@ -123,7 +123,6 @@ _STRENGTH: dict[tuple[NameAgreement, BirthAgreement], float] = {
 _WEAKER = 0.1  # less when a name carries a hit without a patronymic, or with a part misspelt
 _OTHER_PART = 0.6  # the day of birth and two parts of the name the same, the third not
 _OTHER_SURNAME = 0.85  # given name, patronymic and birth date at the service the person served
-_OTHER_SURNAME_UNDATED = 0.5  # the given name alone at that service: a question
 
 
 @dataclass(frozen=True)
@@ -733,33 +732,24 @@ class WatchlistScreen:
                 BirthAgreement.SAME_DAY,
                 BirthAgreement.SAME_MONTH,
                 BirthAgreement.SAME_YEAR,
-                BirthAgreement.UNKNOWN,
             ):
-                continue
+                continue  # without a birth date, a given name at a large service is anyone
             for name in self._names[position]:
                 if sex in ("m", "f") and name.parsed.sex not in (None, sex):
                     continue
                 grades = _grades([own], name)
-                dated = birth is not BirthAgreement.UNKNOWN
-                # the service is evidence: with a birth date, given name and patronymic may be
-                # misspelt (a leak's typos); without one the given name must be the same and
-                # the patronymic not another, and the hit is a question rather than a flag
-                if grades is None or grades.patronymic == -1:
+                # the service is evidence: given name and patronymic may be misspelt (a leak's
+                # typos); with no patronymic to agree on, the very day of birth must
+                if grades is None or grades.patronymic == -1 or grades.given < 1:
                     continue
-                if dated and (
-                    grades.given < 1
-                    or (grades.patronymic is None and birth is not BirthAgreement.SAME_DAY)
-                ):
-                    continue  # no patronymic to agree on: the very day of birth must
-                if not dated and grades.given != 2:
+                if grades.patronymic is None and birth is not BirthAgreement.SAME_DAY:
                     continue
                 detail = (
                     f"{grades.detail}; born {entry.birth_text} ({birth.value.replace('_', ' ')}); "
                     f"listed at {entry.organisation}, where this person worked"
                 )
-                strength = _OTHER_SURNAME if dated else _OTHER_SURNAME_UNDATED
                 hits.append(
-                    WatchlistHit(entry, strength, NameAgreement.OTHER_SURNAME, birth, detail)
+                    WatchlistHit(entry, _OTHER_SURNAME, NameAgreement.OTHER_SURNAME, birth, detail)
                 )
                 break
         return hits
