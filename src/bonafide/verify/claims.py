@@ -163,6 +163,8 @@ def _after_end(claim: Claim, end: LifeEnd | None, here: list[Span]) -> ClaimResu
     the records at the place (`here`) do not run on past it themselves."""
     if end is None or claim.span is None:
         return None
+    if end.ending is Ending.EMIGRATED and claim.kind is ClaimKind.EDUCATION:
+        return None  # a course begun at home is often finished from abroad, at a distance
     begun_after = claim.starts is not None and claim.starts.first > end.day + _SEASON
     if not begun_after:  # a stay begun in the country after the person left it, or died
         if claim.ends is None:
