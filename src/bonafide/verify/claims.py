@@ -207,7 +207,9 @@ def check_claim(
     seen = []
     for record in records:
         fit = place_fit(claim, record)
-        seen.append(_Seen(record, record_span(claim.kind, record, today), fit.fits, fit.notes))
+        seen.append(
+            _Seen(record, record_span(claim.kind, record, today), fit.fits, list(fit.notes))
+        )
     at_place = [s for s in seen if s.fits]
     spans = [widened(s.span) for s in at_place if s.span is not None]
     # a record left open says nothing of a departure; one closed after it speaks against it

@@ -8,7 +8,8 @@ renaming that `texts.py` tolerates, each noted. The time is the record's own spa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bonafide.verify.dossier import Claim
@@ -30,7 +31,12 @@ Record = dict[str, Any]
 @dataclass(frozen=True)
 class PlaceFit:
     fits: bool
-    notes: list[str] = field(default_factory=list)  # honest differences seen
+    notes: tuple[str, ...] = ()  # honest differences seen
+
+
+# fits remembered: a dossier's claims meet the same records twice (the claims, then the
+# registry's side of the story), and registries repeat their places across dossiers
+_FITS_KEPT = 200_000
 
 
 def _day(value: object, end: bool) -> dt.date | None:
@@ -50,49 +56,75 @@ def record_span(kind: ClaimKind, record: Record, today: dt.date) -> Span | None:
     return Span(start, max(start, stop or today))
 
 
-def _residence(claim: Claim, record: Record) -> PlaceFit:
-    entry = claim.entry
+Texts = tuple[str | None, ...]
+
+
+@lru_cache(maxsize=_FITS_KEPT)
+def _residence(claimed: Texts, recorded: Texts) -> PlaceFit:
+    """(settlement, street, house) as claimed and as recorded."""
+    settlement, street, house = claimed
+    record_settlement, record_street, record_house = recorded
     notes: list[str] = []
-    place = compare_settlement(entry["settlement"], record.get("settlement") or "")
+    place = compare_settlement(str(settlement), record_settlement or "")
     if place is Agreement.DIFFERENT:
         return PlaceFit(False)
     if place is Agreement.ALIKE:
         notes.append("settlement spelt differently")
-    if entry.get("street") and record.get("street"):
-        street, renamed = compare_street(entry["street"], record["street"], entry["settlement"])
-        if street is Agreement.DIFFERENT:
+    if street and record_street:
+        agreement, renamed = compare_street(street, record_street, settlement)
+        if agreement is Agreement.DIFFERENT:
             return PlaceFit(False)
         if renamed:
-            notes.append(f"old street name ({entry['street']} is now {record['street']})")
-        elif street is Agreement.ALIKE:
+            notes.append(f"old street name ({street} is now {record_street})")
+        elif agreement is Agreement.ALIKE:
             notes.append("street spelt differently")
-        house, recorded = entry.get("house"), record.get("house")
-        if house and recorded and compare_house(house, recorded) is not Agreement.SAME:
+        if house and record_house and compare_house(house, record_house) is not Agreement.SAME:
             return PlaceFit(False)
-    return PlaceFit(True, notes)
+    return PlaceFit(True, tuple(notes))
 
 
-def _organisation(claim: Claim, record: Record) -> PlaceFit:
-    spec = spec_of(claim.kind)
-    agreement = compare_organisation(claim.place, record.get(spec.place) or "")
+@lru_cache(maxsize=_FITS_KEPT)
+def _organisation(kind: ClaimKind, claimed: Texts, recorded: Texts) -> PlaceFit:
+    """(name, town) as claimed and as recorded."""
+    name, town = claimed
+    record_name, record_town = recorded
+    spec = spec_of(kind)
+    agreement = compare_organisation(str(name), record_name or "")
     if agreement is Agreement.DIFFERENT:
         return PlaceFit(False)
-    notes = [f"{spec.place} named differently"] if agreement is Agreement.ALIKE else []
+    notes = (f"{spec.place} named differently",) if agreement is Agreement.ALIKE else ()
     # a school's town tells two schools of one number apart; an employer's name is enough
-    town = record.get(spec.record_settlement or "") if claim.kind is ClaimKind.EDUCATION else None
     if (
-        claim.settlement
+        kind is ClaimKind.EDUCATION
         and town
-        and compare_settlement(claim.settlement, str(town)) is Agreement.DIFFERENT
+        and record_town
+        and compare_settlement(town, record_town) is Agreement.DIFFERENT
     ):
         return PlaceFit(False)
     return PlaceFit(True, notes)
 
 
+def _text(value: object) -> str | None:
+    return str(value) if value else None
+
+
 def place_fit(claim: Claim, record: Record) -> PlaceFit:
+    entry = claim.entry
     if claim.kind is ClaimKind.RESIDENCE:
-        return _residence(claim, record)
-    return _organisation(claim, record)
+        return _residence(
+            (entry["settlement"], _text(entry.get("street")), _text(entry.get("house"))),
+            (
+                _text(record.get("settlement")),
+                _text(record.get("street")),
+                _text(record.get("house")),
+            ),
+        )
+    spec = spec_of(claim.kind)
+    return _organisation(
+        claim.kind,
+        (claim.place, claim.settlement),
+        (_text(record.get(spec.place)), _text(record.get(spec.record_settlement or ""))),
+    )
 
 
 # the registries' words for a level of education → the dossier's

@@ -649,7 +649,8 @@ class WatchlistScreen:
         self.entries: list[WatchlistEntry] = []
         self._names: list[list[_Name]] = []
         self._index: dict[tuple[str, ...], list[int]] = {}
-        self._by_organisation: dict[str, list[int]] | None = None  # built when first asked
+        # organisation → birth year → dated entries; built when first asked
+        self._by_organisation: dict[str, dict[int, list[int]]] | None = None
         for position, row in enumerate(rows):
             entry = _entry_of(row, position)
             names = _names_of(row)
@@ -722,10 +723,13 @@ class WatchlistScreen:
             claimed = parse_when(identity.get("birth_date"))
         except ValueError:
             claimed = None
+        if claimed is None or claimed.last.year - claimed.first.year >= _MAX_YEARS:
+            return []  # without a birth date to agree, a given name at a service is anyone
+        years = list(range(claimed.first.year, claimed.last.year + 1))
         sex = identity.get("sex")
         own = readings[0].parsed
         hits = []
-        for position in self._at(organisations):
+        for position in self._at(organisations, years):
             entry = self.entries[position]
             birth = _birth(entry, claimed)
             if birth not in (
@@ -754,17 +758,19 @@ class WatchlistScreen:
                 break
         return hits
 
-    def _at(self, organisations: list[str]) -> list[int]:
-        """The entries listed at one of `organisations`."""
+    def _at(self, organisations: list[str], years: list[int]) -> list[int]:
+        """The dated entries listed at one of `organisations`, born in one of `years`."""
         if self._by_organisation is None:
             self._by_organisation = {}
             for position, entry in enumerate(self.entries):
-                if entry.organisation:
-                    self._by_organisation.setdefault(entry.organisation, []).append(position)
+                if entry.organisation and entry.birth_date is not None:
+                    by_year = self._by_organisation.setdefault(entry.organisation, {})
+                    by_year.setdefault(entry.birth_date.year, []).append(position)
         found: list[int] = []
-        for listed, positions in self._by_organisation.items():
+        for listed, by_year in self._by_organisation.items():
             if any(same_organisation(listed, given) for given in organisations):
-                found += positions
+                for year in years:
+                    found += by_year.get(year, ())
         return found
 
     def _compare(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Span", "parse_when", "period"]
 
@@ -60,6 +61,7 @@ def parse_when(value: object) -> Span | None:
         raise
 
 
+@lru_cache(maxsize=65_536)  # dossiers and watchlists repeat their dates
 def _parse(text: str) -> Span | None:
     dotted = _DOTTED.fullmatch(text)
     if dotted:
