@@ -223,3 +223,25 @@ def test_impossible_dates_are_input_problems_naming_the_field() -> None:
     assert parsed is None
     assert any(p.startswith("identity/birth_date:") for p in problems)
     assert any(p.startswith("employment/0/from:") for p in problems)
+
+
+def test_a_home_lived_in_now_but_unregistered_for_years_always_flags() -> None:
+    from bonafide.verify.identity import IdentityResult, IdentityStatus
+    from bonafide.verify.verdict import Verdict, overall
+
+    told = dossier(
+        residences=[{"settlement": "Полоцк", "from": "2000", "to": None}],
+        employment=[{"employer": f"Фирма {n}", "from": "2001", "to": "2002"} for n in range(6)],
+    )
+    records = [home("Полоцк", D(2000, 8, 28), D(2020, 12, 22))]
+    home_result = check_claim(told.claims[0], records, TODAY)
+    assert home_result.basis is Basis.UNREGISTERED_SINCE
+    jobs = [
+        check_claim(c, [job(f"Фирма {n}", D(2001, 1, 1), D(2002, 6, 1))], TODAY)
+        for n, c in enumerate(told.claims[1:])
+    ]
+    found = IdentityResult(IdentityStatus.FOUND, 1, 0.99, [])
+    assert overall(found, [], [home_result, *jobs], []).verdict is Verdict.INCONSISTENT
+    ended = dossier(residences=[{"settlement": "Полоцк", "from": "2000", "to": "2020"}])
+    dated = check_claim(ended.claims[0], records, TODAY)
+    assert overall(found, [], [dated, *jobs], []).verdict is Verdict.CONSISTENT

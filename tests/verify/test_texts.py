@@ -347,3 +347,16 @@ def test_the_national_romanisations_ch_is_kh() -> None:
         )
         is not Agreement.DIFFERENT
     )
+
+
+def test_words_shared_by_two_ministries_do_not_make_them_one() -> None:
+    assert (
+        compare_organisation(
+            "Министерство по чрезвычайным ситуациям Республики Беларусь",
+            "Министерство обороны Республики Беларусь",
+        )
+        is Agreement.DIFFERENT
+    )
+    assert compare_organisation("БелАЗ", "ОАО «БЕЛАЗ» — управляющая компания холдинга") is not (
+        Agreement.DIFFERENT
+    )

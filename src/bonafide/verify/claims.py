@@ -230,7 +230,10 @@ def check_claim(
         return unverifiable(claim, Basis.NO_RECORD_FOR_TIME)
     covered = covered_days(claimed, spans) / days(claimed)
     uncovered = days(claimed) - covered_days(claimed, spans)
-    if at_place and (covered >= CONFIRMED_SHARE or uncovered <= TOLERATED_DAYS):
+    # a stay said to go on until now must reach now: a registration that ended years ago
+    # does not confirm the present, however long the past it covers
+    present = claim.ends is not None or covered_days(Span(claimed.last, claimed.last), spans) > 0
+    if at_place and present and (covered >= CONFIRMED_SHARE or uncovered <= TOLERATED_DAYS):
         return _confirmed(claim, at_place, Basis.COVERED, covered)
     # what the records at the place leave of the claim's middle, and who else is there
     core = _core(claimed)

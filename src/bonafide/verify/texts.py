@@ -323,8 +323,16 @@ def compare_organisation(claimed: str, recorded: str) -> Agreement:
     agreement = _phrase_agreement(a, b)
     if agreement is not Agreement.DIFFERENT:
         return agreement
+    if not (a and b):
+        return Agreement.DIFFERENT
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    longer_keys = frozenset(k for w in longer for k in w.keys)
+    if all(w.keys & longer_keys for w in shorter):
+        return Agreement.ALIKE  # one name within the other (БелАЗ, ОАО «БЕЛАЗ» — управляющая …)
     a_keys = " ".join(sorted(_representatives(a, b)))
     b_keys = " ".join(sorted(_representatives(b, a)))
-    if a and b and fuzz.token_set_ratio(a_keys, b_keys) >= 90:
-        return Agreement.ALIKE  # the same words in another order, or one name within the other
+    if fuzz.token_sort_ratio(a_keys, b_keys) >= 90:
+        return Agreement.ALIKE  # the same words in another order, a letter off
+    # words shared are not enough: министерство обороны is not министерство по чрезвычайным
+    # ситуациям, however much of "министерство … республики беларусь" they share
     return Agreement.DIFFERENT

@@ -47,6 +47,16 @@ _ALWAYS_FLAGGED = (SignalCode.RECORDED_DEAD, SignalCode.UNCLAIMED_SERVICE)
 _LIFE_ENDED = (Basis.AFTER_DEATH, Basis.AFTER_EMIGRATION)
 
 
+def _gone_unregistered(claim: ClaimResult) -> bool:
+    """A home said to be lived in now whose registration ended a year or more ago, with no
+    registration anywhere since: where registration is the law, the life there has ended —
+    an emigration or a death the registries did not word."""
+    if claim.basis is not Basis.UNREGISTERED_SINCE or claim.claim.ends is not None:
+        return False
+    span = claim.claim.span
+    return span is not None and (1.0 - (claim.covered or 0.0)) * days(span) >= 365
+
+
 def _contradiction_weight(claim: ClaimResult) -> float:
     """A stay the registry ended early weighs by the years it leaves: a year or two is a
     memory, a decade is a cover story."""
@@ -91,8 +101,10 @@ def overall(
             weight = _contradiction_weight(claim)
             parts.append((weight, f"{claim.kind.value} contradicted: {claim.reason}"))
     score = _PRIOR + sum(w for w, _ in parts)
-    always = any(s.code in _ALWAYS_FLAGGED or s.facts.get("decisive") for s in signals) or any(
-        c.basis in _LIFE_ENDED for c in claims
+    always = (
+        any(s.code in _ALWAYS_FLAGGED or s.facts.get("decisive") for s in signals)
+        or any(c.basis in _LIFE_ENDED for c in claims)
+        or any(_gone_unregistered(c) for c in claims)
     )
     if score >= INCONSISTENT or always:
         verdict = Verdict.INCONSISTENT
