@@ -245,3 +245,25 @@ def test_a_home_lived_in_now_but_unregistered_for_years_always_flags() -> None:
     ended = dossier(residences=[{"settlement": "Полоцк", "from": "2000", "to": "2020"}])
     dated = check_claim(ended.claims[0], records, TODAY)
     assert overall(found, [], [dated, *jobs], []).verdict is Verdict.CONSISTENT
+
+
+def test_a_new_home_claimed_after_every_registration_ended_is_contradicted() -> None:
+    records = [
+        home("Молодечно", D(2016, 10, 29), D(2024, 12, 17)),
+        home("Новолукомль", D(1988, 6, 28), D(2016, 9, 21)),
+    ]
+    claim = dossier(residences=[{"settlement": "Барысаў", "from": "2026-01"}]).claims[0]
+    result = check_claim(claim, records, TODAY)
+    assert result.basis is Basis.UNREGISTERED_SINCE
+    still_registered = [*records[:1], home("Минск", D(2025, 1, 10), None)]
+    assert check_claim(claim, still_registered, TODAY).basis is Basis.ELSEWHERE  # now, in Minsk
+
+
+def test_a_departure_of_a_month_ago_does_not_reach_a_story_told_until_now() -> None:
+    residences = [home("Минск", D(2001, 1, 1), D(2026, 5, 10), "выезд на ПМЖ за границу")]
+    end = life_end([], residences)
+    claim = dossier(residences=[{"settlement": "Минск", "from": "2001", "to": None}]).claims[0]
+    assert check_claim(claim, residences, TODAY, end).basis is not Basis.AFTER_EMIGRATION
+    earlier = [home("Минск", D(2001, 1, 1), D(2026, 3, 1), "выезд на ПМЖ за границу")]
+    result = check_claim(claim, earlier, TODAY, life_end([], earlier))
+    assert result.basis is Basis.AFTER_EMIGRATION

@@ -44,7 +44,8 @@ Record = dict[str, Any]
 CONFIRMED_SHARE = 0.8  # of the claimed days covered by records at the place
 ELSEWHERE_SHARE = 0.5  # of the claimed days covered by records at other places
 _SLACK = dt.timedelta(days=TOLERATED_DAYS)
-_RECENT = dt.timedelta(days=90)  # a departure this recent may not have reached the story
+_RECENT = dt.timedelta(days=30)  # a departure this recent may not have reached the story
+_MOVE_REGISTERED = dt.timedelta(days=180)  # a move is registered within days; dates are loose
 _SEASON = dt.timedelta(days=60)  # a stay begun this long after a departure began without one
 
 
@@ -174,7 +175,8 @@ def _after_end(claim: Claim, end: LifeEnd | None, here: list[Span]) -> ClaimResu
         # the earliest day the stated end may mean ("until 2014": from 1 January 2014)
         elif claim.ends.first <= end.day + _SLACK:
             return None
-    after = Span(min(end.day + _SLACK, claim.span.last), claim.span.last)
+    lag = _RECENT if claim.ends is None else _SLACK
+    after = Span(min(end.day + lag, claim.span.last), claim.span.last)
     if covered_days(after, here) * 2 > days(after):
         return None  # the registry's own records at the place run on past the departure
     basis = Basis.AFTER_DEATH if end.ending is Ending.DIED else Basis.AFTER_EMIGRATION
@@ -214,7 +216,7 @@ def check_claim(
     spans = [widened(s.span) for s in at_place if s.span is not None]
     # a record left open says nothing of a departure; one closed after it speaks against it
     closed = [
-        widened(s.span)
+        s.span
         for s in at_place
         if s.span is not None and s.record.get(spec_of(claim.kind).record_to) is not None
     ]
@@ -279,9 +281,34 @@ def check_claim(
             [Evidence(s.record, s.span, Role.CONTRADICTS) for s in at_place[-3:]],
             covered=covered,
         )
+    if claim.kind is ClaimKind.RESIDENCE:
+        gone = _registered_nowhere_since(claim, claimed, seen)
+        if gone is not None:
+            return gone
     result = unverifiable(claim, Basis.NO_RECORD_FOR_TIME)
     result.covered = 0.0
     return result
+
+
+def _registered_nowhere_since(
+    claim: Claim, claimed: Span, seen: list[_Seen]
+) -> ClaimResult | None:
+    """A home claimed from a time when every registration of the person had ended and none
+    began again: where registration is the law, a move is registered within days."""
+    to = spec_of(claim.kind).record_to
+    if not seen or any(s.record.get(to) is None or s.span is None for s in seen):
+        return None  # a registration still open, or one without dates
+    last = max(seen, key=lambda s: s.span.last if s.span is not None else dt.date.min)
+    if last.span is None or claimed.first <= last.span.last + _MOVE_REGISTERED:
+        return None
+    return ClaimResult(
+        claim,
+        ClaimVerdict.CONTRADICTED,
+        Basis.UNREGISTERED_SINCE,
+        0.2,
+        [Evidence(last.record, last.span, Role.CONTRADICTS)],
+        covered=0.0,
+    )
 
 
 def _confirmed(
