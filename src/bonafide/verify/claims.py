@@ -290,9 +290,7 @@ def check_claim(
     return result
 
 
-def _registered_nowhere_since(
-    claim: Claim, claimed: Span, seen: list[_Seen]
-) -> ClaimResult | None:
+def _registered_nowhere_since(claim: Claim, claimed: Span, seen: list[_Seen]) -> ClaimResult | None:
     """A home claimed from a time when every registration of the person had ended and none
     began again: where registration is the law, a move is registered within days."""
     to = spec_of(claim.kind).record_to
