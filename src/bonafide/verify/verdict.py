@@ -53,6 +53,8 @@ def _gone_unregistered(claim: ClaimResult) -> bool:
     an emigration or a death the registries did not word."""
     if claim.basis is not Basis.UNREGISTERED_SINCE or claim.claim.ends is not None:
         return False
+    if not claim.covered:
+        return False  # no record at the place at all: a missing link is as likely
     span = claim.claim.span
     return span is not None and (1.0 - (claim.covered or 0.0)) * days(span) >= 365
 
