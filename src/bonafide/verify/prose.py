@@ -221,6 +221,13 @@ def _claim_question(result: ClaimResult, they: str) -> str:
     registry = "; ".join(
         _record_text(result.kind, e) for e in result.evidence if e.role is Role.CONTRADICTS
     )
+    if result.basis in (Basis.ENDED_EARLIER, Basis.UNREGISTERED_SINCE, Basis.OTHER_TIME):
+        # the right place: what differs is the time
+        since = "; registered nowhere since" if result.basis is Basis.UNREGISTERED_SINCE else ""
+        return (
+            f"Ask {topic} in {years}: the registry says {they} {registry} only{since}; "
+            f"{they} claimed {years}."
+        )
     return f"Ask {topic} in {years}: the registry says {they} {registry}; {they} claimed {claimed}."
 
 

@@ -94,6 +94,9 @@ def _header(report: DossierReport) -> RenderableType:
     line.append(
         f"   score {report.overall.score:+.2f} (P(not as claimed) {report.overall.probability:.0%})"
     )
+    if report.overall.flagged_by:
+        flagged = ", ".join(_words(code) for code in report.overall.flagged_by)
+        line.append(f"\nflagged whatever the score: {flagged}", style="bold red")
     if not report.overall.drivers:
         return line
     drivers = Table(box=None, show_header=False, padding=(0, 1))
@@ -237,7 +240,7 @@ def _signals(report: DossierReport) -> RenderableType | None:
     if not report.signals:
         return None
     table = Table(box=None, padding=(0, 1), header_style="dim")
-    table.add_column("signal", no_wrap=True)
+    table.add_column("finding", no_wrap=True)
     table.add_column("weight", justify="right")
     table.add_column("what it means")
     table.add_column("base rate", justify="right")
@@ -246,7 +249,7 @@ def _signals(report: DossierReport) -> RenderableType | None:
         table.add_row(
             Text(_words(signal.code), style="red"), f"{signal.weight:+.1f}", Text(signal.text), rate
         )
-    return Group(_section("Signals of a planted identity"), table)
+    return Group(_section("Findings: the identity, the registry's side, the life"), table)
 
 
 def _questions(report: DossierReport) -> RenderableType:

@@ -14,7 +14,7 @@ the benchmark does not use (docs/verification.md).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bonafide.verify.claims import Basis, ClaimResult, ClaimVerdict
@@ -81,6 +81,7 @@ class Overall:
     score: float  # log-odds of "not who or what they claim"
     probability: float  # the score as a probability
     drivers: list[str]  # what moved the score most, strongest first
+    flagged_by: list[str] = field(default_factory=list)  # codes that flag whatever the score
 
 
 def overall(
@@ -103,11 +104,13 @@ def overall(
             weight = _contradiction_weight(claim)
             parts.append((weight, f"{claim.kind.value} contradicted: {claim.reason}"))
     score = _PRIOR + sum(w for w, _ in parts)
-    always = (
-        any(s.code in _ALWAYS_FLAGGED or s.facts.get("decisive") for s in signals)
-        or any(c.basis in _LIFE_ENDED for c in claims)
-        or any(_gone_unregistered(c) for c in claims)
+    flagged_by = list(
+        dict.fromkeys(
+            [s.code.value for s in signals if s.code in _ALWAYS_FLAGGED or s.facts.get("decisive")]
+            + [c.basis.value for c in claims if c.basis in _LIFE_ENDED or _gone_unregistered(c)]
+        )
     )
+    always = bool(flagged_by)
     if score >= INCONSISTENT or always:
         verdict = Verdict.INCONSISTENT
     elif confirmed:
@@ -117,4 +120,4 @@ def overall(
     drivers = [text for w, text in sorted(parts, key=lambda p: -abs(p[0])) if w != 0][:5]
     # clamped: thousands of confirmed claims would overflow exp
     probability = 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
-    return Overall(verdict, round(score, 3), probability, drivers)
+    return Overall(verdict, round(score, 3), probability, drivers, flagged_by)

@@ -88,6 +88,7 @@ class DossierReport:
             "score": self.overall.score,
             "probability_inconsistent": round(self.overall.probability, 4),
             "drivers": self.overall.drivers,
+            "flagged_by": self.overall.flagged_by,
             "identity": self.identity.to_json(),
             "documents": [d.to_json() for d in self.documents],
             "claim_counts": counts,
