@@ -1,7 +1,7 @@
 """The name-match model: a table of weights over the comparators' categories.
 
 score = logistic(intercept + w[given category] + w[surname category] + w[patronymic category]
-                 + w[sexes differ])
+                 + w[sexes differ]), where a part missing on one side weighs nothing
 
 The weights are log-odds fitted by logistic regression on the labelled dev set
 (`tools/fit_name_weights.py`, stored in `data/name_weights.json`), so a score of 0.5 means even
@@ -30,10 +30,17 @@ from bonafide.names.parse import parse_name
 
 __all__ = ["FEATURES", "NameMatch", "NameWeights", "PartComparison", "compare_names", "weights"]
 
+# A part missing on one side is no evidence either way: it has no weight, so a name with a
+# part left out scores as what the parts both sides give say (and a full name that agrees
+# outranks a lone surname that agrees).
 FEATURES: tuple[str, ...] = (
-    *(f"given.{c.value}" for c in GivenAgreement),
-    *(f"surname.{c.value}" for c in SurnameAgreement),
-    *(f"patronymic.{c.value}" for c in PatronymicAgreement),
+    *(f"given.{c.value}" for c in GivenAgreement if c is not GivenAgreement.MISSING),
+    *(f"surname.{c.value}" for c in SurnameAgreement if c is not SurnameAgreement.MISSING),
+    *(
+        f"patronymic.{c.value}"
+        for c in PatronymicAgreement
+        if c is not PatronymicAgreement.MISSING
+    ),
     "sex.differs",
 )
 
@@ -44,7 +51,7 @@ class NameWeights:
     weights: dict[str, float]
 
     def of(self, feature: str) -> float:
-        return self.weights.get(feature, 0.0)
+        return self.weights.get(feature, 0.0) if feature in FEATURES else 0.0
 
 
 @cache
