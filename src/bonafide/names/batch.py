@@ -27,6 +27,7 @@ from bonafide.names.compare import (
     compare_given,
     compare_patronymic,
     compare_surname,
+    surname_sex,
 )
 from bonafide.names.latin import looks_belarusian, skeleton, vowel_frame
 from bonafide.names.model import weights
@@ -69,6 +70,7 @@ class NameKeyTable:
     surname: IntArray
     patronymic: IntArray
     sex: IntArray
+    surname_sex: IntArray  # the sex the first surname's ending marks (0: none)
     _given_first: list[int]
     _surname_first: list[int]
     _patronymic_first: list[int]
@@ -95,6 +97,7 @@ class NameKeyTable:
             [p.patronymic.latin if p.patronymic else None for p in distinct]
         )
         sex = np.array([_SEX_CODE[p.sex] for p in distinct], dtype=np.int64)
+        marked = np.array([_SEX_CODE[surname_sex(p)] for p in distinct], dtype=np.int64)
         # A part's first name among the distinct names → that name's first row.
         first_row = np.asarray(first_rows, dtype=np.int64)
         return cls(
@@ -104,6 +107,7 @@ class NameKeyTable:
             surname[rows],
             patronymic[rows],
             sex[rows],
+            marked[rows],
             first_row[given_first].tolist(),
             first_row[surname_first].tolist(),
             first_row[patronymic_first].tolist(),
@@ -318,7 +322,10 @@ def part_categories(
 
 def sexes_differ(table: NameKeyTable, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
     sa, sb = table.sex[left], table.sex[right]
-    differs: npt.NDArray[np.bool_] = (sa > 0) & (sb > 0) & (sa != sb)
+    ma, mb = table.surname_sex[left], table.surname_sex[right]
+    differs: npt.NDArray[np.bool_] = ((sa > 0) & (sb > 0) & (sa != sb)) | (
+        (ma > 0) & (mb > 0) & (ma != mb)
+    )
     return differs
 
 

@@ -192,9 +192,19 @@ def compare_surname(a: ParsedName, b: ParsedName) -> tuple[SurnameAgreement, str
     return best, f"{pair}: {details[best]}"
 
 
+def surname_sex(name: ParsedName) -> str | None:
+    """The sex the first surname's ending marks (Іваноў, Ivanova), None when it marks none."""
+    return name.surnames[0].form.sex if name.surnames else None
+
+
 def sexes_conflict(a: ParsedName, b: ParsedName) -> bool:
-    """True when the two names are of different sexes (by given name, patronymic or ending)."""
-    return a.sex is not None and b.sex is not None and a.sex != b.sex
+    """True when the two names are of different sexes: by given name, patronymic or ending;
+    or when both surnames' endings mark a sex and they differ (Ivanov Anna is not Ivanova
+    Anna: a man's and a woman's surname are different names)."""
+    if a.sex is not None and b.sex is not None and a.sex != b.sex:
+        return True
+    sa, sb = surname_sex(a), surname_sex(b)
+    return sa is not None and sb is not None and sa != sb
 
 
 def compare_patronymic(a: ParsedName, b: ParsedName) -> tuple[PatronymicAgreement, str]:

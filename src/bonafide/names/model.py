@@ -28,7 +28,15 @@ from bonafide.names.compare import (
 )
 from bonafide.names.parse import parse_name
 
-__all__ = ["FEATURES", "NameMatch", "NameWeights", "PartComparison", "compare_names", "weights"]
+__all__ = [
+    "FEATURES",
+    "SEX_DIFFERS_WEIGHT",
+    "NameMatch",
+    "NameWeights",
+    "PartComparison",
+    "compare_names",
+    "weights",
+]
 
 # A part missing on one side is no evidence either way: it has no weight, so a name with a
 # part left out scores as what the parts both sides give say (and a full name that agrees
@@ -36,13 +44,11 @@ __all__ = ["FEATURES", "NameMatch", "NameWeights", "PartComparison", "compare_na
 FEATURES: tuple[str, ...] = (
     *(f"given.{c.value}" for c in GivenAgreement if c is not GivenAgreement.MISSING),
     *(f"surname.{c.value}" for c in SurnameAgreement if c is not SurnameAgreement.MISSING),
-    *(
-        f"patronymic.{c.value}"
-        for c in PatronymicAgreement
-        if c is not PatronymicAgreement.MISSING
-    ),
-    "sex.differs",
+    *(f"patronymic.{c.value}" for c in PatronymicAgreement if c is not PatronymicAgreement.MISSING),
 )
+# Names of different sexes (by given name, patronymic or surname ending, on both sides) are
+# different names, whatever else agrees: a hard disagreement, not a fitted one.
+SEX_DIFFERS_WEIGHT = -12.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class NameWeights:
     weights: dict[str, float]
 
     def of(self, feature: str) -> float:
+        if feature == "sex.differs":
+            return SEX_DIFFERS_WEIGHT
         return self.weights.get(feature, 0.0) if feature in FEATURES else 0.0
 
 
