@@ -101,3 +101,38 @@ def test_any_text_scores_between_zero_and_one_and_both_ways_alike(a: str, b: str
     match = compare_names(a, b)
     assert 0.0 <= match.score <= 1.0
     assert compare_names(b, a).score == pytest.approx(match.score, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "given", "patronymic"),
+    [
+        ("Гусеў А.П.", "Гусев Антон Петрович", "initial", "initial"),
+        ("A. Lukashenka", "Аляксандр Лукашэнка", "initial", "missing"),
+        ("Ю.В. Андропов", "Андропов Юрий Владимирович", "initial", "initial"),
+        ("Иванов И.И.", "Ivanov I.I.", "initial", "initial"),
+        ("Гусеў А.П.", "Гусев Павел Антонович", "different", "different"),
+    ],
+)
+def test_initials_agree_with_the_names_they_abbreviate(
+    a: str, b: str, given: str, patronymic: str
+) -> None:
+    parts = {p.part: p.category for p in compare_names(a, b).parts}
+    assert (parts["given"], parts["patronymic"]) == (given, patronymic)
+
+
+def test_names_of_different_sexes_are_a_hard_disagreement() -> None:
+    for a, b in [
+        ("Sakalou", "Sakalova"),
+        ("Ivanova Anna", "Ivanov Anna"),
+        ("Колесников Александр", "Колесникова Александра"),
+    ]:
+        assert compare_names(a, b).score < 0.01, (a, b)
+
+
+def test_a_missing_part_adds_nothing() -> None:
+    full = compare_names("Лукашэнка Аляксандр Рыгоравіч", "Лукашенко Александр Григорьевич")
+    short = compare_names("Лукашэнка Аляксандр Рыгоравіч", "Лукашенко Александр")
+    missing = [p for p in short.parts if p.category == "missing"]
+    assert missing
+    assert all(p.weight == 0 for p in missing)
+    assert full.score >= short.score

@@ -60,6 +60,21 @@ def _codes(values: list[object]) -> tuple[IntArray, list[int]]:
     return codes, first
 
 
+def _given_key(name: ParsedName) -> str | None:
+    """What decides a given name's comparisons: its reading, else its written initial."""
+    if name.given is not None:
+        return name.given.latin
+    return f"{name.initials[0]}." if name.initials else None
+
+
+def _patronymic_key(name: ParsedName) -> str | None:
+    if name.patronymic is not None:
+        return name.patronymic.latin
+    if name.given is None and len(name.initials) > 1:
+        return f"{name.initials[1]}."
+    return None
+
+
 @dataclass
 class NameKeyTable:
     """Names parsed once each (a registry repeats them), with integer keys for each part."""
@@ -86,16 +101,14 @@ class NameKeyTable:
     def build(cls, names: Sequence[str]) -> NameKeyTable:
         rows, first_rows = _codes(list(names))
         distinct = [_parsed(names[i]) for i in first_rows]
-        given, given_first = _codes([p.given.latin if p.given else None for p in distinct])
+        given, given_first = _codes([_given_key(p) for p in distinct])
         surname, surname_first = _codes(
             [
                 tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames)
                 for p in distinct
             ]
         )
-        patronymic, patronymic_first = _codes(
-            [p.patronymic.latin if p.patronymic else None for p in distinct]
-        )
+        patronymic, patronymic_first = _codes([_patronymic_key(p) for p in distinct])
         sex = np.array([_SEX_CODE[p.sex] for p in distinct], dtype=np.int64)
         marked = np.array([_SEX_CODE[surname_sex(p)] for p in distinct], dtype=np.int64)
         # A part's first name among the distinct names → that name's first row.

@@ -18,7 +18,7 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from bonafide.names.given import given_names
-from bonafide.names.latin import looks_belarusian, skeleton, vowel_frame
+from bonafide.names.latin import looks_belarusian, reading, skeleton, vowel_frame
 from bonafide.names.parse import ParsedName, Surname
 
 __all__ = [
@@ -37,6 +37,7 @@ class GivenAgreement(StrEnum):
     DIMINUTIVE = "diminutive"
     ALIKE = "alike"
     TYPO = "typo"
+    INITIAL = "initial"  # an initial that the other side's given name begins with
     DIFFERENT = "different"
     MISSING = "missing"
 
@@ -56,6 +57,7 @@ class SurnameAgreement(StrEnum):
 class PatronymicAgreement(StrEnum):
     SAME = "same"
     TYPO = "typo"
+    INITIAL = "initial"  # an initial that the other side's patronymic begins with
     DIFFERENT = "different"
     MISSING = "missing"
 
@@ -90,9 +92,38 @@ def _one_typo(a: str, b: str) -> bool:
     return JaroWinkler.similarity(vowel_frame(a), vowel_frame(b)) >= 0.88
 
 
+def initial_letters(latin: str) -> set[str]:
+    """The first letters a name's reading may be abbreviated to: Юрий → y or i or u, Евгений
+    → e or y (an initial is written in the script of its name, then read)."""
+    if not latin:
+        return set()
+    letters = {latin[0]}
+    if latin[0] in "yi" and len(latin) > 1:
+        letters |= {"y", "i", latin[1]}
+    if latin[0] == "e":
+        letters |= {"y", "i"}
+    if latin.startswith(("zh", "ch", "sh", "kh", "ts")):
+        letters.add(latin[:2])
+    return letters
+
+
+def _class_initials(latin: str, classes: frozenset[int]) -> set[str]:
+    """Initials of a name in every language of its classes (Уладзімір, Владимир: u, v)."""
+    letters = initial_letters(latin)
+    table = given_names()
+    for row in classes:
+        for column in ("ru", "be", "en"):
+            letters |= initial_letters(reading(table.rows[row][column].lower()))
+    return letters
+
+
+def _initial_agrees(initial: str, latin: str, classes: frozenset[int]) -> bool:
+    return bool(initial_letters(initial) & _class_initials(latin, classes))
+
+
 def compare_given(a: ParsedName, b: ParsedName) -> tuple[GivenAgreement, str]:
     if a.given is None or b.given is None:
-        return GivenAgreement.MISSING, "given name missing on one side"
+        return _given_by_initial(a, b)
     ma, mb = a.given_match, b.given_match
     pair = f"{a.given.text} ~ {b.given.text}"
     if ma and mb:
@@ -116,6 +147,23 @@ def compare_given(a: ParsedName, b: ParsedName) -> tuple[GivenAgreement, str]:
     if _one_typo(a.given.latin, b.given.latin):
         return GivenAgreement.TYPO, f"{pair}: one letter apart"
     return GivenAgreement.DIFFERENT, f"{pair}: different given names"
+
+
+def _given_by_initial(a: ParsedName, b: ParsedName) -> tuple[GivenAgreement, str]:
+    """A given name against an initial, or two initials: weaker evidence than a name."""
+    for short, full in ((a, b), (b, a)):
+        if short.given is None and short.initials:
+            initial = short.initials[0]
+            if full.given is not None:
+                classes = full.given_match.classes if full.given_match else frozenset()
+                if _initial_agrees(initial, full.given.latin, classes):
+                    return GivenAgreement.INITIAL, f"initial {initial} of {full.given.text}"
+                return GivenAgreement.DIFFERENT, f"initial {initial} is not {full.given.text}'s"
+            if full.initials:
+                if initial_letters(initial) & initial_letters(full.initials[0]):
+                    return GivenAgreement.INITIAL, f"initials {initial} and {full.initials[0]}"
+                return GivenAgreement.DIFFERENT, "different initials"
+    return GivenAgreement.MISSING, "given name missing on one side"
 
 
 def _same_sound(a: str, b: str) -> bool:
@@ -207,9 +255,28 @@ def sexes_conflict(a: ParsedName, b: ParsedName) -> bool:
     return sa is not None and sb is not None and sa != sb
 
 
+def _patronymic_by_initial(a: ParsedName, b: ParsedName) -> tuple[PatronymicAgreement, str]:
+    for short, full in ((a, b), (b, a)):
+        if short.patronymic is None and short.given is None and len(short.initials) > 1:
+            initial = short.initials[1]
+            if full.patronymic is not None:
+                if _initial_agrees(initial, full.patronymic.latin, full.patronymic_classes):
+                    return PatronymicAgreement.INITIAL, (
+                        f"initial {initial} of {full.patronymic.text}"
+                    )
+                return PatronymicAgreement.DIFFERENT, (
+                    f"initial {initial} is not {full.patronymic.text}'s"
+                )
+            if len(full.initials) > 1 and full.given is None:
+                if initial_letters(initial) & initial_letters(full.initials[1]):
+                    return PatronymicAgreement.INITIAL, "patronymic initials agree"
+                return PatronymicAgreement.DIFFERENT, "different patronymic initials"
+    return PatronymicAgreement.MISSING, "patronymic missing on one side"
+
+
 def compare_patronymic(a: ParsedName, b: ParsedName) -> tuple[PatronymicAgreement, str]:
     if a.patronymic is None or b.patronymic is None:
-        return PatronymicAgreement.MISSING, "patronymic missing on one side"
+        return _patronymic_by_initial(a, b)
     pair = f"{a.patronymic.text} ~ {b.patronymic.text}"
     if a.patronymic_classes & b.patronymic_classes:
         return PatronymicAgreement.SAME, f"{pair}: same patronymic"

@@ -45,6 +45,7 @@ class ParsedName:
     patronymic: Word | None = None
     patronymic_classes: frozenset[int] = field(default_factory=frozenset)
     sex: str | None = None
+    initials: tuple[str, ...] = ()  # written initials (А.П.: given name, then patronymic)
 
     @property
     def surname(self) -> Surname | None:
@@ -54,10 +55,11 @@ class ParsedName:
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _BRACKETS = re.compile(r"\([^)]*\)")
 _INITIAL = re.compile(r"\w\.?")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?")  # А.П., A., I.I
 
 
-def _split(text: str) -> tuple[list[str], list[str]]:
-    """Main tokens, and tokens of a maiden name (bracketed or after a marker)."""
+def _split(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Main tokens, tokens of a maiden name (bracketed or after a marker), and initials."""
     maiden: list[str] = []
     if "(" in text:
         for bracketed in _BRACKETED.findall(text):
@@ -67,8 +69,13 @@ def _split(text: str) -> tuple[list[str], list[str]]:
     if marker:
         maiden += _TOKEN.findall(text[marker.end() :])[:1]
         text = text[: marker.start()] + " " + " ".join(_TOKEN.findall(text[marker.end() :])[1:])
-    tokens = [t for t in _TOKEN.findall(text) if not _INITIAL.fullmatch(t)]
-    return tokens, maiden
+    tokens, initials = [], []
+    for token in _TOKEN.findall(text):
+        if _INITIALS.fullmatch(token) or (_INITIAL.fullmatch(token) and token.endswith(".")):
+            initials += [c for c in token if c != "."]
+        elif not _INITIAL.fullmatch(token):
+            tokens.append(token)
+    return tokens, maiden, initials
 
 
 @lru_cache(maxsize=200_000)
@@ -157,10 +164,11 @@ def _sex_of_patronymic(latin: str) -> str:
 @lru_cache(maxsize=1_000_000)
 def parse_name(text: str) -> ParsedName:
     """The parts of one written name."""
-    tokens, maiden = _split(text)
+    tokens, maiden, written_initials = _split(text)
+    initials = tuple(reading(letter) for letter in written_initials if reading(letter))
     facts = [f for f in map(_facts, tokens) if f is not None]
     if not facts:
-        return ParsedName(text)
+        return ParsedName(text, initials=initials)
     words = [f.word for f in facts]
 
     patronymic_at = None
@@ -195,4 +203,5 @@ def parse_name(text: str) -> ParsedName:
         patronymic=words[patronymic_at] if patronymic_at is not None else None,
         patronymic_classes=classes,
         sex=sex,
+        initials=initials,
     )
