@@ -136,3 +136,21 @@ def test_a_missing_part_adds_nothing() -> None:
     assert missing
     assert all(p.weight == 0 for p in missing)
     assert full.score >= short.score
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Jauhienija", "Евгения", True),
+        ("Вольга", "Ольга", True),
+        ("Volha", "Olga", True),
+        ("Марина", "Marina", True),
+        ("Alena", "Alina", False),
+        ("Jauhien", "Jauhienija", False),
+    ],
+)
+def test_a_lone_given_name_compares_as_a_given_name(a: str, b: str, same: bool) -> None:
+    match = compare_names(a, b)
+    given = next(p for p in match.parts if p.part == "given")
+    assert given.category != "missing"
+    assert (match.score > 0.5) is same

@@ -123,6 +123,15 @@ def _facts(token: str) -> _Facts | None:
     )
 
 
+def _lone_given(facts: _Facts) -> bool:
+    # Alina, Marina end like a woman's surname (-ina) but are far likelier given names
+    return (
+        facts.given is not None
+        and (facts.given.exact or not facts.gendered)
+        and not facts.capitals
+    )
+
+
 def _choose_given(
     facts: list[_Facts], rest: list[int], patronymic_at: int | None
 ) -> tuple[int | None, GivenMatch | None]:
@@ -184,6 +193,10 @@ def parse_name(text: str) -> ParsedName:
 
     rest = [i for i in range(len(words)) if i != patronymic_at]
     given_at, given_match = _choose_given(facts, rest, patronymic_at)
+    if len(facts) == 1 and _lone_given(facts[0]):
+        # a word alone that the given-name table knows, without a surname's ending or a
+        # surname's capitals, is a given name (Хведар, Jauhienija), not a surname nobody has
+        given_at, given_match = 0, facts[0].given
 
     surname_tokens = [words[i].text for i in rest if i != given_at]
     surnames = _surnames(surname_tokens)
