@@ -154,3 +154,25 @@ def test_a_lone_given_name_compares_as_a_given_name(a: str, b: str, same: bool) 
     given = next(p for p in match.parts if p.part == "given")
     assert given.category != "missing"
     assert (match.score > 0.5) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Навуменка Андрэй", "Науменко Андрей"),  # epenthetic в
+        ("Ярмоленка Пётр", "Ермоленко Пётр"),  # я / е, а / о
+        ("Sakalaŭ Pavel", "Sokolov Pavel"),  # -aŭ / -ov
+        ("Вуласаў Іван", "Уласов Иван"),  # prothetic в
+        ("Цімошка Іван", "Тимошко Иван"),  # ц / т
+    ],
+)
+def test_belarusian_surname_forms_meet_their_russian_ones(a: str, b: str) -> None:
+    assert compare_names(a, b).score > 0.9
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Грамовіч Іван", "Громов Иван"), ("Соколов Иван", "Соколовский Иван")],
+)
+def test_surnames_on_one_root_stay_different(a: str, b: str) -> None:
+    assert compare_names(a, b).score < 0.1

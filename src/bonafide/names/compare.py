@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from bonafide.names.given import given_names
 from bonafide.names.latin import looks_belarusian, reading, skeleton, vowel_frame
 from bonafide.names.parse import ParsedName, Surname
+from bonafide.names.surname import correspondence_key
 
 __all__ = [
     "GivenAgreement",
@@ -182,6 +183,9 @@ def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
     if la == lb:
         return SurnameAgreement.SAME
     if _same_sound(la, lb):
+        return SurnameAgreement.TRANSLITERATION
+    if correspondence_key(la) == correspondence_key(lb):
+        # a regular Belarusian / Russian correspondence (data/surname_correspondences.csv)
         return SurnameAgreement.TRANSLITERATION
     if fa.ending == fb.ending and fa.stem == fb.stem:
         return SurnameAgreement.SAME

@@ -126,9 +126,7 @@ def _facts(token: str) -> _Facts | None:
 def _lone_given(facts: _Facts) -> bool:
     # Alina, Marina end like a woman's surname (-ina) but are far likelier given names
     return (
-        facts.given is not None
-        and (facts.given.exact or not facts.gendered)
-        and not facts.capitals
+        facts.given is not None and (facts.given.exact or not facts.gendered) and not facts.capitals
     )
 
 

@@ -10,12 +10,14 @@ Ivanov ≠ Ivanenko.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
-__all__ = ["Ending", "SurnameForm", "surname_form"]
+__all__ = ["Ending", "SurnameForm", "correspondence_key", "surname_form"]
 
 
 class Ending(StrEnum):
@@ -40,7 +42,12 @@ _RULES: tuple[tuple[re.Pattern[str], Ending, str | None], ...] = tuple(
         (r"^(.{2,}?)(?:ts|t|)(?:skaya|skaia|skaja|skaja|ska)$", Ending.SKY, "f"),
         (r"^(.{2,}?)(?:ts|t|)(?:skiy|skii|skij|skyy|skyi|sky|ski|skoy|skoi)$", Ending.SKY, "m"),
         (r"^(.{2,}?)(?:ova|eva|yova|iova|ava|iava)$", Ending.OV, "f"),
-        (r"^(.{2,}?)(?:ov|ev|yov|iov|ow|ou|ew|eu|aw|au|iaw|iau|off|eff)$", Ending.OV, "m"),
+        # -aŭ read with ŭ as v (Sakalaŭ): -av, -iav
+        (
+            r"^(.{2,}?)(?:ov|ev|yov|iov|ow|ou|ew|eu|aw|au|av|iaw|iau|iav|off|eff)$",
+            Ending.OV,
+            "m",
+        ),
         (r"^(.{2,}?)(?:ina|yna)$", Ending.IN, "f"),
         (r"^(.{2,}?)(?:in|yn)$", Ending.IN, "m"),
         (r"^(.{2,}?)(?:aya|aia|aja)$", Ending.ADJ, "f"),
@@ -57,3 +64,24 @@ def surname_form(reading: str) -> SurnameForm:
         if match:
             return SurnameForm(match.group(1), ending, sex)
     return SurnameForm(reading, Ending.NONE, None)
+
+
+@cache
+def _correspondences() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Regular Belarusian ↔ Russian differences in surnames, as data with their sources
+    (`data/surname_correspondences.csv`): rewrites of a Latin reading towards one key."""
+    text = resources.files("bonafide.names").joinpath("data/surname_correspondences.csv")
+    rows = csv.DictReader(text.read_text(encoding="utf-8").splitlines())
+    return tuple((re.compile(row["pattern"]), row["replacement"]) for row in rows)
+
+
+@lru_cache(maxsize=200_000)
+def correspondence_key(reading: str) -> str:
+    """One key for a surname's Belarusian and Russian forms in any script: the regular
+    correspondences rewritten (Навуменка → Науменка, Ярмоленка → Ермоленка), unstressed о and
+    а (akanne: -енка / -енко) made one, the ending family kept."""
+    form = surname_form(reading)
+    stem = form.stem
+    for pattern, replacement in _correspondences():
+        stem = pattern.sub(replacement, stem)
+    return f"{stem.replace('o', 'a')}|{form.ending.value}"
