@@ -176,3 +176,16 @@ def test_belarusian_surname_forms_meet_their_russian_ones(a: str, b: str) -> Non
 )
 def test_surnames_on_one_root_stay_different(a: str, b: str) -> None:
     assert compare_names(a, b).score < 0.1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Zuravlev Ivan", "Журавлёв Иван"),
+        ("Chernyshov Oleg", "Cernysov Oleg"),
+        ("Kovalchuk Ivan", "Kovalcuk Ivan"),
+        ("Shevchenko Ivan", "Sevcenko Ivan"),
+    ],
+)
+def test_latin_typed_without_diacritics_or_digraphs_is_the_same_surname(a: str, b: str) -> None:
+    assert compare_names(a, b).score > 0.9

@@ -177,6 +177,29 @@ def _slip_agreement(kind: str | None) -> SurnameAgreement | None:
     return SurnameAgreement.TYPO if kind == "vowel" else SurnameAgreement.DROP
 
 
+_BARE = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("yo", "io"),
+    ("ya", "ia"),
+    ("yu", "iu"),
+    ("ye", "ie"),
+)
+
+
+def _bare(latin: str) -> str:
+    """A reading as Latin typed without diacritics writes it: one letter per sound."""
+    for digraph, letter in _BARE:
+        latin = latin.replace(digraph, letter)
+    return latin
+
+
 def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
     fa, fb = a.form, b.form
     la, lb = a.word.latin, b.word.latin
@@ -186,6 +209,10 @@ def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
         return SurnameAgreement.TRANSLITERATION
     if correspondence_key(la) == correspondence_key(lb):
         # a regular Belarusian / Russian correspondence (data/surname_correspondences.csv)
+        return SurnameAgreement.TRANSLITERATION
+    if correspondence_key(_bare(la)) == correspondence_key(_bare(lb)):
+        # Latin typed without diacritics or digraphs (Černyšov as Cernysov, Zhuravlyov as
+        # Zuravlyov): each digraph made the bare letter it stands for
         return SurnameAgreement.TRANSLITERATION
     if fa.ending == fb.ending and fa.stem == fb.stem:
         return SurnameAgreement.SAME
