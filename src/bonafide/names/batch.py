@@ -32,6 +32,7 @@ from bonafide.names.compare import (
 from bonafide.names.latin import looks_belarusian, skeleton, vowel_frame
 from bonafide.names.model import weights
 from bonafide.names.parse import ParsedName, parse_name
+from bonafide.names.surname import bare, correspondence_key
 
 __all__ = ["NameKeyTable", "part_categories", "score_pairs", "sexes_differ"]
 
@@ -169,7 +170,9 @@ class _SurnameKeys:
     latin: list[str]
     frame: list[str]  # vowel frame of the reading
     skeleton: list[str]
-    codes: npt.NDArray[np.int64]  # (keys × 3): reading, skeleton, skeleton of the stem, interned
+    # (keys × 5): reading, skeleton, skeleton of the stem, correspondence keys (as read and
+    # bare), interned
+    codes: npt.NDArray[np.int64]
 
     @classmethod
     def of(cls, table: NameKeyTable) -> _SurnameKeys:
@@ -179,14 +182,17 @@ class _SurnameKeys:
             latin = [s.word.latin if s else "" for s in first]
             skeletons = [skeleton(x) for x in latin]
             stems = [skeleton(s.form.stem) if s else "" for s in first]
+            # the correspondence keys: equal keys make the comparator's transliteration
+            corresponding = [f"~{correspondence_key(x)}" if x else "" for x in latin]
+            bared = [f"_{correspondence_key(bare(x))}" if x else "" for x in latin]
             interned: dict[str, int] = {}
             codes = np.array(
                 [
                     [interned.setdefault(x, len(interned)) for x in row]
-                    for row in zip(latin, skeletons, stems, strict=True)
+                    for row in zip(latin, skeletons, stems, corresponding, bared, strict=True)
                 ],
                 dtype=np.int64,
-            ).reshape(len(latin), 3)
+            ).reshape(len(latin), 5)
             table._surname_keys = cls(
                 np.array([len(s) == 1 for s in surnames], dtype=bool),
                 latin,

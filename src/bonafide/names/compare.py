@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from bonafide.names.given import given_names
 from bonafide.names.latin import looks_belarusian, reading, skeleton, vowel_frame
 from bonafide.names.parse import ParsedName, Surname
-from bonafide.names.surname import correspondence_key
+from bonafide.names.surname import bare, correspondence_key
 
 __all__ = [
     "GivenAgreement",
@@ -177,29 +177,6 @@ def _slip_agreement(kind: str | None) -> SurnameAgreement | None:
     return SurnameAgreement.TYPO if kind == "vowel" else SurnameAgreement.DROP
 
 
-_BARE = (
-    ("shch", "s"),
-    ("sch", "s"),
-    ("ch", "c"),
-    ("sh", "s"),
-    ("zh", "z"),
-    ("kh", "h"),
-    ("ts", "c"),
-    ("tz", "c"),
-    ("yo", "io"),
-    ("ya", "ia"),
-    ("yu", "iu"),
-    ("ye", "ie"),
-)
-
-
-def _bare(latin: str) -> str:
-    """A reading as Latin typed without diacritics writes it: one letter per sound."""
-    for digraph, letter in _BARE:
-        latin = latin.replace(digraph, letter)
-    return latin
-
-
 def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
     fa, fb = a.form, b.form
     la, lb = a.word.latin, b.word.latin
@@ -210,7 +187,7 @@ def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
     if correspondence_key(la) == correspondence_key(lb):
         # a regular Belarusian / Russian correspondence (data/surname_correspondences.csv)
         return SurnameAgreement.TRANSLITERATION
-    if correspondence_key(_bare(la)) == correspondence_key(_bare(lb)):
+    if correspondence_key(bare(la)) == correspondence_key(bare(lb)):
         # Latin typed without diacritics or digraphs (Černyšov as Cernysov, Zhuravlyov as
         # Zuravlyov): each digraph made the bare letter it stands for
         return SurnameAgreement.TRANSLITERATION

@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
 
-__all__ = ["Ending", "SurnameForm", "correspondence_key", "surname_form"]
+__all__ = ["Ending", "SurnameForm", "bare", "correspondence_key", "surname_form"]
 
 
 class Ending(StrEnum):
@@ -85,3 +85,26 @@ def correspondence_key(reading: str) -> str:
     for pattern, replacement in _correspondences():
         stem = pattern.sub(replacement, stem)
     return f"{stem.replace('o', 'a')}|{form.ending.value}"
+
+
+_BARE = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("yo", "io"),
+    ("ya", "ia"),
+    ("yu", "iu"),
+    ("ye", "ie"),
+)
+
+
+def bare(latin: str) -> str:
+    """A reading as Latin typed without diacritics writes it: one letter per sound."""
+    for digraph, letter in _BARE:
+        latin = latin.replace(digraph, letter)
+    return latin
