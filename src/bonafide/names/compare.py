@@ -93,33 +93,27 @@ def _one_typo(a: str, b: str) -> bool:
     return JaroWinkler.similarity(vowel_frame(a), vowel_frame(b)) >= 0.88
 
 
-def initial_letters(latin: str) -> set[str]:
-    """The first letters a name's reading may be abbreviated to: Юрий → y or i or u, Евгений
-    → e or y (an initial is written in the script of its name, then read)."""
-    if not latin:
-        return set()
-    letters = {latin[0]}
-    if latin[0] in "yi" and len(latin) > 1:
-        letters |= {"y", "i", latin[1]}
-    if latin[0] == "e":
-        letters |= {"y", "i"}
-    if latin.startswith(("zh", "ch", "sh", "kh", "ts")):
-        letters.add(latin[:2])
-    return letters
-
-
-def _class_initials(latin: str, classes: frozenset[int]) -> set[str]:
-    """Initials of a name in every language of its classes (Уладзімір, Владимир: u, v)."""
-    letters = initial_letters(latin)
+def _forms(latin: str, classes: frozenset[int]) -> set[str]:
+    """A name's reading and the readings of its class in every language (Уладзімір,
+    Владимир, Vladimir), with a leading j read as y (Jurij, Юрий)."""
+    forms = {latin}
     table = given_names()
     for row in classes:
         for column in ("ru", "be", "en"):
-            letters |= initial_letters(reading(table.rows[row][column].lower()))
-    return letters
+            forms.add(reading(table.rows[row][column].lower()))
+    return {f"y{f[1:]}" if f.startswith("j") else f for f in forms if f}
 
 
 def _initial_agrees(initial: str, latin: str, classes: frozenset[int]) -> bool:
-    return bool(initial_letters(initial) & _class_initials(latin, classes))
+    """Whether a name in some language of its class begins with the initial as read (Е is
+    "ye": Евгения, not Анна; E is "e": Evgenia)."""
+    start = f"y{initial[1:]}" if initial.startswith("j") else initial
+    return any(form.startswith(start) for form in _forms(latin, classes))
+
+
+def _initials_agree(a: str, b: str) -> bool:
+    """Two initials as read: one begins the other (Ю "yu" and Y "y" may both be Юрий)."""
+    return a.startswith(b) or b.startswith(a)
 
 
 def compare_given(a: ParsedName, b: ParsedName) -> tuple[GivenAgreement, str]:
@@ -161,7 +155,7 @@ def _given_by_initial(a: ParsedName, b: ParsedName) -> tuple[GivenAgreement, str
                     return GivenAgreement.INITIAL, f"initial {initial} of {full.given.text}"
                 return GivenAgreement.DIFFERENT, f"initial {initial} is not {full.given.text}'s"
             if full.initials:
-                if initial_letters(initial) & initial_letters(full.initials[0]):
+                if _initials_agree(initial, full.initials[0]):
                     return GivenAgreement.INITIAL, f"initials {initial} and {full.initials[0]}"
                 return GivenAgreement.DIFFERENT, "different initials"
     return GivenAgreement.MISSING, "given name missing on one side"
@@ -276,7 +270,7 @@ def _patronymic_by_initial(a: ParsedName, b: ParsedName) -> tuple[PatronymicAgre
                     f"initial {initial} is not {full.patronymic.text}'s"
                 )
             if len(full.initials) > 1 and full.given is None:
-                if initial_letters(initial) & initial_letters(full.initials[1]):
+                if _initials_agree(initial, full.initials[1]):
                     return PatronymicAgreement.INITIAL, "patronymic initials agree"
                 return PatronymicAgreement.DIFFERENT, "different patronymic initials"
     return PatronymicAgreement.MISSING, "patronymic missing on one side"

@@ -55,7 +55,9 @@ class ParsedName:
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _BRACKETS = re.compile(r"\([^)]*\)")
 _INITIAL = re.compile(r"\w\.?")
-_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?")  # А.П., A., I.I
+# А.П., A., I.I, Yu.V. (a Latin initial may take two letters: Yu, Ya, Zh, Ch, Sh, Kh, Ts)
+_INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.)+(?:[^\W\d_]{1,2})?")
+_INITIAL_PART = re.compile(r"[^\W\d_]{1,2}")
 
 
 def _split(text: str) -> tuple[list[str], list[str], list[str]]:
@@ -72,7 +74,7 @@ def _split(text: str) -> tuple[list[str], list[str], list[str]]:
     tokens, initials = [], []
     for token in _TOKEN.findall(text):
         if _INITIALS.fullmatch(token) or (_INITIAL.fullmatch(token) and token.endswith(".")):
-            initials += [c for c in token if c != "."]
+            initials += _INITIAL_PART.findall(token)
         elif not _INITIAL.fullmatch(token):
             tokens.append(token)
     return tokens, maiden, initials
