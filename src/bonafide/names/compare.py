@@ -29,6 +29,8 @@ __all__ = [
     "compare_given",
     "compare_patronymic",
     "compare_surname",
+    "given_initial_agrees",
+    "patronymic_initial_agrees",
     "sexes_conflict",
 ]
 
@@ -109,6 +111,21 @@ def _initial_agrees(initial: str, latin: str, classes: frozenset[int]) -> bool:
     "ye": Евгения, not Анна; E is "e": Evgenia)."""
     start = f"y{initial[1:]}" if initial.startswith("j") else initial
     return any(form.startswith(start) for form in _forms(latin, classes))
+
+
+def given_initial_agrees(initial: str, name: ParsedName) -> bool:
+    """Whether an initial (as read: "a", "ye", "yu") may abbreviate `name`'s given name."""
+    if name.given is None:
+        return False
+    classes = name.given_match.classes if name.given_match else frozenset()
+    return _initial_agrees(initial, name.given.latin, classes)
+
+
+def patronymic_initial_agrees(initial: str, name: ParsedName) -> bool:
+    """Whether an initial may abbreviate `name`'s patronymic (or the father's name in it)."""
+    if name.patronymic is None:
+        return False
+    return _initial_agrees(initial, name.patronymic.latin, name.patronymic_classes)
 
 
 def _initials_agree(a: str, b: str) -> bool:

@@ -67,6 +67,8 @@ from bonafide.names.compare import (
     compare_given,
     compare_patronymic,
     compare_surname,
+    given_initial_agrees,
+    patronymic_initial_agrees,
 )
 from bonafide.names.given import given_names
 from bonafide.names.parse import Surname, Word
@@ -343,40 +345,10 @@ def _entry_keys(name: _Name, years: list[int]) -> set[tuple[str, ...]]:
 # --- comparing ----------------------------------------------------------------------------
 
 
-def _initial_letters(text: str) -> set[str]:
-    """First letters a written initial or name may show in Latin: Ю → u or y, Е → e or y."""
-    latin = reading(text)
-    if not latin:
-        return set()
-    letters = {latin[0]}
-    if latin[0] == "y" and len(latin) > 1:
-        letters.add(latin[1])
-    if latin[0] == "i" and len(latin) > 1 and latin[1] in "aeou":  # Iuryi, Iakau
-        letters |= {"y", latin[1]}
-    return letters
-
-
-def _given_initials(parsed: ParsedName) -> set[str]:
-    """Initials the given name may be written with, in every language of its class."""
-    if parsed.given is None:
-        return set()
-    letters = _initial_letters(parsed.given.text)
-    table = given_names()
-    for row in parsed.given_match.classes if parsed.given_match else ():
-        for column in ("ru", "be", "en"):
-            letters |= _initial_letters(table.rows[row][column])
-    return letters
-
-
-def _patronymic_initials(parsed: ParsedName) -> set[str]:
-    if parsed.patronymic is None:
-        return set()
-    letters = _initial_letters(parsed.patronymic.text)
-    table = given_names()
-    for row in parsed.patronymic_classes:
-        for column in ("ru", "be", "en"):
-            letters |= _initial_letters(table.rows[row][column])
-    return letters
+def _initial(text: str) -> str:
+    """A written initial or a name's first sound, as read (Е → "ye", Ю → "yu", I → "i")."""
+    latin = reading(text.lower())
+    return latin[:2] if latin[:1] == "y" else latin[:1]
 
 
 _SURNAME_SAME = {SurnameAgreement.SAME, SurnameAgreement.TRANSLITERATION}
@@ -498,17 +470,17 @@ def _grades(dossier: list[ParsedName], entry: _Name) -> _Grades | None:
     if given < 0 and not (
         own.given is not None
         and parsed.given is not None
-        and _initial_letters(own.given.text) & _initial_letters(parsed.given.text)
+        and given_initial_agrees(_initial(parsed.given.text), own)
     ):
         return None  # another given name, not even of the same initial
     initials = patronymic_initial = False
-    initial_letters = [_initial_letters(i) for i in entry.initials]
-    if given == 0 and parsed.given is None and initial_letters:
-        if not (initial_letters[0] & _given_initials(own)):
+    written = [_initial(i) for i in entry.initials]
+    if given == 0 and parsed.given is None and written:
+        if not given_initial_agrees(written[0], own):
             return None
         initials, given_detail = True, f"initial {entry.initials[0]} agrees"
-        if len(initial_letters) > 1 and parsed.patronymic is None:
-            if not (initial_letters[1] & _patronymic_initials(own)):
+        if len(written) > 1 and parsed.patronymic is None:
+            if not patronymic_initial_agrees(written[1], own):
                 return None
             patronymic_initial = True
     patronymic_found, patronymic_detail = compare_patronymic(own, parsed)
