@@ -14,7 +14,7 @@ from bonafide.verify.life import Ending, LifeEnd
 from bonafide.verify.signals import Signal, SignalCode
 from bonafide.verify.when import Span
 
-__all__ = ["claim_reason", "questions", "signal_text"]
+__all__ = ["claim_reason", "questions", "record_place", "signal_text"]
 
 Record = dict[str, Any]
 
@@ -29,7 +29,9 @@ def _years(span: Span | None, open_end: bool = False) -> str:
     return f"{span.first.year}–{span.last.year}"
 
 
-def _record_place(kind: ClaimKind, record: Record) -> str:
+def record_place(kind: ClaimKind, record: Record) -> str:
+    """Where a record (or a residence claim) is: the settlement, street and house; the
+    institution; the employer."""
     if kind is ClaimKind.RESIDENCE:
         street = " ".join(str(record[k]) for k in ("street", "house") if record.get(k))
         return ", ".join(p for p in (str(record.get("settlement") or "?"), street) if p)
@@ -38,14 +40,14 @@ def _record_place(kind: ClaimKind, record: Record) -> str:
 
 def _claimed_place(result: ClaimResult) -> str:
     if result.kind is ClaimKind.RESIDENCE:
-        return _record_place(ClaimKind.RESIDENCE, result.claim.entry)
+        return record_place(ClaimKind.RESIDENCE, result.claim.entry)
     return result.claim.place
 
 
 def _record_text(kind: ClaimKind, evidence: Evidence) -> str:
     spec = spec_of(kind)
     open_end = evidence.record.get(spec.record_to) is None
-    return f"{spec.did} {spec.at} {_record_place(kind, evidence.record)} " + _years(
+    return f"{spec.did} {spec.at} {record_place(kind, evidence.record)} " + _years(
         evidence.span, open_end
     )
 

@@ -18,6 +18,8 @@ from rich.text import Text
 
 from bonafide.verify.claims import ClaimKind, ClaimResult, ClaimVerdict
 from bonafide.verify.identity import IdentityResult, IdentityStatus
+from bonafide.verify.kinds import spec_of
+from bonafide.verify.prose import record_place
 from bonafide.verify.verifier import DossierReport
 
 __all__ = ["CohortSummary", "render_report", "render_summary", "weight_chart"]
@@ -172,8 +174,7 @@ def _dates(entry: dict[str, Any]) -> str:
 def _claimed(claim: ClaimResult) -> Text:
     entry = claim.claim.entry
     if claim.kind is ClaimKind.RESIDENCE:
-        street = " ".join(str(entry[k]) for k in ("street", "house") if entry.get(k))
-        what = ", ".join(p for p in (str(entry["settlement"]), street) if p)
+        what = record_place(ClaimKind.RESIDENCE, entry)
     elif claim.kind is ClaimKind.EDUCATION:
         what = str(entry["institution"])
         if entry.get("settlement"):
@@ -194,17 +195,9 @@ def _year(value: object) -> str:
 
 
 def _record_text(kind: ClaimKind, record: dict[str, Any]) -> str:
-    if kind is ClaimKind.RESIDENCE:
-        street = " ".join(str(record[k]) for k in ("street", "house") if record.get(k))
-        what = ", ".join(p for p in (str(record.get("settlement") or "?"), street) if p)
-        first, last = record.get("registered_from"), record.get("registered_to")
-    elif kind is ClaimKind.EDUCATION:
-        what = str(record.get("institution") or "?")
-        first, last = record.get("start_year"), record.get("graduation_year")
-    else:
-        what = str(record.get("employer") or "?")
-        first, last = record.get("employed_from"), record.get("employed_to")
-    return f"{what} {_year(first) or '?'}–{_year(last) or 'now'}"
+    spec = spec_of(kind)
+    first, last = record.get(spec.record_from), record.get(spec.record_to)
+    return f"{record_place(kind, record)} {_year(first) or '?'}–{_year(last) or 'now'}"
 
 
 def _evidence(claim: ClaimResult) -> Text:
