@@ -26,6 +26,7 @@ from bonafide.verify.dossier import Claim
 from bonafide.verify.fit import comparable, place_fit, record_span
 from bonafide.verify.kinds import ClaimKind, spec_of
 from bonafide.verify.life import Ending, LifeEnd
+from bonafide.verify.signals import jsonable
 from bonafide.verify.timeline import TOLERATED_DAYS, covered_days, days, widened
 from bonafide.verify.when import Span
 
@@ -129,8 +130,9 @@ class ClaimResult:
 
 
 def _jsonable(record: Record) -> Record:
+    """A record as a report shows it: without the link's bookkeeping."""
     return {
-        k: v.isoformat() if isinstance(v, dt.date) else v
+        k: jsonable(v)
         for k, v in record.items()
         if v is not None and k not in ("person_id", "probability")
     }

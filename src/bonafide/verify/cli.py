@@ -146,20 +146,6 @@ def _progress(console: Console, show: bool) -> Iterator[Progress | None]:
         yield progress
 
 
-def _verify_batch(
-    verifier: Verifier, dossiers: list[object], sources: list[str]
-) -> list[DossierReport | InputError]:
-    """Reports, and each malformed dossier's problems in its place."""
-    return verifier.verify_many(dossiers, sources)
-
-
-def _verify_one(verifier: Verifier, dossier: object, source: str) -> DossierReport:
-    result = _verify_batch(verifier, [dossier], [source])[0]
-    if isinstance(result, InputError):
-        raise result
-    return result
-
-
 class _Cohort:
     """Verifies a cohort's lines in batches, keeping the counts, rejects and results."""
 
@@ -195,7 +181,7 @@ class _Cohort:
         sources = [f"{self.path}, line {number}" for number, _ in batch]
         dossiers = [d for _, d in batch]
         try:
-            verified = _verify_batch(self.verifier, dossiers, sources)
+            verified = self.verifier.verify_many(dossiers, sources)
         except Exception:  # one dossier broke the whole batch: find it, verify the others
             verified = [self._alone(d, s) for d, s in zip(dossiers, sources, strict=True)]
         verified_codes = []
@@ -214,7 +200,7 @@ class _Cohort:
 
     def _alone(self, dossier: object, source: str) -> DossierReport | InputError:
         try:
-            return _verify_one(self.verifier, dossier, source)
+            return self.verifier.verify(dossier, source)
         except InputError as error:
             return error
         except Exception as error:  # a fault of bonafide's, not of the line: say so, go on
@@ -362,7 +348,7 @@ def verify_command(
         audit = AuditLog(vault)
         try:
             if not cohort:
-                report = _verify_one(verifier, dossier, str(path))
+                report = verifier.verify(dossier, str(path))
                 audit.record(AuditAction.DOSSIER_VERIFIED, report.dossier_id)
                 if out is not None:
                     with _exported(out) as file:

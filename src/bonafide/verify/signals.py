@@ -30,7 +30,14 @@ from typing import Any
 
 from bonafide.persons.baselines import RECENT_YEARS, Baselines, cohort_of
 
-__all__ = ["THIN_QUANTILE", "Signal", "SignalCode", "history_signals", "not_found_signal"]
+__all__ = [
+    "THIN_QUANTILE",
+    "Signal",
+    "SignalCode",
+    "history_signals",
+    "jsonable",
+    "not_found_signal",
+]
 
 THIN_QUANTILE = 0.02  # a history at or below the cohort's 2nd percentile is thin
 
@@ -71,18 +78,19 @@ class Signal:
             "code": self.code.value,
             "weight": self.weight,
             "text": self.text,
-            "facts": {k: _jsonable(v) for k, v in self.facts.items()},
+            "facts": {k: jsonable(v) for k, v in self.facts.items()},
             "base_rate": None if self.base_rate is None else round(self.base_rate, 5),
         }
 
 
-def _jsonable(value: object) -> object:
+def jsonable(value: object) -> object:
+    """Facts as JSON holds them: days as ISO text, nothing for what is None."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if v is not None}
+        return {k: jsonable(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
