@@ -78,7 +78,9 @@ def has_cyrillic(text: str) -> bool:
 
 def _undo_polish(word: str) -> str:
     """Polish and łacinka conventions in English terms: ch = х, cz = ч, sz = ш, rz = ж, c = ц."""
-    word = word.replace("ch", "kh").replace("sz", "sh").replace("cz", "ch").replace("rz", "zh")
+    word = word.replace("ch", "kh").replace("sz", "sh").replace("cz", "ch")
+    # rz is ж; rzh is English р + ж (Korzh, from Корж), not a Polish rz before an h
+    word = re.sub(r"rz(?!h)", "zh", word)
     return re.sub(r"c(?!h)", "ts", word)
 
 

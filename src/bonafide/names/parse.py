@@ -16,7 +16,7 @@ from bonafide.names.given import GivenMatch, given_names, looks_patronymic
 from bonafide.names.latin import reading
 from bonafide.names.surname import SurnameForm, surname_form
 
-__all__ = ["ParsedName", "Surname", "Word", "parse_name"]
+__all__ = ["ParsedName", "Surname", "Word", "parse_name", "surname_alternatives"]
 
 _MAIDEN_MARKERS = re.compile(
     r"\b(?:née|nee|geb\.?|z domu|урожд\.?|урождённая|урожденная|дзявочае)\s+", re.IGNORECASE
@@ -81,7 +81,9 @@ def _split(text: str) -> tuple[list[str], list[str], list[str]]:
 
 
 @lru_cache(maxsize=200_000)
-def _surnames_of(tokens: tuple[str, ...]) -> tuple[Surname, ...]:
+def surname_alternatives(tokens: tuple[str, ...]) -> tuple[Surname, ...]:
+    """A surname's words as alternatives: the whole (double surnames joined by a hyphen), then
+    each part."""
     result: list[Surname] = []
     whole = " ".join(tokens)
     parts = [p for t in tokens for p in re.split(r"[-‐–]", t) if p]
@@ -93,7 +95,7 @@ def _surnames_of(tokens: tuple[str, ...]) -> tuple[Surname, ...]:
 
 
 def _surnames(tokens: list[str]) -> list[Surname]:
-    return list(_surnames_of(tuple(tokens)))
+    return list(surname_alternatives(tuple(tokens)))
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,8 @@ from bonafide.names.compare import (
     patronymic_initial_agrees,
 )
 from bonafide.names.given import given_names
-from bonafide.names.parse import Surname, Word
-from bonafide.names.surname import Ending, surname_form
+from bonafide.names.parse import Surname, Word, surname_alternatives
+from bonafide.names.surname import Ending
 from bonafide.persons.files import Generation
 from bonafide.persons.watchlist import WATCHLIST_FILE
 from bonafide.verify.texts import Agreement, compare_organisation
@@ -89,7 +89,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _INITIALS = re.compile(r"^(?:\w\.){1,3}$|^\w$")
-_SPLIT = re.compile(r"[-‐–]")
 _MAX_YEARS = 3  # a dossier's birth date spanning more years than this gives no year keys
 
 
@@ -198,23 +197,9 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _reading(word: str) -> str:
-    """`reading`, except that an English "rzh" (Korzh, from Корж) is not read as Polish rz."""
-    lower = word.lower()
-    return reading(lower.replace("rzh", "r'zh") if "rzh" in lower else word)
-
-
 def _surnames(text: str) -> tuple[Surname, ...]:
     """A surname field's alternatives: the whole, then each part of a double surname."""
-    tokens = text.split()
-    parts = [p for t in tokens for p in _SPLIT.split(t) if p]
-    pieces = ["-".join(tokens), *parts] if len(parts) > 1 else parts
-    found: list[Surname] = []
-    for piece in pieces:
-        latin = _reading(piece)
-        if latin and all(s.word.latin != latin for s in found):
-            found.append(Surname(Word(piece, latin), surname_form(latin)))
-    return tuple(found)
+    return surname_alternatives(tuple(text.split()))
 
 
 def _split_initials(text: str) -> tuple[str, tuple[str, ...]]:
@@ -237,7 +222,7 @@ def _from_parts(surname: str | None, given: str | None, patronymic: str | None) 
     if given:
         rest, given_initials = _split_initials(given)
         initials += given_initials
-        latin = _reading(rest) if rest else ""
+        latin = reading(rest) if rest else ""
         if latin:
             given_word = Word(rest, latin)
             given_match = table.lookup(latin) or table.near(latin)
@@ -246,7 +231,7 @@ def _from_parts(surname: str | None, given: str | None, patronymic: str | None) 
     if patronymic:
         rest, patronymic_initials = _split_initials(patronymic)
         initials += patronymic_initials
-        latin = _reading(rest) if rest else ""
+        latin = reading(rest) if rest else ""
         if latin:
             patronymic_word, classes = Word(rest, latin), table.patronymic_classes(latin)
     surnames = _surnames(surname) if surname else ()
