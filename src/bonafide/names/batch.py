@@ -29,10 +29,10 @@ from bonafide.names.compare import (
     compare_surname,
     surname_sex,
 )
-from bonafide.names.latin import looks_belarusian, skeleton, vowel_frame
-from bonafide.names.model import weights
-from bonafide.names.parse import ParsedName, parse_name
-from bonafide.names.surname import bare, correspondence_key
+from bonafide.names.latin import has_cyrillic, looks_belarusian, skeleton, vowel_frame
+from bonafide.names.model import compare_names, weights
+from bonafide.names.parse import ParsedName, lone_word, parse_name
+from bonafide.names.surname import bare, correspondence_key, plain_keys
 
 __all__ = ["NameKeyTable", "part_categories", "score_pairs", "sexes_differ"]
 
@@ -76,6 +76,12 @@ def _patronymic_key(name: ParsedName) -> str | None:
     return None
 
 
+def _lone_role(name: ParsedName) -> int:
+    if lone_word(name) is None:
+        return 0
+    return 1 if name.given is not None else 2
+
+
 @dataclass
 class NameKeyTable:
     """Names parsed once each (a registry repeats them), with integer keys for each part."""
@@ -87,6 +93,7 @@ class NameKeyTable:
     patronymic: IntArray
     sex: IntArray
     surname_sex: IntArray  # the sex the first surname's ending marks (0: none)
+    lone_role: IntArray  # a name of one word: 1 read as a given name, 2 as a surname; else 0
     _given_first: list[int]
     _surname_first: list[int]
     _patronymic_first: list[int]
@@ -112,6 +119,7 @@ class NameKeyTable:
         patronymic, patronymic_first = _codes([_patronymic_key(p) for p in distinct])
         sex = np.array([_SEX_CODE[p.sex] for p in distinct], dtype=np.int64)
         marked = np.array([_SEX_CODE[surname_sex(p)] for p in distinct], dtype=np.int64)
+        lone = np.array([_lone_role(p) for p in distinct], dtype=np.int64)
         # A part's first name among the distinct names → that name's first row.
         first_row = np.asarray(first_rows, dtype=np.int64)
         return cls(
@@ -122,6 +130,7 @@ class NameKeyTable:
             patronymic[rows],
             sex[rows],
             marked[rows],
+            lone[rows],
             first_row[given_first].tolist(),
             first_row[surname_first].tolist(),
             first_row[patronymic_first].tolist(),
@@ -173,6 +182,9 @@ class _SurnameKeys:
     # (keys × 5): reading, skeleton, skeleton of the stem, correspondence keys (as read and
     # bare), interned
     codes: npt.NDArray[np.int64]
+    # (keys × 2): the keys of Latin typed without diacritics (`surname.plain_keys`; a word
+    # has one or two), any of which meeting makes the comparator's transliteration
+    plain: npt.NDArray[np.int64]
 
     @classmethod
     def of(cls, table: NameKeyTable) -> _SurnameKeys:
@@ -193,12 +205,26 @@ class _SurnameKeys:
                 ],
                 dtype=np.int64,
             ).reshape(len(latin), 5)
+            plain_interned: dict[str, int] = {}
+            plain = np.array(
+                [
+                    [plain_interned.setdefault(k, len(plain_interned)) for k in (keys * 2)[:2]]
+                    for keys in (
+                        sorted(plain_keys(s.word.latin, not has_cyrillic(s.word.text)))
+                        if s
+                        else [""]
+                        for s in first
+                    )
+                ],
+                dtype=np.int64,
+            ).reshape(len(latin), 2)
             table._surname_keys = cls(
                 np.array([len(s) == 1 for s in surnames], dtype=bool),
                 latin,
                 [vowel_frame(x) for x in latin],
                 skeletons,
                 codes,
+                plain,
             )
         return table._surname_keys
 
@@ -209,8 +235,10 @@ def _surnames_clearly_differ(table: NameKeyTable, a: IntArray, b: IntArray) -> B
     and skeletons each more than one edit apart — every other outcome needs one of these alike.
     False says nothing (the comparator decides)."""
     keys = _SurnameKeys.of(table)
+    pa, pb = keys.plain[a], keys.plain[b]
+    plain_meet = (pa[:, :, None] == pb[:, None, :]).any(axis=(1, 2))
     differ: BoolArray = (
-        keys.single[a] & keys.single[b] & (keys.codes[a] != keys.codes[b]).all(axis=1)
+        keys.single[a] & keys.single[b] & (keys.codes[a] != keys.codes[b]).all(axis=1) & ~plain_meet
     )
     rows = np.flatnonzero(differ)
     for strings in (keys.latin, keys.frame, keys.skeleton):
@@ -356,9 +384,17 @@ def score_pairs(
     a = np.asarray(left, dtype=np.int64)
     b = np.asarray(right, dtype=np.int64)
     total = np.full(len(a), model.intercept, dtype=np.float64)
+    nothing_shared = np.ones(len(a), dtype=bool)
     for part, (categories, codes) in part_categories(table, a, b).items():
         lookup = np.array([model.of(f"{part}.{c}") for c in categories])
         total += lookup[codes]
+        nothing_shared &= codes == categories.index("missing")
     total += np.where(sexes_differ(table, a, b), model.of("sex.differs"), 0.0)
+    total += np.where(nothing_shared, model.of("names.nothing_shared"), 0.0)
     scores: FloatArray = 1.0 / (1.0 + np.exp(-total))
+    # a lone given name against a lone surname is compared in one role (`align_lone_words`):
+    # rare in registries, so those pairs take the one-pair path
+    ra, rb = table.lone_role[a], table.lone_role[b]
+    for row in np.flatnonzero((ra > 0) & (rb > 0) & (ra != rb)).tolist():
+        scores[row] = compare_names(table.names[a[row]], table.names[b[row]]).score
     return scores

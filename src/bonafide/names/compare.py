@@ -13,19 +13,21 @@ turns categories into weights. Categories, strongest first:
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from bonafide.names.given import given_names
-from bonafide.names.latin import looks_belarusian, reading, skeleton, vowel_frame
-from bonafide.names.parse import ParsedName, Surname
-from bonafide.names.surname import bare, correspondence_key
+from bonafide.names.latin import has_cyrillic, looks_belarusian, reading, skeleton, vowel_frame
+from bonafide.names.parse import ParsedName, Surname, lone_word, read_as_given, read_as_surname
+from bonafide.names.surname import bare, correspondence_key, plain_keys
 
 __all__ = [
     "GivenAgreement",
     "PatronymicAgreement",
     "SurnameAgreement",
+    "align_lone_words",
     "compare_given",
     "compare_patronymic",
     "compare_surname",
@@ -182,6 +184,26 @@ def _same_sound(a: str, b: str) -> bool:
     return skeleton(a) == skeleton(b) and vowel_frame(a) == vowel_frame(b)
 
 
+def _plain_keys_meet(a: Surname, b: Surname) -> bool:
+    """The two surnames meet as Latin typed without diacritics, with Belarusian vowel reduction
+    (`surname.plain_keys`). Not between two Russian forms in Cyrillic (и, щ, ъ on both sides):
+    there no ambiguity arises, and vowel reduction would join different names (Санников /
+    Сенников)."""
+    cyrillic_a, cyrillic_b = has_cyrillic(a.word.text), has_cyrillic(b.word.text)
+    if (
+        cyrillic_a
+        and cyrillic_b
+        and _RUSSIAN_ONLY.search(a.word.text)
+        and (_RUSSIAN_ONLY.search(b.word.text))
+    ):
+        return False
+    keys_a = plain_keys(a.word.latin, not cyrillic_a)
+    return not keys_a.isdisjoint(plain_keys(b.word.latin, not cyrillic_b))
+
+
+_RUSSIAN_ONLY = re.compile(r"[ищъИЩЪ]")
+
+
 def _slip_agreement(kind: str | None) -> SurnameAgreement | None:
     if kind is None:
         return None
@@ -204,6 +226,8 @@ def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
         return SurnameAgreement.TRANSLITERATION
     if fa.ending == fb.ending and fa.stem == fb.stem:
         return SurnameAgreement.SAME
+    if _plain_keys_meet(a, b):
+        return SurnameAgreement.TRANSLITERATION
     if fa.ending == fb.ending and skeleton(fa.stem) == skeleton(fb.stem):
         frame_a, frame_b = vowel_frame(fa.stem), vowel_frame(fb.stem)
         # Spellings of one name differ at most by о/а (akanne, -ko / -ka); Belarusian writes
@@ -304,3 +328,16 @@ def compare_patronymic(a: ParsedName, b: ParsedName) -> tuple[PatronymicAgreemen
     ):
         return PatronymicAgreement.TYPO, f"{pair}: patronymics spelt alike"
     return PatronymicAgreement.DIFFERENT, f"{pair}: different patronymics"
+
+
+def align_lone_words(a: ParsedName, b: ParsedName) -> tuple[ParsedName, ParsedName]:
+    """Two names of one word each, compared in one role: as given names when the table knows
+    both as given names (Хведар ~ Фёдор), else as surnames — never a given name against a
+    surname, which would leave nothing compared."""
+    word_a, word_b = lone_word(a), lone_word(b)
+    if word_a is None or word_b is None or (a.given is None) == (b.given is None):
+        return a, b
+    given_a, given_b = read_as_given(word_a), read_as_given(word_b)
+    if given_a.given_match is not None and given_b.given_match is not None:
+        return given_a, given_b
+    return read_as_surname(word_a), read_as_surname(word_b)

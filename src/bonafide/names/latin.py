@@ -27,7 +27,10 @@ from bonafide.names.transliterate import cyrillic_rules
 __all__ = ["has_cyrillic", "looks_belarusian", "reading", "skeleton", "vowel_frame"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_POLISH_MARKS = re.compile(r"[łżśćńóęąŭčšžźľ]|sz|cz|rz|ow(?:ski|ska|sky)$|wicz$")
+# rz alone is as often р + з (Arzamasava, Marzec): Polish only in a word of Polish ending
+_POLISH_MARKS = re.compile(
+    r"[łżśćńóęąŭčšžźľ]|sz|cz|rz.*(?:ski|ska|cki|cka|wicz|icz|ek|ak)$|ow(?:ski|ska|sky)$|wicz$"
+)
 # A `c` that is not part of ch / cz is the Polish and łacinka ц (Cichanoŭskaja, Białacki) in a
 # Slavic surname; in other names (Coffey, Lucas) it is the English k.
 _LONE_C = re.compile(r"c(?![hz])")
@@ -84,7 +87,10 @@ def _undo_polish(word: str) -> str:
     return re.sub(r"c(?!h)", "ts", word)
 
 
-_GERMAN = re.compile(r"\x00|\x01|^w|[aeiou]w[aeiou]|[oe]wa?$|j")
+# Signs of a German spelling: tsch, sch, w for в, or w and j together (Tichanowskaja). A
+# final -ow alone is as often BGN's Belarusian ў (Kuznyatsow), and j alone the national
+# romanisation's й (Zujeva).
+_GERMAN = re.compile(r"\x00|\x01|^w|[aeiou]w[aeiou]|w.*j|j.*w")
 
 
 # ou then, after a consonant and a vowel, ch or j (Loukachenko, but not Halouchanka, where the
@@ -173,13 +179,15 @@ def skeleton(latin: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def vowel_frame(latin: str) -> str:
-    """The merged reading with its vowels folded: я → a, ю → u, ё and е → e, и and ы → i.
+    """The merged reading with its vowels folded: я → ia, ю → iu, ё and е → e, и and ы → i.
 
     ё is often written е, so both fold to e; doubled letters collapse (Natallia / Natalia).
     """
     word = _merged(latin)
-    word = re.sub(r"[iy]a", "a", word)
-    word = re.sub(r"[iy]u", "u", word)
+    # я and ю keep their i whatever the scheme writes (ya, ia, ja): Витя is not Вита, Яна
+    # is not Анна
+    word = re.sub(r"[iy]a", "ia", word)
+    word = re.sub(r"[iy]u", "iu", word)
     word = re.sub(r"[iy]o", "e", word)  # ё, often written е
     word = re.sub(r"[iy]e", "e", word)
     word = re.sub(r"y", "i", word)

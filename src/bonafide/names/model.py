@@ -21,6 +21,7 @@ from bonafide.names.compare import (
     GivenAgreement,
     PatronymicAgreement,
     SurnameAgreement,
+    align_lone_words,
     compare_given,
     compare_patronymic,
     compare_surname,
@@ -30,6 +31,7 @@ from bonafide.names.parse import parse_name
 
 __all__ = [
     "FEATURES",
+    "NOTHING_SHARED_WEIGHT",
     "SEX_DIFFERS_WEIGHT",
     "NameMatch",
     "NameWeights",
@@ -49,6 +51,9 @@ FEATURES: tuple[str, ...] = (
 # Names of different sexes (by given name, patronymic or surname ending, on both sides) are
 # different names, whatever else agrees: a hard disagreement, not a fitted one.
 SEX_DIFFERS_WEIGHT = -12.0
+# Two names with no part that both give (a surname alone against initials alone) share no
+# evidence of being one name: as hard a disagreement as different sexes.
+NOTHING_SHARED_WEIGHT = -12.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class NameWeights:
     def of(self, feature: str) -> float:
         if feature == "sex.differs":
             return SEX_DIFFERS_WEIGHT
+        if feature == "names.nothing_shared":
+            return NOTHING_SHARED_WEIGHT
         return self.weights.get(feature, 0.0) if feature in FEATURES else 0.0
 
 
@@ -72,7 +79,7 @@ def weights() -> NameWeights:
 
 @dataclass(frozen=True)
 class PartComparison:
-    part: str  # given, surname, patronymic, sex
+    part: str  # given, surname, patronymic, sex, names (nothing shared)
     category: str
     weight: float
     detail: str
@@ -125,7 +132,7 @@ def _logistic(value: float) -> float:
 def compare_names(a: str, b: str) -> NameMatch:
     """Compare two written names in any script; the score is calibrated on the dev set."""
     model = weights()
-    pa, pb = parse_name(a), parse_name(b)
+    pa, pb = align_lone_words(parse_name(a), parse_name(b))
     given, given_detail = compare_given(pa, pb)
     surname, surname_detail = compare_surname(pa, pb)
     patronymic, patronymic_detail = compare_patronymic(pa, pb)
@@ -141,6 +148,19 @@ def compare_names(a: str, b: str) -> NameMatch:
             patronymic_detail,
         ),
     ]
+    if (
+        given is GivenAgreement.MISSING
+        and surname is SurnameAgreement.MISSING
+        and (patronymic is PatronymicAgreement.MISSING)
+    ):
+        parts.append(
+            PartComparison(
+                "names",
+                "nothing_shared",
+                model.of("names.nothing_shared"),
+                "no part of the names is given on both sides",
+            )
+        )
     if sexes_conflict(pa, pb):
         parts.append(
             PartComparison("sex", "differs", model.of("sex.differs"), "names of different sexes")

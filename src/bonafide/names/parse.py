@@ -16,7 +16,16 @@ from bonafide.names.given import GivenMatch, given_names, looks_patronymic
 from bonafide.names.latin import reading
 from bonafide.names.surname import SurnameForm, surname_form
 
-__all__ = ["ParsedName", "Surname", "Word", "parse_name", "surname_alternatives"]
+__all__ = [
+    "ParsedName",
+    "Surname",
+    "Word",
+    "lone_word",
+    "parse_name",
+    "read_as_given",
+    "read_as_surname",
+    "surname_alternatives",
+]
 
 _MAIDEN_MARKERS = re.compile(
     r"\b(?:née|nee|geb\.?|z domu|урожд\.?|урождённая|урожденная|дзявочае)\s+", re.IGNORECASE
@@ -219,4 +228,33 @@ def parse_name(text: str) -> ParsedName:
         patronymic_classes=classes,
         sex=sex,
         initials=initials,
+    )
+
+
+def lone_word(name: ParsedName) -> Word | None:
+    """The one word of a name written as a single word (a given name or a surname alone)."""
+    if name.patronymic is not None or name.initials:
+        return None
+    if name.given is not None and not name.surnames:
+        return name.given
+    if name.given is None and len(name.surnames) == 1:
+        return name.surnames[0].word
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def read_as_given(word: Word) -> ParsedName:
+    """A lone word read as a given name: its classes by the table, exactly or a typo away."""
+    table = given_names()
+    match = table.lookup(word.latin) or table.near(word.latin)
+    sex = table.sex_of(match) if match else None
+    return ParsedName(text=word.text, given=word, given_match=match, sex=sex)
+
+
+@lru_cache(maxsize=100_000)
+def read_as_surname(word: Word) -> ParsedName:
+    """A lone word read as a surname."""
+    surnames = surname_alternatives((word.text,))
+    return ParsedName(
+        text=word.text, surnames=surnames, sex=surnames[0].form.sex if surnames else None
     )

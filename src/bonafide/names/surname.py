@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
 
-__all__ = ["Ending", "SurnameForm", "bare", "correspondence_key", "surname_form"]
+__all__ = ["Ending", "SurnameForm", "bare", "correspondence_key", "plain_keys", "surname_form"]
 
 
 class Ending(StrEnum):
@@ -88,8 +88,8 @@ def correspondence_key(reading: str) -> str:
 
 
 _BARE = (
-    ("shch", "s"),
-    ("sch", "s"),
+    ("shch", "sc"),  # щ, Belarusian шч: šč, sc
+    ("sch", "sc"),
     ("ch", "c"),
     ("sh", "s"),
     ("zh", "z"),
@@ -108,3 +108,41 @@ def bare(latin: str) -> str:
     for digraph, letter in _BARE:
         latin = latin.replace(digraph, letter)
     return latin
+
+
+_PLAIN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"(.)\1", r"\1"),  # doubled letters
+        (r"g", "h"),  # Belarusian г is h: Hrysyn / Грышин
+        (r"y", "i"),  # ы and и: Čyhir / Чигирь
+        (r"w", "v"),
+        (r"(?<=[aeiou])u(?=[^aeiou]|$)", "v"),  # ў after a vowel: Kryuko / Кривко
+        (r"(?<=[^aeiou])i$", ""),  # the soft sign before -ou, -iou (Žuraŭlioŭ / Журавлёв)
+        (r"t(?=[ie])", "c"),  # цеканне: ц for т before soft vowels (Ціхан / Тихон)
+        (r"(?<=[^aeiou])i[aeo]", "e"),  # яканне: я, е, ё after a consonant (Navumienka)
+        (r"o", "a"),  # аканне
+        (r"(?<=[cr])e", "a"),  # э after ч, ц, р written а when unstressed: Марчанка / Марченко
+    )
+)
+
+
+@lru_cache(maxsize=200_000)
+def plain_keys(reading: str, latin_script: bool) -> frozenset[str]:
+    """Keys under which a surname's Belarusian and Russian forms in any script meet when Latin
+    is typed without diacritics: the regular correspondences, then one letter per sound (c
+    for ц and ч, s for с and ш, z for з and ж), then Belarusian vowel reduction folded. A
+    word typed in Latin may read ch as х (łacinka: Chalip, Zacharava), so it has two keys."""
+    form = surname_form(reading)
+    stems = [form.stem]
+    if latin_script and "ch" in form.stem:
+        stems.append(form.stem.replace("ch", "kh"))
+    keys = set()
+    for stem in stems:
+        for pattern, replacement in _correspondences():
+            stem = pattern.sub(replacement, stem)
+        stem = bare(stem)
+        for pattern, replacement in _PLAIN_STEPS:
+            stem = pattern.sub(replacement, stem)
+        keys.add(f"{stem}|{form.ending.value}")
+    return frozenset(keys)
