@@ -7,13 +7,14 @@ millions of records cost a few thousand string edits.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from bonafide.synth.sampling import IntArray
 
-__all__ = ["NoiseRates", "pick_typos", "typo", "with_typos"]
+__all__ = ["NoiseRates", "Typo", "pick_typos", "typo", "with_typos"]
 
 # Letters a hurried clerk confuses: by sound, by shape, or by neighbouring keys.
 _CONFUSABLE = {
@@ -93,12 +94,19 @@ def typo(value: str, rnd: random.Random) -> str:
     return value[:-1]
 
 
-def with_typos(values: list[str], variants: int, seed: int) -> list[str]:
-    """`values`, then `variants` typo variants of each (value i's at len + i*variants + j)."""
+Typo = Callable[[str, random.Random], str]
+
+
+def with_typos(values: list[str], variants: int, seed: int, slip: Typo = typo) -> list[str]:
+    """`values`, then `variants` typo variants of each (value i's at len + i*variants + j).
+
+    `slip` makes one typo: by default `typo`; Latin pools pass the clerks' Latin slips
+    (`spelling.clerk_typo`).
+    """
     rnd = random.Random(seed)
     out = list(values)
     for value in values:
-        out.extend(typo(value, rnd) if value else value for _ in range(variants))
+        out.extend(slip(value, rnd) if value else value for _ in range(variants))
     return out
 
 

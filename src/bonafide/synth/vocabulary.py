@@ -1,7 +1,9 @@
 """Every string the generator writes, as Arrow pools indexed by the integer codes of a chunk.
 
 A registry column is `pool.take(codes)`: strings are built once per distinct value, never per
-person. Typo variants of a pool sit after its originals (see `noise.py`).
+person. Typo variants of a pool sit after its originals (see `noise.py`). Latin names are
+spelled in the generator's own habits (`spelling.py`: a habit per distinct name, drawn from the
+documented shares) and their typo variants are clerks' Latin slips.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from functools import cache
 
 import pyarrow as pa
 
-from bonafide.names.transliterate import Scheme, transliterate
-from bonafide.synth.noise import with_typos
+from bonafide.synth.noise import Typo, typo, with_typos
+from bonafide.synth.spelling import ENGLISH, PASSPORT, clerk_typo, spell_all
 from bonafide.synth.tables import Tables, load_tables
 
 __all__ = ["Pool", "Vocabulary", "vocabulary"]
@@ -28,8 +30,13 @@ class Pool:
     size: int
 
     @classmethod
-    def of(cls, values: list[str], seed: int) -> Pool:
-        return cls(pa.array(with_typos(values, TYPO_VARIANTS, seed)), len(values))
+    def of(cls, values: list[str], seed: int, slip: Typo = typo) -> Pool:
+        return cls(pa.array(with_typos(values, TYPO_VARIANTS, seed, slip)), len(values))
+
+    @classmethod
+    def latin(cls, values: list[str], seed: int) -> Pool:
+        """A pool of Latin names, whose typos are clerks' Latin slips."""
+        return cls.of(values, seed, clerk_typo)
 
 
 @dataclass(frozen=True)
@@ -78,10 +85,6 @@ def _interleave(male: list[str], female: list[str]) -> list[str]:
     return [value for pair in zip(male, female, strict=True) for value in pair]
 
 
-def _latin(values: list[str], scheme: Scheme) -> list[str]:
-    return [transliterate(v, scheme) for v in values]
-
-
 @cache
 def vocabulary() -> Vocabulary:
     return build_vocabulary(load_tables())
@@ -102,15 +105,15 @@ def build_vocabulary(tables: Tables) -> Vocabulary:
         n_male=len(male),
         given_ru=Pool.of(given_ru, 1),
         given_be=Pool.of(given_be, 2),
-        given_passport=Pool.of(_latin(given_be, Scheme.PASSPORT), 3),
-        given_en=Pool.of(male.text("en") + female.text("en"), 4),
+        given_passport=Pool.latin(spell_all(given_ru, given_be, PASSPORT, 3), 3),
+        given_en=Pool.latin(male.text("en") + female.text("en"), 4),
         patronymic_ru=Pool.of(patronymic_ru, 5),
         patronymic_be=Pool.of(patronymic_be, 6),
-        patronymic_en=Pool.of(_latin(patronymic_ru, Scheme.BGN_RU), 7),
+        patronymic_en=Pool.latin(spell_all(patronymic_ru, patronymic_be, ENGLISH, 7), 7),
         surname_ru=Pool.of(surname_ru, 8),
         surname_be=Pool.of(surname_be, 9),
-        surname_passport=Pool.of(_latin(surname_be, Scheme.PASSPORT), 10),
-        surname_en=Pool.of(_latin(surname_ru, Scheme.BGN_RU), 11),
+        surname_passport=Pool.latin(spell_all(surname_ru, surname_be, PASSPORT, 10), 10),
+        surname_en=Pool.latin(spell_all(surname_ru, surname_be, ENGLISH, 11), 11),
         settlement_ru=pa.array(settlements.text("ru")),
         settlement_be=pa.array(settlements.text("be")),
         settlement_latin=pa.array(settlements.text("latin")),
