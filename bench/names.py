@@ -28,7 +28,7 @@ from bonafide.synth import SynthConfig, synthesise
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from fit_name_weights import held_out_scores, load_pairs  # noqa: E402
+from fit_name_weights import decided_by_rule, held_out_scores, load_pairs  # noqa: E402
 
 SEED = 2025  # not a seed the tests use
 
@@ -50,7 +50,13 @@ def dev_set_figures() -> None:
     ours = np.array([compare_names(r["a"], r["b"]).score for r in rows])
     theirs = np.array([baseline(r["a"], r["b"]) for r in rows])
     pairs = np.array([r["script_pair"] for r in rows])
-    _, _, held_out, _ = held_out_scores(rows)
+    # the hard rules (other sex, nothing shared) decide some pairs whatever the weights: those
+    # keep their score, the others are scored by weights refitted without them, as the
+    # shipped weights are fitted (tools/fit_name_weights.py)
+    by_rule = np.array([decided_by_rule(r["a"], r["b"]) for r in rows])
+    _, _, fitted, _ = held_out_scores([r for r, d in zip(rows, by_rule, strict=True) if not d])
+    held_out = ours.copy()
+    held_out[~by_rule] = fitted
     print(f"dev split: {len(rows)} pairs; recall at precision >= 0.99")
     print("(held out: weights refitted on 4/5 of the pairs, scored on the other fifth)")
     header = (
@@ -66,9 +72,18 @@ def dev_set_figures() -> None:
         )
 
 
+# False pairs that belong to no family of true pairs: hard negatives of every family
+GENERIC_NEGATIVES = ("negative_given", "negative_surname", "negative_other", "sex")
+
+
 def test_split_figures() -> None:
-    """Per family and script pair on the frozen test split: the family's true pairs against
-    every false pair of the script pair, recall at precision >= 0.99."""
+    """Per family and script pair on the frozen test split, recall at precision >= 0.99 of the
+    family's true pairs against the false pairs of the family (its own hard negatives: other
+    sex, close consonants, another name one edit away) and the generic negatives of the script
+    pair. Beside it, the stricter figure against every false pair of the script pair, which a
+    lone-name family cannot reach by design: a matching full name must outrank a matching lone
+    name, so a false full-name pair with one part agreeing through initials can outscore every
+    true lone name."""
     rows = load_pairs("test")
     if not rows:
         print("test split: none (tests/data/name_pairs.tsv has no split column yet)")
@@ -78,27 +93,39 @@ def test_split_figures() -> None:
     theirs = np.array([baseline(r["a"], r["b"]) for r in rows])
     pairs = np.array([r["script_pair"] for r in rows])
     kinds = np.array([r["kind"] for r in rows])
+    generic = np.isin(kinds, GENERIC_NEGATIVES)
     print(f"test split (frozen): {len(rows)} pairs; recall at precision >= 0.99")
-    print(f"{'family':<20} {'script pair':<12} {'true':>5} {'bonafide':>9} {'unidecode+JW':>13}")
-    below = 0
+    print(
+        f"{'family':<20} {'script pair':<12} {'true':>5} {'bonafide':>9} {'unidecode+JW':>13} "
+        f"{'vs all false':>13}"
+    )
+    below = below_strict = 0
     for kind in sorted(set(kinds[labels == 1])):
         for pair in ("be-ru", "cyr-lat", "lat-lat", "all"):
             in_pair = np.ones(len(rows), bool) if pair == "all" else pairs == pair
-            mask = in_pair & ((kinds == kind) | (labels == 0))
+            false = labels == 0
+            mask = in_pair & ((kinds == kind) | (false & generic))
+            strict = in_pair & ((kinds == kind) | false)
             true = int((mask & (labels == 1)).sum())
             if true == 0:
                 continue
             r_ours = recall_at_precision(ours[mask], labels[mask])
+            r_strict = recall_at_precision(ours[strict], labels[strict])
             below += r_ours < 0.98 and pair != "all"
+            below_strict += r_strict < 0.98 and pair != "all"
             print(
                 f"{kind:<20} {pair:<12} {true:>5} {r_ours:>9.3f} "
-                f"{recall_at_precision(theirs[mask], labels[mask]):>13.3f}"
+                f"{recall_at_precision(theirs[mask], labels[mask]):>13.3f} {r_strict:>13.3f}"
             )
     print(
         f"all (test split)     {len(rows):>18} {recall_at_precision(ours, labels):>9.3f} "
         f"{recall_at_precision(theirs, labels):>13.3f}"
     )
-    print(f"family x script pair cells below 0.98: {below}", flush=True)
+    print(
+        f"family x script pair cells below 0.98: {below} (against every false pair: "
+        f"{below_strict})",
+        flush=True,
+    )
 
 
 def registry_names(work: Path, people: int) -> list[str]:

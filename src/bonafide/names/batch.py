@@ -185,6 +185,7 @@ class _SurnameKeys:
     # (keys × 2): the keys of Latin typed without diacritics (`surname.plain_keys`; a word
     # has one or two), any of which meeting makes the comparator's transliteration
     plain: npt.NDArray[np.int64]
+    written: list[str]  # the word as typed, when Latin letters (a typist's slip shows there)
 
     @classmethod
     def of(cls, table: NameKeyTable) -> _SurnameKeys:
@@ -225,14 +226,21 @@ class _SurnameKeys:
                 skeletons,
                 codes,
                 plain,
+                [_typed(s.word.text) if s else "" for s in first],
             )
         return table._surname_keys
 
 
+def _typed(text: str) -> str:
+    written = text.lower()
+    return written if written.isascii() and written.isalpha() else ""
+
+
 def _surnames_clearly_differ(table: NameKeyTable, a: IntArray, b: IntArray) -> BoolArray:
     """True where the single surnames of keys a and b are surely "different" by
-    `compare_surname`: other readings, skeletons and stem skeletons, and readings, vowel frames
-    and skeletons each more than one edit apart — every other outcome needs one of these alike.
+    `compare_surname`: other readings, skeletons, stem skeletons, correspondence and plain keys,
+    and readings, vowel frames, skeletons and typed words each more than one edit apart — every
+    other outcome needs one of these alike.
     False says nothing (the comparator decides)."""
     keys = _SurnameKeys.of(table)
     pa, pb = keys.plain[a], keys.plain[b]
@@ -241,11 +249,17 @@ def _surnames_clearly_differ(table: NameKeyTable, a: IntArray, b: IntArray) -> B
         keys.single[a] & keys.single[b] & (keys.codes[a] != keys.codes[b]).all(axis=1) & ~plain_meet
     )
     rows = np.flatnonzero(differ)
-    for strings in (keys.latin, keys.frame, keys.skeleton):
+    for left_strings, right_strings in (
+        (keys.latin, keys.latin),
+        (keys.frame, keys.frame),
+        (keys.skeleton, keys.skeleton),
+        (keys.written, keys.latin),
+        (keys.latin, keys.written),
+    ):
         if not len(rows):
             break
-        left = [strings[i] for i in a[rows].tolist()]
-        right = [strings[i] for i in b[rows].tolist()]
+        left = [left_strings[i] for i in a[rows].tolist()]
+        right = [right_strings[i] for i in b[rows].tolist()]
         workers = -1 if len(rows) >= 5_000 else 1
         distance = process.cpdist(left, right, scorer=OSA.distance, workers=workers)
         differ[rows[distance <= 1]] = False

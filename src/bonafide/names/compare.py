@@ -20,7 +20,14 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from bonafide.names.given import given_names
 from bonafide.names.latin import has_cyrillic, looks_belarusian, reading, skeleton, vowel_frame
-from bonafide.names.parse import ParsedName, Surname, lone_word, read_as_given, read_as_surname
+from bonafide.names.parse import (
+    ParsedName,
+    Surname,
+    Word,
+    lone_word,
+    read_as_given,
+    read_as_surname,
+)
 from bonafide.names.surname import bare, correspondence_key, plain_keys
 
 __all__ = [
@@ -111,8 +118,20 @@ def _forms(latin: str, classes: frozenset[int]) -> set[str]:
 def _initial_agrees(initial: str, latin: str, classes: frozenset[int]) -> bool:
     """Whether a name in some language of its class begins with the initial as read (Е is
     "ye": Евгения, not Анна; E is "e": Evgenia)."""
-    start = f"y{initial[1:]}" if initial.startswith("j") else initial
-    return any(form.startswith(start) for form in _forms(latin, classes))
+    start = _initial_sound(initial)
+    return any(_initial_sound(form).startswith(start) for form in _forms(latin, classes))
+
+
+def _initial_sound(text: str) -> str:
+    """The start of a reading as initials spell it: j as y, and г as h (Belarusian Latin: H.
+    for Галина), ch of łacinka as kh."""
+    if text.startswith("j"):
+        return f"y{text[1:]}"
+    if text.startswith("g"):
+        return f"h{text[1:]}"
+    if text.startswith("kh"):
+        return f"h{text[2:]}"
+    return text
 
 
 def given_initial_agrees(initial: str, name: ParsedName) -> bool:
@@ -204,6 +223,15 @@ def _plain_keys_meet(a: Surname, b: Surname) -> bool:
 _RUSSIAN_ONLY = re.compile(r"[ищъИЩЪ]")
 
 
+def _written_slip(word: Word, other_reading: str) -> str | None:
+    """A slip made in typing Latin, seen on the word as written rather than as read: the
+    reading of a slip may be far from the name (Kravhcenko reads as kravhtsenko)."""
+    written = word.text.lower()
+    if not written.isascii() or not written.isalpha():
+        return None
+    return _slip(written, other_reading)
+
+
 def _slip_agreement(kind: str | None) -> SurnameAgreement | None:
     if kind is None:
         return None
@@ -240,7 +268,12 @@ def _surname_pair(a: Surname, b: Surname) -> SurnameAgreement:
     longer, shorter = (la, lb) if len(la) > len(lb) else (lb, la)
     if longer.startswith(shorter) and len(longer) - len(shorter) >= 2:
         return SurnameAgreement.DIFFERENT  # another surname on the same root (Novik / Novikov)
-    slip = _slip_agreement(_slip(la, lb) or _slip(vowel_frame(la), vowel_frame(lb)))
+    slip = _slip_agreement(
+        _slip(la, lb)
+        or _slip(vowel_frame(la), vowel_frame(lb))
+        or _written_slip(a.word, lb)
+        or _written_slip(b.word, la)
+    )
     if slip:
         return slip
     if _one_typo(la, lb):

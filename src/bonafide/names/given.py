@@ -58,7 +58,9 @@ class GivenNames:
         self.english = [row["en"] for row in rows]
         self._by_frame: dict[str, list[_Entry]] = {}
         self._by_skeleton: dict[str, list[_Entry]] = {}
-        self._patronymics: dict[str, set[int]] = {}
+        self._by_plain: dict[str, list[_Entry]] = {}
+        self._patronymic_frames: dict[str, set[int]] = {}
+        self._patronymic_readings: dict[str, list[tuple[str, int]]] = {}
         for index, row in enumerate(rows):
             for form in (row["ru"], row["be"], row["en"]):
                 self._add(index, form, diminutive=False)
@@ -72,7 +74,11 @@ class GivenNames:
                 "patronymic_f_be",
             ):
                 if row.get(column):
-                    self._patronymics.setdefault(skeleton(reading(row[column])), set()).add(index)
+                    latin = reading(row[column])
+                    self._patronymic_frames.setdefault(vowel_frame(latin), set()).add(index)
+                    self._patronymic_readings.setdefault(skeleton(latin), []).append(
+                        (vowel_frame(latin), index)
+                    )
         self._skeletons = list(self._by_skeleton)
 
     def _add(self, row: int, form: str, diminutive: bool) -> None:
@@ -82,6 +88,7 @@ class GivenNames:
         entry = _Entry(row, latin, diminutive)
         self._by_frame.setdefault(vowel_frame(latin), []).append(entry)
         self._by_skeleton.setdefault(skeleton(latin), []).append(entry)
+        self._by_plain.setdefault(_plain(latin), []).append(entry)
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
     def lookup(self, latin: str) -> GivenMatch | None:
@@ -92,7 +99,7 @@ class GivenNames:
         length and the same ending, male or female (a misspelling: Alaksandar).
         """
         frame = vowel_frame(latin)
-        entries = self._by_frame.get(frame)
+        entries = self._by_frame.get(frame) or self._by_plain.get(_plain(latin))
         if entries:
             return _match(entries, exact=True)
         female_like = frame.endswith("a")
@@ -140,12 +147,36 @@ class GivenNames:
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
     def patronymic_classes(self, latin: str) -> frozenset[int]:
-        """The classes of the father's name a patronymic reading is made from."""
-        return frozenset(self._patronymics.get(skeleton(latin), ()))
+        """The classes of the father's name a patronymic reading is made from: by its sound,
+        else by its skeleton with a reading alike (a misspelling), never by consonants alone
+        (Андреевич and Нодарович share them)."""
+        frame = vowel_frame(latin)
+        exact = self._patronymic_frames.get(frame)
+        if exact:
+            return frozenset(exact)
+        return frozenset(
+            index
+            for other, index in self._patronymic_readings.get(skeleton(latin), ())
+            if other[:1] == frame[:1] and JaroWinkler.similarity(other, frame) >= 0.85
+        )
 
     def sex_of(self, match: GivenMatch) -> str | None:
         sexes = {self.sex[row] for row in match.classes}
         return sexes.pop() if len(sexes) == 1 else None
+
+
+_PLAIN = (("shch", "sc"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("ts", "c"))
+
+
+@lru_cache(maxsize=100_000)
+def _plain(latin: str) -> str:
+    """A reading as Latin typed without diacritics writes it (Sciapan for Сцяпан, Cimafiej
+    for Цімафей): one letter per sound, г and х as h, й and ы as i, е after a consonant as
+    e or ie."""
+    for digraph, letter in _PLAIN:
+        latin = latin.replace(digraph, letter)
+    latin = latin.replace("g", "h").replace("y", "i")
+    return re.sub(r"(?<=[^aeiou])ie", "e", latin)  # е after a consonant written ie
 
 
 def _match(entries: list[_Entry], exact: bool) -> GivenMatch:

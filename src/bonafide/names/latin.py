@@ -87,10 +87,10 @@ def _undo_polish(word: str) -> str:
     return re.sub(r"c(?!h)", "ts", word)
 
 
-# Signs of a German spelling: tsch, sch, w for в, or w and j together (Tichanowskaja). A
-# final -ow alone is as often BGN's Belarusian ў (Kuznyatsow), and j alone the national
-# romanisation's й (Zujeva).
-_GERMAN = re.compile(r"\x00|\x01|^w|[aeiou]w[aeiou]|w.*j|j.*w")
+# Signs of a German spelling: tsch, sch, w for в, w and j together (Tichanowskaja), a final
+# -ow(a) in a word that never writes ц as ts (Kusnezow). A final -ow beside ts is BGN's
+# Belarusian ў (Kuznyatsow), and j alone the national romanisation's й (Zujeva).
+_GERMAN = re.compile(r"\x00|\x01|^w|[aeiou]w[aeiou]|w.*j|j.*w|^(?!.*ts).*[oe]wa?$")
 
 
 # ou then, after a consonant and a vowel, ch or j (Loukachenko, but not Halouchanka, where the
