@@ -28,6 +28,12 @@ def _score(a: str, b: str) -> float:
         ("Kuznyatsow Uladzimir", "Владимир Кузнецов"),  # BGN's w for ў, beside ts
         ("Kusnezow Wladimir", "Владимир Кузнецов"),  # German z for ц
         ("Navumienka Ihar", "Игорь Науменко"),  # epenthetic в, ie for е
+        ("Sauchenka Siarhiej", "Шевченко Сергей"),  # ш typed s, ў typed u, э kept
+        ("Muraska Platon", "Мурашко Платон"),  # -шка typed -ska, not a woman's -ska
+        ("Cichan Ivan", "Иван Тихон"),  # łacinka ch for х in a given name
+        ("Valkovic Mikalaj", "Николай Волкович"),  # в kept before unstressed а
+        ("Liavonau Piotr", "Пётр Леонов"),  # я for е and в between vowels
+        ("Vozerski Pavel", "Павел Озерский"),  # prothetic в
     ],
 )
 def test_belarusian_and_plain_latin_forms_meet_the_russian_form(a: str, b: str) -> None:

@@ -31,7 +31,7 @@ from bonafide.names.compare import (
 )
 from bonafide.names.latin import has_cyrillic, looks_belarusian, skeleton, vowel_frame
 from bonafide.names.model import compare_names, weights
-from bonafide.names.parse import ParsedName, lone_word, parse_name
+from bonafide.names.parse import ParsedName, lone_word, parse_name, swapped_roles
 from bonafide.names.surname import bare, correspondence_key, plain_keys
 
 __all__ = ["NameKeyTable", "part_categories", "score_pairs", "sexes_differ"]
@@ -77,6 +77,10 @@ def _patronymic_key(name: ParsedName) -> str | None:
 
 
 def _lone_role(name: ParsedName) -> int:
+    """1 for a lone given name, 2 for a lone surname, 3 for two given names (read both ways
+    round by `compare_names`), else 0."""
+    if swapped_roles(name) is not None:
+        return 3
     if lone_word(name) is None:
         return 0
     return 1 if name.given is not None else 2
@@ -93,7 +97,7 @@ class NameKeyTable:
     patronymic: IntArray
     sex: IntArray
     surname_sex: IntArray  # the sex the first surname's ending marks (0: none)
-    lone_role: IntArray  # a name of one word: 1 read as a given name, 2 as a surname; else 0
+    lone_role: IntArray  # one word: 1 a given name, 2 a surname; 3 two given names; else 0
     _given_first: list[int]
     _surname_first: list[int]
     _patronymic_first: list[int]
@@ -182,8 +186,9 @@ class _SurnameKeys:
     # (keys × 5): reading, skeleton, skeleton of the stem, correspondence keys (as read and
     # bare), interned
     codes: npt.NDArray[np.int64]
-    # (keys × 2): the keys of Latin typed without diacritics (`surname.plain_keys`; a word
-    # has one or two), any of which meeting makes the comparator's transliteration
+    # (keys × most keys of a word): the keys of Latin typed without diacritics
+    # (`surname.plain_keys`; a word has one or several, repeated to fill the row), any of
+    # which meeting makes the comparator's transliteration
     plain: npt.NDArray[np.int64]
     written: list[str]  # the word as typed, when Latin letters (a typist's slip shows there)
 
@@ -207,18 +212,21 @@ class _SurnameKeys:
                 dtype=np.int64,
             ).reshape(len(latin), 5)
             plain_interned: dict[str, int] = {}
+            key_sets = [
+                sorted(plain_keys(s.word.latin, not has_cyrillic(s.word.text))) if s else [""]
+                for s in first
+            ]
+            width = max((len(keys) for keys in key_sets), default=1)
             plain = np.array(
                 [
-                    [plain_interned.setdefault(k, len(plain_interned)) for k in (keys * 2)[:2]]
-                    for keys in (
-                        sorted(plain_keys(s.word.latin, not has_cyrillic(s.word.text)))
-                        if s
-                        else [""]
-                        for s in first
-                    )
+                    [
+                        plain_interned.setdefault(k, len(plain_interned))
+                        for k in (keys * width)[:width]
+                    ]
+                    for keys in key_sets
                 ],
                 dtype=np.int64,
-            ).reshape(len(latin), 2)
+            ).reshape(len(latin), width)
             table._surname_keys = cls(
                 np.array([len(s) == 1 for s in surnames], dtype=bool),
                 latin,
@@ -406,9 +414,11 @@ def score_pairs(
     total += np.where(sexes_differ(table, a, b), model.of("sex.differs"), 0.0)
     total += np.where(nothing_shared, model.of("names.nothing_shared"), 0.0)
     scores: FloatArray = 1.0 / (1.0 + np.exp(-total))
-    # a lone given name against a lone surname is compared in one role (`align_lone_words`):
-    # rare in registries, so those pairs take the one-pair path
+    # a lone given name against a lone surname is compared in one role (`align_lone_words`),
+    # a name of two given names both ways round: rare in registries, so those pairs take
+    # the one-pair path
     ra, rb = table.lone_role[a], table.lone_role[b]
-    for row in np.flatnonzero((ra > 0) & (rb > 0) & (ra != rb)).tolist():
+    one_by_one = ((ra > 0) & (rb > 0) & (ra != rb)) | (ra == 3) | (rb == 3)
+    for row in np.flatnonzero(one_by_one).tolist():
         scores[row] = compare_names(table.names[a[row]], table.names[b[row]]).score
     return scores

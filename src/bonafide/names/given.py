@@ -99,7 +99,9 @@ class GivenNames:
         length and the same ending, male or female (a misspelling: Alaksandar).
         """
         frame = vowel_frame(latin)
-        entries = self._by_frame.get(frame) or self._by_plain.get(_plain(latin))
+        entries = self._by_frame.get(frame) or [
+            entry for key in _plain_variants(latin) for entry in self._by_plain.get(key, ())
+        ]
         if entries:
             return _match(entries, exact=True)
         female_like = frame.endswith("a")
@@ -172,11 +174,19 @@ _PLAIN = (("shch", "sc"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("
 def _plain(latin: str) -> str:
     """A reading as Latin typed without diacritics writes it (Sciapan for Сцяпан, Cimafiej
     for Цімафей): one letter per sound, г and х as h, й and ы as i, е after a consonant as
-    e or ie."""
+    e or ie, ў as v."""
     for digraph, letter in _PLAIN:
         latin = latin.replace(digraph, letter)
-    latin = latin.replace("g", "h").replace("y", "i")
+    latin = latin.replace("g", "h").replace("y", "i").replace("w", "v")
+    latin = re.sub(r"(?<=[aeiou])u(?=[^aeiou]|$)", "v", latin)  # ў: Miecyslau / Мечислав
     return re.sub(r"(?<=[^aeiou])ie", "e", latin)  # е after a consonant written ie
+
+
+def _plain_variants(latin: str) -> tuple[str, ...]:
+    """The plain keys of a typed reading: ch is ч, or х as łacinka writes it (Cichan)."""
+    if "ch" not in latin:
+        return (_plain(latin),)
+    return (_plain(latin), _plain(latin.replace("ch", "kh")))
 
 
 def _match(entries: list[_Entry], exact: bool) -> GivenMatch:

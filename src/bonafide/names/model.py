@@ -27,7 +27,7 @@ from bonafide.names.compare import (
     compare_surname,
     sexes_conflict,
 )
-from bonafide.names.parse import parse_name
+from bonafide.names.parse import ParsedName, parse_name, swapped_roles
 
 __all__ = [
     "FEATURES",
@@ -130,9 +130,22 @@ def _logistic(value: float) -> float:
 
 
 def compare_names(a: str, b: str) -> NameMatch:
-    """Compare two written names in any script; the score is calibrated on the dev set."""
+    """Compare two written names in any script; the score is calibrated on the dev set.
+
+    A name of two given names (Иван Тихон) is read both ways round; the reading under which
+    the names agree best is the one compared."""
+    pa, pb = parse_name(a), parse_name(b)
+    readings_a = (pa, *filter(None, [swapped_roles(pa)]))
+    readings_b = (pb, *filter(None, [swapped_roles(pb)]))
+    return max(
+        (_compare_parsed(a, b, x, y) for x in readings_a for y in readings_b),
+        key=lambda match: match.score,
+    )
+
+
+def _compare_parsed(a: str, b: str, parsed_a: ParsedName, parsed_b: ParsedName) -> NameMatch:
     model = weights()
-    pa, pb = align_lone_words(parse_name(a), parse_name(b))
+    pa, pb = align_lone_words(parsed_a, parsed_b)
     given, given_detail = compare_given(pa, pb)
     surname, surname_detail = compare_surname(pa, pb)
     patronymic, patronymic_detail = compare_patronymic(pa, pb)

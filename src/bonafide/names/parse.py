@@ -25,6 +25,7 @@ __all__ = [
     "read_as_given",
     "read_as_surname",
     "surname_alternatives",
+    "swapped_roles",
 ]
 
 _MAIDEN_MARKERS = re.compile(
@@ -257,4 +258,32 @@ def read_as_surname(word: Word) -> ParsedName:
     surnames = surname_alternatives((word.text,))
     return ParsedName(
         text=word.text, surnames=surnames, sex=surnames[0].form.sex if surnames else None
+    )
+
+
+@lru_cache(maxsize=100_000)
+def swapped_roles(name: ParsedName) -> ParsedName | None:
+    """A name of a given name and a one-word surname that the table knows as a given name too
+    (Иван Тихон, Cichan Ivan), read the other way round; None for any other name."""
+    if name.patronymic is not None or name.initials or name.given is None:
+        return None
+    if len(name.surnames) != 1 or " " in name.surnames[0].word.text.strip():
+        return None
+    other = _facts(name.surnames[0].word.text)
+    if other is None or other.given is None or not other.given.exact or other.gendered:
+        return None
+    table = given_names()
+    # surnames made of given names are men's names (Тихон, Глеб, Назар): a woman's given
+    # name never stands for a surname, nor does a name of a woman read as a man's
+    if name.given_match is None or table.sex_of(name.given_match) != "m":
+        return None
+    if table.sex_of(other.given) != "m":
+        return None
+    surnames = surname_alternatives((name.given.text,))
+    return ParsedName(
+        text=name.text,
+        surnames=surnames,
+        given=other.word,
+        given_match=other.given,
+        sex=table.sex_of(other.given) or (surnames[0].form.sex if surnames else None),
     )

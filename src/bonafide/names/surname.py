@@ -67,12 +67,21 @@ def surname_form(reading: str) -> SurnameForm:
 
 
 @cache
-def _correspondences() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _correspondence_rows() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     """Regular Belarusian ↔ Russian differences in surnames, as data with their sources
-    (`data/surname_correspondences.csv`): rewrites of a Latin reading towards one key."""
+    (`data/surname_correspondences.csv`): a rewrite of a Latin reading towards one key, or an
+    alternative reading beside it (where the difference is not regular both ways)."""
     text = resources.files("bonafide.names").joinpath("data/surname_correspondences.csv")
     rows = csv.DictReader(text.read_text(encoding="utf-8").splitlines())
-    return tuple((re.compile(row["pattern"]), row["replacement"]) for row in rows)
+    return tuple((re.compile(row["pattern"]), row["replacement"], row["mode"]) for row in rows)
+
+
+def _correspondences() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((p, r) for p, r, mode in _correspondence_rows() if mode == "rewrite")
+
+
+def _alternatives() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((p, r) for p, r, mode in _correspondence_rows() if mode == "alternative")
 
 
 @lru_cache(maxsize=200_000)
@@ -110,6 +119,12 @@ def bare(latin: str) -> str:
     return latin
 
 
+# е after the hard ш, ж, ч, ц, р is Belarusian э, written а when unstressed (Шаўчэнка /
+# Sauchanka / Шевченко, Марчанка / Марченко); seen while the digraph still shows the consonant
+_HARD_E = re.compile(r"(?:(?<=sh)|(?<=zh)|(?<=ch)|(?<=ts)|(?<=r))e")
+
+_PLAIN_HARD_E = re.compile(r"(?<=[cr])e")  # the same after a plain c (č or ц) and r
+
 _PLAIN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -122,7 +137,6 @@ _PLAIN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"t(?=[ie])", "c"),  # цеканне: ц for т before soft vowels (Ціхан / Тихон)
         (r"(?<=[^aeiou])i[aeo]", "e"),  # яканне: я, е, ё after a consonant (Navumienka)
         (r"o", "a"),  # аканне
-        (r"(?<=[cr])e", "a"),  # э after ч, ц, р written а when unstressed: Марчанка / Марченко
     )
 )
 
@@ -132,17 +146,32 @@ def plain_keys(reading: str, latin_script: bool) -> frozenset[str]:
     """Keys under which a surname's Belarusian and Russian forms in any script meet when Latin
     is typed without diacritics: the regular correspondences, then one letter per sound (c
     for ц and ч, s for с and ш, z for з and ж), then Belarusian vowel reduction folded. A
-    word typed in Latin may read ch as х (łacinka: Chalip, Zacharava), so it has two keys."""
+    word typed in Latin may read ch as х (łacinka: Chalip, Zacharava) and -ska as -шка
+    (Muraska), so it may have several keys."""
     form = surname_form(reading)
-    stems = [form.stem]
-    if latin_script and "ch" in form.stem:
-        stems.append(form.stem.replace("ch", "kh"))
+    readings = [(form.stem, form.ending)]
+    if latin_script and reading.endswith("ska") and form.ending is Ending.SKY:
+        readings.append((reading, Ending.NONE))  # -шка typed plain (Muraska), not -ская
+    for pattern, replacement in _alternatives():
+        readings += [
+            (pattern.sub(replacement, stem), ending)
+            for stem, ending in readings
+            if pattern.search(stem)
+        ]
+    if latin_script:
+        readings += [
+            (stem.replace("ch", "kh"), ending) for stem, ending in readings if "ch" in stem
+        ]
     keys = set()
-    for stem in stems:
+    for stem, ending in readings:
         for pattern, replacement in _correspondences():
             stem = pattern.sub(replacement, stem)
-        stem = bare(stem)
-        for pattern, replacement in _PLAIN_STEPS:
-            stem = pattern.sub(replacement, stem)
-        keys.add(f"{stem}|{form.ending.value}")
+        # е after a hard consonant is э, written а only when unstressed (Шаўчэнка but
+        # Марчанка): both spellings are keys
+        for variant in {stem, _HARD_E.sub("a", stem)}:
+            variant = bare(variant)
+            for pattern, replacement in _PLAIN_STEPS:
+                variant = pattern.sub(replacement, variant)
+            keys.add(f"{variant}|{ending.value}")
+            keys.add(f"{_PLAIN_HARD_E.sub('a', variant)}|{ending.value}")
     return frozenset(keys)
