@@ -71,8 +71,9 @@ from bonafide.names.compare import (
     patronymic_initial_agrees,
 )
 from bonafide.names.given import given_names
+from bonafide.names.latin import has_cyrillic
 from bonafide.names.parse import Surname, Word, surname_alternatives
-from bonafide.names.surname import Ending
+from bonafide.names.surname import Ending, plain_keys
 from bonafide.persons.files import Generation
 from bonafide.persons.watchlist import WATCHLIST_FILE
 from bonafide.verify.texts import Agreement, compare_organisation
@@ -280,6 +281,9 @@ def _surname_keys(surname: Surname) -> set[str]:
     """Keys of one surname: its stem's skeleton; a stem made from a given name, that name."""
     form = surname.form
     keys = {"s" + skeleton(form.stem)} if skeleton(form.stem) else set()
+    # Latin typed without diacritics, Belarusian vowels (Tkacuk / Ткачук, Sauchenka / Шевченко)
+    latin_script = not has_cyrillic(surname.word.text)
+    keys |= {"c" + key for key in plain_keys(surname.word.latin, latin_script)}
     if form.ending in (Ending.OV, Ending.IN):  # Мікалаеў / Николаев, Ільін / Ильин
         match = given_names().lookup(form.stem)
         if match is not None and match.exact:
