@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from bonafide.persons.resolve import resolve_registries
+from bonafide.registry import RegistryStore, StoreSettings, import_registry
+from bonafide.registry.mapping import load_mapping
 from bonafide.synth import SynthConfig, SynthSummary, synthesise
 from bonafide.vault import Vault
 from tests.vaults import vault_for
@@ -56,3 +59,20 @@ def vault(data_dir: Path) -> Iterator[Vault]:
     opened = vault_for(data_dir)
     yield opened
     opened.close()
+
+
+REGISTRY_KINDS = ("identity", "residence", "education", "employment", "watchlist")
+STORE_SETTINGS = StoreSettings(memory_limit="2GB", threads=2)
+
+
+@pytest.fixture(scope="session")
+def resolved_data_dir(population: Population, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with every registry of `population` imported and resolved (shared:
+    a test that writes to it copies it first)."""
+    data_dir = tmp_path_factory.mktemp("resolved") / "data"
+    with RegistryStore.open(vault_for(data_dir), STORE_SETTINGS) as store:
+        for kind in REGISTRY_KINDS:
+            mapping = load_mapping(population.registries / f"{kind}.mapping.toml")
+            import_registry(store, population.registries / f"{kind}.parquet", kind, mapping)
+        resolve_registries(store)
+    return data_dir

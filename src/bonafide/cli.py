@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bonafide.accounts.cli import token_app, user_app
+from bonafide.api.serve import serve_command
 from bonafide.cases.cli import cases_app
 from bonafide.errors import BonafideError
 from bonafide.linkage.cli import dedupe_command, link_command
@@ -37,11 +39,14 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(registry_app, name="registry")
 app.add_typer(cases_app, name="cases")
 app.add_typer(names_app, name="names")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
 app.command("synth")(synth_command)
 app.command("link")(link_command)
 app.command("dedupe")(dedupe_command)
 app.command("match")(match_command)
 app.command("verify")(verify_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

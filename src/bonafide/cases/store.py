@@ -10,6 +10,8 @@ date that can be read, guessed or matched without the vault — not even the dos
 - `applicant_keys`: keyed hashes of each dossier's resolved person, document numbers and name
   with birth date, to catch one person applying under two names (`verify/earlier.py`);
   deleted with the dossier's reduction.
+- `desk_cases`: each dossier's way through the office (`cases/desk.py`): entered, submitted,
+  taken for vetting, verified, decided; its claims dropped with the dossier's reduction.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bonafide.cases.desk import DeskCase
 from bonafide.errors import StoreError
 from bonafide.vault import Vault
 from bonafide.vault.crypto import UndecryptableError, keyed_hash, seal, unseal
@@ -41,6 +44,10 @@ CREATE TABLE IF NOT EXISTS applicant_keys (
     PRIMARY KEY (dossier_key, key_kind, key_hash)
 );
 CREATE INDEX IF NOT EXISTS applicant_keys_by_hash ON applicant_keys (key_hash);
+CREATE TABLE IF NOT EXISTS desk_cases (
+    case_key BLOB PRIMARY KEY,
+    sealed BLOB NOT NULL
+);
 """
 
 
@@ -79,10 +86,14 @@ class CaseStore:
         self._hash_key = vault.key("case store hashes")
 
     @classmethod
-    def open(cls, vault: Vault) -> CaseStore:
+    def open(cls, vault: Vault, shared: bool = False) -> CaseStore:
+        """Open the case store; `shared`: its connection may be used from several threads
+        (the service's, which serialises its use with a lock)."""
         path = vault.store_file(CASES_FILE)
         try:
-            connection = sqlite3.connect(path, isolation_level="DEFERRED", timeout=30)
+            connection = sqlite3.connect(
+                path, isolation_level="DEFERRED", timeout=30, check_same_thread=not shared
+            )
             connection.execute("PRAGMA secure_delete = ON")
             connection.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside
             connection.executescript(_SCHEMA)
@@ -178,12 +189,50 @@ class CaseStore:
                 KeptDossier(kept.code, kept.verified_at, kept.verdict, kept.decision, True, None)
             )
             self._connection.execute("DELETE FROM applicant_keys WHERE dossier_key = ?", (key,))
+            case = self.get_case(kept.code)
+            if case is not None and case.dossier is not None:
+                self.put_case(case.reduced())
             reduced.append(kept.code)
         self._connection.commit()
         if reduced:
             # freed pages are zeroed (secure_delete); VACUUM also drops them from the file
             self._connection.execute("VACUUM")
         return reduced
+
+    # --- desk cases (cases/desk.py gives them meaning) --------------------------------------
+
+    def put_case(self, case: DeskCase) -> None:
+        key = self.hash(f"case:{case.code}")
+        plaintext = json.dumps(case.to_json(), ensure_ascii=False).encode("utf-8")
+        self._connection.execute(
+            "INSERT OR REPLACE INTO desk_cases VALUES (?, ?)",
+            (key, seal(self._value_key, plaintext, key)),
+        )
+        self._connection.commit()
+
+    def _open_case(self, key: bytes, sealed: object) -> DeskCase:
+        try:
+            if not isinstance(sealed, bytes) or not isinstance(key, bytes):
+                raise UndecryptableError
+            data = json.loads(unseal(self._value_key, sealed, key))
+        except UndecryptableError:
+            raise StoreError(
+                "a case in the case store does not decrypt: it was changed outside bonafide",
+                hint="restore the case store from a backup; see bonafide audit verify",
+            ) from None
+        return DeskCase.from_json(data)
+
+    def get_case(self, code: str) -> DeskCase | None:
+        key = self.hash(f"case:{code}")
+        row = self._connection.execute(
+            "SELECT sealed FROM desk_cases WHERE case_key = ?", (key,)
+        ).fetchone()
+        return None if row is None else self._open_case(key, row[0])
+
+    def cases(self) -> Iterator[DeskCase]:
+        rows = self._connection.execute("SELECT case_key, sealed FROM desk_cases").fetchall()
+        for key, sealed in rows:
+            yield self._open_case(key, sealed)
 
     # --- applicant keys (verify/earlier.py gives them meaning) ------------------------------
 

@@ -63,6 +63,22 @@ class AuditAction(StrEnum):
     RESTORED = "restored from backup"
     AUDIT_READ = "audit log read"
     DOSSIERS_LISTED = "dossiers listed"
+    ACCOUNT_ADDED = "account added"
+    ACCOUNT_CHANGED = "account changed"
+    ACCOUNT_REMOVED = "account removed"
+    TOKEN_CREATED = "token created"
+    TOKEN_REVOKED = "token revoked"
+    SIGNED_IN = "signed in"
+    SIGN_IN_REFUSED = "sign-in refused"
+    VAULT_UNLOCKED = "vault unlocked"
+    VAULT_LOCKED = "vault locked"
+    DOSSIER_ENTERED = "dossier entered"
+    DOSSIER_SUBMITTED = "dossier submitted"
+    DOSSIER_TAKEN = "dossier taken for vetting"
+    DOSSIER_DECIDED = "dossier decided"
+    HANDOFF_READ = "hand-off list read"
+    AUDIT_EXPORTED = "audit log exported"
+    PERSONS_SCREENED = "names screened"
 
 
 @dataclass(frozen=True)

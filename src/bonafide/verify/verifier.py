@@ -188,9 +188,10 @@ class Verifier:
         self.watchlist = watchlist
 
     @classmethod
-    def open(cls, vault: Vault, remember: bool = True) -> Verifier:
-        """Every report is kept in the case store; `remember`: also each verified dossier's
-        keyed hashes, to catch a second application under the same or another name."""
+    def open(cls, vault: Vault, remember: bool = True, cases: CaseStore | None = None) -> Verifier:
+        """Every report is kept in the case store (`cases`, or one opened for the verifier);
+        `remember`: also each verified dossier's keyed hashes, to catch a second application
+        under the same or another name."""
         index, histories, baselines, watchlist = PersonFiles(vault).read_current(
             lambda g: (
                 PersonIndex.open_generation(g),
@@ -199,7 +200,8 @@ class Verifier:
                 WatchlistScreen.open(g),
             )
         )
-        return cls(Matcher(index), histories, baselines, CaseStore.open(vault), remember, watchlist)
+        store = cases if cases is not None else CaseStore.open(vault)
+        return cls(Matcher(index), histories, baselines, store, remember, watchlist)
 
     def close(self) -> None:
         self.cases.close()

@@ -1,0 +1,71 @@
+"""The FastAPI application: routers, problem details, limits, no logs of who asked.
+
+`create_app(data_dir, secret)` builds the service over a data directory; it starts locked unless
+given `secret`. Uvicorn's access log is off (`serve.py`): a log of requests would say who looked
+at what and when, outside the audit log's seal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+
+from bonafide import __version__
+from bonafide.vault import Secret
+
+from .auth import SignInLimiter
+from .limits import BodyLimit
+from .problems import install_problem_handlers
+from .routes import accounts, audit, dossiers, handoff, registries, session, system
+from .state import ServerState
+
+__all__ = ["MAX_BODY", "create_app"]
+
+MAX_BODY = 20 * 1024 * 1024  # bytes in one request body: 500 dossiers fit many times over
+
+DESCRIPTION = """bonafide's HTTP API: everything the desk does.
+
+Authenticate with `Authorization: Bearer <token>` (an API token from `bonafide token create`, or
+a session from `POST /auth/sign-in`). The service starts locked; an administrator unlocks it
+with the vault passphrase (`POST /vault/unlock`). Errors are RFC 9457 problem details.
+"""
+
+
+def create_app(data_dir: Path, secret: Secret | None = None) -> FastAPI:
+    server = ServerState(data_dir)
+    if secret is not None:
+        server.unlock(secret)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        server.lock()  # stores closed, keys dropped when the service stops
+
+    app = FastAPI(
+        title="bonafide",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.server = server
+    app.state.sign_in_limiter = SignInLimiter()
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    for module in (system, session, accounts, dossiers, handoff, registries, audit):
+        app.include_router(module.router)
+    return app

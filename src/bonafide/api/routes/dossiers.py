@@ -1,0 +1,342 @@
+"""Dossiers through the office: entered, validated, submitted (intake); taken, verified, decided
+(vetting); and ad-hoc verification of dossiers sent whole.
+
+Need to know, on the server: an intake officer sees the dossiers they entered until submitted,
+never another's; a vetting officer sees the queue of submitted codes and the dossiers they have
+taken; an administrator sees codes and states, never content; nothing is ever listed by name.
+Every read of a dossier or a report is in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Request
+from pydantic import BaseModel, Field
+
+from bonafide.accounts import Account, Capability, Role, allowed
+from bonafide.cases.desk import CaseState, Decision, DeskCase, new_code
+from bonafide.dossier.schema import dossier_schema
+from bonafide.errors import InputError
+from bonafide.vault.audit import AuditAction
+from bonafide.verify.dossier import dossier_problems_of, parse_dossier
+
+from ..auth import caller, requires, state_of
+from ..problems import ProblemError
+from ..state import Opened
+
+router = APIRouter(tags=["dossiers"])
+
+Intake = Annotated[Account, Depends(requires(Capability.DOSSIER_ENTER))]
+Vetting = Annotated[Account, Depends(requires(Capability.DOSSIER_VET))]
+MAX_BATCH = 500  # dossiers in one verification request
+
+
+def _schema_without_id() -> dict[str, Any]:
+    """The dossier's JSON schema as a request body: the code is the server's to give."""
+    schema = dict(dossier_schema())
+    schema.pop("$schema", None)
+    schema.pop("$id", None)
+    schema["required"] = [r for r in schema.get("required", []) if r != "dossier_id"]
+    return schema
+
+
+_DOSSIER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _schema_without_id()}},
+    }
+}
+DossierBody = Annotated[dict[str, Any], Body(description="A dossier (docs/formats.md).")]
+
+
+class CaseSummary(BaseModel):
+    code: str
+    state: CaseState
+    submitted_at: str | None = None
+    verdict: str | None = None
+    decision: Decision | None = None
+
+
+class CaseOut(CaseSummary):
+    dossier: dict[str, Any] | None = Field(description="None once reduced by retention.")
+    problems: list[str] = Field(default_factory=list, description="What keeps it from submission.")
+
+
+class Validation(BaseModel):
+    valid: bool
+    problems: list[str]
+
+
+class DecisionIn(BaseModel):
+    decision: Decision
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def _problems(dossier: dict[str, Any]) -> list[str]:
+    problems = dossier_problems_of(dossier)
+    if not problems:
+        _, problems = parse_dossier(dossier, dt.datetime.now(dt.UTC).date())
+    return problems
+
+
+def _summary(case: DeskCase) -> CaseSummary:
+    return CaseSummary(
+        code=case.code,
+        state=case.state,
+        submitted_at=case.submitted_at,
+        verdict=case.verdict,
+        decision=case.decision,
+    )
+
+
+def _out(case: DeskCase, problems: list[str] | None = None) -> CaseOut:
+    return CaseOut(
+        **_summary(case).model_dump(),
+        dossier=case.dossier,
+        problems=problems if problems is not None else [],
+    )
+
+
+def _not_found() -> ProblemError:
+    # the same answer whether the code does not exist or is not the caller's: codes are not
+    # to be probed
+    return ProblemError(404, "Not found", "no dossier of that code for you", kind="not-found")
+
+
+def _case(opened: Opened, code: str) -> DeskCase:
+    case = opened.cases.get_case(code)
+    if case is None:
+        raise _not_found()
+    return case
+
+
+def _own_draft(opened: Opened, code: str, account: Account) -> DeskCase:
+    case = _case(opened, code)
+    if case.entered_by != account.name or case.state is not CaseState.DRAFT:
+        raise _not_found()
+    return case
+
+
+def _own_case(opened: Opened, code: str, account: Account) -> DeskCase:
+    case = _case(opened, code)
+    if case.vetting_by != account.name:
+        raise _not_found()
+    return case
+
+
+def _conflict(detail: str) -> ProblemError:
+    return ProblemError(409, "Conflict", detail, kind="wrong-state")
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/dossiers",
+    status_code=201,
+    summary="Enter a dossier; the server gives it a pseudonymous code",
+    openapi_extra=_DOSSIER_BODY,
+)
+async def enter(request: Request, account: Intake, dossier: DossierBody) -> CaseOut:
+    with state_of(request).stores() as opened:
+        code = new_code()
+        while opened.cases.get_case(code) is not None:
+            code = new_code()
+        case = DeskCase.entered(code, account.name, dossier)
+        opened.cases.put_case(case)
+        opened.record(AuditAction.DOSSIER_ENTERED, account.name, code)
+    assert case.dossier is not None
+    return _out(case, _problems(case.dossier))
+
+
+@router.put(
+    "/dossiers/{code}",
+    summary="Replace a draft's content (its own intake officer, until submitted)",
+    openapi_extra=_DOSSIER_BODY,
+)
+async def replace_draft(
+    request: Request, code: str, account: Intake, dossier: DossierBody
+) -> CaseOut:
+    with state_of(request).stores() as opened:
+        case = _own_draft(opened, code, account).with_dossier(dossier)
+        opened.cases.put_case(case)
+        opened.record(AuditAction.DOSSIER_ENTERED, account.name, code)
+    assert case.dossier is not None
+    return _out(case, _problems(case.dossier))
+
+
+@router.post("/dossiers/{code}/validate", summary="Check a draft against the dossier format")
+async def validate(request: Request, code: str, account: Intake) -> Validation:
+    with state_of(request).stores() as opened:
+        case = _own_draft(opened, code, account)
+    assert case.dossier is not None
+    problems = _problems(case.dossier)
+    return Validation(valid=not problems, problems=problems)
+
+
+@router.post("/dossiers/{code}/submit", summary="Submit a valid draft for vetting")
+async def submit(request: Request, code: str, account: Intake) -> CaseSummary:
+    with state_of(request).stores() as opened:
+        case = _own_draft(opened, code, account)
+        assert case.dossier is not None
+        problems = _problems(case.dossier)
+        if problems:
+            raise ProblemError(
+                422,
+                "Invalid dossier",
+                f"{len(problems)} problem(s) keep the draft from submission",
+                kind="invalid-dossier",
+                problems=problems,
+            )
+        case = case.submitted()
+        opened.cases.put_case(case)
+        opened.record(AuditAction.DOSSIER_SUBMITTED, account.name, code)
+    return _summary(case)
+
+
+# --- listing and reading --------------------------------------------------------------------
+
+
+@router.get("/dossiers", summary="Dossiers the caller may see, by code (never by name)")
+async def list_cases(
+    request: Request, account: Annotated[Account, Depends(caller)]
+) -> list[CaseSummary]:
+    role = account.role
+    if not (
+        allowed(role, Capability.DOSSIER_ENTER)
+        or allowed(role, Capability.DOSSIER_VET)
+        or allowed(role, Capability.CASES_OVERVIEW)
+    ):
+        raise ProblemError(
+            403, "Forbidden", f"the role {role.value} may not list dossiers", kind="forbidden"
+        )
+    with state_of(request).stores() as opened:
+        cases = list(opened.cases.cases())
+        opened.record(AuditAction.DOSSIERS_LISTED, account.name, None, {"dossiers": len(cases)})
+
+    def visible(case: DeskCase) -> bool:
+        if role is Role.INTAKE:
+            return case.entered_by == account.name and case.state is CaseState.DRAFT
+        if role is Role.VETTING:
+            return case.state is CaseState.SUBMITTED or case.vetting_by == account.name
+        return case.state is not CaseState.DRAFT  # an overview: codes and states
+
+    shown = sorted((c for c in cases if visible(c)), key=lambda c: (c.entered_at, c.code))
+    return [_summary(c) for c in shown]
+
+
+@router.get(
+    "/dossiers/{code}",
+    summary="One dossier: a draft to its intake officer, a taken one to its vetting officer",
+)
+async def read(
+    request: Request, code: str, account: Annotated[Account, Depends(caller)]
+) -> CaseOut:
+    with state_of(request).stores() as opened:
+        if account.role is Role.INTAKE:
+            case = _own_draft(opened, code, account)
+        elif account.role is Role.VETTING:
+            case = _own_case(opened, code, account)
+        else:
+            raise ProblemError(
+                403,
+                "Forbidden",
+                f"the role {account.role.value} may not read dossiers",
+                kind="forbidden",
+            )
+        opened.record(AuditAction.DOSSIER_READ, account.name, code)
+    return _out(case, _problems(case.dossier) if case.dossier else [])
+
+
+# --- vetting -------------------------------------------------------------------------------
+
+
+@router.post("/dossiers/{code}/take", summary="Take a submitted dossier for vetting")
+async def take(request: Request, code: str, account: Vetting) -> CaseSummary:
+    with state_of(request).stores() as opened:
+        case = _case(opened, code)
+        if case.state is CaseState.DRAFT:
+            raise _not_found()
+        if case.state is not CaseState.SUBMITTED:
+            if case.vetting_by == account.name:
+                return _summary(case)
+            raise _conflict("another vetting officer has taken this dossier")
+        case = case.taken(account.name)
+        opened.cases.put_case(case)
+        opened.record(AuditAction.DOSSIER_TAKEN, account.name, code)
+    return _summary(case)
+
+
+@router.post("/dossiers/{code}/verify", summary="Verify a taken dossier; answers the report")
+async def verify(request: Request, code: str, account: Vetting) -> dict[str, Any]:
+    state = state_of(request)
+    with state.stores() as opened:
+        case = _own_case(opened, code, account)
+        if case.state is CaseState.DECIDED:
+            raise _conflict("the dossier is decided; its report stays as it was")
+        if case.dossier is None:
+            raise _conflict("the dossier was reduced by retention: there is nothing to verify")
+        report = state.verifier(opened).verify(case.dossier, code)
+        case = case.verified(report.verdict)
+        opened.cases.put_case(case)
+        opened.record(AuditAction.DOSSIER_VERIFIED, account.name, code)
+    return report.to_json()
+
+
+@router.get("/dossiers/{code}/report", summary="The report of a verified dossier")
+async def report(request: Request, code: str, account: Vetting) -> dict[str, Any]:
+    with state_of(request).stores() as opened:
+        _own_case(opened, code, account)
+        kept = opened.cases.get(code)
+        if kept is None:
+            raise _conflict("the dossier is not verified yet")
+        opened.record(AuditAction.DOSSIER_READ, account.name, code, {"what": "report"})
+    return kept.to_json()
+
+
+@router.post(
+    "/dossiers/{code}/decision", summary="Decide: accept, question at the checkpoint, or reject"
+)
+async def decide(request: Request, code: str, body: DecisionIn, account: Vetting) -> CaseSummary:
+    with state_of(request).stores() as opened:
+        case = _own_case(opened, code, account)
+        if case.state not in (CaseState.VERIFIED, CaseState.DECIDED):
+            raise _conflict("verify the dossier before deciding")
+        case = case.decided(body.decision, body.reason, account.name)
+        opened.cases.put_case(case)
+        kept = opened.cases.get(code)
+        if kept is not None and kept.report is not None:
+            opened.cases.keep(code, kept.report, body.decision.value)
+            opened.cases.commit()
+        opened.record(
+            AuditAction.DOSSIER_DECIDED, account.name, code, {"decision": body.decision.value}
+        )
+    return _summary(case)
+
+
+class VerificationsIn(BaseModel):
+    dossiers: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+@router.post(
+    "/verifications",
+    summary="Verify dossiers sent whole (each with its own dossier_id), up to 500 at once",
+)
+async def verify_batch(
+    request: Request, body: VerificationsIn, account: Vetting
+) -> list[dict[str, Any]]:
+    state = state_of(request)
+    with state.stores() as opened:
+        verifier = state.verifier(opened)
+        sources = [f"dossier {n}" for n in range(1, len(body.dossiers) + 1)]
+        results = verifier.verify_many(list(body.dossiers), sources)
+        answers: list[dict[str, Any]] = []
+        for result in results:
+            if isinstance(result, InputError):
+                answers.append({"problem": result.message})
+            else:
+                opened.record(AuditAction.DOSSIER_VERIFIED, account.name, result.dossier_id)
+                answers.append(result.to_json())
+    return answers

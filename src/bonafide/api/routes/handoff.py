@@ -1,0 +1,43 @@
+"""The checkpoint's hand-off list: code, document check, flag, questions — nothing else."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from bonafide.accounts import Account, Capability
+from bonafide.cases.desk import CaseState, Decision, HandOff
+from bonafide.vault.audit import AuditAction
+
+from ..auth import requires, state_of
+
+router = APIRouter(tags=["checkpoint"])
+
+
+class HandOffOut(BaseModel):
+    code: str
+    decision: Decision
+    flagged: bool
+    documents: list[dict[str, Any]]
+    questions: list[str]
+
+
+@router.get("/handoff", summary="Arrivals sent on: code, document check, flag, questions")
+async def handoff(
+    request: Request,
+    account: Annotated[Account, Depends(requires(Capability.HANDOFF_READ))],
+) -> list[HandOffOut]:
+    with state_of(request).stores() as opened:
+        sent_on = [
+            c
+            for c in opened.cases.cases()
+            if c.state is CaseState.DECIDED and c.decision is not Decision.REJECT
+        ]
+        items = []
+        for case in sorted(sent_on, key=lambda c: (c.decided_at or "", c.code)):
+            kept = opened.cases.get(case.code)
+            items.append(HandOff.of(case, kept.report if kept else None))
+        opened.record(AuditAction.HANDOFF_READ, account.name, None, {"arrivals": len(items)})
+    return [HandOffOut(**h.to_json()) for h in items]

@@ -1,0 +1,111 @@
+"""Every role against every endpoint: allowed, or 403 — checked on the server.
+
+The expectations are written here from the product's table of roles (who sees what), apart
+from the service's own table (`accounts/roles.py`), so a slip in either shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bonafide.accounts import Role
+
+from .conftest import Desk
+
+INT, V, A, C, R, D, U = (
+    Role.INTAKE,
+    Role.VETTING,
+    Role.ANALYST,
+    Role.CHECKPOINT,
+    Role.REVIEWER,
+    Role.ADMIN,
+    Role.AUDITOR,
+)
+EVERYONE = frozenset(Role)
+
+# (method, path, body, the roles that get past the role check)
+MATRIX: list[tuple[str, str, Any, frozenset[Role]]] = [
+    ("GET", "/auth/me", None, EVERYONE),
+    ("GET", "/dossiers", None, frozenset({INT, V, D})),
+    ("POST", "/dossiers", {"identity": {}}, frozenset({INT})),
+    ("GET", "/dossiers/C-0000-0000", None, frozenset({INT, V})),
+    ("PUT", "/dossiers/C-0000-0000", {"identity": {}}, frozenset({INT})),
+    ("POST", "/dossiers/C-0000-0000/validate", None, frozenset({INT})),
+    ("POST", "/dossiers/C-0000-0000/submit", None, frozenset({INT})),
+    ("POST", "/dossiers/C-0000-0000/take", None, frozenset({V})),
+    ("POST", "/dossiers/C-0000-0000/verify", None, frozenset({V})),
+    ("GET", "/dossiers/C-0000-0000/report", None, frozenset({V})),
+    (
+        "POST",
+        "/dossiers/C-0000-0000/decision",
+        {"decision": "accept", "reason": "r"},
+        frozenset({V}),
+    ),
+    ("POST", "/verifications", {"dossiers": [{"dossier_id": "X"}]}, frozenset({V})),
+    ("GET", "/handoff", None, frozenset({C, V})),
+    ("GET", "/registries", None, frozenset({A})),
+    ("GET", "/registries/identity", None, frozenset({A})),
+    ("POST", "/persons/match", {"surname": "Іваноў"}, frozenset({A, V})),
+    ("GET", "/audit", None, frozenset({D, U})),
+    ("GET", "/audit/verify", None, frozenset({D, U})),
+    ("GET", "/audit/export", None, frozenset({D, U})),
+    ("GET", "/accounts", None, frozenset({D})),
+    (
+        "POST",
+        "/accounts",
+        {"name": "new-one", "role": "intake", "password": "x" * 12},
+        frozenset({D}),
+    ),
+    ("PATCH", "/accounts/reviewer-1", {"disabled": False}, frozenset({D})),
+    ("POST", "/accounts/reviewer-1/tokens", None, frozenset({D})),
+    ("GET", "/tokens", None, frozenset({D})),
+    ("DELETE", "/tokens/0000000000000000", None, frozenset({D})),
+]
+# Endpoints left out of the matrix, each for a reason: they end the session or the vault
+# (tested on their own in test_service.py), or need no account.
+NOT_IN_MATRIX = {
+    ("POST", "/auth/sign-out"),
+    ("POST", "/vault/lock"),
+    ("POST", "/vault/wipe"),
+    ("DELETE", "/accounts/{name}"),
+    ("POST", "/auth/sign-in"),
+    ("POST", "/vault/unlock"),
+    ("GET", "/health"),
+}
+
+
+def test_the_matrix_covers_every_endpoint(desk: Desk) -> None:
+    schema = desk.client.get("/openapi.json").json()
+    served = {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+    in_matrix = {
+        (
+            method,
+            path.replace("C-0000-0000", "{code}")
+            .replace("reviewer-1", "{name}")
+            .replace("/tokens/0000000000000000", "/tokens/{token_id}")
+            .replace("/registries/identity", "/registries/{kind}"),
+        )
+        for method, path, _, _ in MATRIX
+    }
+    assert served - in_matrix - NOT_IN_MATRIX == set()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+def test_each_role_is_allowed_or_refused(
+    desk: Desk, method: str, path: str, body: Any, allowed: frozenset[Role]
+) -> None:
+    for role in Role:
+        answer = desk.client.request(method, path, json=body, headers=desk.auth(role))
+        if role in allowed:
+            assert answer.status_code not in (401, 403), (role, answer.status_code, answer.text)
+        else:
+            assert answer.status_code == 403, (role, answer.status_code, answer.text)
+            assert answer.json()["type"] == "/problems/forbidden"
