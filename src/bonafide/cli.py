@@ -17,6 +17,7 @@ from bonafide.accounts.cli import token_app, user_app
 from bonafide.api.serve import serve_command
 from bonafide.cases.cli import cases_app
 from bonafide.errors import BonafideError
+from bonafide.ftm.cli import export_app
 from bonafide.linkage.cli import dedupe_command, link_command
 from bonafide.names.cli import names_app
 from bonafide.persons.match_cli import match_command
@@ -39,6 +40,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(registry_app, name="registry")
 app.add_typer(cases_app, name="cases")
 app.add_typer(names_app, name="names")
+app.add_typer(export_app, name="export")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.command("synth")(synth_command)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bonafide.datadir import DataDirOption
-from bonafide.errors import StoreError
+from bonafide.errors import InputError, StoreError
 from bonafide.registry.display import (
     ImportProgressView,
     import_summary_line,
@@ -23,7 +23,7 @@ from bonafide.registry.display import (
     render_stats,
 )
 from bonafide.registry.importer import import_registry, read_reject_file
-from bonafide.registry.mapping import SourceOptions, check_delimiter, load_mapping
+from bonafide.registry.mapping import SourceFormat, SourceOptions, check_delimiter, load_mapping
 from bonafide.registry.schema import Kind
 from bonafide.registry.stats import list_registries, registry_stats
 from bonafide.registry.store import RegistryStore
@@ -41,8 +41,27 @@ registry_app = typer.Typer(
 
 @registry_app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Registry file: .csv, .parquet or .jsonl.")],
-    kind: Annotated[Kind, typer.Option("--kind", help="Which registry the file holds.")],
+    file: Annotated[
+        Path, typer.Argument(help="Registry file: .csv, .parquet, .jsonl, or FtM with --format.")
+    ],
+    kind: Annotated[
+        Kind | None,
+        typer.Option(
+            "--kind",
+            help="Which registry the file holds (required, except for --format ftm: every "
+            "kind the file holds, unless one is named).",
+            show_default=False,
+        ),
+    ] = None,
+    source_format: Annotated[
+        SourceFormat | None,
+        typer.Option(
+            "--format",
+            help="The file's format (default: from its extension); ftm: FollowTheMoney "
+            "entities, one JSON object a line (docs/formats.md).",
+            show_default=False,
+        ),
+    ] = None,
     mapping: Annotated[
         Path | None,
         typer.Option(
@@ -76,8 +95,21 @@ def import_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Import a registry file into the store (all rows or none)."""
+    if source_format is SourceFormat.FTM:
+        if mapping or encoding or delimiter:
+            raise InputError(
+                "--mapping, --encoding and --delimiter do not apply to --format ftm",
+                hint="an FtM file is UTF-8 JSON whose properties map to fields by themselves",
+            )
+        _import_ftm(file, kind, quiet, data_dir, passphrase_file, key_file)
+        return
+    if kind is None:
+        raise InputError(
+            "--kind is required", hint="name the registry the file holds: --kind identity"
+        )
     column_mapping = load_mapping(mapping) if mapping else None
     options = SourceOptions(
+        format=source_format,
         encoding=encoding,
         delimiter=check_delimiter(delimiter, "--delimiter") if delimiter else None,
     )
@@ -106,6 +138,54 @@ def import_command(
         console.print(import_summary_line(report), highlight=False, soft_wrap=True)
     else:
         console.print(render_import_report(report))
+
+
+def _import_ftm(
+    file: Path,
+    kind: Kind | None,
+    quiet: bool,
+    data_dir: Path | None,
+    passphrase_file: Path | None,
+    key_file: Path | None,
+) -> None:
+    """Import an FtM file: one import per kind; exit 2 if any row was rejected."""
+    from bonafide.ftm.load import import_ftm
+
+    console = Console()
+    with unlocked(data_dir, passphrase_file, key_file) as vault:
+        with RegistryStore.open(vault) as store:
+            if quiet:
+                result = import_ftm(store, file, kind)
+            else:
+                with ImportProgressView(Console(stderr=True)) as view:
+                    result = import_ftm(store, file, kind, progress=view)
+        for report in result.reports:
+            record_action(
+                vault,
+                AuditAction.REGISTRY_IMPORTED,
+                None,
+                {
+                    "kind": report.kind.value,
+                    "import": report.import_id,
+                    "added": report.rows_added,
+                    "rejected": report.rows_rejected,
+                    "format": "ftm",
+                },
+            )
+    for report in result.reports:
+        if quiet:
+            console.print(import_summary_line(report), highlight=False, soft_wrap=True)
+        else:
+            console.print(render_import_report(report))
+    if result.rejected:
+        Console(stderr=True).print(
+            f"{result.rejected:,} row(s) of {file.name} rejected; each is in its import's "
+            "rejects (bonafide registry rejects N)",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(InputError.exit_code)
 
 
 @registry_app.command("list")

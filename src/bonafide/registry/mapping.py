@@ -46,6 +46,7 @@ class SourceFormat(StrEnum):
     CSV = "csv"
     PARQUET = "parquet"
     JSONL = "jsonl"
+    FTM = "ftm"  # FollowTheMoney entities, one per line (bonafide.ftm.read)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ def read_source(info: SourceInfo, columns: Sequence[str]) -> Iterator[Chunk]:
         SourceFormat.CSV: _read_csv,
         SourceFormat.PARQUET: _read_parquet,
         SourceFormat.JSONL: _read_jsonl,
+        SourceFormat.FTM: _read_ftm,
     }
     for chunk in readers[info.format](info, tuple(columns)):
         batch, huge = _without_huge_cells(chunk.batch, columns)
@@ -357,6 +358,15 @@ def _scalar_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+# FollowTheMoney -------------------------------------------------------------------------------
+
+
+def _read_ftm(info: SourceInfo, columns: tuple[str, ...]) -> Iterator[Chunk]:
+    from bonafide.ftm.read import read_ftm  # it builds on this module's chunks
+
+    return read_ftm(info.path, info.size, columns)
 
 
 # Cells over 64 KiB -------------------------------------------------------------------------

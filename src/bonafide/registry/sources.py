@@ -88,6 +88,12 @@ def inspect_source(
     scan = _scan(path, progress)
     if scan.size == 0:
         raise SourceFormatError(f"{path} is empty", hint="export the registry again")
+    if fmt is SourceFormat.FTM:
+        from bonafide.ftm.read import ftm_columns  # the FtM reader builds on the registry's
+
+        return SourceInfo(
+            path, fmt, scan.size, scan.sha256, ftm_columns(), "utf-8", False, None, False, ()
+        )
     if fmt is SourceFormat.PARQUET:
         return SourceInfo(
             path, fmt, scan.size, scan.sha256, _parquet_columns(path), None, False, None, False, ()
