@@ -37,6 +37,21 @@ class Desk:
 
 @pytest.fixture
 def desk(api_dir: Path) -> Iterator[Desk]:
+    yield from _desk(api_dir)
+
+
+@pytest.fixture(scope="module")
+def shared_desk(
+    resolved_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Desk]:
+    """One service for a whole module, for tests that only read or whose writes do not matter
+    to each other (the role matrix)."""
+    target = tmp_path_factory.mktemp("shared-desk") / "data"
+    shutil.copytree(resolved_data_dir, target)
+    yield from _desk(target)
+
+
+def _desk(api_dir: Path) -> Iterator[Desk]:
     app = create_app(api_dir, Passphrase(TEST_PASSPHRASE))
     accounts = app.state.server.opened().accounts
     tokens = {}

@@ -48,6 +48,9 @@ MATRIX: list[tuple[str, str, Any, frozenset[Role]]] = [
     ("GET", "/registries", None, frozenset({A})),
     ("GET", "/registries/identity", None, frozenset({A})),
     ("POST", "/persons/match", {"surname": "Іваноў"}, frozenset({A, V})),
+    ("POST", "/registries/identity/imports", {"file": "x.csv"}, frozenset({A})),
+    ("GET", "/jobs/0000000000000000", None, frozenset({A})),
+    ("GET", "/jobs/0000000000000000/events", None, frozenset({A})),
     ("GET", "/audit", None, frozenset({D, U})),
     ("GET", "/audit/verify", None, frozenset({D, U})),
     ("GET", "/audit/export", None, frozenset({D, U})),
@@ -73,11 +76,12 @@ NOT_IN_MATRIX = {
     ("POST", "/auth/sign-in"),
     ("POST", "/vault/unlock"),
     ("GET", "/health"),
+    ("POST", "/registries/resolve"),  # starts a job on the shared fixture: test_imports.py
 }
 
 
-def test_the_matrix_covers_every_endpoint(desk: Desk) -> None:
-    schema = desk.client.get("/openapi.json").json()
+def test_the_matrix_covers_every_endpoint(shared_desk: Desk) -> None:
+    schema = shared_desk.client.get("/openapi.json").json()
     served = {
         (method.upper(), path)
         for path, operations in schema["paths"].items()
@@ -89,7 +93,8 @@ def test_the_matrix_covers_every_endpoint(desk: Desk) -> None:
             path.replace("C-0000-0000", "{code}")
             .replace("reviewer-1", "{name}")
             .replace("/tokens/0000000000000000", "/tokens/{token_id}")
-            .replace("/registries/identity", "/registries/{kind}"),
+            .replace("/registries/identity", "/registries/{kind}")
+            .replace("/jobs/0000000000000000", "/jobs/{job_id}"),
         )
         for method, path, _, _ in MATRIX
     }
@@ -100,8 +105,9 @@ def test_the_matrix_covers_every_endpoint(desk: Desk) -> None:
     ("method", "path", "body", "allowed"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
 )
 def test_each_role_is_allowed_or_refused(
-    desk: Desk, method: str, path: str, body: Any, allowed: frozenset[Role]
+    shared_desk: Desk, method: str, path: str, body: Any, allowed: frozenset[Role]
 ) -> None:
+    desk = shared_desk
     for role in Role:
         answer = desk.client.request(method, path, json=body, headers=desk.auth(role))
         if role in allowed:

@@ -17,9 +17,10 @@ from bonafide import __version__
 from bonafide.vault import Secret
 
 from .auth import SignInLimiter
+from .jobs import Jobs
 from .limits import BodyLimit
 from .problems import install_problem_handlers
-from .routes import accounts, audit, dossiers, handoff, registries, session, system
+from .routes import accounts, audit, dossiers, handoff, imports, registries, session, system
 from .state import ServerState
 
 __all__ = ["MAX_BODY", "create_app"]
@@ -34,7 +35,11 @@ with the vault passphrase (`POST /vault/unlock`). Errors are RFC 9457 problem de
 """
 
 
-def create_app(data_dir: Path, secret: Secret | None = None) -> FastAPI:
+def create_app(
+    data_dir: Path, secret: Secret | None = None, import_dir: Path | None = None
+) -> FastAPI:
+    """The service over `data_dir`: locked unless given `secret`; registry files imported
+    through it come from `import_dir` (none: imports through the service are off)."""
     server = ServerState(data_dir)
     if secret is not None:
         server.unlock(secret)
@@ -54,6 +59,8 @@ def create_app(data_dir: Path, secret: Secret | None = None) -> FastAPI:
     )
     app.state.server = server
     app.state.sign_in_limiter = SignInLimiter()
+    app.state.import_dir = import_dir
+    app.state.jobs = Jobs()
     install_problem_handlers(app)
 
     @app.middleware("http")
@@ -66,6 +73,6 @@ def create_app(data_dir: Path, secret: Secret | None = None) -> FastAPI:
         return response
 
     app.add_middleware(BodyLimit, limit=MAX_BODY)
-    for module in (system, session, accounts, dossiers, handoff, registries, audit):
+    for module in (system, session, accounts, dossiers, handoff, registries, imports, audit):
         app.include_router(module.router)
     return app

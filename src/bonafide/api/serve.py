@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,6 +30,16 @@ def serve_command(
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+    import_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--import-dir",
+            help="Directory whose registry files analysts may import through the service "
+            "(none: imports through the service are off).",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
@@ -39,7 +50,7 @@ def serve_command(
     secret: Secret | None = None
     if passphrase_file is not None or key_file is not None or os.environ.get(PASSPHRASE_ENV):
         secret = secret_from(passphrase_file, key_file)
-    app = create_app(directory, secret)
+    app = create_app(directory, secret, import_dir)
     state = "unlocked" if secret is not None else "locked: POST /vault/unlock to open it"
     Console(stderr=True).print(
         f"bonafide serving {directory} on http://{host}:{port} ({state}); API description at "
