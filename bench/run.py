@@ -8,6 +8,7 @@ python bench/run.py dedupe 1000000
 python bench/run.py verify 1000000      # the applicant cohort against a resolved population
 python bench/run.py vault 200000        # import, resolve, verify with the vault and without
 python bench/run.py watchlist 200000    # watchlist screening: recall, false hits, cost
+python bench/run.py api 1000000         # the HTTP API under load, on loopback
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import api_load
 import dedupe
 import foundation
 import linkage
@@ -36,6 +38,7 @@ SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "vault": vault_cost.main,
     "dedupe": lambda sizes, work: [dedupe.main(size, work) for size in sizes],
     "watchlist": watchlist.main,
+    "api": api_load.main,
 }
 DEFAULT_SIZES = {
     "foundation": [1_000_000, 10_000_000],
@@ -46,6 +49,7 @@ DEFAULT_SIZES = {
     "verify": [1_000_000],
     "vault": [200_000],
     "watchlist": [200_000],
+    "api": [1_000_000],
 }
 
 

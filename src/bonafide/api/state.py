@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bonafide.accounts import AccountStore
 from bonafide.cases.store import CaseStore
@@ -32,6 +33,7 @@ class Opened:
     vault: Vault
     accounts: AccountStore
     cases: CaseStore
+    audit: AuditLog
     verifier: Verifier | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -42,9 +44,14 @@ class Opened:
         dossier: str | None = None,
         detail: dict[str, object] | None = None,
     ) -> None:
-        """One audit entry, with the account that acted."""
-        with self.lock, AuditLog(self.vault, actor) as log:
-            log.record(action, dossier, dict(detail or {}))
+        """One audit entry, with the account that acted (None: the service itself)."""
+        self.record_many([(action, dossier, dict(detail or {}))], actor)
+
+    def record_many(
+        self, entries: list[tuple[AuditAction, str | None, dict[str, Any]]], actor: str | None
+    ) -> None:
+        with self.lock:
+            self.audit.record_many(entries, actor or "service")
 
     def close(self) -> None:
         with self.lock:
@@ -52,6 +59,7 @@ class Opened:
                 self.verifier = None  # shares `cases`, closed below
             self.cases.close()
             self.accounts.close()
+            self.audit.close()
             self.vault.close()
 
 
@@ -72,7 +80,12 @@ class ServerState:
                 return self._opened
             vault = Vault.unlock(self.data_dir, secret)
             try:
-                opened = Opened(vault, AccountStore.open(vault), CaseStore.open(vault, shared=True))
+                opened = Opened(
+                    vault,
+                    AccountStore.open(vault),
+                    CaseStore.open(vault, shared=True),
+                    AuditLog(vault, "service", shared=True),
+                )
             except BaseException:
                 vault.close()
                 raise

@@ -128,13 +128,18 @@ def _now() -> str:
 class AuditLog:
     """The audit log of an unlocked vault."""
 
-    def __init__(self, vault: Vault, actor: str | None = None) -> None:
+    def __init__(self, vault: Vault, actor: str | None = None, shared: bool = False) -> None:
+        """The log of `vault`, entries recorded as `actor` unless a call names another;
+        `shared`: its connection may be used from several threads (the service's, which
+        serialises its use with a lock)."""
         self._entry_key = vault.key("audit entries")
         self._chain_key = vault.key("audit chain")
         self.actor = actor or (f"key slot {vault.slot_id}" if vault.slot_id else "benchmark")
         path = vault.store_file(AUDIT_FILE)
         try:
-            self._connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._connection = sqlite3.connect(
+                path, isolation_level=None, timeout=30, check_same_thread=not shared
+            )
             self._connection.execute("PRAGMA secure_delete = ON")
             self._connection.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside
             self._connection.executescript(_SCHEMA)
@@ -175,11 +180,16 @@ class AuditLog:
         action: AuditAction,
         dossier: str | None = None,
         detail: dict[str, Any] | None = None,
+        actor: str | None = None,
     ) -> None:
-        self.record_many([(action, dossier, detail or {})])
+        self.record_many([(action, dossier, detail or {})], actor)
 
-    def record_many(self, entries: list[tuple[AuditAction, str | None, dict[str, Any]]]) -> None:
-        """Append entries in one transaction."""
+    def record_many(
+        self,
+        entries: list[tuple[AuditAction, str | None, dict[str, Any]]],
+        actor: str | None = None,
+    ) -> None:
+        """Append entries in one transaction, as `actor` (or the log's own actor)."""
         if not entries:
             return
         connection = self._connection
@@ -196,7 +206,7 @@ class AuditLog:
             at = _now()
             for action, dossier, detail in entries:
                 seq += 1
-                entry = AuditEntry(seq, at, self.actor, action, dossier, detail)
+                entry = AuditEntry(seq, at, actor or self.actor, action, dossier, detail)
                 plaintext = json.dumps(entry.to_json(), ensure_ascii=False).encode("utf-8")
                 sealed = seal(self._entry_key, plaintext, seq.to_bytes(8, "big"))
                 link = self._link(link, seq, sealed)
