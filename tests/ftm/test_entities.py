@@ -128,6 +128,9 @@ def test_a_person_entity() -> None:
         (dt.date(1990, 4, 1), "month", "1990-04"),
         (dt.date(1990, 1, 1), "year", "1990"),
         (2004, None, "2004"),
+        ("19870407", None, "1987-04-07"),
+        ("1987-04", None, "1987-04"),
+        ("about 1987", None, None),
         (None, "day", None),
     ],
 )

@@ -132,11 +132,14 @@ def entity(
 
 
 def ftm_date(value: object, precision: str | None = "day") -> str | None:
-    """An FtM date (an ISO 8601 prefix) at the precision the registry gave."""
+    """An FtM date (an ISO 8601 prefix) at the precision the registry gave; `value` is a date
+    (with `precision` day, month or year), a year, or text (`1987-04-07`, `19870407`, `1987`)."""
     if value is None:
         return None
     if isinstance(value, int):
         return f"{value:04d}"
+    if isinstance(value, str):
+        return _text_date(value)
     if isinstance(value, dt.datetime):
         value = value.date()
     if not isinstance(value, dt.date):
@@ -146,6 +149,15 @@ def ftm_date(value: object, precision: str | None = "day") -> str | None:
     if precision == "month":
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def _text_date(value: str) -> str | None:
+    """A date given as text: ISO (`1987-04-07`, `1987-04`, `1987`) or compact (`19870407`,
+    `198704`, as the person index keeps birth dates)."""
+    digits = value.strip().replace("-", "")
+    if not digits.isdigit() or len(digits) not in (4, 6, 8):
+        return None
+    return "-".join(p for p in (digits[:4], digits[4:6], digits[6:8]) if p)
 
 
 def _text(record: Record, field: str) -> str | None:
