@@ -5,6 +5,9 @@ A request carries `Authorization: Bearer <token>` (an API token or a session fro
 (`accounts/roles.py`) is checked here for every endpoint; the endpoints then narrow by need to
 know (a draft's own intake officer, a case's own vetting officer).
 
+The OpenAPI document declares the bearer scheme (`HTTPBearer`, which never refuses a request
+itself: the header is read here, so that `ApiKey` works too).
+
 Sign-in is rate limited in memory, by account name and overall, without keeping any address:
 the service stores nothing that says where a request came from.
 """
@@ -18,13 +21,14 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bonafide.accounts import Account, Capability, allowed
 
 from .problems import ProblemError
 from .state import ServerState
 
-__all__ = ["Caller", "SignInLimiter", "caller", "requires", "state_of"]
+__all__ = ["Caller", "SignInLimiter", "bearer_scheme", "caller", "requires", "state_of"]
 
 
 def state_of(request: Request) -> ServerState:
@@ -50,7 +54,18 @@ _UNAUTHENTICATED = ProblemError(
 )
 
 
-async def caller(request: Request) -> Account:
+bearer_scheme = HTTPBearer(
+    scheme_name="bearer",
+    description="An API token (`bonafide token create`) or a session (`POST /auth/sign-in`), "
+    "as `Authorization: Bearer <token>`; `ApiKey <token>` is accepted too.",
+    auto_error=False,
+)
+# declares the scheme in the OpenAPI document of every route behind `caller`; its value is not
+# used, as the header is read below (where `ApiKey` is accepted too)
+Declared = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+async def caller(request: Request, _declared: Declared = None) -> Account:
     """The account a request acts for; 401 without a valid token, 503 while locked."""
     state = state_of(request)
     opened = state.opened()

@@ -11,9 +11,9 @@ from bonafide.accounts import Account, Capability, Role
 from bonafide.vault.audit import AuditAction
 
 from ..auth import requires, state_of
-from ..problems import ProblemError
+from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], responses=SIGNED_IN)
 Admin = Annotated[Account, Depends(requires(Capability.ACCOUNTS_MANAGE))]
 
 
@@ -62,7 +62,12 @@ async def list_accounts(request: Request, admin: Admin) -> list[AccountOut]:
     return [_out(a) for a in state_of(request).opened().accounts.accounts()]
 
 
-@router.post("/accounts", status_code=201, summary="Add an account")
+@router.post(
+    "/accounts",
+    status_code=201,
+    summary="Add an account",
+    responses={**BODY, **problem_responses(409)},
+)
 async def add_account(request: Request, body: NewAccount, admin: Admin) -> AccountOut:
     opened = state_of(request).opened()
     if opened.accounts.get(body.name) is not None:
@@ -72,7 +77,11 @@ async def add_account(request: Request, body: NewAccount, admin: Admin) -> Accou
     return _out(account)
 
 
-@router.patch("/accounts/{name}", summary="Disable or enable an account")
+@router.patch(
+    "/accounts/{name}",
+    summary="Disable or enable an account",
+    responses={**BODY, **problem_responses(404)},
+)
 async def change_account(
     request: Request, name: str, body: AccountChange, admin: Admin
 ) -> AccountOut:
@@ -84,7 +93,12 @@ async def change_account(
     return _out(account)
 
 
-@router.delete("/accounts/{name}", status_code=204, summary="Remove an account, revoke its tokens")
+@router.delete(
+    "/accounts/{name}",
+    status_code=204,
+    summary="Remove an account, revoke its tokens",
+    responses=problem_responses(404, 422),
+)
 async def remove_account(request: Request, name: str, admin: Admin) -> Response:
     opened = state_of(request).opened()
     if opened.accounts.get(name) is None:
@@ -94,7 +108,12 @@ async def remove_account(request: Request, name: str, admin: Admin) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/accounts/{name}/tokens", status_code=201, summary="Create an API token")
+@router.post(
+    "/accounts/{name}/tokens",
+    status_code=201,
+    summary="Create an API token",
+    responses=problem_responses(404, 422),
+)
 async def create_token(request: Request, name: str, admin: Admin) -> NewToken:
     opened = state_of(request).opened()
     if opened.accounts.get(name) is None:
@@ -109,7 +128,12 @@ async def list_tokens(request: Request, admin: Admin) -> list[TokenOut]:
     return [TokenOut(**t.to_json()) for t in state_of(request).opened().accounts.tokens()]
 
 
-@router.delete("/tokens/{token_id}", status_code=204, summary="Revoke a token")
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    summary="Revoke a token",
+    responses=problem_responses(404, 422),
+)
 async def revoke_token(request: Request, token_id: str, admin: Admin) -> Response:
     opened = state_of(request).opened()
     if not opened.accounts.revoke(token_id):

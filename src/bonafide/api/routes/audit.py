@@ -14,8 +14,9 @@ from bonafide.accounts import Account, Capability
 from bonafide.vault.audit import AuditAction, AuditLog
 
 from ..auth import requires, state_of
+from ..problems import SIGNED_IN, problem_responses
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], responses=SIGNED_IN)
 Auditor = Annotated[Account, Depends(requires(Capability.AUDIT_READ))]
 
 
@@ -26,7 +27,12 @@ class ChainOut(BaseModel):
     problems: list[dict[str, Any]]
 
 
-@router.get("", summary="Audit entries after a sequence number, oldest first")
+@router.get(
+    "",
+    summary="Audit entries after a sequence number, oldest first",
+    response_description="Audit entries: seq, time, action, actor, dossier code, detail, hashes",
+    responses=problem_responses(422),
+)
 async def entries(
     request: Request,
     account: Auditor,

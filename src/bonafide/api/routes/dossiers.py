@@ -23,10 +23,10 @@ from bonafide.vault.audit import AuditAction
 from bonafide.verify.dossier import dossier_problems_of, parse_dossier
 
 from ..auth import caller, requires, state_of
-from ..problems import ProblemError
+from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
 from ..state import Opened
 
-router = APIRouter(tags=["dossiers"])
+router = APIRouter(tags=["dossiers"], responses=SIGNED_IN)
 
 Intake = Annotated[Account, Depends(requires(Capability.DOSSIER_ENTER))]
 Vetting = Annotated[Account, Depends(requires(Capability.DOSSIER_VET))]
@@ -48,6 +48,10 @@ _DOSSIER_BODY = {
         "content": {"application/json": {"schema": _schema_without_id()}},
     }
 }
+# what a route on one dossier can answer besides the role's refusal: no such code for the caller,
+# or not in a state that allows it
+ON_ONE = problem_responses(404, 409, 422)
+REPORT = "A verification report (docs/formats.md): verdict, claims, evidence, match weights"
 DossierBody = Annotated[dict[str, Any], Body(description="A dossier (docs/formats.md).")]
 
 
@@ -138,6 +142,7 @@ def _conflict(detail: str) -> ProblemError:
     status_code=201,
     summary="Enter a dossier; the server gives it a pseudonymous code",
     openapi_extra=_DOSSIER_BODY,
+    responses=BODY,
 )
 async def enter(request: Request, account: Intake, dossier: DossierBody) -> CaseOut:
     with state_of(request).stores() as opened:
@@ -155,6 +160,7 @@ async def enter(request: Request, account: Intake, dossier: DossierBody) -> Case
     "/dossiers/{code}",
     summary="Replace a draft's content (its own intake officer, until submitted)",
     openapi_extra=_DOSSIER_BODY,
+    responses={**BODY, **problem_responses(404)},
 )
 async def replace_draft(
     request: Request, code: str, account: Intake, dossier: DossierBody
@@ -167,7 +173,11 @@ async def replace_draft(
     return _out(case, _problems(case.dossier))
 
 
-@router.post("/dossiers/{code}/validate", summary="Check a draft against the dossier format")
+@router.post(
+    "/dossiers/{code}/validate",
+    summary="Check a draft against the dossier format",
+    responses=problem_responses(404, 422),
+)
 async def validate(request: Request, code: str, account: Intake) -> Validation:
     with state_of(request).stores() as opened:
         case = _own_draft(opened, code, account)
@@ -176,7 +186,11 @@ async def validate(request: Request, code: str, account: Intake) -> Validation:
     return Validation(valid=not problems, problems=problems)
 
 
-@router.post("/dossiers/{code}/submit", summary="Submit a valid draft for vetting")
+@router.post(
+    "/dossiers/{code}/submit",
+    summary="Submit a valid draft for vetting",
+    responses=problem_responses(404, 422),
+)
 async def submit(request: Request, code: str, account: Intake) -> CaseSummary:
     with state_of(request).stores() as opened:
         case = _own_draft(opened, code, account)
@@ -230,6 +244,7 @@ async def list_cases(
 @router.get(
     "/dossiers/{code}",
     summary="One dossier: a draft to its intake officer, a taken one to its vetting officer",
+    responses=problem_responses(404, 422),
 )
 async def read(
     request: Request, code: str, account: Annotated[Account, Depends(caller)]
@@ -253,7 +268,9 @@ async def read(
 # --- vetting -------------------------------------------------------------------------------
 
 
-@router.post("/dossiers/{code}/take", summary="Take a submitted dossier for vetting")
+@router.post(
+    "/dossiers/{code}/take", summary="Take a submitted dossier for vetting", responses=ON_ONE
+)
 async def take(request: Request, code: str, account: Vetting) -> CaseSummary:
     with state_of(request).stores() as opened:
         case = _case(opened, code)
@@ -269,7 +286,12 @@ async def take(request: Request, code: str, account: Vetting) -> CaseSummary:
     return _summary(case)
 
 
-@router.post("/dossiers/{code}/verify", summary="Verify a taken dossier; answers the report")
+@router.post(
+    "/dossiers/{code}/verify",
+    summary="Verify a taken dossier; answers the report",
+    response_description=REPORT,
+    responses=ON_ONE,
+)
 async def verify(request: Request, code: str, account: Vetting) -> dict[str, Any]:
     state = state_of(request)
     with state.stores() as opened:
@@ -285,7 +307,12 @@ async def verify(request: Request, code: str, account: Vetting) -> dict[str, Any
     return report.to_json()
 
 
-@router.get("/dossiers/{code}/report", summary="The report of a verified dossier")
+@router.get(
+    "/dossiers/{code}/report",
+    summary="The report of a verified dossier",
+    response_description=REPORT,
+    responses=ON_ONE,
+)
 async def report(request: Request, code: str, account: Vetting) -> dict[str, Any]:
     with state_of(request).stores() as opened:
         _own_case(opened, code, account)
@@ -297,7 +324,9 @@ async def report(request: Request, code: str, account: Vetting) -> dict[str, Any
 
 
 @router.post(
-    "/dossiers/{code}/decision", summary="Decide: accept, question at the checkpoint, or reject"
+    "/dossiers/{code}/decision",
+    summary="Decide: accept, question at the checkpoint, or reject",
+    responses={**BODY, **ON_ONE},
 )
 async def decide(request: Request, code: str, body: DecisionIn, account: Vetting) -> CaseSummary:
     with state_of(request).stores() as opened:
@@ -323,6 +352,8 @@ class VerificationsIn(BaseModel):
 @router.post(
     "/verifications",
     summary="Verify dossiers sent whole (each with its own dossier_id), up to 500 at once",
+    response_description="One per dossier, in order: its report, or `problem` if it is invalid",
+    responses={**BODY, **problem_responses(409)},
 )
 async def verify_batch(
     request: Request, body: VerificationsIn, account: Vetting
@@ -333,10 +364,12 @@ async def verify_batch(
         sources = [f"dossier {n}" for n in range(1, len(body.dossiers) + 1)]
         results = verifier.verify_many(list(body.dossiers), sources)
         answers: list[dict[str, Any]] = []
+        verified: list[tuple[AuditAction, str | None, dict[str, Any]]] = []
         for result in results:
             if isinstance(result, InputError):
                 answers.append({"problem": result.message})
             else:
-                opened.record(AuditAction.DOSSIER_VERIFIED, account.name, result.dossier_id)
+                verified.append((AuditAction.DOSSIER_VERIFIED, result.dossier_id, {}))
                 answers.append(result.to_json())
+        opened.record_many(verified, account.name)
     return answers

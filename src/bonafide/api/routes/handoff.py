@@ -12,8 +12,9 @@ from bonafide.cases.desk import CaseState, Decision, HandOff
 from bonafide.vault.audit import AuditAction
 
 from ..auth import requires, state_of
+from ..problems import SIGNED_IN
 
-router = APIRouter(tags=["checkpoint"])
+router = APIRouter(tags=["checkpoint"], responses=SIGNED_IN)
 
 
 class HandOffOut(BaseModel):

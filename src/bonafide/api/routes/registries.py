@@ -14,9 +14,9 @@ from bonafide.registry.store import RegistryStore
 from bonafide.vault.audit import AuditAction
 
 from ..auth import requires, state_of
-from ..problems import ProblemError
+from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
 
-router = APIRouter(tags=["registries"])
+router = APIRouter(tags=["registries"], responses=SIGNED_IN)
 Analyst = Annotated[Account, Depends(requires(Capability.REGISTRY_READ))]
 Matching = Annotated[Account, Depends(requires(Capability.PERSON_MATCH))]
 
@@ -33,7 +33,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@router.get("/registries", summary="Every registry: rows, imports, rejected rows")
+@router.get(
+    "/registries",
+    summary="Every registry: rows, imports, rejected rows",
+    response_description="One object per registry imported: its kind, rows, imports, rejects",
+    responses=problem_responses(409),
+)
 async def registries(request: Request, account: Analyst) -> list[dict[str, Any]]:
     with (
         state_of(request).stores() as opened,
@@ -42,7 +47,12 @@ async def registries(request: Request, account: Analyst) -> list[dict[str, Any]]
         return [_jsonable(s) for s in list_registries(store)]
 
 
-@router.get("/registries/{kind}", summary="One registry: field coverage, scripts, imports")
+@router.get(
+    "/registries/{kind}",
+    summary="One registry: field coverage, scripts, imports",
+    response_description="The registry's figures: rows, field coverage, scripts, its imports",
+    responses=problem_responses(409, 422),
+)
 async def registry(request: Request, kind: Kind, account: Analyst) -> dict[str, Any]:
     with (
         state_of(request).stores() as opened,
@@ -52,7 +62,12 @@ async def registry(request: Request, kind: Kind, account: Analyst) -> dict[str, 
         return result
 
 
-@router.post("/persons/match", summary="The persons a record most likely describes, explained")
+@router.post(
+    "/persons/match",
+    summary="The persons a record most likely describes, explained",
+    response_description="Candidates, best first: the person, the score, the match weights",
+    responses={**BODY, **problem_responses(409)},
+)
 async def match(
     request: Request,
     account: Matching,

@@ -12,7 +12,7 @@ from bonafide.accounts import ALLOWED, Account, TokenKind
 from bonafide.vault.audit import AuditAction
 
 from ..auth import caller, state_of
-from ..problems import ProblemError
+from ..problems import ProblemError, problem_responses
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
@@ -39,7 +39,7 @@ class Me(BaseModel):
 @router.post(
     "/sign-in",
     summary="Sign in with a name and password; answers a session token",
-    responses={401: {"description": "Wrong name or password"}, 429: {"description": "Too many"}},
+    responses=problem_responses(401, 413, 422, 429, 503),
 )
 async def sign_in(request: Request, body: SignIn) -> Session:
     state = state_of(request)
@@ -64,13 +64,21 @@ async def sign_in(request: Request, body: SignIn) -> Session:
     )
 
 
-@router.post("/sign-out", summary="End the session (revoke the token this request carries)")
+@router.post(
+    "/sign-out",
+    summary="End the session (revoke the token this request carries)",
+    responses=problem_responses(401, 503),
+)
 async def sign_out(request: Request, account: Annotated[Account, Depends(caller)]) -> Me:
     state_of(request).opened().accounts.revoke(request.state.token)
     return _me(account)
 
 
-@router.get("/me", summary="The caller's account, role and what the role may do")
+@router.get(
+    "/me",
+    summary="The caller's account, role and what the role may do",
+    responses=problem_responses(401, 503),
+)
 async def me(account: Annotated[Account, Depends(caller)]) -> Me:
     return _me(account)
 

@@ -13,7 +13,7 @@ from bonafide.vault import Passphrase, wipe
 from bonafide.vault.audit import AuditAction
 
 from ..auth import requires, state_of
-from ..problems import ProblemError
+from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
 
 router = APIRouter(tags=["service"])
 
@@ -44,7 +44,7 @@ async def health(request: Request) -> Health:
 @router.post(
     "/vault/unlock",
     summary="Unlock the vault with its passphrase (used once, never kept or logged)",
-    responses={401: {"description": "Wrong passphrase"}, 429: {"description": "Too many tries"}},
+    responses=problem_responses(401, 413, 422, 429),
 )
 async def unlock(request: Request, body: UnlockRequest) -> Health:
     state = state_of(request)
@@ -65,7 +65,11 @@ async def unlock(request: Request, body: UnlockRequest) -> Health:
     return Health(status="unlocked")
 
 
-@router.post("/vault/lock", summary="Lock the vault: every store closed, the keys dropped")
+@router.post(
+    "/vault/lock",
+    summary="Lock the vault: every store closed, the keys dropped",
+    responses=SIGNED_IN,
+)
 async def lock(
     request: Request,
     account: Annotated[Account, Depends(requires(Capability.VAULT_MANAGE))],
@@ -79,6 +83,7 @@ async def lock(
 @router.post(
     "/vault/wipe",
     summary="Destroy the vault's keys and data: nothing can be read afterwards",
+    responses={**SIGNED_IN, **BODY},
 )
 async def wipe_vault(
     request: Request,
