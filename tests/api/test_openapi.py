@@ -43,10 +43,6 @@ NOT_FUZZED = {
 # bonafide.api.problems) and, behind a token, the bearer scheme (bonafide.api.auth).
 _NO_SCHEME = "reconcile.py declares no security scheme, and documents a 401"
 PENDING = {
-    ("POST", "/registries/{kind}/imports"): "imports.py documents no 401/403/409/503",
-    ("POST", "/registries/resolve"): "imports.py documents no 401/403/409/503",
-    ("GET", "/jobs/{job_id}"): "imports.py documents no 401/403/404/503",
-    ("GET", "/jobs/{job_id}/events"): "imports.py documents no 401/403/404/503",
     ("GET", "/reconcile"): _NO_SCHEME,
     ("POST", "/reconcile"): _NO_SCHEME,
     ("GET", "/reconcile/preview"): _NO_SCHEME,

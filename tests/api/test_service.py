@@ -143,3 +143,10 @@ def test_a_body_over_the_limit_is_refused_unread(desk: Desk) -> None:
 def test_responses_are_not_cached(desk: Desk) -> None:
     answer = desk.client.get("/auth/me", headers=desk.auth(Role.VETTING))
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_unlocking_an_unlocked_vault_checks_no_passphrase(desk: Desk) -> None:
+    for passphrase in ("anything at all", TEST_PASSPHRASE):
+        answer = desk.client.post("/vault/unlock", json={"passphrase": passphrase})
+        assert answer.status_code == 409
+        assert answer.json()["type"] == "/problems/already-unlocked"

@@ -77,7 +77,14 @@ class ServerState:
         """Open the vault with `secret` (VaultError if it is wrong) and its stores."""
         with self._lock:
             if self._opened is not None:
-                return self._opened
+                # not a second check of a passphrase, which would make the service an oracle
+                # for guessing it while it runs
+                raise ProblemError(
+                    409,
+                    "Already unlocked",
+                    "the vault is unlocked already",
+                    kind="already-unlocked",
+                )
             vault = Vault.unlock(self.data_dir, secret)
             try:
                 opened = Opened(

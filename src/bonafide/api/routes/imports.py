@@ -27,10 +27,10 @@ from bonafide.vault.audit import AuditAction
 
 from ..auth import requires, state_of
 from ..jobs import Job, Jobs
-from ..problems import ProblemError
+from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
 from ..state import Opened
 
-router = APIRouter(tags=["registries"])
+router = APIRouter(tags=["registries"], responses=SIGNED_IN)
 Importer = Annotated[Account, Depends(requires(Capability.REGISTRY_IMPORT))]
 
 
@@ -114,6 +114,7 @@ def _report(report: ImportReport) -> dict[str, Any]:
     "/registries/{kind}/imports",
     status_code=202,
     summary="Import a registry file from the import directory; follow it at /jobs/{id}/events",
+    responses={**BODY, **problem_responses(409)},
 )
 async def start_import(
     request: Request, kind: Kind, body: ImportRequest, account: Importer
@@ -155,6 +156,7 @@ async def start_import(
     "/registries/resolve",
     status_code=202,
     summary="Resolve the registries into persons; follow it at /jobs/{id}/events",
+    responses=problem_responses(409),
 )
 async def start_resolve(request: Request, account: Importer) -> JobOut:
     state = state_of(request)
@@ -194,7 +196,11 @@ def _job(request: Request, job_id: str) -> Job:
     return job
 
 
-@router.get("/jobs/{job_id}", summary="A background job's state and, once ended, its result")
+@router.get(
+    "/jobs/{job_id}",
+    summary="A background job's state and, once ended, its result",
+    responses=problem_responses(404, 422),
+)
 async def job_state(request: Request, job_id: str, account: Importer) -> JobOut:
     return JobOut(**_job(request, job_id).to_json())
 
@@ -203,7 +209,7 @@ async def job_state(request: Request, job_id: str, account: Importer) -> JobOut:
     "/jobs/{job_id}/events",
     summary="A background job's events as server-sent events, until it ends",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: {"content": {"text/event-stream": {}}}, **problem_responses(404, 422)},
 )
 async def job_events(request: Request, job_id: str, account: Importer) -> StreamingResponse:
     job = _job(request, job_id)

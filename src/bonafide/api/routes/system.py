@@ -44,7 +44,7 @@ async def health(request: Request) -> Health:
 @router.post(
     "/vault/unlock",
     summary="Unlock the vault with its passphrase (used once, never kept or logged)",
-    responses=problem_responses(401, 413, 422, 429),
+    responses=problem_responses(401, 409, 413, 422, 429),
 )
 async def unlock(request: Request, body: UnlockRequest) -> Health:
     state = state_of(request)
