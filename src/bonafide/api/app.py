@@ -20,7 +20,17 @@ from .auth import SignInLimiter
 from .jobs import Jobs
 from .limits import BodyLimit
 from .problems import install_problem_handlers
-from .routes import accounts, audit, dossiers, handoff, imports, registries, session, system
+from .routes import (
+    accounts,
+    audit,
+    dossiers,
+    handoff,
+    imports,
+    reconcile,
+    registries,
+    session,
+    system,
+)
 from .state import ServerState
 
 __all__ = ["MAX_BODY", "create_app"]
@@ -73,6 +83,16 @@ def create_app(
         return response
 
     app.add_middleware(BodyLimit, limit=MAX_BODY)
-    for module in (system, session, accounts, dossiers, handoff, registries, imports, audit):
+    for module in (
+        system,
+        session,
+        accounts,
+        dossiers,
+        handoff,
+        registries,
+        imports,
+        reconcile,
+        audit,
+    ):
         app.include_router(module.router)
     return app
