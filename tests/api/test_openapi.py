@@ -41,13 +41,7 @@ NOT_FUZZED = {
 # Operations of routers still being written that do not document their problems or their
 # security scheme yet: expected to fail until they declare `responses=` (problem_responses in
 # bonafide.api.problems) and, behind a token, the bearer scheme (bonafide.api.auth).
-_NO_SCHEME = "reconcile.py declares no security scheme, and documents a 401"
 PENDING = {
-    ("GET", "/reconcile"): _NO_SCHEME,
-    ("POST", "/reconcile"): _NO_SCHEME,
-    ("GET", "/reconcile/preview"): _NO_SCHEME,
-    ("GET", "/reconcile/properties"): _NO_SCHEME,
-    ("GET", "/reconcile/suggest/property"): _NO_SCHEME,
     ("POST", "/match/{dataset}"): "yente.py documents no problems yet",
     ("GET", "/algorithms"): "yente.py documents no problems yet",
     ("GET", "/entities/{entity_id}"): "yente.py documents no problems yet",

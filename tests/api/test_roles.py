@@ -48,6 +48,11 @@ MATRIX: list[tuple[str, str, Any, frozenset[Role]]] = [
     ("GET", "/registries", None, frozenset({A})),
     ("GET", "/registries/identity", None, frozenset({A})),
     ("POST", "/persons/match", {"surname": "Іваноў"}, frozenset({A, V})),
+    ("GET", "/reconcile", None, frozenset({A, V})),
+    ("POST", "/reconcile", {"q0": {"query": "Іваноў"}}, frozenset({A, V})),
+    ("GET", "/reconcile/preview?id=bf-person-0", None, frozenset({A, V})),
+    ("GET", "/reconcile/properties", None, frozenset({A, V})),
+    ("GET", "/reconcile/suggest/property", None, frozenset({A, V})),
     ("POST", "/registries/identity/imports", {"file": "x.csv"}, frozenset({A})),
     ("GET", "/jobs/0000000000000000", None, frozenset({A})),
     ("GET", "/jobs/0000000000000000/events", None, frozenset({A})),
@@ -65,6 +70,14 @@ MATRIX: list[tuple[str, str, Any, frozenset[Role]]] = [
     ("POST", "/accounts/reviewer-1/tokens", None, frozenset({D})),
     ("GET", "/tokens", None, frozenset({D})),
     ("DELETE", "/tokens/0000000000000000", None, frozenset({D})),
+    (
+        "POST",
+        "/match/persons",
+        {"queries": {"q": {"schema": "Person", "properties": {"name": ["Іваноў Іван"]}}}},
+        frozenset({A, V}),
+    ),
+    ("GET", "/algorithms", None, frozenset({A, V})),
+    ("GET", "/entities/bf-person-00000000000000000000000000000000", None, frozenset({A, V})),
 ]
 # Endpoints left out of the matrix, each for a reason: they end the session or the vault
 # (tested on their own in test_service.py), or need no account.
@@ -94,7 +107,9 @@ def test_the_matrix_covers_every_endpoint(shared_desk: Desk) -> None:
             .replace("reviewer-1", "{name}")
             .replace("/tokens/0000000000000000", "/tokens/{token_id}")
             .replace("/registries/identity", "/registries/{kind}")
-            .replace("/jobs/0000000000000000", "/jobs/{job_id}"),
+            .replace("/jobs/0000000000000000", "/jobs/{job_id}")
+            .replace("/match/persons", "/match/{dataset}")
+            .replace("/entities/bf-person-" + "0" * 32, "/entities/{entity_id}"),
         )
         for method, path, _, _ in MATRIX
     }

@@ -33,13 +33,29 @@ Vetting = Annotated[Account, Depends(requires(Capability.DOSSIER_VET))]
 MAX_BATCH = 500  # dossiers in one verification request
 
 
+def _inlined(node: Any, definitions: dict[str, Any]) -> Any:
+    """`node` with every `#/$defs/…` reference replaced by its definition: inside the OpenAPI
+    document such a reference would point at the document's root, not the dossier schema's."""
+    if isinstance(node, dict):
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/$defs/"):
+            return _inlined(definitions[reference.removeprefix("#/$defs/")], definitions)
+        return {key: _inlined(value, definitions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inlined(value, definitions) for value in node]
+    return node
+
+
 def _schema_without_id() -> dict[str, Any]:
-    """The dossier's JSON schema as a request body: the code is the server's to give."""
+    """The dossier's JSON schema as a request body, self-contained: the code is the server's
+    to give."""
     schema = dict(dossier_schema())
-    schema.pop("$schema", None)
-    schema.pop("$id", None)
+    definitions = schema.pop("$defs", {})
+    for key in ("$schema", "$id"):
+        schema.pop(key, None)
     schema["required"] = [r for r in schema.get("required", []) if r != "dossier_id"]
-    return schema
+    inlined: dict[str, Any] = _inlined(schema, definitions)
+    return inlined
 
 
 _DOSSIER_BODY = {
