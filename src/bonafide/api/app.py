@@ -30,6 +30,7 @@ from .routes import (
     registries,
     session,
     system,
+    yente,
 )
 from .state import ServerState
 
@@ -92,6 +93,7 @@ def create_app(
         registries,
         imports,
         reconcile,
+        yente,
         audit,
     ):
         app.include_router(module.router)
