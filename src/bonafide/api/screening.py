@@ -38,6 +38,7 @@ from bonafide.ftm.model import (
     Entity,
 )
 from bonafide.linkage.records import normalise_date
+from bonafide.persons.histories import Histories
 from bonafide.persons.match import Matcher
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import Kind
@@ -70,6 +71,7 @@ __all__ = [
     "match_persons",
     "match_watchlist",
     "parse_query",
+    "persons_in_memory",
     "watchlist_entry_of_id",
 ]
 
@@ -355,6 +357,34 @@ def _rows(table: Any) -> list[dict[str, Any]]:
 
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
+
+
+_SHOWN_TITLED = ("name", "firstName", "lastName", "fatherName", "birthPlace", "alias")
+
+
+def persons_in_memory(
+    histories: Histories, ids: EntityIds, person_ids: Sequence[int]
+) -> dict[int, tuple[Entity, bool]]:
+    """Each person's merged `Person` entity made from the identity records the verifier holds
+    in memory (no registry query: a screening answers in milliseconds), and whether a
+    watchlist record is linked to them. The values are the index's normalised ones, names
+    title-cased; `GET /entities/{id}` gives the registry's own text and the `referents`."""
+    found: dict[int, tuple[Entity, bool]] = {}
+    for person_id in sorted({int(p) for p in person_ids}):
+        identity = histories.of(Kind.IDENTITY, person_id).to_pylist()
+        if not identity:
+            continue
+        listed = histories.of(Kind.WATCHLIST, person_id).num_rows > 0
+        entity = resolved_person(ids, person_id, identity)
+        for name in _SHOWN_TITLED:  # held normalised (lower case): shown as names are written
+            if name in entity["properties"]:
+                entity["properties"][name] = [
+                    v.title() if isinstance(v, str) else v for v in entity["properties"][name]
+                ]
+        if listed:
+            entity["properties"]["topics"] = [WATCHLIST_TOPIC]
+        found[person_id] = (entity, listed)
+    return found
 
 
 class EntityLookup:

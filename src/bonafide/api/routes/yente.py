@@ -48,6 +48,7 @@ from ..screening import (
     match_persons,
     match_watchlist,
     parse_query,
+    persons_in_memory,
     watchlist_entry_of_id,
 )
 
@@ -276,9 +277,19 @@ async def match(
         else:
             scored = match_watchlist(_watchlist(verifier.watchlist), queries)
         scored = [[s for s in found if s.score > cutoff] for found in scored]
-        with RegistryStore.open(opened.vault, read_only=True) as store:
-            lookup = EntityLookup(store, EntityIds.for_vault(opened.vault))
-            entities = _entities(lookup, dataset, scored)
+        ids = EntityIds.for_vault(opened.vault)
+        entities: dict[int | str, tuple[Entity, bool]]
+        if dataset == "persons":
+            entities = dict(
+                persons_in_memory(
+                    verifier.histories,
+                    ids,
+                    [s.person_id for f in scored for s in f if s.person_id is not None],
+                ).items()
+            )
+        else:
+            with RegistryStore.open(opened.vault, read_only=True) as store:
+                entities = _entities(EntityLookup(store, ids), dataset, scored)
         responses: dict[str, Any] = {}
         results_count = matches_count = 0
         for query, found in zip(queries, scored, strict=True):
