@@ -27,6 +27,7 @@ from bonafide.accounts.roles import Role
 from bonafide.errors import InputError, StoreError
 from bonafide.vault import Vault
 from bonafide.vault.crypto import UndecryptableError, keyed_hash, seal, unseal
+from bonafide.vault.sqlite import open_sqlite_store
 
 __all__ = [
     "ACCOUNTS_FILE",
@@ -91,19 +92,10 @@ class AccountStore:
 
     @classmethod
     def open(cls, vault: Vault) -> AccountStore:
-        path = vault.store_file(ACCOUNTS_FILE)
-        try:
-            connection = sqlite3.connect(path, check_same_thread=False, timeout=30)
-            connection.execute("PRAGMA secure_delete = ON")
-            connection.execute("PRAGMA temp_store = MEMORY")
-            connection.executescript(_SCHEMA)
-            path.chmod(0o600)
-            vault.store_made(ACCOUNTS_FILE)
-        except sqlite3.Error as error:
-            raise StoreError(
-                f"cannot open the account store {path}: {error}",
-                hint=f"check that {vault.data_dir} is writable and the file is not damaged",
-            ) from None
+        # shared: the service's request threads use it, one at a time (`self._lock`)
+        connection = open_sqlite_store(
+            vault, ACCOUNTS_FILE, _SCHEMA, "the account store", shared=True
+        )
         return cls(connection, vault)
 
     def close(self) -> None:

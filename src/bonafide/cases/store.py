@@ -27,6 +27,7 @@ from bonafide.cases.desk import DeskCase
 from bonafide.errors import StoreError
 from bonafide.vault import Vault
 from bonafide.vault.crypto import UndecryptableError, keyed_hash, seal, unseal
+from bonafide.vault.sqlite import open_sqlite_store
 
 __all__ = ["CASES_FILE", "CaseStore", "KeptDossier"]
 
@@ -89,21 +90,7 @@ class CaseStore:
     def open(cls, vault: Vault, shared: bool = False) -> CaseStore:
         """Open the case store; `shared`: its connection may be used from several threads
         (the service's, which serialises its use with a lock)."""
-        path = vault.store_file(CASES_FILE)
-        try:
-            connection = sqlite3.connect(
-                path, isolation_level="DEFERRED", timeout=30, check_same_thread=not shared
-            )
-            connection.execute("PRAGMA secure_delete = ON")
-            connection.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside
-            connection.executescript(_SCHEMA)
-            path.chmod(0o600)
-            vault.store_made(CASES_FILE)
-        except sqlite3.Error as error:
-            raise StoreError(
-                f"cannot open the case store {path}: {error}",
-                hint=f"check that {vault.data_dir} is writable and the file is not damaged",
-            ) from None
+        connection = open_sqlite_store(vault, CASES_FILE, _SCHEMA, "the case store", shared=shared)
         return cls(connection, vault)
 
     def close(self) -> None:
@@ -143,16 +130,20 @@ class CaseStore:
         ).fetchone()
         return None if row is None else self._open(key, row[0])
 
-    def _open(self, key: bytes, sealed: object) -> KeptDossier:
+    def _unseal_json(self, key: object, sealed: object, what: str) -> dict[str, Any]:
         try:
             if not isinstance(sealed, bytes) or not isinstance(key, bytes):
                 raise UndecryptableError
-            data = json.loads(unseal(self._value_key, sealed, key))
+            data: dict[str, Any] = json.loads(unseal(self._value_key, sealed, key))
         except UndecryptableError:
             raise StoreError(
-                "a dossier in the case store does not decrypt: it was changed outside bonafide",
+                f"{what} in the case store does not decrypt: it was changed outside bonafide",
                 hint="restore the case store from a backup; see bonafide audit verify",
             ) from None
+        return data
+
+    def _open(self, key: bytes, sealed: object) -> KeptDossier:
+        data = self._unseal_json(key, sealed, "a dossier")
         return KeptDossier(
             code=data["dossier_id"],
             verified_at=data["verified_at"],
@@ -211,16 +202,7 @@ class CaseStore:
         self._connection.commit()
 
     def _open_case(self, key: bytes, sealed: object) -> DeskCase:
-        try:
-            if not isinstance(sealed, bytes) or not isinstance(key, bytes):
-                raise UndecryptableError
-            data = json.loads(unseal(self._value_key, sealed, key))
-        except UndecryptableError:
-            raise StoreError(
-                "a case in the case store does not decrypt: it was changed outside bonafide",
-                hint="restore the case store from a backup; see bonafide audit verify",
-            ) from None
-        return DeskCase.from_json(data)
+        return DeskCase.from_json(self._unseal_json(key, sealed, "a case"))
 
     def get_case(self, code: str) -> DeskCase | None:
         key = self.hash(f"case:{code}")

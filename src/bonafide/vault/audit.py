@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,6 +23,7 @@ from typing import Any
 
 from bonafide.errors import StoreError
 from bonafide.vault.crypto import UndecryptableError, keyed_hash, seal, unseal
+from bonafide.vault.sqlite import open_sqlite_store
 from bonafide.vault.vault import Vault
 
 __all__ = [
@@ -135,21 +135,9 @@ class AuditLog:
         self._entry_key = vault.key("audit entries")
         self._chain_key = vault.key("audit chain")
         self.actor = actor or (f"key slot {vault.slot_id}" if vault.slot_id else "benchmark")
-        path = vault.store_file(AUDIT_FILE)
-        try:
-            self._connection = sqlite3.connect(
-                path, isolation_level=None, timeout=30, check_same_thread=not shared
-            )
-            self._connection.execute("PRAGMA secure_delete = ON")
-            self._connection.execute("PRAGMA temp_store = MEMORY")  # no temporary file outside
-            self._connection.executescript(_SCHEMA)
-            path.chmod(0o600)
-            vault.store_made(AUDIT_FILE)
-        except sqlite3.Error as error:
-            raise StoreError(
-                f"cannot open the audit log {path}: {error}",
-                hint=f"check that {vault.data_dir} is writable",
-            ) from None
+        self._connection = open_sqlite_store(
+            vault, AUDIT_FILE, _SCHEMA, "the audit log", shared=shared, isolation_level=None
+        )
 
     def close(self) -> None:
         self._connection.close()
