@@ -9,22 +9,20 @@ Every read of a dossier or a report is in the audit log.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field
 
-from bonafide.accounts import Account, Capability, Role, allowed
-from bonafide.cases.desk import CaseState, Decision, DeskCase, new_code
+from bonafide.accounts import Account, Capability
+from bonafide.cases.desk import CaseState, Decision, DeskCase
 from bonafide.dossier.schema import dossier_schema
 from bonafide.errors import InputError
 from bonafide.vault.audit import AuditAction
-from bonafide.verify.dossier import dossier_problems_of, parse_dossier
 
+from .. import office
 from ..auth import caller, requires, state_of
-from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
-from ..state import Opened
+from ..problems import BODY, SIGNED_IN, problem_responses
 
 router = APIRouter(tags=["dossiers"], responses=SIGNED_IN)
 
@@ -94,13 +92,6 @@ class DecisionIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-def _problems(dossier: dict[str, Any]) -> list[str]:
-    problems = dossier_problems_of(dossier)
-    if not problems:
-        _, problems = parse_dossier(dossier, dt.datetime.now(dt.UTC).date())
-    return problems
-
-
 def _summary(case: DeskCase) -> CaseSummary:
     return CaseSummary(
         code=case.code,
@@ -111,43 +102,12 @@ def _summary(case: DeskCase) -> CaseSummary:
     )
 
 
-def _out(case: DeskCase, problems: list[str] | None = None) -> CaseOut:
+def _out(case: DeskCase) -> CaseOut:
     return CaseOut(
         **_summary(case).model_dump(),
         dossier=case.dossier,
-        problems=problems if problems is not None else [],
+        problems=office.dossier_problems(case.dossier) if case.dossier else [],
     )
-
-
-def _not_found() -> ProblemError:
-    # the same answer whether the code does not exist or is not the caller's: codes are not
-    # to be probed
-    return ProblemError(404, "Not found", "no dossier of that code for you", kind="not-found")
-
-
-def _case(opened: Opened, code: str) -> DeskCase:
-    case = opened.cases.get_case(code)
-    if case is None:
-        raise _not_found()
-    return case
-
-
-def _own_draft(opened: Opened, code: str, account: Account) -> DeskCase:
-    case = _case(opened, code)
-    if case.entered_by != account.name or case.state is not CaseState.DRAFT:
-        raise _not_found()
-    return case
-
-
-def _own_case(opened: Opened, code: str, account: Account) -> DeskCase:
-    case = _case(opened, code)
-    if case.vetting_by != account.name:
-        raise _not_found()
-    return case
-
-
-def _conflict(detail: str) -> ProblemError:
-    return ProblemError(409, "Conflict", detail, kind="wrong-state")
 
 
 # --- intake -------------------------------------------------------------------------------
@@ -162,14 +122,8 @@ def _conflict(detail: str) -> ProblemError:
 )
 async def enter(request: Request, account: Intake, dossier: DossierBody) -> CaseOut:
     with state_of(request).stores() as opened:
-        code = new_code()
-        while opened.cases.get_case(code) is not None:
-            code = new_code()
-        case = DeskCase.entered(code, account.name, dossier)
-        opened.cases.put_case(case)
-        opened.record(AuditAction.DOSSIER_ENTERED, account.name, code)
-    assert case.dossier is not None
-    return _out(case, _problems(case.dossier))
+        case = office.enter(opened, account, dossier)
+    return _out(case)
 
 
 @router.put(
@@ -182,11 +136,8 @@ async def replace_draft(
     request: Request, code: str, account: Intake, dossier: DossierBody
 ) -> CaseOut:
     with state_of(request).stores() as opened:
-        case = _own_draft(opened, code, account).with_dossier(dossier)
-        opened.cases.put_case(case)
-        opened.record(AuditAction.DOSSIER_ENTERED, account.name, code)
-    assert case.dossier is not None
-    return _out(case, _problems(case.dossier))
+        case = office.replace_draft(opened, account, code, dossier)
+    return _out(case)
 
 
 @router.post(
@@ -196,9 +147,9 @@ async def replace_draft(
 )
 async def validate(request: Request, code: str, account: Intake) -> Validation:
     with state_of(request).stores() as opened:
-        case = _own_draft(opened, code, account)
+        case = office.draft(opened, account, code)
     assert case.dossier is not None
-    problems = _problems(case.dossier)
+    problems = office.dossier_problems(case.dossier)
     return Validation(valid=not problems, problems=problems)
 
 
@@ -209,20 +160,7 @@ async def validate(request: Request, code: str, account: Intake) -> Validation:
 )
 async def submit(request: Request, code: str, account: Intake) -> CaseSummary:
     with state_of(request).stores() as opened:
-        case = _own_draft(opened, code, account)
-        assert case.dossier is not None
-        problems = _problems(case.dossier)
-        if problems:
-            raise ProblemError(
-                422,
-                "Invalid dossier",
-                f"{len(problems)} problem(s) keep the draft from submission",
-                kind="invalid-dossier",
-                problems=problems,
-            )
-        case = case.submitted()
-        opened.cases.put_case(case)
-        opened.record(AuditAction.DOSSIER_SUBMITTED, account.name, code)
+        case = office.submit(opened, account, code)
     return _summary(case)
 
 
@@ -233,28 +171,8 @@ async def submit(request: Request, code: str, account: Intake) -> CaseSummary:
 async def list_cases(
     request: Request, account: Annotated[Account, Depends(caller)]
 ) -> list[CaseSummary]:
-    role = account.role
-    if not (
-        allowed(role, Capability.DOSSIER_ENTER)
-        or allowed(role, Capability.DOSSIER_VET)
-        or allowed(role, Capability.CASES_OVERVIEW)
-    ):
-        raise ProblemError(
-            403, "Forbidden", f"the role {role.value} may not list dossiers", kind="forbidden"
-        )
     with state_of(request).stores() as opened:
-        cases = list(opened.cases.cases())
-        opened.record(AuditAction.DOSSIERS_LISTED, account.name, None, {"dossiers": len(cases)})
-
-    def visible(case: DeskCase) -> bool:
-        if role is Role.INTAKE:
-            return case.entered_by == account.name and case.state is CaseState.DRAFT
-        if role is Role.VETTING:
-            return case.state is CaseState.SUBMITTED or case.vetting_by == account.name
-        return case.state is not CaseState.DRAFT  # an overview: codes and states
-
-    shown = sorted((c for c in cases if visible(c)), key=lambda c: (c.entered_at, c.code))
-    return [_summary(c) for c in shown]
+        return [_summary(c) for c in office.visible_cases(opened, account)]
 
 
 @router.get(
@@ -266,19 +184,8 @@ async def read(
     request: Request, code: str, account: Annotated[Account, Depends(caller)]
 ) -> CaseOut:
     with state_of(request).stores() as opened:
-        if account.role is Role.INTAKE:
-            case = _own_draft(opened, code, account)
-        elif account.role is Role.VETTING:
-            case = _own_case(opened, code, account)
-        else:
-            raise ProblemError(
-                403,
-                "Forbidden",
-                f"the role {account.role.value} may not read dossiers",
-                kind="forbidden",
-            )
-        opened.record(AuditAction.DOSSIER_READ, account.name, code)
-    return _out(case, _problems(case.dossier) if case.dossier else [])
+        case = office.read(opened, account, code)
+    return _out(case)
 
 
 # --- vetting -------------------------------------------------------------------------------
@@ -289,17 +196,7 @@ async def read(
 )
 async def take(request: Request, code: str, account: Vetting) -> CaseSummary:
     with state_of(request).stores() as opened:
-        case = _case(opened, code)
-        if case.state is CaseState.DRAFT:
-            raise _not_found()
-        if case.state is not CaseState.SUBMITTED:
-            if case.vetting_by == account.name:
-                return _summary(case)
-            raise _conflict("another vetting officer has taken this dossier")
-        case = case.taken(account.name)
-        opened.cases.put_case(case)
-        opened.record(AuditAction.DOSSIER_TAKEN, account.name, code)
-    return _summary(case)
+        return _summary(office.take(opened, account, code))
 
 
 @router.post(
@@ -311,16 +208,7 @@ async def take(request: Request, code: str, account: Vetting) -> CaseSummary:
 async def verify(request: Request, code: str, account: Vetting) -> dict[str, Any]:
     state = state_of(request)
     with state.stores() as opened:
-        case = _own_case(opened, code, account)
-        if case.state is CaseState.DECIDED:
-            raise _conflict("the dossier is decided; its report stays as it was")
-        if case.dossier is None:
-            raise _conflict("the dossier was reduced by retention: there is nothing to verify")
-        report = state.verifier(opened).verify(case.dossier, code)
-        case = case.verified(report.verdict)
-        opened.cases.put_case(case)
-        opened.record(AuditAction.DOSSIER_VERIFIED, account.name, code)
-    return report.to_json()
+        return office.verify(state, opened, account, code)
 
 
 @router.get(
@@ -331,12 +219,7 @@ async def verify(request: Request, code: str, account: Vetting) -> dict[str, Any
 )
 async def report(request: Request, code: str, account: Vetting) -> dict[str, Any]:
     with state_of(request).stores() as opened:
-        _own_case(opened, code, account)
-        kept = opened.cases.get(code)
-        if kept is None:
-            raise _conflict("the dossier is not verified yet")
-        opened.record(AuditAction.DOSSIER_READ, account.name, code, {"what": "report"})
-    return kept.to_json()
+        return office.kept_report(opened, account, code).to_json()
 
 
 @router.post(
@@ -346,19 +229,7 @@ async def report(request: Request, code: str, account: Vetting) -> dict[str, Any
 )
 async def decide(request: Request, code: str, body: DecisionIn, account: Vetting) -> CaseSummary:
     with state_of(request).stores() as opened:
-        case = _own_case(opened, code, account)
-        if case.state not in (CaseState.VERIFIED, CaseState.DECIDED):
-            raise _conflict("verify the dossier before deciding")
-        case = case.decided(body.decision, body.reason, account.name)
-        opened.cases.put_case(case)
-        kept = opened.cases.get(code)
-        if kept is not None and kept.report is not None:
-            opened.cases.keep(code, kept.report, body.decision.value)
-            opened.cases.commit()
-        opened.record(
-            AuditAction.DOSSIER_DECIDED, account.name, code, {"decision": body.decision.value}
-        )
-    return _summary(case)
+        return _summary(office.decide(opened, account, code, body.decision, body.reason))
 
 
 class VerificationsIn(BaseModel):

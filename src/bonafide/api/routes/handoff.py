@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from bonafide.accounts import Account, Capability
-from bonafide.cases.desk import CaseState, Decision, HandOff
-from bonafide.vault.audit import AuditAction
+from bonafide.cases.desk import Decision
 
+from .. import office
 from ..auth import requires, state_of
 from ..problems import SIGNED_IN
 
@@ -31,14 +31,5 @@ async def handoff(
     account: Annotated[Account, Depends(requires(Capability.HANDOFF_READ))],
 ) -> list[HandOffOut]:
     with state_of(request).stores() as opened:
-        sent_on = [
-            c
-            for c in opened.cases.cases()
-            if c.state is CaseState.DECIDED and c.decision is not Decision.REJECT
-        ]
-        items = []
-        for case in sorted(sent_on, key=lambda c: (c.decided_at or "", c.code)):
-            kept = opened.cases.get(case.code)
-            items.append(HandOff.of(case, kept.report if kept else None))
-        opened.record(AuditAction.HANDOFF_READ, account.name, None, {"arrivals": len(items)})
+        items = office.handoff(opened, account)
     return [HandOffOut(**h.to_json()) for h in items]
