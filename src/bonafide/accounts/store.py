@@ -31,6 +31,7 @@ from bonafide.vault.sqlite import open_sqlite_store
 
 __all__ = [
     "ACCOUNTS_FILE",
+    "LANGUAGES",
     "MIN_PASSWORD",
     "Account",
     "AccountStore",
@@ -53,12 +54,16 @@ class TokenKind(StrEnum):
     SESSION = "session"  # made by signing in; expires
 
 
+LANGUAGES = ("en", "ru", "be")  # the desk's interface languages
+
+
 @dataclass(frozen=True)
 class Account:
     name: str
     role: Role
     created: str
     disabled: bool = False
+    language: str = "en"  # the desk's interface language for this account
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,13 @@ class AccountStore:
 
     @staticmethod
     def _account(value: dict[str, Any]) -> Account:
-        return Account(value["name"], Role(value["role"]), value["created"], value["disabled"])
+        return Account(
+            value["name"],
+            Role(value["role"]),
+            value["created"],
+            value["disabled"],
+            value.get("language", "en"),
+        )
 
     # --- accounts ---------------------------------------------------------------------------
 
@@ -189,6 +200,17 @@ class AccountStore:
             if value is None:
                 raise InputError("account name: no such account", hint="see bonafide user list")
             value["disabled"] = disabled
+            self._write(value)
+        return self._account(value)
+
+    def set_language(self, name: str, language: str) -> Account:
+        if language not in LANGUAGES:
+            raise InputError(f"language: one of {', '.join(LANGUAGES)}", hint="choose en, ru or be")
+        with self._lock:
+            value = self._row(name)
+            if value is None:
+                raise InputError("account name: no such account", hint="see bonafide user list")
+            value["language"] = language
             self._write(value)
         return self._account(value)
 

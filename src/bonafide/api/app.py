@@ -12,8 +12,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from bonafide import __version__
+from bonafide.desk.pages import STATIC_DIR
+from bonafide.desk.pages import router as desk_router
 from bonafide.vault import Secret
 
 from .auth import SignInLimiter
@@ -84,6 +88,14 @@ def create_app(
         return response
 
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    # the desk: its pages under /desk, its files (styles, vendored scripts) at /desk/static
+    app.include_router(desk_router)
+    app.mount("/desk/static", StaticFiles(directory=STATIC_DIR), name="desk-static")
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/desk")
+
     for module in (
         system,
         session,

@@ -73,6 +73,11 @@ class ServerState:
     def locked(self) -> bool:
         return self._opened is None
 
+    @property
+    def current(self) -> Opened | None:
+        """The open stores, or None while locked (for pages that redirect instead)."""
+        return self._opened
+
     def unlock(self, secret: Secret) -> Opened:
         """Open the vault with `secret` (VaultError if it is wrong) and its stores."""
         with self._lock:

@@ -1,0 +1,13 @@
+"""The desk: the web application the office works in, served by `bonafide serve` under `/desk`.
+
+Server-rendered pages (Jinja2) whose forms work without JavaScript, so they work in Tor
+Browser's safer mode; htmx, vendored, only enhances them. Every page checks the role on the
+server and shows names only where the role needs them; lists show codes.
+
+- `pages.py`: the routes; `session.py`: the session cookie and CSRF; `forms.py`: the intake
+  form ↔ a dossier; `charts.py`: the match-weight waterfall as SVG; `i18n.py`: be / ru / en.
+"""
+
+from bonafide.desk.pages import router
+
+__all__ = ["router"]
