@@ -16,8 +16,8 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from bonafide import __version__
+from bonafide.desk import ROUTERS as DESK_ROUTERS
 from bonafide.desk.pages import STATIC_DIR
-from bonafide.desk.pages import router as desk_router
 from bonafide.vault import Secret
 
 from .auth import SignInLimiter
@@ -89,7 +89,8 @@ def create_app(
 
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     # the desk: its pages under /desk, its files (styles, vendored scripts) at /desk/static
-    app.include_router(desk_router)
+    for desk_router in DESK_ROUTERS:
+        app.include_router(desk_router)
     app.mount("/desk/static", StaticFiles(directory=STATIC_DIR), name="desk-static")
 
     @app.get("/", include_in_schema=False)

@@ -8,6 +8,11 @@ server and shows names only where the role needs them; lists show codes.
   form ↔ a dossier; `charts.py`: the match-weight waterfall as SVG; `i18n.py`: be / ru / en.
 """
 
+from fastapi import APIRouter
+
 from bonafide.desk.pages import router
 
-__all__ = ["router"]
+__all__ = ["ROUTERS"]
+
+# every page module's router; `api/app.py` includes them all
+ROUTERS: list[APIRouter] = [router]
