@@ -56,6 +56,15 @@ demo: setup
 	$(BIN)/bonafide audit verify --data-dir $(DEMO_DIR)/store
 	@echo "Everything bonafide keeps is sealed in $(DEMO_DIR)/store (passphrase: '$(DEMO_PASSPHRASE)')."
 	@echo "The rest of $(DEMO_DIR) is the synthetic input, in plain text as an operator's input files are."
+	@# one demo account per role, then the desk, served until Ctrl-C
+	@for role in intake vetting analyst checkpoint reviewer admin auditor; do \
+	  printf 'demo %s password\n' "$$role" | $(BIN)/bonafide user add "demo-$$role" --role $$role \
+	    --password-file /dev/stdin --data-dir $(DEMO_DIR)/store 2>/dev/null || exit 1; \
+	done
+	@echo "Demo accounts (this demo only): demo-intake, demo-vetting, demo-analyst, demo-checkpoint,"
+	@echo "demo-reviewer, demo-admin, demo-auditor; each one's password is 'demo <role> password'."
+	@echo "The desk: http://127.0.0.1:8000/desk (Ctrl-C stops it)."
+	$(BIN)/bonafide serve --data-dir $(DEMO_DIR)/store --port 8000 --import-dir $(DEMO_DIR)/registries
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools
