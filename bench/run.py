@@ -9,6 +9,7 @@ python bench/run.py verify 1000000      # the applicant cohort against a resolve
 python bench/run.py vault 200000        # import, resolve, verify with the vault and without
 python bench/run.py watchlist 200000    # watchlist screening: recall, false hits, cost
 python bench/run.py api 1000000         # the HTTP API under load, on loopback
+python bench/run.py desk 1000000        # the desk's pages under load, on loopback
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import api_load
 import dedupe
+import desk_load
 import foundation
 import linkage
 import names
@@ -39,6 +41,7 @@ SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "dedupe": lambda sizes, work: [dedupe.main(size, work) for size in sizes],
     "watchlist": watchlist.main,
     "api": api_load.main,
+    "desk": desk_load.main,
 }
 DEFAULT_SIZES = {
     "foundation": [1_000_000, 10_000_000],
@@ -50,6 +53,7 @@ DEFAULT_SIZES = {
     "vault": [200_000],
     "watchlist": [200_000],
     "api": [1_000_000],
+    "desk": [1_000_000],
 }
 
 
