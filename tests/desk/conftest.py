@@ -159,9 +159,13 @@ class Browsers:
         self._desk = desk
         self._contexts: list[BrowserContext] = []
 
-    def page(self) -> Page:
+    def page(self, javascript: bool = True) -> Page:
+        """A new person's page; `javascript=False` as in Tor Browser's safer mode."""
         context = self._browser.new_context(
-            base_url=self._desk.base_url, locale="en-GB", viewport={"width": 1280, "height": 900}
+            base_url=self._desk.base_url,
+            locale="en-GB",
+            viewport={"width": 1280, "height": 900},
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(STEP_TIMEOUT_MS)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
