@@ -10,9 +10,11 @@ server and shows names only where the role needs them; lists show codes.
 
 from fastapi import APIRouter
 
+from bonafide.desk.admin_pages import router as admin_router
 from bonafide.desk.pages import router
+from bonafide.desk.registry_pages import router as registry_router
 
 __all__ = ["ROUTERS"]
 
 # every page module's router; `api/app.py` includes them all
-ROUTERS: list[APIRouter] = [router]
+ROUTERS: list[APIRouter] = [router, registry_router, admin_router]

@@ -110,18 +110,25 @@ def _report(report: ImportReport) -> dict[str, Any]:
     }
 
 
-@router.post(
-    "/registries/{kind}/imports",
-    status_code=202,
-    summary="Import a registry file from the import directory; follow it at /jobs/{id}/events",
-    responses={**BODY, **problem_responses(409)},
-)
-async def start_import(
-    request: Request, kind: Kind, body: ImportRequest, account: Importer
-) -> JobOut:
+def import_files(request: Request) -> list[str] | None:
+    """The names of the files in the service's import directory; None when it has none."""
+    directory: Path | None = request.app.state.import_dir
+    if directory is None:
+        return None
+    if not directory.is_dir():
+        return []
+    return sorted(p.name for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def start_import_job(
+    request: Request, account: Account, kind: Kind, file_name: str, mapping_name: str | None
+) -> Job:
+    """Start importing `file_name` (with the mapping `mapping_name`) from the import directory
+    as a background job: what `POST /registries/{kind}/imports` and the desk both do.
+    ProblemError if imports are off, a file is not there, or a job runs already."""
     opened = state_of(request).opened()
-    file = _inside(request, body.file, "file")
-    mapping = load_mapping(_inside(request, body.mapping, "mapping")) if body.mapping else None
+    file = _inside(request, file_name, "file")
+    mapping = load_mapping(_inside(request, mapping_name, "mapping")) if mapping_name else None
     jobs = _jobs(request)
     _busy(jobs)
 
@@ -148,17 +155,12 @@ async def start_import(
         )
         return result
 
-    job = jobs.start(f"{kind.value} import", work, _problem)
-    return JobOut(**job.to_json())
+    return jobs.start(f"{kind.value} import", work, _problem)
 
 
-@router.post(
-    "/registries/resolve",
-    status_code=202,
-    summary="Resolve the registries into persons; follow it at /jobs/{id}/events",
-    responses=problem_responses(409),
-)
-async def start_resolve(request: Request, account: Importer) -> JobOut:
+def start_resolve_job(request: Request, account: Account) -> Job:
+    """Start resolving the registries into persons as a background job (the API and the desk).
+    ProblemError if a job runs already."""
     state = state_of(request)
     opened = state.opened()
     jobs = _jobs(request)
@@ -180,8 +182,30 @@ async def start_resolve(request: Request, account: Importer) -> JobOut:
             "unlinked": report.unlinked,
         }
 
-    job = jobs.start("resolve", work, _problem)
+    return jobs.start("resolve", work, _problem)
+
+
+@router.post(
+    "/registries/{kind}/imports",
+    status_code=202,
+    summary="Import a registry file from the import directory; follow it at /jobs/{id}/events",
+    responses={**BODY, **problem_responses(409)},
+)
+async def start_import(
+    request: Request, kind: Kind, body: ImportRequest, account: Importer
+) -> JobOut:
+    job = start_import_job(request, account, kind, body.file, body.mapping)
     return JobOut(**job.to_json())
+
+
+@router.post(
+    "/registries/resolve",
+    status_code=202,
+    summary="Resolve the registries into persons; follow it at /jobs/{id}/events",
+    responses=problem_responses(409),
+)
+async def start_resolve(request: Request, account: Importer) -> JobOut:
+    return JobOut(**start_resolve_job(request, account).to_json())
 
 
 def _verifier_stale(opened: Opened) -> None:
