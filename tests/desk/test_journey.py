@@ -245,11 +245,6 @@ def test_the_whole_journey(
     assert identity["surname"] not in audit_text
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the desk's pages do not answer htmx's action=check yet: POST /desk/intake treats it "
-    "as save (a draft is created on each change) and no problem is shown beside the field",
-)
 def test_intake_is_checked_as_typed_with_htmx(
     live_desk: LiveDesk, browsers: Browsers, shot: Shot
 ) -> None:

@@ -37,11 +37,27 @@ __all__ = [
 ]
 
 
+NAMES_NEEDED = "identity/surname: a surname and a given name, or a full name, are needed"
+
+
 def dossier_problems(dossier: dict[str, Any]) -> list[str]:
-    """What keeps a dossier from submission, each naming its field; none when it is valid."""
+    """What keeps a dossier from submission, each naming its field; none when it is valid.
+
+    A draft without its names yet is still checked for everything else (dates that are no
+    days, stays that end before they begin), so an intake officer sees every problem at once."""
+    today = dt.datetime.now(dt.UTC).date()
     problems = dossier_problems_of(dossier)
+    names_missing = [
+        p for p in problems if p.startswith("identity: ") and "any of the given schemas" in p
+    ]
+    if names_missing:
+        problems = [p for p in problems if p not in names_missing]
+        if not problems:
+            named = {**dossier, "identity": {**dossier.get("identity", {}), "full_name": "-"}}
+            _, problems = parse_dossier(named, today)
+        return [NAMES_NEEDED, *problems]
     if not problems:
-        _, problems = parse_dossier(dossier, dt.datetime.now(dt.UTC).date())
+        _, problems = parse_dossier(dossier, today)
     return problems
 
 

@@ -287,6 +287,8 @@ async def intake_save(request: Request, code: str | None = None) -> Response:
     if action.startswith(("add-", "remove-")):
         form.act(action)
         return _intake_page(request, gate, form, code)
+    if action == "check":  # htmx, as the form is typed: its problems, nothing saved
+        return _intake_page(request, gate, form, code)
     with _state(request).stores() as opened:
         try:
             if code is None:
