@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from bonafide.accounts import Role
 from bonafide.api import create_app
+from bonafide.api.jobs import Job
 from bonafide.vault import Passphrase, Vault
 from bonafide.vault.audit import AuditLog
 from bonafide.vault.settings import VaultSettings
@@ -263,6 +266,37 @@ def test_the_admin_manages_accounts_tokens_and_retention(api_dir: Path) -> None:
         "retention set",
     ):
         assert action in audited, action
+
+
+def test_a_running_job_page_refreshes_itself_and_locking_waits_for_it(api_dir: Path) -> None:
+    client = _client(api_dir)
+    jobs = client.app.state.jobs  # type: ignore[attr-defined]
+    release = threading.Event()
+
+    def work(job: Job) -> dict[str, Any]:
+        job.emit("progress", {"phase": "reading", "bytes_done": 40, "bytes_total": 100,
+                              "rows_read": 7})  # fmt: skip
+        release.wait(30)
+        return {"persons": 1, "identity_records": 1, "linked": {}, "unlinked": {}}
+
+    job = jobs.start("resolve", work, lambda error: {"title": "x", "detail": "y"})
+    try:
+        _as(client, Role.ANALYST)
+        page = client.get(f"/desk/jobs/{job.job_id}")
+        assert '<meta http-equiv="refresh" content="1">' in page.text
+        assert 'value="40"' in page.text
+        assert "/desk/jobs/" + job.job_id in client.get("/desk/registries").text
+        busy = client.post("/desk/registries/resolve", data={"csrf": _csrf(client)})
+        assert busy.status_code == 409
+        _as(client, Role.ADMIN)
+        waits = client.post("/desk/admin/lock", data={"csrf": _csrf(client), "understood": "yes"})
+        assert waits.status_code == 422
+        assert client.get("/health").json() == {"status": "unlocked"}
+    finally:
+        release.set()
+    _as(client, Role.ANALYST)
+    assert "refresh" not in _follow(client, f"/desk/jobs/{job.job_id}").split("<body>")[0]
+    assert client.get("/desk/jobs/0000").status_code == 404
 
 
 def test_locking_takes_a_second_step(api_dir: Path) -> None:

@@ -181,6 +181,14 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     ),
     "start_import": ("Start the import", "Начать загрузку", "Пачаць загрузку"),
     "job_running": ("Running now", "Сейчас выполняется", "Зараз выконваецца"),
+    "store_busy": (
+        "The registries are being written by a running import or resolve: they can be read once"
+        " it ends.",
+        "Реестры сейчас записываются загрузкой или связыванием: их можно будет прочитать, когда"
+        " работа закончится.",
+        "Рэестры зараз запісваюцца загрузкай або звязваннем: іх можна будзе прачытаць, калі"
+        " праца скончыцца.",
+    ),
     "job_refreshes": (
         "This page refreshes itself every second until the work is done.",
         "Страница обновляется каждую секунду, пока работа не закончится.",

@@ -53,6 +53,17 @@ def _jobs(request: Request) -> Jobs:
 def _trouble(request: Request, account: Account, error: BonafideError, status: int) -> Response:
     """A page for a store that cannot be read now (a job writing it, a missing file): the
     message names what, never a value."""
+    running = _jobs(request).running()
+    if running is not None:  # DuckDB has one writer: the job's, until it ends
+        return _render(
+            request,
+            "registries_trouble.html",
+            account,
+            409,
+            detail=None,
+            hint=None,
+            running=running,
+        )
     return _render(
         request, "registries_trouble.html", account, status, detail=error.message, hint=error.hint
     )
