@@ -8,7 +8,7 @@ DEMO_DIR ?= demo-data
 # typed at the prompt of `bonafide vault init` and never kept in a file or a Makefile.
 DEMO_PASSPHRASE ?= demo only: not for real data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libicu-dev pkg-config openjdk-17-jre-headless chromium
+SYSTEM_PACKAGES := libicu-dev pkg-config openjdk-17-jre-headless chromium libimage-exiftool-perl
 
 .PHONY: demo test bench lint typecheck unit system-deps setup clean
 
