@@ -14,8 +14,9 @@ SYSTEM_PACKAGES := libicu-dev pkg-config openjdk-17-jre-headless chromium libima
 
 setup: $(STAMP)
 
-# PyICU compiles against Debian's ICU, and Spark (the linkage test, `link --engine spark`) runs
-# on Java 17; a fresh machine may lack them. Only missing packages are installed.
+# PyICU compiles against Debian's ICU, Spark (the linkage test, `link --engine spark`) runs on
+# Java 17, the desk's browser tests drive Debian's chromium, and the reports' tests check photos
+# with exiftool; a fresh machine may lack them. Only missing packages are installed.
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
