@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -20,6 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from bonafide.errors import InputError
 
 __all__ = ["MAX_PHOTO_BYTES", "MAX_PIXELS", "ScrubbedPhoto", "coarsen", "scrub_photo"]
+
+# Pillow's debug log writes the tags it decodes (a camera's serial number, GPS): never logged
+logging.getLogger("PIL").setLevel(logging.WARNING)
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused, not decoded

@@ -1,0 +1,160 @@
+"""The reports' intake: its own process, its own vault, nothing that identifies a reporter.
+
+`POST /api/reports` takes one report as JSON and answers a receipt; `GET /` is a form that
+works without JavaScript (for Tor Browser's safer mode) and `POST /` takes it. Nothing of the
+request but the report's own fields is read: no address, no user agent, no cookie but the
+form's CSRF token, no account; the web server keeps no access log; the time of arrival is cut
+to the hour. A burst beyond the service's rate (counted for everyone together, in one-minute
+buckets: a bucket identifies nobody) answers 429.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from bonafide.api.limits import BodyLimit
+from bonafide.errors import InputError
+from bonafide.reports.intake import CATEGORY_NAMES, parse_report
+from bonafide.reports.scrub import coarsen
+from bonafide.reports.store import ReportStore
+from bonafide.vault import Secret, Vault
+
+__all__ = ["MAX_REPORT_BODY", "RateBuckets", "create_reports_app"]
+
+MAX_REPORT_BODY = 16 * 1024 * 1024  # a 10 MB photo in base64, and the rest
+CSRF_COOKIE = "csrf"
+_PROBLEM = "application/problem+json"
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'",
+}
+
+
+class RateBuckets:
+    """Reports allowed per minute for everyone together: a flood is slowed, nobody counted."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._minute = -1
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        minute = int(time.time() // 60)
+        with self._lock:
+            if minute != self._minute:
+                self._minute, self._count = minute, 0
+            if self._count >= self.per_minute:
+                return False
+            self._count += 1
+            return True
+
+
+def _problem(status: int, detail: str, hint: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"type": "/problems/report", "title": "Report refused", "status": status}
+    body["detail"] = detail
+    if hint:
+        body["hint"] = hint
+    return JSONResponse(body, status_code=status, media_type=_PROBLEM, headers=_HEADERS)
+
+
+_PAGES = jinja2.Environment(
+    loader=jinja2.PackageLoader("bonafide.reports", "templates"), autoescape=True
+)
+
+
+def _form_page(csrf: str, message: str = "", receipt: str = "") -> str:
+    page: str = _PAGES.get_template("form.html").render(
+        csrf=csrf, message=message, receipt=receipt, categories=CATEGORY_NAMES
+    )
+    return page
+
+
+def create_reports_app(
+    data_dir: Path, secret: Secret, per_minute: int = 6_000, received_hours: int = 1
+) -> FastAPI:
+    """The intake over the reports' own data directory (a vault of its own)."""
+    vault = Vault.unlock(data_dir, secret)
+    store = ReportStore(vault)
+    buckets = RateBuckets(per_minute)
+    app = FastAPI(title="bonafide reports", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyLimit, limit=MAX_REPORT_BODY)
+    app.state.store = store
+
+    def keep(data: dict[str, Any]) -> str:
+        facts = parse_report(data)
+        return store.keep(facts, coarsen(_now(), received_hours))
+
+    @app.post("/api/reports", status_code=201)
+    async def api_report(request: Request) -> Response:
+        if not buckets.take():
+            return _problem(429, "too many reports just now: send it again in a minute")
+        try:
+            data = await request.json()
+        except ValueError:
+            return _problem(422, "body: not JSON", "send the report as a JSON object")
+        if not isinstance(data, dict):
+            return _problem(422, "body: not a JSON object", "send the report as a JSON object")
+        try:
+            receipt = keep(data)
+        except InputError as error:
+            return _problem(422, error.message, error.hint)
+        return JSONResponse({"receipt": receipt}, status_code=201, headers=_HEADERS)
+
+    @app.get("/")
+    async def form(request: Request) -> Response:
+        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+        response = HTMLResponse(_form_page(csrf), headers=_HEADERS)
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/")
+    async def form_report(request: Request) -> Response:
+        form = await request.form()
+        csrf = request.cookies.get(CSRF_COOKIE, "")
+        if not csrf or form.get("csrf") != csrf:
+            return HTMLResponse(
+                _form_page(secrets.token_urlsafe(24), "The form expired: send it again."),
+                403,
+                headers=_HEADERS,
+            )
+        if not buckets.take():
+            return HTMLResponse(
+                _form_page(csrf, "Too many reports just now: try again in a minute."),
+                429,
+                headers=_HEADERS,
+            )
+        data: dict[str, Any] = {
+            k: v for k, v in form.items() if isinstance(v, str) and k not in ("csrf", "photo")
+        }
+        upload = form.get("photo")
+        if upload is not None and not isinstance(upload, str):
+            content = await upload.read()
+            if content:
+                data["photo"] = base64.b64encode(content).decode("ascii")
+        try:
+            receipt = keep(data)
+        except InputError as error:
+            return HTMLResponse(
+                _form_page(csrf, f"Not sent: {error.message}."), 422, headers=_HEADERS
+            )
+        return HTMLResponse(_form_page(csrf, "Sent. Thank you.", receipt), 201, headers=_HEADERS)
+
+    return app
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
