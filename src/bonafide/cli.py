@@ -22,6 +22,7 @@ from bonafide.linkage.cli import dedupe_command, link_command
 from bonafide.names.cli import names_app
 from bonafide.persons.match_cli import match_command
 from bonafide.registry.cli import registry_app
+from bonafide.reports.cli import reports_app
 from bonafide.synth.cli import synth_command
 from bonafide.vault.cli import audit_app, vault_app
 from bonafide.verify.cli import verify_command
@@ -43,6 +44,7 @@ app.add_typer(names_app, name="names")
 app.add_typer(export_app, name="export")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(reports_app, name="reports")
 app.command("synth")(synth_command)
 app.command("link")(link_command)
 app.command("dedupe")(dedupe_command)
