@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bonafide.reports.serve import serve_command
 from bonafide.reports.synth import SynthStreamConfig, write_stream
 
 __all__ = ["reports_app"]
@@ -42,3 +43,6 @@ def synth_command(
     table.add_row("sent from", summary.first.strftime("%Y-%m-%d %H:%M"))
     table.add_row("sent until", summary.last.strftime("%Y-%m-%d %H:%M"))
     Console().print(table)
+
+
+reports_app.command("serve")(serve_command)
