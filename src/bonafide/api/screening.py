@@ -355,7 +355,7 @@ def _rows(table: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _placeholders(values: Sequence[object]) -> str:
+def _parameter_marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
@@ -401,7 +401,7 @@ class EntityLookup:
         wanted = sorted({int(p) for p in person_ids})
         if not wanted:
             return {}
-        marks = _placeholders(wanted)
+        marks = _parameter_marks(wanted)
         records: dict[int, list[dict[str, Any]]] = {}
         for row in _rows(
             self.store.arrow(
@@ -480,7 +480,7 @@ class EntityLookup:
                 "screened watchlist records",
                 f"SELECT r.*, i.file_name FROM {registry_table(Kind.WATCHLIST)} r "
                 "JOIN imports i ON i.import_id = r.import_id "
-                f"WHERE r.record_key IN ({_placeholders(keys)})",
+                f"WHERE r.record_key IN ({_parameter_marks(keys)})",
                 keys,
             )
         ):
