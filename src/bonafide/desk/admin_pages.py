@@ -21,7 +21,7 @@ from bonafide.vault import wipe
 from bonafide.vault.audit import AuditAction, AuditLog
 from bonafide.vault.settings import VaultSettings
 
-from .pages import _form, _gate, _redirect, _refused, _render, _state
+from .pages import _form, _gate, _posted, _redirect, _refused, _render, _state
 from .session import drop_session
 
 __all__ = ["router"]
@@ -79,12 +79,10 @@ async def admin_home(request: Request) -> Response:
 
 @router.post("/admin/accounts")
 async def add_account(request: Request) -> Response:
-    gate = _gate(request, Capability.ACCOUNTS_MANAGE)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.ACCOUNTS_MANAGE)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     name = form.get("name", "").strip()[:64]
     kept = {"name": name, "role": form.get("role", "")}  # never the password
     try:
@@ -104,12 +102,10 @@ async def add_account(request: Request) -> Response:
 
 @router.post("/admin/accounts/{name}/disabled")
 async def set_disabled(request: Request, name: str) -> Response:
-    gate = _gate(request, Capability.ACCOUNTS_MANAGE)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.ACCOUNTS_MANAGE)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     opened = _state(request).opened()
     if opened.accounts.get(name) is None:
         return _render(request, "error.html", gate, 404, message="not_found")
@@ -125,12 +121,10 @@ async def set_disabled(request: Request, name: str) -> Response:
 
 @router.post("/admin/accounts/{name}/remove")
 async def remove_account(request: Request, name: str) -> Response:
-    gate = _gate(request, Capability.ACCOUNTS_MANAGE)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.ACCOUNTS_MANAGE)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     opened = _state(request).opened()
     if opened.accounts.get(name) is None:
         return _render(request, "error.html", gate, 404, message="not_found")
@@ -230,12 +224,10 @@ async def vault_page(request: Request) -> Response:
 
 @router.post("/admin/retention")
 async def set_retention(request: Request) -> Response:
-    gate = _gate(request, Capability.VAULT_MANAGE)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.VAULT_MANAGE)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     text = form.get("days", "").strip()
     if not text.isdigit() or len(text) > 5:
         return _vault_page(request, gate, 422, "days: a whole number of days, 0 to turn it off")
@@ -269,12 +261,10 @@ def _running(request: Request) -> Any:
 
 @router.post("/admin/lock")
 async def lock(request: Request) -> Response:
-    gate = _gate(request, Capability.VAULT_MANAGE)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.VAULT_MANAGE)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     running = _running(request)
     if running is not None or form.get("understood") != "yes":
         error = "job_running_lock" if running is not None else "lock_unconfirmed"
@@ -298,12 +288,10 @@ async def wipe_page(request: Request) -> Response:
 
 @router.post("/admin/wipe")
 async def wipe_vault(request: Request) -> Response:
-    gate = _gate(request, Capability.VAULT_MANAGE)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.VAULT_MANAGE)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     phrase = wipe_phrase(_vault_id(request))
     errors = []
     if not hmac.compare_digest(form.get("phrase", "").encode(), phrase.encode()):

@@ -107,6 +107,20 @@ async def _form(request: Request) -> dict[str, str] | None:
     return values if check_csrf(request, values.get("csrf")) else None
 
 
+async def _posted(
+    request: Request, capability: Capability
+) -> tuple[Account, dict[str, str]] | Response:
+    """The account allowed `capability` and its posted form (CSRF checked), or the page to
+    show instead (as `_gate`, or 403 for a form without the browser's CSRF token)."""
+    gate = _gate(request, capability)
+    if isinstance(gate, Response):
+        return gate
+    form = await _form(request)
+    if form is None:
+        return _refused(request, gate)
+    return gate, form
+
+
 def _refused(request: Request, account: Account | None) -> Response:
     return _render(request, "error.html", account, 403, message="forbidden")
 
@@ -276,12 +290,10 @@ async def intake_draft(request: Request, code: str) -> Response:
 @router.post("/intake")
 @router.post("/intake/{code}")
 async def intake_save(request: Request, code: str | None = None) -> Response:
-    gate = _gate(request, Capability.DOSSIER_ENTER)
-    if isinstance(gate, Response):
-        return gate
-    values = await _form(request)
-    if values is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.DOSSIER_ENTER)
+    if isinstance(posted, Response):
+        return posted
+    gate, values = posted
     form = DossierForm.from_form(values)
     action = values.get("action", "save")
     if action.startswith(("add-", "remove-")):
@@ -383,12 +395,10 @@ async def verify(request: Request, code: str) -> Response:
 
 @router.post("/dossiers/{code}/decision")
 async def decide(request: Request, code: str) -> Response:
-    gate = _gate(request, Capability.DOSSIER_VET)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.DOSSIER_VET)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     try:
         decision = Decision(form.get("decision", ""))
     except ValueError:

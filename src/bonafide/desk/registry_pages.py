@@ -30,7 +30,7 @@ from bonafide.registry.stats import list_registries, registry_stats
 from bonafide.registry.store import RegistryStore
 from bonafide.vault.audit import AuditAction
 
-from .pages import _form, _gate, _redirect, _refused, _render, _state
+from .pages import _form, _gate, _posted, _redirect, _refused, _render, _state
 
 __all__ = ["router"]
 
@@ -127,12 +127,10 @@ def _import_page(
 
 @router.post("/registries/import")
 async def start_import(request: Request) -> Response:
-    gate = _gate(request, Capability.REGISTRY_IMPORT)
-    if isinstance(gate, Response):
-        return gate
-    form = await _form(request)
-    if form is None:
-        return _refused(request, gate)
+    posted = await _posted(request, Capability.REGISTRY_IMPORT)
+    if isinstance(posted, Response):
+        return posted
+    gate, form = posted
     kind = _kind(form.get("kind", ""))
     if kind is None:
         return _import_page(request, gate, 422, "kind: choose one of the registry kinds", form)
