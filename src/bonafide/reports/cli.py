@@ -46,3 +46,41 @@ def synth_command(
 
 
 reports_app.command("serve")(serve_command)
+
+
+@reports_app.command("events")
+def events_command(
+    reports: Annotated[Path, typer.Argument(help="Reports as JSONL (API keys plus report_id).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write report_id,event_id.")],
+    distance_km: Annotated[float, typer.Option("--distance-km")] = 25.0,
+    minutes: Annotated[float, typer.Option("--minutes")] = 90.0,
+) -> None:
+    """Cluster reports into events by place, time and category (no store: a JSONL file)."""
+    from bonafide.reports.events import (
+        ClusterConfig,
+        cluster,
+        read_jsonl,
+        resolve,
+        write_events_csv,
+    )
+
+    started = time.perf_counter()
+    points = resolve(read_jsonl(reports))
+    events = cluster(points, ClusterConfig(distance_km=distance_km, minutes=minutes))
+    write_events_csv(events, out)
+    table = Table(
+        title=f"{len(points):,} reports in {time.perf_counter() - started:.1f} s → {out}",
+        show_header=False,
+    )
+    table.add_column("what")
+    table.add_column("how many", justify="right")
+    table.add_row("events", f"{len(events):,}")
+    table.add_row(
+        "unresolved places (events of their own)",
+        f"{sum(not hasattr(p, 'place') for p in points):,}",
+    )
+    table.add_row(
+        "events with ≥ 2 independent reports", f"{sum(e.independent >= 2 for e in events):,}"
+    )
+    table.add_row("suspect events (mostly one burst)", f"{sum(e.suspect for e in events):,}")
+    Console().print(table)
