@@ -10,6 +10,7 @@ python bench/run.py vault 200000        # import, resolve, verify with the vault
 python bench/run.py watchlist 200000    # watchlist screening: recall, false hits, cost
 python bench/run.py api 1000000         # the HTTP API under load, on loopback
 python bench/run.py desk 1000000        # the desk's pages under load, on loopback
+python bench/run.py reports 100000      # reports → events: ARI against the truth, seconds
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import foundation
 import linkage
 import names
 import realtime
+import reports_events
 import vault_cost
 import verify
 import watchlist
@@ -42,6 +44,7 @@ SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "watchlist": watchlist.main,
     "api": api_load.main,
     "desk": desk_load.main,
+    "reports": reports_events.main,
 }
 DEFAULT_SIZES = {
     "foundation": [1_000_000, 10_000_000],
@@ -54,6 +57,7 @@ DEFAULT_SIZES = {
     "watchlist": [200_000],
     "api": [1_000_000],
     "desk": [1_000_000],
+    "reports": [100_000],
 }
 
 
