@@ -68,7 +68,8 @@ def create_app(
         title="bonafide",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        # FastAPI's interactive pages load their scripts from a CDN: not on an offline desk
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )

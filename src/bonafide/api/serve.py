@@ -53,8 +53,8 @@ def serve_command(
     app = create_app(directory, secret, import_dir)
     state = "unlocked" if secret is not None else "locked: POST /vault/unlock to open it"
     Console(stderr=True).print(
-        f"bonafide serving {directory} on http://{host}:{port} ({state}); API description at "
-        f"/openapi.json, pages at /docs",
+        f"bonafide serving {directory} on http://{host}:{port} ({state}); the desk at /desk, "
+        "the API described at /openapi.json",
         highlight=False,
     )
     # no access log: it would say who asked for what and when, outside the audit log's seal
