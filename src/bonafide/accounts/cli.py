@@ -69,11 +69,8 @@ def add_command(
     """Add an account with a role; its password is kept as an Argon2id hash."""
     password = _password(password_file)
     with unlocked(data_dir, passphrase_file, key_file) as vault:
-        store = AccountStore.open(vault)
-        try:
+        with AccountStore.open(vault) as store:
             account = store.add(name, role, password)
-        finally:
-            store.close()
         record_action(vault, AuditAction.ACCOUNT_ADDED, None, {"role": account.role.value})
     Console(stderr=True).print(f"Account {account.name} added with the role {account.role}.")
 
@@ -85,10 +82,11 @@ def list_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Every account: name, role, when added, whether disabled."""
-    with unlocked(data_dir, passphrase_file, key_file) as vault:
-        store = AccountStore.open(vault)
+    with (
+        unlocked(data_dir, passphrase_file, key_file) as vault,
+        AccountStore.open(vault) as store,
+    ):
         accounts = store.accounts()
-        store.close()
     table = Table("account", "role", "added (UTC)", "state")
     for account in accounts:
         table.add_row(
@@ -104,11 +102,8 @@ def _set_disabled(
     name: str, disabled: bool, data_dir: Path | None, pf: Path | None, kf: Path | None
 ) -> None:
     with unlocked(data_dir, pf, kf) as vault:
-        store = AccountStore.open(vault)
-        try:
+        with AccountStore.open(vault) as store:
             store.set_disabled(name, disabled)
-        finally:
-            store.close()
         record_action(vault, AuditAction.ACCOUNT_CHANGED, None, {"disabled": disabled})
     Console(stderr=True).print(f"Account {name} {'disabled' if disabled else 'enabled'}.")
 
@@ -144,11 +139,8 @@ def remove_command(
 ) -> None:
     """Remove an account and revoke its tokens."""
     with unlocked(data_dir, passphrase_file, key_file) as vault:
-        store = AccountStore.open(vault)
-        try:
+        with AccountStore.open(vault) as store:
             store.remove(name)
-        finally:
-            store.close()
         record_action(vault, AuditAction.ACCOUNT_REMOVED, None, {})
     Console(stderr=True).print(f"Account {name} removed; its tokens are revoked.")
 
@@ -163,11 +155,8 @@ def create_command(
     """Create an API token for an account and print it alone on stdout, once (send it as
     `Authorization: Bearer …`); only its digest is kept."""
     with unlocked(data_dir, passphrase_file, key_file) as vault:
-        store = AccountStore.open(vault)
-        try:
+        with AccountStore.open(vault) as store:
             token = store.create_token(name)
-        finally:
-            store.close()
         record_action(vault, AuditAction.TOKEN_CREATED, None, {"token": token.split("_")[1]})
     print(token)
 
@@ -180,10 +169,11 @@ def tokens_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Tokens by id (never the token itself): account, kind, created, expires, revoked."""
-    with unlocked(data_dir, passphrase_file, key_file) as vault:
-        store = AccountStore.open(vault)
+    with (
+        unlocked(data_dir, passphrase_file, key_file) as vault,
+        AccountStore.open(vault) as store,
+    ):
         tokens = store.tokens(name)
-        store.close()
     table = Table("token id", "account", "kind", "created (UTC)", "expires", "state")
     for token in sorted(tokens, key=lambda t: t.created):
         table.add_row(
@@ -206,11 +196,8 @@ def revoke_command(
 ) -> None:
     """Revoke a token: it stops working at once."""
     with unlocked(data_dir, passphrase_file, key_file) as vault:
-        store = AccountStore.open(vault)
-        try:
+        with AccountStore.open(vault) as store:
             found = store.revoke(token_id)
-        finally:
-            store.close()
         if not found:
             raise InputError("token id: no such token", hint="see bonafide token list")
         record_action(vault, AuditAction.TOKEN_REVOKED, None, {"token": token_id})

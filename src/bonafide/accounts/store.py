@@ -108,6 +108,12 @@ class AccountStore:
             self._connection.commit()
             self._connection.close()
 
+    def __enter__(self) -> AccountStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # --- sealed rows ------------------------------------------------------------------------
 
     def _name_key(self, name: str) -> bytes:
