@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from bonafide.accounts import Account, Capability, Role
 from bonafide.errors import BonafideError
 from bonafide.vault import wipe
-from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.audit import AuditAction
 from bonafide.vault.settings import VaultSettings
 
 from .pages import _form, _gate, _posted, _redirect, _refused, _render, _state
@@ -179,8 +179,8 @@ def _vault_page(
 ) -> Response:
     with _state(request).stores() as opened:
         slots = opened.vault.slots()
-        with AuditLog(opened.vault) as log:
-            entries = [e.to_json() for e in log.entries()]
+        log = opened.audit  # the service's one connection, under the stores' lock
+        entries = [e.to_json() for e in log.entries()]
         settings = VaultSettings.load(opened.vault)
         opened_with = opened.vault.slot_id
     created = _slot_dates(entries)

@@ -25,7 +25,7 @@ from bonafide.api.state import ServerState
 from bonafide.cases.desk import Decision
 from bonafide.errors import VaultError
 from bonafide.vault import Passphrase
-from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.audit import AuditAction
 
 from .charts import waterfall_svg
 from .forms import ROWS, DossierForm
@@ -436,9 +436,9 @@ async def audit(request: Request, action: str = "", actor: str = "") -> Response
     if isinstance(gate, Response):
         return gate
     with _state(request).stores() as opened:
-        with AuditLog(opened.vault) as log:
-            entries = [e.to_json() for e in log.entries()]
-            chain = log.verify()
+        log = opened.audit  # the service's one connection, under the stores' lock
+        entries = [e.to_json() for e in log.entries()]
+        chain = log.verify()
         opened.record(AuditAction.AUDIT_READ, gate.name, None, {"entries": len(entries)})
     shown = [
         e
@@ -463,8 +463,8 @@ async def audit_export(request: Request) -> Response:
     if isinstance(gate, Response):
         return gate
     with _state(request).stores() as opened:
-        with AuditLog(opened.vault) as log:
-            lines = [json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in log.entries()]
+        log = opened.audit  # the service's one connection, under the stores' lock
+        lines = [json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in log.entries()]
         opened.record(AuditAction.AUDIT_EXPORTED, gate.name, None, {"entries": len(lines)})
     return StreamingResponse(
         iter(lines),

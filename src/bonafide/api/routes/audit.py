@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from bonafide.accounts import Account, Capability
-from bonafide.vault.audit import AuditAction, AuditLog
+from bonafide.vault.audit import AuditAction
 
 from ..auth import requires, state_of
 from ..problems import SIGNED_IN, problem_responses
@@ -40,21 +40,21 @@ async def entries(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     with state_of(request).stores() as opened:
-        with AuditLog(opened.vault) as log:
-            found = []
-            for entry in log.entries():
-                if entry.seq > after:
-                    found.append(entry.to_json())
-                if len(found) >= limit:
-                    break
+        log = opened.audit  # the service's one connection, under the stores' lock
+        found = []
+        for entry in log.entries():
+            if entry.seq > after:
+                found.append(entry.to_json())
+            if len(found) >= limit:
+                break
         opened.record(AuditAction.AUDIT_READ, account.name, None, {"entries": len(found)})
     return found
 
 
 @router.get("/verify", summary="Check the hash chain from the first entry to the head")
 async def verify(request: Request, account: Auditor) -> ChainOut:
-    with state_of(request).stores() as opened, AuditLog(opened.vault) as log:
-        check = log.verify()
+    with state_of(request).stores() as opened:
+        check = opened.audit.verify()
     return ChainOut(
         intact=check.intact,
         entries=check.entries,
@@ -71,8 +71,8 @@ async def verify(request: Request, account: Auditor) -> ChainOut:
 )
 async def export(request: Request, account: Auditor) -> StreamingResponse:
     with state_of(request).stores() as opened:
-        with AuditLog(opened.vault) as log:
-            lines = [json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in log.entries()]
+        log = opened.audit  # the service's one connection, under the stores' lock
+        lines = [json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in log.entries()]
         opened.record(AuditAction.AUDIT_EXPORTED, account.name, None, {"entries": len(lines)})
 
     def stream() -> Iterator[str]:
