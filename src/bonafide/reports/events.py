@@ -2,11 +2,16 @@
 
 Each report becomes a point: the place the gazetteer resolves (the first match; "M1 near
 Барысаў" → the settlement after the road; coordinates as given), the time seen in UTC, the
-category. Reports are taken in arrival order; a report joins the event of its category that has
-a report within `distance_km` AND within the category's time threshold (every report of an event
-counts, so a convoy chains along its route); otherwise it starts an event. A report whose place
-does not resolve is an event of its own. A grid of cells (about `distance_km` square) and time
-buckets (the time threshold long) keeps each step to a few neighbours.
+category, the direction of travel. Reports are taken in arrival order; a report joins the event
+of the closest report of its category that may be the same thing (every report of an event
+counts, so a convoy chains along its route); otherwise it starts an event. What "may be the
+same" means depends on the category: a thing that stands (a checkpoint, troops, an exercise) is
+within `distance_km` and the category's time threshold; a thing that moves (vehicles, trains,
+aircraft: `Movement`) may be further along its way — as far as its speed takes it in the time
+between, plus the observers' errors, within a reach — but not against the direction of travel
+either reporter gives. A report whose place does not resolve is an event of its own. A grid of
+cells (the category's reach square) and time buckets (its time reach long) keeps each step to
+a few neighbours.
 
 Flood signal (no credibility here, only the figures): `independent` is the number of distinct
 (place, 30-minute bucket of arrival) pairs among an event's reports; a report is in a *burst*
@@ -53,24 +58,56 @@ _PREFIX = re.compile(r"^\s*(?:г|д|п|пос|в|вёска|деревня|го�
 
 
 @dataclass(frozen=True)
+class Movement:
+    """How far and how fast a moving thing of a category goes: two reports of it are one event
+    when the later could have been reached from the earlier (`speed_kmh` for the time between,
+    plus `slack_km` for the observers' errors of place and time), within `reach_km` and
+    `reach_minutes`, and not against the direction both reporters give."""
+
+    speed_kmh: float
+    reach_km: float
+    reach_minutes: float
+    slack_km: float = 15.0
+
+
+def _default_movements() -> dict[str, Movement]:
+    return {
+        # a convoy on a main road, a train on a line, an aircraft around its airfield
+        "military_vehicles": Movement(speed_kmh=80.0, reach_km=60.0, reach_minutes=90.0),
+        "rail_transport": Movement(speed_kmh=100.0, reach_km=60.0, reach_minutes=90.0),
+        "aircraft": Movement(speed_kmh=600.0, reach_km=60.0, reach_minutes=60.0),
+    }
+
+
+@dataclass(frozen=True)
 class ClusterConfig:
     distance_km: float = 25.0
     minutes: float = 90.0
     # a checkpoint stands for hours: its observers come hours apart
     category_minutes: Mapping[str, float] = field(default_factory=lambda: {"checkpoint": 12 * 60.0})
-    independent_bucket_minutes: float = 30.0
+    # things that move are seen along their way: further apart, and later
+    movements: Mapping[str, Movement] = field(default_factory=_default_movements)
+    independent_bucket_minutes: float = 60.0
     burst_size: int = 10
     burst_minutes: float = 10.0
     burst_count_spread: float = 0.1  # counts within ±10 % of the burst's median are "the same"
 
     def time_threshold(self, category: str) -> float:
+        movement = self.movements.get(category)
+        if movement is not None:
+            return movement.reach_minutes
         return self.category_minutes.get(category, self.minutes)
+
+    def distance_threshold(self, category: str) -> float:
+        movement = self.movements.get(category)
+        return movement.reach_km if movement is not None else self.distance_km
 
 
 @dataclass(frozen=True)
 class Point:
     """One report as a point: `place` a key of the resolved place ("g<geonameid>" or rounded
-    coordinates), None when unresolved; `seen` UTC; `arrived` UTC if known, else `seen`."""
+    coordinates), None when unresolved; `seen` UTC; `arrived` UTC if known (to the hour at
+    intake), else `seen`; `direction` of travel as reported (a `Direction` value) or None."""
 
     report_id: str
     category: str
@@ -80,6 +117,7 @@ class Point:
     seen: dt.datetime
     arrived: dt.datetime
     count: int | None = None
+    direction: str | None = None
 
 
 @dataclass
@@ -159,9 +197,14 @@ def resolve(
                 seen,
                 arrived,
                 int(count) if isinstance(count, int) else None,
+                _direction(record.get("direction")),
             )
         )
     return out
+
+
+def _direction(value: object) -> str | None:
+    return value if isinstance(value, str) and value in _COMPASS else None
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -171,14 +214,93 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * math.hypot(x, y)
 
 
+_COMPASS = {"N": 0.0, "NE": 45.0, "E": 90.0, "SE": 135.0, "S": 180.0, "SW": 225.0, "W": 270.0}
+_COMPASS["NW"] = 315.0
+
+
+def _bearing(start: Point, end: Point) -> float:
+    x = math.radians(end.lon - start.lon) * math.cos(math.radians((start.lat + end.lat) / 2))
+    y = math.radians(end.lat - start.lat)
+    return math.degrees(math.atan2(x, y)) % 360.0
+
+
+def _against(direction: str | None, bearing: float) -> bool:
+    """The reporter's direction of travel points away from the way the thing went."""
+    heading = _COMPASS.get(direction or "")
+    if heading is None:
+        return False
+    turn = abs(heading - bearing) % 360.0
+    return min(turn, 360.0 - turn) > 90.0
+
+
+class SpaceTimeIndex:
+    """Points by category, grid cell (about the category's reach square) and time bucket (its
+    time reach long): the points that may be one event with a new point are in the 27 cells
+    around it."""
+
+    def __init__(self, config: ClusterConfig) -> None:
+        self.config = config
+        self._cells: dict[tuple[str, int, int, int], list[Point]] = defaultdict(list)
+
+    def _key(self, point: Point) -> tuple[str, int, int, int]:
+        lat_step = self.config.distance_threshold(point.category) / _KM_PER_DEGREE
+        lon_step = lat_step / math.cos(math.radians(54.0))  # Belarus' latitude
+        bucket = self.config.time_threshold(point.category) * 60
+        return (
+            point.category,
+            math.floor(point.lat / lat_step),
+            math.floor(point.lon / lon_step),
+            math.floor(point.seen.timestamp() / bucket),
+        )
+
+    def add(self, point: Point) -> None:
+        self._cells[self._key(point)].append(point)
+
+    def __len__(self) -> int:
+        return sum(len(points) for points in self._cells.values())
+
+    def near(self, point: Point) -> list[tuple[float, Point]]:
+        """(closeness score, point) of every point that may be the same event, closest first."""
+        category, ci, cj, ct = self._key(point)
+        found: list[tuple[float, Point]] = []
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for dt_ in (-1, 0, 1):
+                    for other in self._cells.get((category, ci + di, cj + dj, ct + dt_), ()):
+                        score = self._closeness(point, other)
+                        if score is not None:
+                            found.append((score, other))
+        found.sort(key=lambda pair: pair[0])
+        return found
+
+    def _closeness(self, point: Point, other: Point) -> float | None:
+        config = self.config
+        minutes = abs((point.seen - other.seen).total_seconds()) / 60
+        limit = config.time_threshold(point.category)
+        if minutes > limit:
+            return None
+        km = _km(point.lat, point.lon, other.lat, other.lon)
+        reach = config.distance_threshold(point.category)
+        if km > reach:
+            return None
+        movement = config.movements.get(point.category)
+        if movement is not None and km > movement.slack_km:
+            if km > movement.speed_kmh * minutes / 60 + movement.slack_km:
+                return None
+            earlier, later = (other, point) if other.seen <= point.seen else (point, other)
+            way = _bearing(earlier, later)
+            if _against(earlier.direction, way) or _against(later.direction, way):
+                return None
+        return km / reach + minutes / limit
+
+
 def cluster(
     items: Iterable[Point | tuple[str, str]], config: ClusterConfig | None = None
 ) -> list[Event]:
     """Events of points taken in order (see the module's docstring)."""
     config = config or ClusterConfig()
-    lat_step = config.distance_km / _KM_PER_DEGREE
-    lon_step = lat_step / math.cos(math.radians(54.0))  # Belarus' latitude; cells a bit wider
-    grid: dict[tuple[str, int, int, int], list[tuple[int, Point]]] = defaultdict(list)
+    index = SpaceTimeIndex(config)
+    event_of: dict[str, int] = {}
     events: list[Event] = []
     points: list[list[Point]] = []
     for item in items:
@@ -186,34 +308,17 @@ def cluster(
             events.append(Event(f"E{len(events) + 1:07d}", item[1], [item[0]]))
             points.append([])
             continue
-        limit = config.time_threshold(item.category)
-        bucket_seconds = limit * 60
-        ci = math.floor(item.lat / lat_step)
-        cj = math.floor(item.lon / lon_step)
-        ct = math.floor(item.seen.timestamp() / bucket_seconds)
-        best: tuple[float, int] | None = None
-        for di in (-1, 0, 1):
-            for dj in (-1, 0, 1):
-                for dt_ in (-1, 0, 1):
-                    for index, other in grid.get((item.category, ci + di, cj + dj, ct + dt_), ()):
-                        minutes = abs((item.seen - other.seen).total_seconds()) / 60
-                        if minutes > limit:
-                            continue
-                        km = _km(item.lat, item.lon, other.lat, other.lon)
-                        if km > config.distance_km:
-                            continue
-                        score = km / config.distance_km + minutes / limit
-                        if best is None or score < best[0]:
-                            best = (score, index)
-        if best is None:
-            index = len(events)
-            events.append(Event(f"E{index + 1:07d}", item.category))
-            points.append([])
+        near = index.near(item)
+        if near:
+            number = event_of[near[0][1].report_id]
         else:
-            index = best[1]
-        events[index].report_ids.append(item.report_id)
-        points[index].append(item)
-        grid[(item.category, ci, cj, ct)].append((index, item))
+            number = len(events)
+            events.append(Event(f"E{number + 1:07d}", item.category))
+            points.append([])
+        events[number].report_ids.append(item.report_id)
+        points[number].append(item)
+        event_of[item.report_id] = number
+        index.add(item)
     for event, members in zip(events, points, strict=True):
         _flood_figures(event, members, config)
     return events
