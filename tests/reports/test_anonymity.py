@@ -87,14 +87,13 @@ def test_nothing_of_the_sender_is_stored_or_logged(
               "place": "Мінск", "seen_at": _seen()},
         headers={k: v for k, v in HEADERS.items() if k != "Cookie"},
     )  # fmt: skip
-    store = client.app.state.store  # type: ignore[attr-defined]
-    kept = list(store.reports())
-    assert len(kept) == 2
+    stored = client.app.state.channel.store.unsealed()  # type: ignore[attr-defined]
+    assert len(stored["reports"]) == len(stored["points"]) == 2
     # every byte on disk: the vault's files, sealed
     everything = b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
     # every stored value, unsealed
-    unsealed = repr([k.to_json() for k in kept]).encode()
-    photo = base64.b64decode(next(k.photo for k in kept if k.photo) or "")
+    unsealed = repr(stored).encode()
+    photo = base64.b64decode(next(r["photo"] for r in stored["reports"] if r["photo"]))
     logs = "\n".join(r.getMessage() for r in caplog.records).encode()
     for secret in SECRETS:
         for where, blob in (
@@ -113,8 +112,10 @@ def test_the_time_of_arrival_is_kept_to_the_hour(intake: tuple[TestClient, Path]
         "/api/reports",
         json={"category": "aircraft", "place": "Гомель", "seen_at": _seen()},
     )
-    [kept] = list(client.app.state.store.reports())  # type: ignore[attr-defined]
-    received = dt.datetime.fromisoformat(kept.received_hour)
+    stored = client.app.state.channel.store.unsealed()  # type: ignore[attr-defined]
+    [point] = stored["points"]
+    assert "arrived" not in repr(stored["reports"]) and "received" not in repr(stored["reports"])
+    received = dt.datetime.fromisoformat(point["arrived"])
     assert (received.minute, received.second, received.microsecond) == (0, 0, 0)
 
 

@@ -38,9 +38,14 @@ from bonafide.reports.gazetteer import Gazetteer, parse_coordinates
 __all__ = [
     "ClusterConfig",
     "Event",
+    "FloodFigures",
+    "Movement",
+    "PlaceResolver",
     "Point",
+    "SpaceTimeIndex",
     "adjusted_rand_index",
     "cluster",
+    "flood_figures",
     "read_jsonl",
     "resolve",
     "write_events_csv",
@@ -137,7 +142,9 @@ def _utc(text: str) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-class _Resolver:
+class PlaceResolver:
+    """Texts of places → (place key, lat, lon), or None; each text resolved once."""
+
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.cache: dict[str, tuple[str, float, float] | None] = {}
@@ -172,7 +179,7 @@ def resolve(
 ) -> list[Point | tuple[str, str]]:
     """Points of records (API keys plus `report_id`, optional `received_at`), in order; a
     record whose place does not resolve or whose time cannot be read → (report_id, category)."""
-    resolver = _Resolver(gazetteer or Gazetteer.load())
+    resolver = PlaceResolver(gazetteer or Gazetteer.load())
     out: list[Point | tuple[str, str]] = []
     for record in records:
         report_id, category = str(record["report_id"]), str(record.get("category", ""))
@@ -324,14 +331,21 @@ def cluster(
     return events
 
 
-def _flood_figures(event: Event, members: list[Point], config: ClusterConfig) -> None:
+@dataclass(frozen=True)
+class FloodFigures:
+    """`independent`: distinct (place, arrival bucket) pairs among an event's reports;
+    `burst_reports`: reports in bursts; `suspect`: most of the reports are."""
+
+    independent: int
+    burst_reports: int
+    suspect: bool
+
+
+def flood_figures(members: list[Point], config: ClusterConfig) -> FloodFigures:
     if not members:
-        event.independent = 1
-        return
+        return FloodFigures(1, 0, False)
     bucket = config.independent_bucket_minutes * 60
-    event.independent = len(
-        {(p.place, math.floor(p.arrived.timestamp() / bucket)) for p in members}
-    )
+    independent = len({(p.place, math.floor(p.arrived.timestamp() / bucket)) for p in members})
     by_place: dict[str | None, list[Point]] = defaultdict(list)
     for p in members:
         by_place[p.place].append(p)
@@ -340,7 +354,7 @@ def _flood_figures(event: Event, members: list[Point], config: ClusterConfig) ->
     for group in by_place.values():
         if len(group) < config.burst_size:
             continue
-        group.sort(key=lambda p: p.arrived)
+        group = sorted(group, key=lambda p: p.arrived)
         counts = sorted(p.count for p in group if p.count is not None)
         median = counts[len(counts) // 2] if counts else None
         alike = [
@@ -356,8 +370,14 @@ def _flood_figures(event: Event, members: list[Point], config: ClusterConfig) ->
                 start += 1
             if end - start + 1 >= config.burst_size:
                 in_burst.update(q.report_id for q in alike[start : end + 1])
-    event.burst_reports = len(in_burst)
-    event.suspect = 2 * len(in_burst) > len(event.report_ids)
+    return FloodFigures(independent, len(in_burst), 2 * len(in_burst) > len(members))
+
+
+def _flood_figures(event: Event, members: list[Point], config: ClusterConfig) -> None:
+    figures = flood_figures(members, config)
+    event.independent = figures.independent
+    event.burst_reports = figures.burst_reports
+    event.suspect = figures.suspect
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

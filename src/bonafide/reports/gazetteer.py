@@ -184,6 +184,8 @@ class Gazetteer:
                 self._by_skeleton.setdefault(_skeleton(key), []).append((index, form))
         self._readings = list(self._by_reading)
         self._skeletons = list(self._by_skeleton)
+        self._by_id = {place.geonameid: place for place in places}
+        self._nearest: dict[tuple[float, float], tuple[Place, float]] = {}
 
     @staticmethod
     @cache
@@ -206,12 +208,21 @@ class Gazetteer:
         ]
         return Gazetteer(places)
 
+    def by_id(self, geonameid: int) -> Place | None:
+        return self._by_id.get(geonameid)
+
     def nearest(self, lat: float, lon: float) -> tuple[Place, float]:
         """The settlement nearest to a point, and its distance in km."""
-        return min(
-            ((p, _distance_km(lat, lon, p.lat, p.lon)) for p in self.places),
-            key=lambda pair: pair[1],
-        )
+        key = (round(lat, 4), round(lon, 4))
+        found = self._nearest.get(key)
+        if found is None:
+            found = min(
+                ((p, _distance_km(lat, lon, p.lat, p.lon)) for p in self.places),
+                key=lambda pair: pair[1],
+            )
+            if len(self._nearest) < 100_000:
+                self._nearest[key] = found
+        return found
 
     def find(self, text: str, limit: int = 5) -> list[PlaceMatch]:
         """Places a text names (any script, a typo or two), or the point it gives and the

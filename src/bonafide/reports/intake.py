@@ -37,7 +37,7 @@ def _text(data: Mapping[str, Any], key: str, limit: int, required: bool) -> str 
     return value.strip()
 
 
-def _seen_at(value: str, now: dt.datetime) -> dt.datetime:
+def _seen_at(value: str, now: dt.datetime, max_age: dt.timedelta | None) -> dt.datetime:
     try:
         seen = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -48,7 +48,7 @@ def _seen_at(value: str, now: dt.datetime) -> dt.datetime:
         seen = seen.replace(tzinfo=dt.timezone(dt.timedelta(hours=3)))  # Minsk time
     if seen > now + dt.timedelta(hours=1):
         raise InputError("seen_at: in the future", hint="give the time it was seen")
-    if seen < now - OLDEST:
+    if max_age is not None and seen < now - max_age:
         raise InputError("seen_at: more than 30 days ago", hint="report recent sightings")
     return seen
 
@@ -57,8 +57,10 @@ def parse_report(
     data: Mapping[str, Any],
     now: dt.datetime | None = None,
     categories: tuple[str, ...] = CATEGORY_NAMES,
+    max_age: dt.timedelta | None = OLDEST,
 ) -> dict[str, Any]:
-    """The facts of one report; InputError naming the first field that cannot be taken."""
+    """The facts of one report; InputError naming the first field that cannot be taken.
+    `max_age`: how old a sighting may be (None: any age, for a file of past reports)."""
     now = now or dt.datetime.now(dt.UTC)
     category = _text(data, "category", 50, required=True)
     if category not in categories:
@@ -67,7 +69,7 @@ def parse_report(
     seen_text = _text(data, "seen_at", 40, required=True)
     assert seen_text is not None
     assert place is not None
-    seen = _seen_at(seen_text, now)
+    seen = _seen_at(seen_text, now, max_age)
     count = data.get("count")
     if count is not None and count != "":
         try:

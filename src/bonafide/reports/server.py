@@ -24,9 +24,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from bonafide.api.limits import BodyLimit
 from bonafide.errors import InputError
-from bonafide.reports.intake import CATEGORY_NAMES, parse_report
+from bonafide.reports.channel import Channel, ChannelConfig
+from bonafide.reports.intake import parse_report
 from bonafide.reports.scrub import coarsen
-from bonafide.reports.store import ReportStore
 from bonafide.vault import Secret, Vault
 
 __all__ = ["MAX_REPORT_BODY", "RateBuckets", "create_reports_app"]
@@ -76,27 +76,31 @@ _PAGES = jinja2.Environment(
 )
 
 
-def _form_page(csrf: str, message: str = "", receipt: str = "") -> str:
-    page: str = _PAGES.get_template("form.html").render(
-        csrf=csrf, message=message, receipt=receipt, categories=CATEGORY_NAMES
-    )
-    return page
-
-
 def create_reports_app(
-    data_dir: Path, secret: Secret, per_minute: int = 6_000, received_hours: int = 1
+    data_dir: Path,
+    secret: Secret,
+    per_minute: int = 6_000,
+    received_hours: int = 1,
+    config: ChannelConfig | None = None,
 ) -> FastAPI:
     """The intake over the reports' own data directory (a vault of its own)."""
     vault = Vault.unlock(data_dir, secret)
-    store = ReportStore(vault)
+    channel = Channel(vault, config)
+    categories = channel.config.categories
     buckets = RateBuckets(per_minute)
     app = FastAPI(title="bonafide reports", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(BodyLimit, limit=MAX_REPORT_BODY)
-    app.state.store = store
+    app.state.channel = channel
+
+    def _form_page(csrf: str, message: str = "", receipt: str = "") -> str:
+        page: str = _PAGES.get_template("form.html").render(
+            csrf=csrf, message=message, receipt=receipt, categories=categories
+        )
+        return page
 
     def keep(data: dict[str, Any]) -> str:
-        facts = parse_report(data)
-        return store.keep(facts, coarsen(_now(), received_hours))
+        facts = parse_report(data, categories=categories)
+        return channel.take(facts, coarsen(_now(), received_hours))
 
     @app.post("/api/reports", status_code=201)
     async def api_report(request: Request) -> Response:
