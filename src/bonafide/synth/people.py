@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bonafide.synth.fashion import NameFashion
 from bonafide.synth.sampling import IntArray, weighted_choice
 from bonafide.synth.tables import Tables
-from bonafide.synth.world import NO_DAY, YEAR, DayArray, day_of_year
+from bonafide.synth.world import NO_DAY, YEAR, DayArray, day_of_year, year_of
 
 __all__ = ["People", "generate_people"]
 
 MALE, FEMALE = 0, 1
+FATHER_AGE_FROM, FATHER_AGE_SPAN = 21, 15  # a father's age at the birth: 21 to 35
 
 
 @dataclass
@@ -128,14 +130,15 @@ def generate_people(
     rng: np.random.Generator, tables: Tables, first_id: int, size: int, today: int
 ) -> People:
     sex, birth = _birth_days(rng, tables, size, today)
-    male_w = tables.given_male.numbers("weight")
-    female_w = tables.given_female.numbers("weight")
+    fashion = NameFashion(tables)
+    born = year_of(birth)
+    uniform = rng.random(size)
     given = np.where(
-        sex == MALE,
-        weighted_choice(rng, male_w, size),
-        weighted_choice(rng, female_w, size),
+        sex == MALE, fashion.given(MALE, born, uniform), fashion.given(FEMALE, born, uniform)
     )
-    father = weighted_choice(rng, male_w, size)
+    # the father named in the fashion of his own birth, a generation earlier
+    father_born = born - (FATHER_AGE_FROM + rng.random(size) * FATHER_AGE_SPAN).astype(np.int64)
+    father = fashion.given(MALE, father_born, rng.random(size))
     surname_w = tables.surnames.numbers("weight")
     surname = weighted_choice(rng, surname_w, size)
     death, emigration, marriage = _events(rng, sex, birth, today)

@@ -54,6 +54,7 @@ def _read(package: str, name: str) -> Table:
 class Tables:
     given_male: Table
     given_female: Table
+    given_name_fashion: Table
     surnames: Table
     regions: Table
     settlements: Table
@@ -75,6 +76,7 @@ def load_tables() -> Tables:
     return Tables(
         given_male=given.where("sex", lambda v: v == "m"),
         given_female=given.where("sex", lambda v: v == "f"),
+        given_name_fashion=_read("bonafide.synth", "given_name_fashion.csv"),
         surnames=_read("bonafide.names", "surnames.csv"),
         regions=_read("bonafide.places", "regions.csv"),
         settlements=_read("bonafide.places", "settlements.csv"),
