@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["Basemap", "City", "Country", "Projection"]
+__all__ = ["Basemap", "City", "Country", "Projection", "Ring"]
 
 _DATA = "basemap.json"
 

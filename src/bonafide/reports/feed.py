@@ -8,9 +8,9 @@ when the reviewer chose to publish it (`FeedEvent.text`, `FeedEvent.photo`), and
 retracted event. The page loads nothing from anywhere and needs no JavaScript: the map is
 inline SVG (`basemap.py`), the style inline, a published photo a `data:` URI.
 
-    >>> page = render_html(events, generated_at)
-    >>> atom = render_atom(events, generated_at, base_path="/feed")
-    >>> document = render_json(events, generated_at)  # json.dumps-able
+    page = render_html(events, generated_at)  # str: a complete HTML document
+    atom = render_atom(events, generated_at, base_path="/feed")  # str: Atom 1.0
+    document = render_json(events, generated_at)  # a dict, ready for json.dumps
 
 `render_json`'s shape (times ISO 8601 in UTC, "Z"; events newest first, by time last seen):
 
