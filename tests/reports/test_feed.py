@@ -10,6 +10,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from importlib import resources
 
 import pytest
 
@@ -92,6 +93,31 @@ def test_public_api() -> None:
     ]
 
 
+def test_feed_event_fields() -> None:
+    # the events engine builds these: a change here is a change of the contract
+    assert [f.name for f in dataclasses.fields(FeedEvent)] == [
+        "event_id",
+        "category",
+        "status",
+        "place",
+        "place_be",
+        "place_ru",
+        "lat",
+        "lon",
+        "first_seen",
+        "last_seen",
+        "count",
+        "direction",
+        "reports",
+        "independent",
+        "grade",
+        "published_at",
+        "updated_at",
+        "text",
+        "photo",
+    ]
+
+
 # --- the map ---------------------------------------------------------------------------
 
 
@@ -128,6 +154,15 @@ def test_outline_is_belarus() -> None:
     neighbours = [p for p in Gazetteer.load().places if p.country in ("PL", "LT", "UA")]
     wrong = [p for p in neighbours if any(_inside(p.lat, p.lon, r) for r in belarus.rings)]
     assert len(wrong) <= len(neighbours) // 100
+
+
+def test_basemap_source_and_licence_documented() -> None:
+    data = resources.files("bonafide.reports").joinpath("data")
+    sources = data.joinpath("SOURCES.md").read_text("utf-8")
+    assert "Natural Earth" in sources
+    assert "public domain" in sources
+    assert "tools/basemap_data.py" in sources
+    assert "Natural Earth" in Basemap.load().source
 
 
 def test_every_belarusian_place_is_drawn_inside_the_map() -> None:
