@@ -54,7 +54,8 @@ class Institutions:
         self._programmes = GroupedChoice(
             programme_level, tables.programmes.numbers("weight"), len(Level)
         )
-        self.school_count = np.clip(places.population / 4000, 1, 230).astype(np.int64)
+        # numbered schools: about one per 7,500 people (Гомель about 70, a town of 15,000 two)
+        self.school_count = np.clip(np.ceil(places.population / 7500), 1, 225).astype(np.int64)
 
     def college(self, level: IntArray, uniform: np.typing.NDArray[np.float64]) -> IntArray:
         return self._colleges.choose(level, uniform)

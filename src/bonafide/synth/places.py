@@ -17,6 +17,11 @@ _KIND_RANK = {"village": 0, "town": 1, "city": 2, "capital": 3}
 _STREET_WHERE_RANK = {"any": 0, "town": 1, "city": 2}
 _FLAT_SHARE = np.array([0.0, 0.45, 0.8, 0.92])
 _RENAMED_SHARE = 0.35  # of settlements where a country-wide renaming took place
+# Houses on a street and flats in a block, log-uniform between these bounds by settlement kind
+# (village, town, city, capital): villages of one-family houses on short streets, towns of two-
+# to five-storey blocks, cities of five- to nine-storey ones, Minsk's blocks up to 25 storeys.
+_STREET_HOUSES = np.array([[6, 80], [8, 120], [10, 160], [10, 190]])
+_BLOCK_FLATS = np.array([[1, 1], [8, 80], [12, 216], [20, 450]])
 _KEY = 1 << 20  # settlement * _KEY + street identifies a street of a settlement
 
 
@@ -39,6 +44,7 @@ class Places:
         self.street_count = np.clip(self.population / 180, 3, 700).astype(np.int64)
         self._street_pools = self._streets_by_kind(tables)
         self._renamings(tables)
+        self._city_districts(tables)
 
     def _streets_by_kind(self, tables: Tables) -> list[tuple[IntArray, FloatArray]]:
         where = np.array(
@@ -51,6 +57,15 @@ class Places:
             cdf = np.cumsum(weight[allowed])
             pools.append((allowed.astype(np.int64), cdf / cdf[-1]))
         return pools
+
+    def _city_districts(self, tables: Tables) -> None:
+        """The city districts of Minsk and the regional centres, weighted by population."""
+        ids = {sid: i for i, sid in enumerate(self.ids)}
+        districts = tables.city_districts
+        settlement = np.array([ids[s] for s in districts.text("settlement_id")], dtype=np.int64)
+        self.has_districts = np.zeros(len(self.ids), dtype=bool)
+        self.has_districts[settlement] = True
+        self._districts = GroupedChoice(settlement, districts.numbers("population"), len(self.ids))
 
     def _renamings(self, tables: Tables) -> None:
         """Country-wide renamings by new street name; local ones by (settlement, street)."""
@@ -92,6 +107,32 @@ class Places:
             street[here] = allowed[picks]
         return street
 
+    def house_number(self, settlement: IntArray, street: IntArray, uniform: FloatArray) -> IntArray:
+        """A house of each street: numbers run from 1 to the street's length, which is the same
+        for a street in every run."""
+        houses = _log_uniform(
+            _STREET_HOUSES, self.kind[settlement], stable_uniform(settlement, street, 31)
+        )
+        return 1 + np.floor(uniform * houses).astype(np.int64)
+
+    def flat_number(
+        self, settlement: IntArray, street: IntArray, house: IntArray, uniform: FloatArray
+    ) -> IntArray:
+        """A flat of each building, numbered up to the building's size (fixed per building)."""
+        kind = self.kind[settlement]
+        flats = _log_uniform(_BLOCK_FLATS, kind, stable_uniform(settlement, street, house, 32))
+        return 1 + np.floor(uniform * flats).astype(np.int64)
+
+    def city_district(self, settlement: IntArray, street: IntArray) -> IntArray:
+        """The row of `city_districts.csv` each street lies in, -1 where the settlement has none;
+        a street lies in the same district in every run."""
+        row = np.full(len(settlement), -1, dtype=np.int64)
+        here = self.has_districts[settlement]
+        if here.any():
+            uniform = stable_uniform(settlement[here], street[here], 33)
+            row[here] = self._districts.choose(settlement[here], uniform)
+        return row
+
     def renaming(self, settlement: IntArray, street: IntArray) -> IntArray:
         """The renaming row that gave `street` its name in `settlement`, or -1."""
         generic = self.renaming_of_street[street]
@@ -108,3 +149,9 @@ class Places:
         """True where the street of `settlement` still had its old name on `day`."""
         row = self.renaming(settlement, street)
         return (row >= 0) & (day < self._renamed_day[np.maximum(row, 0)])
+
+
+def _log_uniform(bounds: IntArray, kind: IntArray, uniform: FloatArray) -> IntArray:
+    """Whole numbers in [low, high) of each kind's bounds, small ones more often."""
+    low, high = bounds[kind, 0], bounds[kind, 1]
+    return np.maximum(np.floor(low * (high / low) ** uniform), 1).astype(np.int64)

@@ -62,10 +62,11 @@ def generate_residences(
 
     settlement = _settlements(rng, people, places, person, is_first)
     street = places.street_of(settlement, rng.random(len(person)))
-    house = np.minimum(1 + rng.zipf(1.6, len(person)), 180).astype(np.int64)
+    house = places.house_number(settlement, street, rng.random(len(person)))
     suffix = np.where(rng.random(len(person)) < 0.08, rng.integers(1, 4, len(person)), 0)
     has_flat = rng.random(len(person)) < places.flat_share[settlement]
-    flat = np.where(has_flat, rng.integers(1, 250, len(person)), 0)
+    flats = places.flat_number(settlement, street, house, rng.random(len(person)))
+    flat = np.where(has_flat, flats, 0)
     keep = stop > start
     keep[first_of_person] = True
     return Residences(

@@ -60,6 +60,7 @@ class Tables:
     settlements: Table
     streets: Table
     renamings: Table
+    city_districts: Table
     universities: Table
     colleges: Table
     employers: Table
@@ -82,6 +83,7 @@ def load_tables() -> Tables:
         settlements=_read("bonafide.places", "settlements.csv"),
         streets=_read("bonafide.places", "streets.csv"),
         renamings=_read("bonafide.places", "street_renamings.csv"),
+        city_districts=_read("bonafide.synth", "city_districts.csv"),
         universities=_read("bonafide.synth", "universities.csv"),
         colleges=_read("bonafide.synth", "colleges.csv"),
         employers=_read("bonafide.synth", "employers.csv"),

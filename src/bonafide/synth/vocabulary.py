@@ -61,7 +61,11 @@ class Vocabulary:
     settlement_be: pa.Array
     settlement_latin: pa.Array
     region_ru: pa.Array
+    region_be: pa.Array
     district_ru: pa.Array
+    district_be: pa.Array
+    city_district_ru: pa.Array
+    city_district_be: pa.Array
     street_ru: pa.Array
     street_be: pa.Array
     old_street_ru: pa.Array
@@ -100,7 +104,9 @@ def build_vocabulary(tables: Tables) -> Vocabulary:
     patronymic_ru = _interleave(male.text("patronymic_m_ru"), male.text("patronymic_f_ru"))
     patronymic_be = _interleave(male.text("patronymic_m_be"), male.text("patronymic_f_be"))
     settlements = tables.settlements
-    regions = dict(zip(tables.regions.text("code"), tables.regions.text("ru"), strict=True))
+    codes = tables.regions.text("code")
+    region_ru = dict(zip(codes, tables.regions.text("ru"), strict=True))
+    region_be = dict(zip(codes, tables.regions.text("be"), strict=True))
     return Vocabulary(
         n_male=len(male),
         given_ru=Pool.of(given_ru, 1),
@@ -117,8 +123,12 @@ def build_vocabulary(tables: Tables) -> Vocabulary:
         settlement_ru=pa.array(settlements.text("ru")),
         settlement_be=pa.array(settlements.text("be")),
         settlement_latin=pa.array(settlements.text("latin")),
-        region_ru=pa.array([regions[c] for c in settlements.text("region_code")]),
+        region_ru=pa.array([region_ru[c] for c in settlements.text("region_code")]),
+        region_be=pa.array([region_be[c] for c in settlements.text("region_code")]),
         district_ru=pa.array(settlements.text("district_ru")),
+        district_be=pa.array(settlements.text("district_be")),
+        city_district_ru=pa.array(tables.city_districts.text("ru")),
+        city_district_be=pa.array(tables.city_districts.text("be")),
         street_ru=pa.array(tables.streets.text("ru")),
         street_be=pa.array(tables.streets.text("be")),
         old_street_ru=pa.array(tables.renamings.text("old_ru")),

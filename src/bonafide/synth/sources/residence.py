@@ -125,6 +125,22 @@ def house_text(house: np.typing.NDArray[np.int64], suffix: np.typing.NDArray[np.
     )
 
 
+def _district(ctx: SourceContext, rows: np.typing.NDArray[np.int64], be: pa.Array) -> pa.Array:
+    """The district of each address: the city district in Minsk and the regional centres
+    (Фрунзенский район), the district of the settlement elsewhere; in the row's language."""
+    res = ctx.chunk.residences
+    vocab = ctx.vocabulary
+    settlement = pa.array(res.settlement[rows])
+    city_row = ctx.places.city_district(res.settlement[rows], res.street[rows])
+    in_city = pa.array(city_row >= 0)
+    city = pa.array(np.maximum(city_row, 0))
+    ru = pc.if_else(in_city, vocab.city_district_ru.take(city), vocab.district_ru.take(settlement))
+    belarusian = pc.if_else(
+        in_city, vocab.city_district_be.take(city), vocab.district_be.take(settlement)
+    )
+    return pc.if_else(be, belarusian, ru)
+
+
 def build_residence(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Build:
     chunk = ctx.chunk
     res = chunk.residences
@@ -165,8 +181,10 @@ def build_residence(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> Bu
             "birth_date",
         ),
         "Личный номер": pc.if_else(pa.array(with_number), numbers, pa.nulls(n, pa.string())),
-        "Область": vocab.region_ru.take(settlement),
-        "Район": vocab.district_ru.take(settlement),
+        "Область": pc.if_else(
+            be, vocab.region_be.take(settlement), vocab.region_ru.take(settlement)
+        ),
+        "Район": _district(ctx, rows, be),
         "Населённый пункт": pc.if_else(
             be, vocab.settlement_be.take(settlement), vocab.settlement_ru.take(settlement)
         ),
