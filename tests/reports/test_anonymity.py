@@ -114,7 +114,8 @@ def test_the_time_of_arrival_is_kept_to_the_hour(intake: tuple[TestClient, Path]
     )
     stored = client.app.state.channel.store.unsealed()  # type: ignore[attr-defined]
     [point] = stored["points"]
-    assert "arrived" not in repr(stored["reports"]) and "received" not in repr(stored["reports"])
+    assert "arrived" not in repr(stored["reports"])
+    assert "received" not in repr(stored["reports"])
     received = dt.datetime.fromisoformat(point["arrived"])
     assert (received.minute, received.second, received.microsecond) == (0, 0, 0)
 

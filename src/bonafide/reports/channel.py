@@ -307,6 +307,11 @@ class Channel:
             )
         with self.store.writing():
             state = self._state(event_id)
+            if not state.facts.placed:
+                raise InputError(
+                    "event: its place is not known",
+                    hint="merge it into the event it belongs to, then publish that one",
+                )
             photo = None
             if photo_of is not None:
                 photo = self._photo_of(event_id, photo_of)

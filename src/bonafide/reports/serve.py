@@ -16,6 +16,13 @@ from rich.console import Console
 from bonafide.datadir import DataDirOption, resolve_data_dir
 from bonafide.vault.access import KeyFileOption, PassphraseFileOption, secret_from
 
+from .options import (
+    DEFAULT_CATEGORIES,
+    AutoPublishOption,
+    CategoriesOption,
+    KeepHoursOption,
+    channel_config,
+)
 from .server import create_reports_app
 
 __all__ = ["serve_command"]
@@ -30,15 +37,39 @@ def serve_command(
             "--per-minute", help="Reports taken per minute, from everyone together.", min=1
         ),
     ] = 6_000,
+    proof_of_work: Annotated[
+        int,
+        typer.Option(
+            "--proof-of-work",
+            min=0,
+            max=28,
+            help="Zero bits of SHA-256 each report must come with (0: none; 16 costs a "
+            "browser about a second; the form then needs JavaScript).",
+        ),
+    ] = 0,
+    auto_publish: AutoPublishOption = 3,
+    keep_hours: KeepHoursOption = 72.0,
+    categories: CategoriesOption = DEFAULT_CATEGORIES,
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Serve the anonymous intake of sighting reports on 127.0.0.1 (put Tor in front of it)."""
+    """Serve the anonymous intake of sighting reports and the published feed on 127.0.0.1
+    (put Tor in front of it).
+
+    Example: bonafide reports serve --data-dir reports-vault --port 8080
+    """
     directory = resolve_data_dir(data_dir)
-    app = create_reports_app(directory, secret_from(passphrase_file, key_file), per_minute)
+    config = channel_config(auto_publish, keep_hours, categories)
+    app = create_reports_app(
+        directory,
+        secret_from(passphrase_file, key_file),
+        per_minute,
+        config=config,
+        proof_of_work=proof_of_work,
+    )
     Console(stderr=True).print(
-        f"reports intake on http://127.0.0.1:{port} (form at /, API at POST /api/reports); "
-        "no access log",
+        f"reports intake on http://127.0.0.1:{port} (form at /, API at POST /api/reports, "
+        "feed at /feed); no access log",
         highlight=False,
     )
     # localhost only: an onion service (or nothing) in front; no access log, no server header
