@@ -17,7 +17,7 @@ from bonafide.datadir import DATA_DIR_ENV
 from bonafide.errors import InputError, StoreError
 from bonafide.vault.access import PASSPHRASE_ENV
 from bonafide.vault.audit import AuditAction, AuditLog
-from bonafide.verify.cli import rejects_path
+from bonafide.verify.export import rejects_path
 from tests.vaults import TEST_PASSPHRASE, vault_for
 
 from ..conftest import Population
@@ -129,9 +129,9 @@ def test_cohort_reports_bad_lines_and_verifies_the_rest(
         "--no-remember",
         "--no-progress",
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == InputError.exit_code, result.output  # lines were rejected
     assert "line 4: not valid JSON" in result.output
-    assert "line 6: 1 problem(s): identity/sex: 'x'" in result.output
+    assert "line 6: 1 problem(s): identity/sex: must be one of: m, f" in result.output
     assert "2 line(s)" in result.output
     reports = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["dossier_id"] for r in reports] == [d["dossier_id"] for d in good]
@@ -142,7 +142,7 @@ def test_cohort_reports_bad_lines_and_verifies_the_rest(
         json.loads(line) for line in rejects_path(out).read_text(encoding="utf-8").splitlines()
     ]
     assert [r["line"] for r in rejects] == [4, 6]
-    assert rejects[1]["error"].startswith("1 problem(s): identity/sex: 'x' is not one of")
+    assert rejects[1]["error"] == "1 problem(s): identity/sex: must be one of: m, f"
     assert rejects_path(out) == tmp_path / "results.rejects.jsonl"
 
 
@@ -219,7 +219,7 @@ def test_a_dossier_breaking_the_schema_is_named(
     path = _write(tmp_path / "broken.json", broken)
     result = invoke(runner, path, "--data-dir", resolved_data_dir, "--no-remember")
     assert isinstance(result.exception, InputError)
-    assert "broken.json: 1 problem(s): residences/0: 'settlement'" in str(result.exception)
+    assert "broken.json: 1 problem(s): residences/0: settlement missing" in str(result.exception)
 
 
 def test_remembering_catches_a_second_application_under_another_name(
@@ -256,7 +256,7 @@ def test_a_dossier_the_engine_fails_on_does_not_stop_the_cohort(
     )
     out = tmp_path / "results.jsonl"
     result = invoke(runner, cohort, "--out", out, "--data-dir", resolved_data_dir, "--no-remember")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == InputError.exit_code, result.output
     reports = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["dossier_id"] for r in reports] == [good[0]["dossier_id"], good[2]["dossier_id"]]
     rejects = [

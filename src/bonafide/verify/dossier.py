@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bonafide.dossier import dossier_problems
+from bonafide.hidden_characters import hidden_character
 from bonafide.verify.kinds import KIND_SPECS, ClaimKind, spec_of
 from bonafide.verify.when import Span, parse_when, period
 
 __all__ = ["Claim", "Dossier", "dossier_problems_of", "parse_dossier"]
 
 Json = dict[str, Any]
-_SHOWN = 40  # characters of a bad value quoted in a problem
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,18 @@ class Dossier:
         return min(starts) if starts else None
 
 
-def _quoted(value: object) -> str:
-    return repr(str(value)[:_SHOWN])
+def _hidden_characters(value: object, where: str) -> list[str]:
+    """Every text of `value` holding a character that is not text, by its path."""
+    if isinstance(value, str):
+        found = hidden_character(value)
+        return [f"{where}: holds {found}, which is not text; remove it"] if found else []
+    if isinstance(value, dict):
+        return [
+            p for key, item in value.items() for p in _hidden_characters(item, f"{where}/{key}")
+        ]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _hidden_characters(item, f"{where}/{i}")]
+    return []
 
 
 def _beyond_schema(dossier: Json) -> list[str]:
@@ -89,11 +99,13 @@ def _beyond_schema(dossier: Json) -> list[str]:
         try:
             dt.date.fromisoformat(str(submitted))
         except ValueError:
-            problems.append(f"submitted: {_quoted(submitted)} is not a day (YYYY-MM-DD)")
+            problems.append("submitted: not a day of the calendar (write it as YYYY-MM-DD)")
     identity = dossier.get("identity") or {}
     names = [identity.get(f) for f in ("surname", "given_name", "full_name")]
     if not any(isinstance(n, str) and n.strip() for n in names):
         problems.append("identity/surname: the name is blank")
+    for key, value in dossier.items():
+        problems += _hidden_characters(value, key)
     return problems
 
 
@@ -117,7 +129,9 @@ def _birth(identity: Json, today: dt.date, problems: list[str]) -> Span | None:
         problems.append(f"identity/birth_date: {error}")
         return None
     if span is not None and span.first > today:
-        problems.append(f"identity/birth_date: {_quoted(value)} is after {today.isoformat()}")
+        problems.append(
+            f"identity/birth_date: after the day the dossier was taken ({today.isoformat()})"
+        )
         return None
     return span
 
@@ -138,8 +152,7 @@ def _claim(
     else:
         if starts is not None and entry.get("to") in (None, "") and starts.first > today:
             problems.append(
-                f"{where}/from: {_quoted(entry.get('from'))} is after the day the dossier was "
-                f"taken ({today.isoformat()})"
+                f"{where}/from: after the day the dossier was taken ({today.isoformat()})"
             )
             return Claim(kind, position, entry, None, starts)
         try:

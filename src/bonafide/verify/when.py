@@ -46,7 +46,8 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def parse_when(value: object) -> Span | None:
-    """The span a stated date may mean; None for null or empty. ValueError names the problem."""
+    """The span a stated date may mean; None for null or empty. ValueError names the problem in
+    words, never repeating the value (it may be someone's birth date)."""
     if value is None or value == "":
         return None
     text = str(value).strip()
@@ -54,11 +55,19 @@ def parse_when(value: object) -> Span | None:
         return _parse(text)
     except ValueError as error:
         if "ends before" not in str(error) and "is not a date" not in str(error):
-            # datetime's own words ("month must be in 1..12") name no input
             raise ValueError(
-                f"{text[:40]!r} is not a day of the calendar (no such year, month or day)"
+                f"not a day of the calendar: {_calendar_problem(str(error))}"
             ) from None
         raise
+
+
+def _calendar_problem(datetime_message: str) -> str:
+    """datetime's own words ("month must be in 1..12") in the dossier's terms."""
+    if "month" in datetime_message and "range for month" not in datetime_message:
+        return "the month is not between 01 and 12"
+    if "day" in datetime_message:
+        return "the month has no such day"
+    return "no such year (years run from 0001 to 9999)"
 
 
 @lru_cache(maxsize=65_536)  # dossiers and watchlists repeat their dates
@@ -69,12 +78,12 @@ def _parse(text: str) -> Span | None:
         return Span(day, day, text=text)
     match = _PATTERN.fullmatch(text)
     if match is None:
-        raise ValueError(f"{text[:40]!r} is not a date (use 2015-06-01, 2015-06, 2015, about 2015)")
+        raise ValueError("is not a date (use 2015-06-01, 2015-06, 2015, about 2015, 2012–2016)")
     year = int(match["year"])
     if match["until"]:
         until = int(match["until"])
         if until < year:
-            raise ValueError(f"{text!r}: the range ends before it starts")
+            raise ValueError("the range ends before it starts")
         first, last = dt.date(year, 1, 1), dt.date(until, 12, 31)
     elif match["day"]:
         first = last = dt.date(year, int(match["month"]), int(match["day"]))
@@ -102,7 +111,7 @@ def period(start: object, end: object, ongoing_until: dt.date) -> Span | None:
     first = begins.first if begins else (ends.first if ends else ongoing_until)
     last = ends.last if ends else ongoing_until
     if last < first:
-        raise ValueError(f"ends ({end}) before it starts ({start})")
+        raise ValueError("the stay ends before it starts")
     return Span(
         first,
         last,
