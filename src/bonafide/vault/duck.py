@@ -29,7 +29,7 @@ ATTACHED = "registries"  # the catalog name of the registry store's database
 def crypto_extension() -> Path:
     """The signed httpfs extension shipped for this DuckDB version and platform."""
     version = duckdb.__version__
-    with duckdb.connect() as probe:
+    with duckdb.connect() as probe:  # runs one instant query: no progress bar to draw
         row = probe.execute("PRAGMA platform").fetchone()
     platform = str(row[0]) if row else "unknown"
     path = resources.files("duckdb_ext").joinpath(
@@ -63,6 +63,9 @@ def _config(scratch: Path, memory_limit: str, threads: int | None, encrypt: bool
 
 def _connect(config: dict[str, Any], encrypt: bool) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(config=config)
+    # DuckDB draws a progress bar on stdout when a query runs for two seconds, in the middle of
+    # whatever a command prints there; it can only be set per connection, not in `config`
+    connection.execute("SET enable_progress_bar = false")
     if encrypt:
         connection.execute(f"LOAD '{crypto_extension()}'")
     return connection
