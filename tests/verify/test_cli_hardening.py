@@ -294,7 +294,7 @@ def test_ctrl_c_says_what_was_kept_and_leaves_the_earlier_results_whole(
     monkeypatch.setattr(Verifier, "verify_many", interrupted_on_the_second_batch)
     result = invoke(runner, path, "--out", out, "--data-dir", data_dir, "--no-remember")
     assert result.exit_code == 130
-    assert f"interrupted after {cohort_module.BATCH} dossier(s)" in result.stderr
+    assert f"interrupted; {cohort_module.BATCH} dossier(s) verified before it" in result.stderr
     assert "kept in the vault" in result.stderr
     assert out.read_text(encoding="utf-8") == "the earlier complete results\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.jsonl", "data", "results.jsonl"]

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from bonafide.datadir import DataDirOption
 from bonafide.errors import InputError, StoreError
+from bonafide.interruption import interruptible
 from bonafide.registry.display import (
     ImportProgressView,
     import_summary_line,
@@ -95,6 +96,7 @@ def import_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Import a registry file into the store (all rows or none)."""
+    _check_source(file)
     if source_format is SourceFormat.FTM:
         if mapping or encoding or delimiter:
             raise InputError(
@@ -114,7 +116,7 @@ def import_command(
         delimiter=check_delimiter(delimiter, "--delimiter") if delimiter else None,
     )
     console = Console()
-    with unlocked(data_dir, passphrase_file, key_file) as vault:
+    with interruptible(), unlocked(data_dir, passphrase_file, key_file) as vault:
         with RegistryStore.open(vault) as store:
             if quiet:
                 report = import_registry(store, file, kind, column_mapping, source=options)
@@ -140,6 +142,14 @@ def import_command(
         console.print(render_import_report(report))
 
 
+def _check_source(file: Path) -> None:
+    """Before the vault is opened and a store made: a file that is not there creates nothing."""
+    if not file.exists():
+        raise InputError(f"{file}: no such file", hint="check the path of the registry file")
+    if not file.is_file():
+        raise InputError(f"{file}: not a file", hint="give a .csv, .parquet or .jsonl file")
+
+
 def _import_ftm(
     file: Path,
     kind: Kind | None,
@@ -152,7 +162,7 @@ def _import_ftm(
     from bonafide.ftm.load import import_ftm
 
     console = Console()
-    with unlocked(data_dir, passphrase_file, key_file) as vault:
+    with interruptible(), unlocked(data_dir, passphrase_file, key_file) as vault:
         with RegistryStore.open(vault) as store:
             if quiet:
                 result = import_ftm(store, file, kind)
@@ -254,7 +264,8 @@ def resolve_command(
     from bonafide.persons.resolve import resolve_registries  # loads name tables: only here
 
     console = Console(stderr=True)
-    with unlocked(data_dir, passphrase_file, key_file) as vault:
+    left = "nothing changed: the store and the person index are as they were"
+    with interruptible(left), unlocked(data_dir, passphrase_file, key_file) as vault:
         if not RegistryStore.exists(vault.data_dir):
             raise StoreError(
                 f"there is no registry store in {vault.data_dir}",

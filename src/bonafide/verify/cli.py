@@ -26,6 +26,7 @@ from bonafide.cases.retention import apply_retention
 from bonafide.cases.store import CASES_FILE
 from bonafide.datadir import require_writable, resolve_data_dir
 from bonafide.errors import InputError, StoreError
+from bonafide.interruption import interrupted
 from bonafide.output import OutputFormat, OutputFormatOption
 from bonafide.vault import Vault
 from bonafide.vault.access import KeyFileOption, PassphraseFileOption, unlocked
@@ -40,7 +41,6 @@ __all__ = ["Reject", "rejects_path", "verify_command"]
 
 log = logging.getLogger(__name__)
 _SHOWN_REJECTS = 10
-INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
 
 
 def _open_verifier(vault: Vault, remember: bool) -> Verifier:
@@ -107,10 +107,6 @@ def _say_export(out: Path) -> None:
     )
 
 
-def _say_interrupted(text: str) -> None:
-    Console(stderr=True).print(text, style="yellow", highlight=False, markup=False)
-
-
 def _print_rejects(console: Console, path: Path, rejects: list[Reject], where: Path | None) -> None:
     if not rejects:
         return
@@ -168,13 +164,11 @@ def _interrupted(error: KeyboardInterrupt, out: Path | None) -> typer.Exit:
     verified = error.verified if isinstance(error, CohortInterrupted) else 0
     untouched = f"; {out} was not written" if out is not None else ""
     if verified:
-        _say_interrupted(
-            f"interrupted after {verified:,} dossier(s): their reports are kept in the vault "
+        return interrupted(
+            f"{verified:,} dossier(s) verified before it: their reports are kept in the vault "
             f"and in the audit log{untouched}"
         )
-    else:
-        _say_interrupted(f"interrupted; nothing changed{untouched}")
-    return typer.Exit(INTERRUPTED)
+    return interrupted(f"nothing changed{untouched}")
 
 
 def verify_command(
