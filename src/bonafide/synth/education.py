@@ -26,6 +26,13 @@ class Level(IntEnum):
     UNIVERSITY = 3
 
 
+_LEVEL_OF_KIND = {
+    "vocational": Level.VOCATIONAL,
+    "college": Level.COLLEGE,
+    "university": Level.UNIVERSITY,
+}
+
+
 class Institutions:
     """Schools (numbered per settlement), colleges and universities, and their programmes."""
 
@@ -39,29 +46,25 @@ class Institutions:
         )
         self.university_weight = tables.universities.numbers("weight")
         colleges = tables.colleges.text("kind")
-        self.college_level = np.array(
-            [Level.VOCATIONAL if k == "vocational" else Level.COLLEGE for k in colleges],
-            dtype=np.int64,
-        )
+        self.college_level = np.array([_LEVEL_OF_KIND[k] for k in colleges], dtype=np.int64)
         self._colleges = GroupedChoice(
             self.college_level, tables.colleges.numbers("weight"), len(Level)
         )
-        levels = {"vocational": Level.VOCATIONAL, "college": Level.COLLEGE}
-        programme_level = np.array(
-            [levels.get(v, Level.UNIVERSITY) for v in tables.programmes.text("level")],
-            dtype=np.int64,
-        )
-        self._programmes = GroupedChoice(
-            programme_level, tables.programmes.numbers("weight"), len(Level)
-        )
+        self._universities = len(tables.universities)
+        self._programmes, self._programme_rows = _programmes_taught(tables)
         # numbered schools: about one per 7,500 people (Гомель about 70, a town of 15,000 two)
         self.school_count = np.clip(np.ceil(places.population / 7500), 1, 225).astype(np.int64)
 
     def college(self, level: IntArray, uniform: np.typing.NDArray[np.float64]) -> IntArray:
         return self._colleges.choose(level, uniform)
 
-    def programme(self, level: IntArray, uniform: np.typing.NDArray[np.float64]) -> IntArray:
-        return self._programmes.choose(level, uniform)
+    def programme(
+        self, level: IntArray, institution: IntArray, uniform: np.typing.NDArray[np.float64]
+    ) -> IntArray:
+        """A programme of `programmes.csv` that each institution (a university row at university
+        level, a college row otherwise) teaches at its level."""
+        key = np.where(level == Level.UNIVERSITY, institution, self._universities + institution)
+        return self._programme_rows[self._programmes.choose(key, uniform)]
 
 
 @dataclass
@@ -146,7 +149,7 @@ def generate_education(
                 levels,
                 institution.astype(np.int64),
                 settlement,
-                institutions.programme(levels, rng.random(n)),
+                institutions.programme(levels, institution, rng.random(n)),
                 start,
                 np.where(finished, end, NOT_FINISHED),
             )
@@ -154,6 +157,43 @@ def generate_education(
     education = Education(*(np.concatenate(parts) for parts in zip(*rows, strict=True)))
     order = np.lexsort((education.start_year, education.person))
     return Education(*(getattr(education, f)[order] for f in education.__dataclass_fields__))
+
+
+def _programmes_taught(tables: Tables) -> tuple[GroupedChoice, IntArray]:
+    """Programmes by institution: those of the institution's level in the fields it teaches
+    (`teaches` in universities.csv and colleges.csv, `field` in programmes.csv)."""
+    programmes = tables.programmes
+    level = [_LEVEL_OF_KIND[v] for v in programmes.text("level")]
+    field = programmes.text("field")
+    weight = programmes.numbers("weight")
+    institutions = [
+        (Level.UNIVERSITY, name, teaches)
+        for name, teaches in zip(
+            tables.universities.text("id"), tables.universities.text("teaches"), strict=True
+        )
+    ] + [
+        (_LEVEL_OF_KIND[kind], name, teaches)
+        for kind, name, teaches in zip(
+            tables.colleges.text("kind"),
+            tables.colleges.text("id"),
+            tables.colleges.text("teaches"),
+            strict=True,
+        )
+    ]
+    keys: list[int] = []
+    rows: list[int] = []
+    for key, (at, name, teaches) in enumerate(institutions):
+        fields = set(teaches.split("|"))
+        taught = [p for p in range(len(field)) if level[p] == at and field[p] in fields]
+        empty = fields - {field[p] for p in taught}
+        if empty:  # a broken reference table: a field misspelt or missing its programmes
+            raise ValueError(f"institution {name}: no programme of its level in {sorted(empty)}")
+        keys += [key] * len(taught)
+        rows += taught
+    choice = GroupedChoice(
+        np.array(keys, dtype=np.int64), weight[np.array(rows)], len(institutions)
+    )
+    return choice, np.array(rows, dtype=np.int64)
 
 
 def _rows(*columns: IntArray) -> tuple[IntArray, ...]:

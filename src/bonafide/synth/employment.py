@@ -45,7 +45,19 @@ class Employers:
         self._by_region = GroupedChoice(region, weight, n_regions)
         self._cdf = np.cumsum(weight) / weight.sum()
         self.firm_count = np.clip(places.population / 70, 2, 20_000).astype(np.int64)
-        self._positions = self._positions_by_sector(tables, sectors)
+        # Who an organisation employs: its staff profile (a sector, or for a security service
+        # what kind of service it is: the KGB employs no patrol police).
+        staff = employers.text("staff")
+        profiles = sorted(set(staff) | set(sectors))
+        self.staff = np.array([profiles.index(p) for p in staff], dtype=np.int64)
+        self.profile_of_sector = np.array([profiles.index(s) for s in sectors], dtype=np.int64)
+        security = {
+            p
+            for p, sector in zip(staff, employers.text("sector"), strict=True)
+            if sector == "security"
+        } | {"security"}
+        civil = [p for p in profiles if p not in security]
+        self._positions = self._positions_by_profile(tables, profiles, civil)
 
     def _calibrated(self, weight: FloatArray) -> FloatArray:
         """Headcounts rescaled so that security services hold SECURITY_JOB_SHARE of all jobs.
@@ -62,30 +74,33 @@ class Employers:
         scaled[self.is_security] *= target * civil / ((1 - target) * security)
         return scaled
 
-    def _positions_by_sector(self, tables: Tables, sectors: list[str]) -> GroupedChoice:
+    def _positions_by_profile(
+        self, tables: Tables, profiles: list[str], civil: list[str]
+    ) -> GroupedChoice:
         groups: list[int] = []
         rows: list[int] = []
         weights: list[float] = []
         position_weight = tables.positions.numbers("weight")
         for row, listed in enumerate(tables.positions.text("sectors")):
             names = set(listed.split("|")) if listed else {"any"}
-            # A position typical of any sector may also be held in every sector except security.
-            targets = [s for s in sectors if s != "security"] if "any" in names else sorted(names)
-            for sector in targets:
-                if sector in sectors:
-                    groups.append(sectors.index(sector))
+            # A position typical of any sector may be held in every civil one.
+            targets = civil if "any" in names else sorted(names)
+            for profile in targets:
+                if profile in profiles:
+                    groups.append(profiles.index(profile))
                     rows.append(row)
                     weights.append(float(position_weight[row]))
         self._position_rows = np.array(rows, dtype=np.int64)
-        return GroupedChoice(np.array(groups, np.int64), np.array(weights), len(sectors))
+        return GroupedChoice(np.array(groups, np.int64), np.array(weights), len(profiles))
 
     def large(self, region: IntArray, local: FloatArray, uniform: FloatArray) -> IntArray:
         regional = self._by_region.choose(region, uniform)
         national = np.minimum(np.searchsorted(self._cdf, uniform, side="right"), len(self._cdf) - 1)
         return np.where(local < 0.7, regional, national)
 
-    def position(self, sector: IntArray, uniform: FloatArray) -> IntArray:
-        return self._position_rows[self._positions.choose(sector, uniform)]
+    def position(self, profile: IntArray, uniform: FloatArray) -> IntArray:
+        """A position of each staff profile (`staff` of employers.csv, or a small firm's sector)."""
+        return self._position_rows[self._positions.choose(profile, uniform)]
 
 
 @dataclass
@@ -157,10 +172,10 @@ def generate_jobs(
     settlement = np.where(is_large, employers.settlement[large], home)
     firm = np.where(is_large, 0, np.floor(rng.random(n) * employers.firm_count[home]))
     small_sector = rng.integers(0, len(employers.sectors), n)
-    sector = np.where(is_large, employers.sector[large], small_sector)
     security = employers.sectors.index("security") if "security" in employers.sectors else -1
-    sector = np.where(~is_large & (sector == security), employers.sectors.index("any"), sector)
-    position = employers.position(sector, rng.random(n))
+    small_sector = np.where(small_sector == security, employers.sectors.index("any"), small_sector)
+    profile = np.where(is_large, employers.staff[large], employers.profile_of_sector[small_sector])
+    position = employers.position(profile, rng.random(n))
     return Jobs(
         person=person[keep],
         employer=employer[keep].astype(np.int64),
