@@ -64,11 +64,15 @@ def cohort(population: Population) -> Cohort:
 
 @cache
 def _security_names() -> frozenset[str]:
+    """The security services' names, today's and those before 1991."""
     employers = load_tables().employers
+    names = zip(employers.text("name_ru"), employers.text("name_ussr_ru"), strict=True)
     return frozenset(
         name
-        for name, sector in zip(employers.text("name_ru"), employers.text("sector"), strict=True)
+        for (today, soviet), sector in zip(names, employers.text("sector"), strict=True)
         if sector == "security"
+        for name in (today, soviet)
+        if name
     )
 
 

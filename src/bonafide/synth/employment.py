@@ -7,12 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from bonafide.synth.education import NOT_FINISHED, Education
+from bonafide.synth.enterprises import MARKET_ECONOMY, SovietEnterprises
 from bonafide.synth.people import FEMALE, People
 from bonafide.synth.places import Places
+from bonafide.synth.positions import Positions
 from bonafide.synth.residence import Residences, residence_at
-from bonafide.synth.sampling import FloatArray, GroupedChoice, IntArray
+from bonafide.synth.sampling import FloatArray, GroupedChoice, IntArray, stable_uniform
 from bonafide.synth.tables import Tables
-from bonafide.synth.world import NO_DAY, YEAR, day_of_year
+from bonafide.synth.world import NO_DAY, YEAR, day_of_year, year_of
 
 __all__ = ["Employers", "Jobs", "generate_jobs"]
 
@@ -48,16 +50,19 @@ class Employers:
         # Who an organisation employs: its staff profile (a sector, or for a security service
         # what kind of service it is: the KGB employs no patrol police).
         staff = employers.text("staff")
-        profiles = sorted(set(staff) | set(sectors))
+        profiles = sorted(set(staff) | set(sectors) - {"security"})
         self.staff = np.array([profiles.index(p) for p in staff], dtype=np.int64)
-        self.profile_of_sector = np.array([profiles.index(s) for s in sectors], dtype=np.int64)
         security = {
             p
             for p, sector in zip(staff, employers.text("sector"), strict=True)
             if sector == "security"
-        } | {"security"}
+        }
         civil = [p for p in profiles if p not in security]
-        self._positions = self._positions_by_profile(tables, profiles, civil)
+        self._modern_profiles = np.array([profiles.index(s) for s in civil if s in sectors])
+        self.positions = Positions(tables, profiles, civil)
+        self.founded = employers.numbers("founded")
+        self.soviet = SovietEnterprises(tables, places)
+        self._soviet_profiles = np.array([profiles.index(s) for s in self.soviet.sector])
 
     def _calibrated(self, weight: FloatArray) -> FloatArray:
         """Headcounts rescaled so that security services hold SECURITY_JOB_SHARE of all jobs.
@@ -74,33 +79,18 @@ class Employers:
         scaled[self.is_security] *= target * civil / ((1 - target) * security)
         return scaled
 
-    def _positions_by_profile(
-        self, tables: Tables, profiles: list[str], civil: list[str]
-    ) -> GroupedChoice:
-        groups: list[int] = []
-        rows: list[int] = []
-        weights: list[float] = []
-        position_weight = tables.positions.numbers("weight")
-        for row, listed in enumerate(tables.positions.text("sectors")):
-            names = set(listed.split("|")) if listed else {"any"}
-            # A position typical of any sector may be held in every civil one.
-            targets = civil if "any" in names else sorted(names)
-            for profile in targets:
-                if profile in profiles:
-                    groups.append(profiles.index(profile))
-                    rows.append(row)
-                    weights.append(float(position_weight[row]))
-        self._position_rows = np.array(rows, dtype=np.int64)
-        return GroupedChoice(np.array(groups, np.int64), np.array(weights), len(profiles))
-
     def large(self, region: IntArray, local: FloatArray, uniform: FloatArray) -> IntArray:
         regional = self._by_region.choose(region, uniform)
         national = np.minimum(np.searchsorted(self._cdf, uniform, side="right"), len(self._cdf) - 1)
         return np.where(local < 0.7, regional, national)
 
-    def position(self, profile: IntArray, uniform: FloatArray) -> IntArray:
-        """A position of each staff profile (`staff` of employers.csv, or a small firm's sector)."""
-        return self._position_rows[self._positions.choose(profile, uniform)]
+    def small_profile(self, settlement: IntArray, firm: IntArray, start: IntArray) -> IntArray:
+        """The staff profile of local employers: a Soviet enterprise's sector before 1991,
+        afterwards a firm's own sector (the same for the same firm)."""
+        soviet = self._soviet_profiles[self.soviet.enterprise(settlement, firm)]
+        pick = stable_uniform(settlement, firm, 5) * len(self._modern_profiles)
+        modern = self._modern_profiles[pick.astype(np.int64)]
+        return np.where(start < MARKET_ECONOMY, soviet, modern)
 
 
 @dataclass
@@ -165,17 +155,20 @@ def generate_jobs(
 
     where = residence_at(residences, person, start.astype(np.int32))
     home = residences.settlement[where]
-    is_large = rng.random(n) < LARGE_EMPLOYER_SHARE
     region = employers.region_of_settlement[home]
     large = employers.large(region, rng.random(n), rng.random(n))
+    # an employer founded later (a bank of 1994, the Investigative Committee of 2012) leaves
+    # the job to a local one
+    is_large = (rng.random(n) < LARGE_EMPLOYER_SHARE) & (employers.founded[large] <= year_of(start))
     employer = np.where(is_large, large, SMALL_FIRM)
     settlement = np.where(is_large, employers.settlement[large], home)
-    firm = np.where(is_large, 0, np.floor(rng.random(n) * employers.firm_count[home]))
-    small_sector = rng.integers(0, len(employers.sectors), n)
-    security = employers.sectors.index("security") if "security" in employers.sectors else -1
-    small_sector = np.where(small_sector == security, employers.sectors.index("any"), small_sector)
-    profile = np.where(is_large, employers.staff[large], employers.profile_of_sector[small_sector])
-    position = employers.position(profile, rng.random(n))
+    local = np.floor(rng.random(n) * employers.firm_count[home]).astype(np.int64)
+    firm = np.where(is_large, 0, local)
+    profile = np.where(
+        is_large, employers.staff[large], employers.small_profile(home, local, start)
+    )
+    age = (start - people.birth[person]) / YEAR
+    position = employers.positions.draw(profile, start, age, rng.random(n))
     return Jobs(
         person=person[keep],
         employer=employer[keep].astype(np.int64),

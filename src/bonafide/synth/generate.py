@@ -91,10 +91,8 @@ class _Run:
 
     def context(self, chunk: Chunk) -> SourceContext:
         rng = np.random.default_rng([self.config.seed, chunk.index, 99])
-        employers = self.world.employers
-        return SourceContext(
-            chunk, self.vocab, self.world.places, employers.is_security, self.rates, rng
-        )
+        world = self.world
+        return SourceContext(chunk, self.vocab, world.places, world.employers, self.rates, rng)
 
     def write(
         self,

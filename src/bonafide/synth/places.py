@@ -154,4 +154,5 @@ class Places:
 def _log_uniform(bounds: IntArray, kind: IntArray, uniform: FloatArray) -> IntArray:
     """Whole numbers in [low, high) of each kind's bounds, small ones more often."""
     low, high = bounds[kind, 0], bounds[kind, 1]
-    return np.maximum(np.floor(low * (high / low) ** uniform), 1).astype(np.int64)
+    values: IntArray = np.maximum(np.floor(low * (high / low) ** uniform), 1).astype(np.int64)
+    return values

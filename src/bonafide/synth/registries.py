@@ -76,7 +76,7 @@ def write_chunk(
     """The rows of registry SOURCES[source_number] for `chunk`, numbered from `first_record`."""
     source = SOURCES[source_number]
     rng = np.random.default_rng([seed, chunk.index, 1000 + source_number])
-    ctx = SourceContext(chunk, vocab, world.places, world.employers.is_security, rates, rng)
+    ctx = SourceContext(chunk, vocab, world.places, world.employers, rates, rng)
     rows = source.rows(ctx)
     base = source.build(ctx, rows)
     duplicated = rows[ctx.chance(rates.duplicate_record, len(rows))]

@@ -223,7 +223,9 @@ def _add_jobs(
     if not rows:
         return
     r = np.array(rows)
-    names = employer_names(ctx, jobs.employer[r], jobs.settlement[r], jobs.firm[r]).to_pylist()
+    names = employer_names(
+        ctx, jobs.employer[r], jobs.settlement[r], jobs.firm[r], jobs.start[r]
+    ).to_pylist()
     employer = jobs.employer[r]
     security = (employer >= 0) & ctx.security_employer[np.maximum(employer, 0)]
     for k, row in enumerate(rows):

@@ -68,6 +68,8 @@ class Tables:
     programmes: Table
     company_words: Table
     company_forms: Table
+    soviet_enterprises: Table
+    soviet_words: Table
     age_pyramid: Table
 
 
@@ -91,5 +93,7 @@ def load_tables() -> Tables:
         programmes=_read("bonafide.synth", "programmes.csv"),
         company_words=_read("bonafide.synth", "company_words.csv"),
         company_forms=_read("bonafide.synth", "company_forms.csv"),
+        soviet_enterprises=_read("bonafide.synth", "soviet_enterprises.csv"),
+        soviet_words=_read("bonafide.synth", "soviet_words.csv"),
         age_pyramid=_read("bonafide.synth", "age_pyramid.csv"),
     )

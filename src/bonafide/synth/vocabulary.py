@@ -77,6 +77,7 @@ class Vocabulary:
     university_en: pa.Array
     college_en: pa.Array
     employer_ru: pa.Array
+    employer_ussr_ru: pa.Array  # the name before 1991, empty where there was none
     position_ru: pa.Array
     position_be: pa.Array
     programme_ru: pa.Array
@@ -140,6 +141,7 @@ def build_vocabulary(tables: Tables) -> Vocabulary:
         university_en=pa.array(tables.universities.text("name_en")),
         college_en=pa.array(tables.colleges.text("name_en")),
         employer_ru=pa.array(tables.employers.text("name_ru")),
+        employer_ussr_ru=pa.array(tables.employers.text("name_ussr_ru")),
         position_ru=pa.array(tables.positions.text("ru")),
         position_be=pa.array(tables.positions.text("be")),
         programme_ru=pa.array(tables.programmes.text("ru")),

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.synth.chunk import Chunk
+from bonafide.synth.employment import Employers
 from bonafide.synth.noise import NoiseRates, pick_typos
 from bonafide.synth.places import Places
 from bonafide.synth.sampling import IntArray
@@ -44,10 +45,15 @@ class SourceContext:
     chunk: Chunk
     vocabulary: Vocabulary
     places: Places
-    security_employer: BoolArray
+    employers: Employers
     rates: NoiseRates
     rng: np.random.Generator
     noise: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def security_employer(self) -> BoolArray:
+        """For each large employer, whether it is a security service."""
+        return self.employers.is_security
 
     def chance(self, rate: float, size: int) -> BoolArray:
         return self.rng.random(size) < rate

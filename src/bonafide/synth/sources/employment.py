@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.synth.employment import SMALL_FIRM
+from bonafide.synth.enterprises import MARKET_ECONOMY
 from bonafide.synth.sampling import stable_uniform
 from bonafide.synth.sources.common import (
     Build,
@@ -51,21 +52,29 @@ def employer_names(
     employer: np.typing.NDArray[np.int64],
     settlement: np.typing.NDArray[np.int64],
     firm: np.typing.NDArray[np.int64],
+    start: np.typing.NDArray[np.integer],
 ) -> pa.Array:
-    """Large employers by name; a small firm is 'ООО «Word»', the same for the same firm."""
+    """Each employer's name when the job began: a large employer by name (its Soviet name
+    before 1991); a small firm 'ООО «Word»', the same for the same firm, and before 1991 the
+    Soviet enterprise it was (Колхоз «Заря», Автобаза № 3)."""
 
     vocab = ctx.vocabulary
     words, forms = len(vocab.company_word), len(vocab.company_form_ru)
     word = (stable_uniform(settlement, firm, 1) * words).astype(np.int64)
     form = (stable_uniform(settlement, firm, 2) ** 2 * forms).astype(np.int64)
-    small = pc.binary_join_element_wise(
+    soviet = pa.array(start < MARKET_ECONOMY)
+    company = pc.binary_join_element_wise(
         vocab.company_form_ru.take(pa.array(form)),
         " «",
         vocab.company_word.take(pa.array(word)),
         "»",
         "",
     )
-    large = vocab.employer_ru.take(pa.array(np.maximum(employer, 0)))
+    small = pc.if_else(soviet, ctx.employers.soviet.names(settlement, firm), company)
+    row = pa.array(np.maximum(employer, 0))
+    ussr = vocab.employer_ussr_ru.take(row)
+    named = pc.and_(soviet, pc.not_equal(ussr, ""))
+    large = pc.if_else(named, ussr, vocab.employer_ru.take(row))
     return pc.if_else(pa.array(employer == SMALL_FIRM), small, large)
 
 
@@ -97,7 +106,9 @@ def build_employment(ctx: SourceContext, rows: np.typing.NDArray[np.int64]) -> B
             chunk.personal_number.take(pa.array(person)),
             pa.nulls(n, pa.string()),
         ),
-        "employer": employer_names(ctx, jobs.employer[rows], settlement, jobs.firm[rows]),
+        "employer": employer_names(
+            ctx, jobs.employer[rows], settlement, jobs.firm[rows], jobs.start[rows]
+        ),
         "employer_city": ctx.vocabulary.settlement_ru.take(pa.array(settlement)),
         "position": blank(
             ctx,
