@@ -24,6 +24,7 @@ __all__ = ["Documents", "digits", "generate_documents", "personal_numbers"]
 _WEIGHTS = np.array([7, 3, 1] * 5)[:13]
 _SERIAL_SPACE = 10_000_000
 _SERIAL_STEP = 3_367_001  # coprime with 10**7: serial → number is a bijection
+LIFELONG_FROM = 64  # a passport issued at this age or older is valid until the holder is 100
 
 
 def digits(values: IntArray, width: int) -> pa.Array:
@@ -122,6 +123,9 @@ def generate_documents(
     first = people.birth + int(14 * YEAR) + (rng.random(len(people)) * 200).astype(np.int64)
     last_day = np.minimum(people.end, today)
     renewals = np.floor(np.maximum(last_day - first, 0) / (10 * YEAR)).astype(np.int64)
+    # the passport issued at 64 or older is the last one: it is valid until 100
+    last_renewal = np.ceil((LIFELONG_FROM * YEAR - (first - people.birth)) / (10 * YEAR))
+    renewals = np.minimum(renewals, last_renewal.astype(np.int64))
     has_document = first < last_day
     current = first + (renewals * 10 * YEAR).astype(np.int64)
     # A new passport after marriage when the surname changed.
@@ -147,10 +151,18 @@ def generate_documents(
         series=series,
         number=number,
         issued=issued,
-        expires=(issued + int(10 * YEAR)).astype(np.int32),
+        expires=_expiry(issued, people.birth[who]),
         is_current=is_current,
     )
     return numbers, documents
+
+
+def _expiry(issued: DayArray, birth: DayArray) -> DayArray:
+    """Ten years after issue; a passport issued at 64 or older runs until the 100th birthday."""
+    lifelong = issued - birth >= LIFELONG_FROM * YEAR
+    ten_years = issued + int(10 * YEAR)
+    hundredth = birth + int(100 * YEAR)
+    return np.where(lifelong, hundredth, ten_years).astype(np.int32)
 
 
 def _document_serials(region: IntArray, first_person: int) -> IntArray:
