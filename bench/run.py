@@ -11,6 +11,7 @@ python bench/run.py watchlist 200000    # watchlist screening: recall, false hit
 python bench/run.py api 1000000         # the HTTP API under load, on loopback
 python bench/run.py desk 1000000        # the desk's pages under load, on loopback
 python bench/run.py reports 100000      # reports → events: ARI against the truth, seconds
+python bench/run.py reports-load 5000   # the intake under load: ingest/s, 200 reporters, feed
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import linkage
 import names
 import realtime
 import reports_events
+import reports_load
 import vault_cost
 import verify
 import watchlist
@@ -45,6 +47,7 @@ SUITES: dict[str, Callable[[list[int], Path], object]] = {
     "api": api_load.main,
     "desk": desk_load.main,
     "reports": reports_events.main,
+    "reports-load": reports_load.main,
 }
 DEFAULT_SIZES = {
     "foundation": [1_000_000, 10_000_000],
@@ -58,6 +61,7 @@ DEFAULT_SIZES = {
     "api": [1_000_000],
     "desk": [1_000_000],
     "reports": [100_000],
+    "reports-load": [5_000],
 }
 
 

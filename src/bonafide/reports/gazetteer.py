@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -185,7 +186,8 @@ class Gazetteer:
         self._readings = list(self._by_reading)
         self._skeletons = list(self._by_skeleton)
         self._by_id = {place.geonameid: place for place in places}
-        self._nearest: dict[tuple[float, float], tuple[Place, float]] = {}
+        self._lat = np.radians([place.lat for place in places])
+        self._lon = np.radians([place.lon for place in places])
 
     @staticmethod
     @cache
@@ -213,16 +215,15 @@ class Gazetteer:
 
     def nearest(self, lat: float, lon: float) -> tuple[Place, float]:
         """The settlement nearest to a point, and its distance in km."""
-        key = (round(lat, 4), round(lon, 4))
-        found = self._nearest.get(key)
-        if found is None:
-            found = min(
-                ((p, _distance_km(lat, lon, p.lat, p.lon)) for p in self.places),
-                key=lambda pair: pair[1],
-            )
-            if len(self._nearest) < 100_000:
-                self._nearest[key] = found
-        return found
+        # haversine over every place at once (a Python loop over them costs a millisecond)
+        p1, l1 = math.radians(lat), math.radians(lon)
+        h = (
+            np.sin((self._lat - p1) / 2) ** 2
+            + math.cos(p1) * np.cos(self._lat) * np.sin((self._lon - l1) / 2) ** 2
+        )
+        index = int(np.argmin(h))
+        place = self.places[index]
+        return place, _distance_km(lat, lon, place.lat, place.lon)
 
     def find(self, text: str, limit: int = 5) -> list[PlaceMatch]:
         """Places a text names (any script, a typo or two), or the point it gives and the
