@@ -95,10 +95,10 @@ def test_failing_source_changes_nothing(
 ) -> None:
     path = tmp_path / "bad.csv"
     rows = [["surname", "given_name", "birth_date"]] + [["Иванов", "Иван", "1990"]] * 10
-    path.write_bytes(csv_text(rows).encode() + b'x,"' + b"y" * (40 << 20) + b"\n")
+    path.write_bytes(csv_text(rows).encode() + b"x," + b"y" * (40 << 20) + b"\n")
     with (
         RegistryStore.open(vault_for(data_dir), TEST_SETTINGS) as store,
-        pytest.raises(SourceFormatError, match="after data row 10, a row is longer"),
+        pytest.raises(SourceFormatError, match="after data row 10, a line is longer"),
     ):
         import_registry(store, path, "identity")
     assert snapshot(data_dir) == imported_once

@@ -3,13 +3,16 @@
 Every format yields `Chunk`s whose batch holds the selected columns as strings, renamed `c0`,
 `c1`, ... in the order asked for, plus `_row`: the 1-based number of the data row in the file
 (CSV: the record after the header, blank lines not counted; JSON Lines: the line number).
-Rows that cannot be read — a CSV row with the wrong number of fields, a JSON line that is not an
-object, a nested JSON value, a cell over 64 KiB — come as `ReaderIssue`s, never silently lost.
+Rows that cannot be read — a CSV row with the wrong number of fields or not in the file's
+encoding, a quote never closed, a JSON line that is not an object, a nested JSON value, a cell
+over 64 KiB, a cell holding a character that is not text (NUL, a control or bidirectional
+control character: `bonafide.hidden_characters`) — come as `ReaderIssue`s, never silently lost.
 """
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +25,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bonafide.errors import SourceFormatError
+from bonafide.hidden_characters import HIDDEN_CHARACTERS_RE2, hidden_character
+from bonafide.registry.csvlines import FOREIGN_MARK, CsvLines, LineIssue, is_utf8
 from bonafide.registry.mapping import SourceFormat
 from bonafide.registry.sources import CSV_BLOCK_BYTES, SourceInfo
 
@@ -76,7 +81,8 @@ def read_source(info: SourceInfo, columns: Sequence[str]) -> Iterator[Chunk]:
     }
     for chunk in readers[info.format](info, tuple(columns)):
         batch, huge = _without_huge_cells(chunk.batch, columns)
-        yield Chunk(batch, chunk.issues + huge, chunk.bytes_read, chunk.rows_read)
+        batch, hidden = _without_hidden_characters(batch, columns)
+        yield Chunk(batch, chunk.issues + huge + hidden, chunk.bytes_read, chunk.rows_read)
 
 
 def good_row_numbers(
@@ -109,15 +115,21 @@ def _make_batch(
 
 
 class _InvalidRows:
-    """Collects the rows pyarrow's CSV parser cannot read."""
+    """Collects the rows pyarrow's CSV parser cannot read, and those `CsvLines` replaced."""
 
-    def __init__(self) -> None:
+    def __init__(self, replaced: deque[LineIssue]) -> None:
         self.rows: list[int] = []
         self.issues: list[ReaderIssue] = []
+        self._replaced = replaced
 
     def __call__(self, row: Any) -> str:
         number = int(row.number) - 1  # pyarrow counts the header as row 1
         text = str(row.text)
+        if text.startswith(FOREIGN_MARK) and self._replaced:
+            replaced = self._replaced.popleft()
+            self.rows.append(number)
+            self.issues.append(ReaderIssue(number, None, replaced.reason, truncated(replaced.raw)))
+            return "skip"
         reason = f"expected {row.expected_columns} fields, found {row.actual_columns}"
         if "\n" in text or "\r" in text:
             reason += "; the row runs over several lines — a quote that is never closed?"
@@ -132,29 +144,24 @@ class _InvalidRows:
 
 def _read_csv(info: SourceInfo, columns: tuple[str, ...]) -> Iterator[Chunk]:
     assert info.delimiter is not None
-    invalid = _InvalidRows()
-    good = 0
     with info.path.open("rb") as handle:
-        reader = _open_csv(info, columns, handle, invalid)
-        pending: Chunk | None = None
+        text = info.open_csv_text(handle)
+        invalid = _InvalidRows(text.issues if isinstance(text, CsvLines) else deque())
+        good = 0
+        reader = _open_csv(info, columns, text, invalid)
         while True:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
                 break
-            except (pa.ArrowException, UnicodeDecodeError) as error:
+            except (pa.ArrowException, UnicodeError) as error:
                 raise _csv_error(info, error, good + len(invalid.rows)) from None
             rows = good_row_numbers(good, batch.num_rows, np.array(invalid.rows, np.int64))
             good += batch.num_rows
             arrays = [batch.column(name) for name in columns]
-            chunk = Chunk(
-                _make_batch(arrays, rows), invalid.take(), handle.tell(), good + len(invalid.rows)
+            yield Chunk(
+                _make_batch(arrays, rows), invalid.take(), text.tell(), good + len(invalid.rows)
             )
-            if pending is not None:
-                yield pending
-            pending = chunk
-        if pending is not None:
-            yield _unclosed_quote_at_end(pending, columns) if info.odd_quotes else pending
         empty = _make_batch([pa.array([], pa.string())] * len(columns), [])
         yield Chunk(empty, invalid.take(), info.size, good + len(invalid.rows))
 
@@ -169,7 +176,7 @@ def _open_csv(
         return pacsv.open_csv(
             handle,
             read_options=pacsv.ReadOptions(
-                use_threads=False, block_size=CSV_BLOCK_BYTES, encoding=info.arrow_encoding
+                use_threads=False, block_size=CSV_BLOCK_BYTES, encoding="utf8"
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=info.delimiter, newlines_in_values=True, invalid_row_handler=invalid
@@ -181,7 +188,7 @@ def _open_csv(
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowException, UnicodeDecodeError) as error:
+    except (pa.ArrowException, UnicodeError) as error:
         raise _csv_error(info, error, 0) from None
 
 
@@ -190,9 +197,9 @@ def _csv_error(info: SourceInfo, error: Exception, rows_so_far: int) -> SourceFo
     text = str(error)
     if "straddl" in text:
         return SourceFormatError(
-            f"{where}, a row is longer than {CSV_BLOCK_BYTES >> 20} MiB: most likely a quote "
-            "that is never closed",
-            hint=f"find the unclosed quote after row {rows_so_far:,} and close or remove it",
+            f"{where}, a line is longer than {CSV_BLOCK_BYTES >> 20} MiB: no registry row is",
+            hint=f"check the file after row {rows_so_far:,}: it may not be CSV, or its line "
+            "breaks may be missing",
         )
     if isinstance(error, UnicodeDecodeError) or "UTF8" in text or "utf-8" in text.lower():
         return SourceFormatError(
@@ -204,31 +211,6 @@ def _csv_error(info: SourceInfo, error: Exception, rows_so_far: int) -> SourceFo
         f"{where}, the file cannot be read as CSV: {text}",
         hint=f"check the delimiter ({info.delimiter!r}; set it with --delimiter) and quoting",
     )
-
-
-def _unclosed_quote_at_end(chunk: Chunk, columns: tuple[str, ...]) -> Chunk:
-    """Reject the last row if its quote runs to the end of the file.
-
-    pyarrow accepts a quote left open in the last field of the file: the field then holds the
-    rest of the file. If the file has an odd number of quotes and the last row has a line break
-    in a value, that is what happened.
-    """
-    batch = chunk.batch
-    if batch.num_rows == 0:
-        return chunk
-    last = batch.slice(batch.num_rows - 1)
-    values = {name: last.column(i)[0].as_py() for i, name in enumerate(columns)}
-    if not any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in values.values()):
-        return chunk
-    row = int(last.column(len(columns))[0].as_py())
-    issue = ReaderIssue(
-        row,
-        None,
-        "a quote in this row is never closed: its field runs to the end of the file",
-        truncated(json.dumps(values, ensure_ascii=False)),
-    )
-    kept = batch.slice(0, batch.num_rows - 1)
-    return Chunk(kept, (*chunk.issues, issue), chunk.bytes_read, chunk.rows_read)
 
 
 # Parquet ------------------------------------------------------------------------------------
@@ -304,6 +286,10 @@ def _read_jsonl(info: SourceInfo, columns: tuple[str, ...]) -> Iterator[Chunk]:
 
 
 def _decode_line(line: bytes, encoding: str, number: int) -> str | None:
+    """The line's text; None if it is not in the file's encoding (a UTF-8 line in a file read
+    in a single-byte encoding decodes, as garbage, and is not in it either)."""
+    if not line.isascii() and encoding not in ("utf-8", "utf-8-sig") and is_utf8(line):
+        return None
     try:
         text = line.decode(encoding)
     except UnicodeDecodeError:
@@ -320,7 +306,10 @@ def _parse_line(
         pending.issues.append(ReaderIssue(number, column, reason, raw))
 
     if text is None:
-        return reject("the line is not valid text in the file's encoding")
+        return reject(
+            "the line is not valid text in the file's encoding: it is in another one; convert "
+            "the file to one encoding, or give --encoding"
+        )
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -406,6 +395,42 @@ def _without_huge_cells(
                 column,
                 f"column {column!r} holds {size:,} bytes; a cell may hold at most 64 KiB",
                 truncated(json.dumps(shown, ensure_ascii=False)),
+            )
+        )
+    return batch.filter(pc.invert(mask)), tuple(issues)
+
+
+# Characters that are not text ---------------------------------------------------------------
+
+
+def _without_hidden_characters(
+    batch: pa.RecordBatch, columns: Sequence[str]
+) -> tuple[pa.RecordBatch, tuple[ReaderIssue, ...]]:
+    """The batch without rows holding NUL, a control or a bidirectional control character in
+    a mapped column, and those rows as issues naming the column and the kind of character."""
+    width = len(columns)
+    if batch.num_rows == 0 or width == 0:
+        return batch, ()
+    found = [
+        pc.fill_null(pc.match_substring_regex(batch.column(i), HIDDEN_CHARACTERS_RE2), False)
+        for i in range(width)
+    ]
+    mask = found[0]
+    for column_mask in found[1:]:
+        mask = pc.or_(mask, column_mask)
+    if not pc.any(mask).as_py():
+        return batch, ()
+    issues = []
+    for index in np.flatnonzero(np.asarray(mask)):
+        values = {name: batch.column(i)[index].as_py() for i, name in enumerate(columns)}
+        column = next(name for i, name in enumerate(columns) if found[i][index].as_py())
+        what = hidden_character(values[column]) or "a character that is not text"
+        issues.append(
+            ReaderIssue(
+                int(batch.column(width)[index].as_py()),
+                column,
+                f"column {column!r} holds {what}, which is not text; remove it",
+                truncated(json.dumps(values, ensure_ascii=True)),
             )
         )
     return batch.filter(pc.invert(mask)), tuple(issues)

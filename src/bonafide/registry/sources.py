@@ -1,8 +1,11 @@
 """What a source file is: its format, size, checksum, encoding, delimiter and columns.
 
 `inspect_source` reads the whole file once (1 MiB at a time) to take its SHA-256, check whether
-it is valid UTF-8 and count its quote characters; then it reads just enough to learn the
-columns. Text that is not valid UTF-8 is read as Windows-1251 unless an encoding is given.
+it is valid UTF-8 and whether a line holds an odd number of quotes; then it reads just enough to
+learn the columns. Text that is not valid UTF-8 is read in the encoding `guess_encoding` finds
+(Windows-1251, KOI8-R or ISO-8859-5; UTF-8 if most lines are) unless an encoding is given. A
+CSV file that is not all UTF-8, or has a line with an odd number of quotes (a value with line
+breaks, or a quote never closed), is read line by line (`bonafide.registry.csvlines`).
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bonafide.errors import InputError, SourceFormatError
+from bonafide.registry.csvlines import CsvLines
+from bonafide.registry.encoding import guess_encoding
 from bonafide.registry.mapping import SourceFormat, SourceOptions
 
 __all__ = [
@@ -34,7 +40,6 @@ _SCAN_CHUNK = 1 << 20
 _SNIFF_BYTES = 64 << 10
 _KEY_SAMPLE_LINES = 10_000
 _DELIMITERS = ",;\t|"
-_FALLBACK_ENCODING = "windows-1251"
 _EXTENSIONS = {
     ".csv": SourceFormat.CSV,
     ".tsv": SourceFormat.CSV,
@@ -58,15 +63,24 @@ class SourceInfo:
     encoding: str | None  # None for parquet
     encoding_detected: bool
     delimiter: str | None  # csv only
-    odd_quotes: bool  # csv: an odd number of quote characters, so a quote may be unclosed
+    odd_quotes: bool  # csv: a line with an odd number of quotes (a value with line breaks?)
     notes: tuple[str, ...]
+    all_utf8: bool = True  # every byte of the file is valid UTF-8
 
     @property
-    def arrow_encoding(self) -> str:
-        """The encoding name as pyarrow's CSV reader wants it."""
+    def line_by_line(self) -> bool:
+        """Whether a CSV file must be read through `CsvLines` (see the module's docstring)."""
         assert self.encoding is not None
-        name = codecs.lookup(self.encoding).name
-        return "utf8" if name in ("utf-8", "utf-8-sig") else self.encoding
+        utf8 = codecs.lookup(self.encoding).name in ("utf-8", "utf-8-sig")
+        return not (utf8 and self.all_utf8) or self.odd_quotes
+
+    def open_csv_text(self, handle: BinaryIO) -> BinaryIO | CsvLines:
+        """The file's text as UTF-8 for pyarrow: the file itself, or read line by line."""
+        assert self.encoding is not None
+        assert self.delimiter is not None
+        if not self.line_by_line:
+            return handle
+        return CsvLines(handle, self.encoding, self.delimiter, self.odd_quotes)
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ class _Scan:
     sha256: str
     utf8: bool
     first_invalid: int | None
-    quotes: int
+    odd_quote_line: bool
 
 
 def inspect_source(
@@ -102,11 +116,6 @@ def inspect_source(
     delimiter = None
     if fmt is SourceFormat.CSV:
         delimiter = options.delimiter or sniff_delimiter(_sample(path, encoding))
-        if scan.quotes % 2:
-            notes += (
-                "the file has an odd number of quote characters: a quoted field may never be "
-                "closed, and the rows after it read as part of that field",
-            )
     info = SourceInfo(
         path=path,
         format=fmt,
@@ -116,8 +125,9 @@ def inspect_source(
         encoding=encoding,
         encoding_detected=detected,
         delimiter=delimiter,
-        odd_quotes=bool(scan.quotes % 2),
+        odd_quotes=scan.odd_quote_line,
         notes=notes,
+        all_utf8=scan.utf8,
     )
     columns = _csv_columns(info) if fmt is SourceFormat.CSV else _jsonl_columns(info)
     return replace(info, columns=columns)
@@ -149,12 +159,17 @@ def _format_from_name(path: Path) -> SourceFormat:
 def _scan(path: Path, progress: ScanProgress | None) -> _Scan:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    size, quotes, first_invalid = 0, 0, None
+    size, first_invalid, odd_quote_line, tail = 0, None, False, b""
     total = path.stat().st_size
     with path.open("rb") as handle:
         while chunk := handle.read(_SCAN_CHUNK):
             digest.update(chunk)
-            quotes += chunk.count(b'"')
+            if not odd_quote_line and b'"' in chunk + tail:
+                lines = (tail + chunk).split(b"\n")
+                tail = lines.pop()
+                odd_quote_line = any(line.count(b'"') % 2 for line in lines)
+            elif not odd_quote_line:
+                tail = chunk[chunk.rfind(b"\n") + 1 :] if b"\n" in chunk else tail + chunk
             if first_invalid is None:
                 try:
                     decoder.decode(chunk)
@@ -163,12 +178,13 @@ def _scan(path: Path, progress: ScanProgress | None) -> _Scan:
             size += len(chunk)
             if progress:
                 progress(size, total)
+    odd_quote_line = odd_quote_line or bool(tail.count(b'"') % 2)
     if first_invalid is None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             first_invalid = size
-    return _Scan(size, digest.hexdigest(), first_invalid is None, first_invalid, quotes)
+    return _Scan(size, digest.hexdigest(), first_invalid is None, first_invalid, odd_quote_line)
 
 
 def _encoding(path: Path, scan: _Scan, declared: str | None) -> tuple[str, bool, tuple[str, ...]]:
@@ -178,19 +194,13 @@ def _encoding(path: Path, scan: _Scan, declared: str | None) -> tuple[str, bool,
         except LookupError:
             raise InputError(
                 f"unknown encoding {declared!r} for {path}",
-                hint="use a Python codec name such as utf-8 or windows-1251",
+                hint="use a Python codec name such as utf-8, windows-1251 or koi8-r",
             ) from None
         return name, False, ()
-    if scan.utf8:
+    if scan.first_invalid is None:
         return "utf-8", True, ()
-    return (
-        _FALLBACK_ENCODING,
-        True,
-        (
-            f"the file is not valid UTF-8 (byte {scan.first_invalid:,}); read as windows-1251 "
-            "— if the names look wrong, give the right --encoding",
-        ),
-    )
+    guess = guess_encoding(path, scan.first_invalid)
+    return guess.encoding, True, (guess.note,)
 
 
 def _sample(path: Path, encoding: str) -> str:
@@ -204,9 +214,9 @@ def _csv_columns(info: SourceInfo) -> tuple[str, ...]:
     with info.path.open("rb") as handle:
         try:
             reader = pacsv.open_csv(
-                handle,
+                info.open_csv_text(handle),
                 read_options=pacsv.ReadOptions(
-                    use_threads=False, block_size=CSV_BLOCK_BYTES, encoding=info.arrow_encoding
+                    use_threads=False, block_size=CSV_BLOCK_BYTES, encoding="utf8"
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=info.delimiter,
@@ -214,7 +224,7 @@ def _csv_columns(info: SourceInfo) -> tuple[str, ...]:
                     invalid_row_handler=lambda _row: "skip",
                 ),
             )
-        except (pa.ArrowException, UnicodeDecodeError) as error:
+        except (pa.ArrowException, UnicodeError) as error:
             raise SourceFormatError(
                 f"{info.path}: cannot read the CSV header: {error}",
                 hint="check that the file is CSV with a header row; set --delimiter and "
