@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import random
 import re
 from collections import defaultdict
 from functools import cache
@@ -13,7 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from bonafide.synth.applicants import KINDS, CohortPlan
+from bonafide.synth.dossiers import HonestMistakes, write_dossier
 from bonafide.synth.sources.residence import DEREGISTRATION_REASONS
+from bonafide.synth.stories import Identity, Story
 from bonafide.synth.tables import load_tables
 from bonafide.synth.variants import belarusian_form, romanise_plain
 from bonafide.synth.world import COHORT_MIX
@@ -239,22 +242,92 @@ def test_repeats_follow_an_earlier_dossier_of_the_same_person(cohort: Cohort) ->
         assert again["personal_number"] == first["personal_number"]
 
 
+# The youngest age (by year of birth) at which a story may begin each kind of claim: no home
+# before birth, school from 6, college or vocational school from 15, university from 16, work
+# from 16. A competent adversary's story fits the identity; an honest applicant's mistakes (a
+# year off) do not make it impossible either: people know when they were born.
+YOUNGEST = {
+    "residence": 0,
+    "school": 6,
+    "vocational": 15,
+    "college": 15,
+    "university": 16,
+    "job": 16,
+}
+
+
+def _beginnings(dossier: Dossier) -> list[tuple[str, int]]:
+    """(what, the year it began) of each claim that says when it began."""
+    found = [("residence", _year(r["from"])) for r in dossier["residences"]]
+    found += [(str(c["level"]), _year(c["from"])) for c in dossier["education"]]
+    found += [("job", _year(j["from"])) for j in dossier["employment"]]
+    return [(what, year) for what, year in found if year is not None]
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_story_fits_the_age_of_its_identity(cohort: Cohort, kind: str) -> None:
-    slack = 1 if kind in HONEST else 0  # an honest applicant may put a date a year off
+    slack = 1 if kind in HONEST else 0  # an honest applicant may put a date a year late
     for dossier in cohort.of(kind):
         born = dt.date.fromisoformat(dossier["identity"]["birth_date"]).year
         submitted = dt.date.fromisoformat(dossier["submitted"]).year
-        for claim in _claims(dossier):
-            start = _year(claim["from"])
-            assert start is None or born - slack <= start <= submitted + slack, dossier
-        for course in dossier["education"]:
-            start = _year(course["from"])
-            if course["level"] == "school" and start is not None:
-                assert start - born >= 5 - slack, dossier["dossier_id"]
-        for job in dossier["employment"]:
-            start = _year(job["from"])
-            assert start is None or start - born >= 16 - slack, dossier["dossier_id"]
+        for what, start in _beginnings(dossier):
+            assert start - born >= YOUNGEST[what], (dossier["dossier_id"], what, start - born)
+            assert start <= submitted + slack, dossier["dossier_id"]
+
+
+def _story(born: dt.date) -> Story:
+    """A life with every claim at the youngest age it could begin."""
+    place = {"ru": "Лида", "be": "Ліда", "latin": "Lida"}
+    identity = Identity(
+        1,
+        "f",
+        born,
+        dict.fromkeys(("ru", "be", "latin"), ("Иванова", "Анна", "Петровна")),
+        place,
+        "4100390A001PB5",
+        None,
+    )
+    home = {
+        "settlement": place,
+        "street": {"ru": "улица Ленина", "be": "вуліца Леніна"},
+        "old_street": None,
+        "house": "3",
+        "flat": None,
+        "from": born,
+        "to": None,
+    }
+    courses = [
+        {
+            "institution": {"ru": "Средняя школа № 1"},
+            "settlement": place,
+            "level": level,
+            "programme": None,
+            "from": born.year + age,
+            "to": born.year + age + 2,
+        }
+        for level, age in (("school", 6), ("college", 15), ("university", 16))
+    ]
+    job = {
+        "employer": "ООО «Лидер»",
+        "settlement": place,
+        "position": {"ru": "кладовщик"},
+        "from": dt.date(born.year + 16, 9, 1),
+        "to": None,
+    }
+    return Story(identity, [home], courses, [job])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_honest_mistakes_never_make_a_story_impossible(seed: int) -> None:
+    """A year off moves a date later where earlier would put it before it could have been."""
+    born = dt.date(1990, 11, 20)
+    always_off = HonestMistakes(year_off=1.0, vague_date=0.3)
+    story = _story(born)
+    dossier = write_dossier(
+        "D1", story.identity, story, random.Random(seed), always_off, dt.date(2026, 11, 1)
+    )
+    for what, start in _beginnings(dossier):
+        assert start - born.year >= YOUNGEST[what], (what, start - born.year)
 
 
 def test_borrowed_stories_begin_at_the_identity_birth(cohort: Cohort) -> None:

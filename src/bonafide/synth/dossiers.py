@@ -16,7 +16,7 @@ from bonafide.synth.noise import typo
 from bonafide.synth.stories import Identity, Story
 from bonafide.synth.variants import belarusian_form, romanise_plain
 
-__all__ = ["NONE", "HonestMistakes", "write_dossier"]
+__all__ = ["NONE", "YOUNGEST", "HonestMistakes", "write_dossier"]
 
 Json = dict[str, Any]
 
@@ -37,6 +37,9 @@ class HonestMistakes:
     english_institution: float = 0.3  # of Latin dossiers: "Belarusian State University"
     belarusian_company_form: float = 0.3  # of Belarusian dossiers: ТАА instead of ООО
 
+
+# The youngest age, in years after the year of birth, at which a claim of each kind can begin.
+YOUNGEST = {"school": 6, "vocational": 15, "college": 15, "university": 16, "job": 16}
 
 # A planted applicant recites a prepared story: no mistakes, but written as anyone writes.
 NONE = HonestMistakes(
@@ -111,14 +114,25 @@ def _stay(start: str | None, end: str | None) -> dict[str, str | None]:
     return {"from": start, "to": end}
 
 
-def _when(day: object, rnd: random.Random, mistakes: HonestMistakes) -> str | None:
+def _off(year: int, rnd: random.Random, mistakes: HonestMistakes, earliest: int) -> int:
+    """A year as remembered: sometimes a year off, but never earlier than `earliest`, the
+    first year it could have been (people know when they were born and went to school)."""
+    if rnd.random() >= mistakes.year_off:
+        return year
+    step = rnd.choice((-1, 1))
+    return year + 1 if year + step < earliest else year + step
+
+
+def _when(
+    day: object, rnd: random.Random, mistakes: HonestMistakes, earliest: int = 0
+) -> str | None:
     """A remembered date: a year, or a year and month, sometimes vague or a year off."""
     if not isinstance(day, int | dt.date):
         return None
     if isinstance(day, int):
-        year = day + (rnd.choice((-1, 1)) if rnd.random() < mistakes.year_off else 0)
+        year = _off(day, rnd, mistakes, earliest)
         return f"about {year}" if rnd.random() < mistakes.vague_date else str(year)
-    year = day.year + (rnd.choice((-1, 1)) if rnd.random() < mistakes.year_off else 0)
+    year = _off(day.year, rnd, mistakes, earliest)
     draw = rnd.random()
     if draw < mistakes.vague_date:
         return f"about {year}"
@@ -155,6 +169,7 @@ def _text(value: Any, script: str) -> Any:
 
 
 def _residences(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes) -> list[Json]:
+    born = story.identity.birth_date.year
     claims = []
     for res in story.residences:
         street = res["street"]
@@ -171,7 +186,7 @@ def _residences(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes
             "settlement": w.place(res["settlement"]),
             "street": w.street(street),
             "house": res["house"],
-            **_stay(_when(res["from"], rnd, m), _when(res["to"], rnd, m)),
+            **_stay(_when(res["from"], rnd, m, born), _when(res["to"], rnd, m)),
         }
         if res["flat"] and rnd.random() >= m.forgotten_flat:
             claim["flat"] = res["flat"]
@@ -181,13 +196,15 @@ def _residences(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes
 
 def _education(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes) -> list[Json]:
     lang = w.lang
+    born = story.identity.birth_date.year
     claims = []
     for course in story.education:
+        earliest = born + YOUNGEST[str(course["level"])]
         claim: Json = {
             "institution": w.institution(course["institution"]),
             "settlement": w.place(course["settlement"]),
             "level": course["level"],
-            **_stay(_when(course["from"], rnd, m), _when(course["to"], rnd, m)),
+            **_stay(_when(course["from"], rnd, m, earliest), _when(course["to"], rnd, m)),
         }
         if course["programme"]:
             claim["programme"] = _text(course["programme"], lang)
@@ -199,12 +216,13 @@ def _employment(story: Story, w: _Writing, rnd: random.Random, m: HonestMistakes
     jobs = list(story.employment)
     if len(jobs) > 1 and rnd.random() < m.forgotten_job:
         jobs.pop(rnd.randrange(len(jobs) - 1))  # the current job is never forgotten
+    earliest = story.identity.birth_date.year + YOUNGEST["job"]
     return [
         {
             "employer": w.employer(str(job["employer"])),
             "settlement": w.place(job["settlement"]),
             "position": _text(job["position"], w.lang),
-            **_stay(_when(job["from"], rnd, m), _when(job["to"], rnd, m)),
+            **_stay(_when(job["from"], rnd, m, earliest), _when(job["to"], rnd, m)),
         }
         for job in jobs
     ]
