@@ -33,6 +33,7 @@ $(STAMP): pyproject.toml constraints.txt | system-deps
 	touch $@
 
 demo: export BONAFIDE_PASSPHRASE = $(DEMO_PASSPHRASE)
+demo: export BONAFIDE_REPORTS_PASSPHRASE = $(DEMO_PASSPHRASE)
 demo: setup
 	rm -rf $(DEMO_DIR)
 	$(BIN)/bonafide synth --people 50000 --applicants 200 --seed 7 --out $(DEMO_DIR)
@@ -57,6 +58,15 @@ demo: setup
 	$(BIN)/bonafide audit verify --data-dir $(DEMO_DIR)/store
 	@echo "Everything bonafide keeps is sealed in $(DEMO_DIR)/store (passphrase: '$(DEMO_PASSPHRASE)')."
 	@echo "The rest of $(DEMO_DIR) is the synthetic input, in plain text as an operator's input files are."
+	@# the reports channel: a data directory and vault of its own, 2,000 synthetic sightings taken in.
+	@# The demo opens it with the same demo passphrase (BONAFIDE_REPORTS_PASSPHRASE); a real office
+	@# gives the reports a passphrase of their own, held by its reviewers: neither opens the other.
+	printf '%s\n' "$$BONAFIDE_REPORTS_PASSPHRASE" | $(BIN)/bonafide vault init \
+	  --data-dir $(DEMO_DIR)/reports --passphrase-file /dev/stdin
+	$(BIN)/bonafide reports synth --reports 2000 --seed 7 --out $(DEMO_DIR)/reports-stream
+	printf '%s\n' "$$BONAFIDE_REPORTS_PASSPHRASE" | $(BIN)/bonafide reports ingest \
+	  $(DEMO_DIR)/reports-stream/reports.jsonl --data-dir $(DEMO_DIR)/reports \
+	  --passphrase-file /dev/stdin
 	@# one demo account per role, then the desk, served until Ctrl-C
 	@for role in intake vetting analyst checkpoint reviewer admin auditor; do \
 	  printf 'demo %s password\n' "$$role" | $(BIN)/bonafide user add "demo-$$role" --role $$role \
@@ -64,8 +74,9 @@ demo: setup
 	done
 	@echo "Demo accounts (this demo only): demo-intake, demo-vetting, demo-analyst, demo-checkpoint,"
 	@echo "demo-reviewer, demo-admin, demo-auditor; each one's password is 'demo <role> password'."
-	@echo "The desk: http://127.0.0.1:8000/desk (Ctrl-C stops it)."
-	$(BIN)/bonafide serve --data-dir $(DEMO_DIR)/store --port 8000 --import-dir $(DEMO_DIR)/registries
+	@echo "The desk: http://127.0.0.1:8000/desk (Ctrl-C stops it); reports' events: /desk/review."
+	$(BIN)/bonafide serve --data-dir $(DEMO_DIR)/store --port 8000 --import-dir $(DEMO_DIR)/registries \
+	  --reports-dir $(DEMO_DIR)/reports
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools

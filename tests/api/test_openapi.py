@@ -9,11 +9,13 @@ a wipe would destroy the store under the test — but must be documented all the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -28,8 +30,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bonafide.accounts import Role
 from bonafide.api import create_app
 from bonafide.api.problems import PROBLEM_JSON
+from bonafide.vault import Passphrase
+from tests.reports_vaults import REPORTS_PASSPHRASE, fill_reports
+from tests.vaults import TEST_PASSPHRASE, vault_for
 
-from .conftest import Desk
+from .conftest import PASSWORD, Desk
 
 NOT_FUZZED = {
     ("POST", "/vault/lock"): "locks the service under the test",
@@ -121,6 +126,59 @@ def test_the_live_api_answers_as_its_openapi_says(
     @given(case=cases)
     @settings(
         max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def answers_as_documented(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    answers_as_documented()
+
+
+# The reports channel's operations, fuzzed again as a reviewer over a service that has a channel
+# (the service above has none: its reviewer would only be told so)
+REVIEW_OPERATIONS = [(m, p) for m, p in OPERATIONS if p.startswith(("/events", "/reports/"))]
+
+
+@pytest.fixture(scope="module")
+def reviewed_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    root = tmp_path_factory.mktemp("reviewed-desk")
+    vault_for(root / "data").close()
+    fill_reports(root / "reports", root / "stream")
+    app = create_app(
+        root / "data",
+        Passphrase(TEST_PASSPHRASE),
+        reports_dir=root / "reports",
+        reports_secret=Passphrase(REPORTS_PASSPHRASE),
+    )
+    accounts = app.state.server.opened().accounts
+    accounts.add("reviewer-1", Role.REVIEWER, PASSWORD)
+    with TestClient(app) as client:
+        yield Desk(client, {Role.REVIEWER: accounts.create_token("reviewer-1")})
+
+
+@pytest.mark.parametrize(("method", "path"), [_param(m, p) for m, p in REVIEW_OPERATIONS])
+def test_the_reports_channel_answers_a_reviewer_as_its_openapi_says(
+    reviewed_desk: Desk, method: str, path: str
+) -> None:
+    reports = reviewed_desk.client.app.state.server.reports  # type: ignore[attr-defined]
+    if reports.locked:  # a fuzzed lock before this one
+        reports.unlock(Passphrase(REPORTS_PASSPHRASE))
+    schema = schemathesis.openapi.from_asgi(
+        "/openapi.json", _without_lifespan(reviewed_desk.client.app)
+    )
+    operation = schema[path][method]
+    headers = reviewed_desk.auth(Role.REVIEWER)
+    cases = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @given(case=cases)
+    @settings(
+        max_examples=MAX_EXAMPLES * 2,
         deadline=None,
         derandomize=True,
         database=None,

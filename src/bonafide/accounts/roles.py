@@ -35,6 +35,8 @@ class Capability(StrEnum):
     ACCOUNTS_MANAGE = "manage accounts and tokens"
     VAULT_MANAGE = "lock and wipe the vault"
     CASES_OVERVIEW = "see codes and states of dossiers"
+    REPORTS_REVIEW = "review reports and events"
+    REPORTS_UNLOCK = "unlock and lock the reports channel"
 
 
 ALLOWED: dict[Capability, frozenset[Role]] = {
@@ -50,6 +52,10 @@ ALLOWED: dict[Capability, frozenset[Role]] = {
     Capability.VAULT_MANAGE: frozenset({Role.ADMIN}),
     # codes, states and who holds them: no content
     Capability.CASES_OVERVIEW: frozenset({Role.ADMIN, Role.VETTING}),
+    Capability.REPORTS_REVIEW: frozenset({Role.REVIEWER}),
+    # the reports' own passphrase opens their vault; whoever holds it (a reviewer, or an
+    # administrator after a restart) may type it, which shows them no report
+    Capability.REPORTS_UNLOCK: frozenset({Role.REVIEWER, Role.ADMIN}),
 }
 
 

@@ -18,9 +18,11 @@ from fastapi.staticfiles import StaticFiles
 from bonafide import __version__
 from bonafide.desk import ROUTERS as DESK_ROUTERS
 from bonafide.desk.pages import STATIC_DIR
+from bonafide.errors import InputError
 from bonafide.vault import Secret
 
 from .auth import SignInLimiter
+from .compartment import check_reports_dir
 from .jobs import Jobs
 from .limits import BodyLimit
 from .problems import install_problem_handlers
@@ -28,6 +30,7 @@ from .routes import (
     accounts,
     audit,
     dossiers,
+    events,
     handoff,
     imports,
     reconcile,
@@ -46,18 +49,34 @@ DESCRIPTION = """bonafide's HTTP API: everything the desk does.
 
 Authenticate with `Authorization: Bearer <token>` (an API token from `bonafide token create`, or
 a session from `POST /auth/sign-in`). The service starts locked; an administrator unlocks it
-with the vault passphrase (`POST /vault/unlock`). Errors are RFC 9457 problem details.
+with the vault passphrase (`POST /vault/unlock`). The reports channel, when the service has one,
+has its own vault and passphrase (`POST /reports/unlock`); only reviewers read its events.
+Errors are RFC 9457 problem details.
 """
 
 
 def create_app(
-    data_dir: Path, secret: Secret | None = None, import_dir: Path | None = None
+    data_dir: Path,
+    secret: Secret | None = None,
+    import_dir: Path | None = None,
+    reports_dir: Path | None = None,
+    reports_secret: Secret | None = None,
 ) -> FastAPI:
     """The service over `data_dir`: locked unless given `secret`; registry files imported
-    through it come from `import_dir` (none: imports through the service are off)."""
-    server = ServerState(data_dir)
+    through it come from `import_dir` (none: imports through the service are off); the reports
+    channel's own vault in `reports_dir` (none: no reports channel), locked unless given
+    `reports_secret`."""
+    if reports_dir is not None:
+        check_reports_dir(reports_dir, data_dir)
+    elif reports_secret is not None:
+        raise InputError(
+            "a reports secret without a reports directory", hint="give the reports' directory"
+        )
+    server = ServerState(data_dir, reports_dir)
     if secret is not None:
         server.unlock(secret)
+    if reports_secret is not None:
+        server.reports.unlock(reports_secret)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -109,6 +128,7 @@ def create_app(
         reconcile,
         yente,
         audit,
+        events,
     ):
         app.include_router(module.router)
     return app

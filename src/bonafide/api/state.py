@@ -2,8 +2,9 @@
 
 The service starts locked unless it is given a key; an administrator unlocks it with the vault's
 passphrase (`POST /vault/unlock`), which is used once and forgotten. Locking closes every store
-and drops the keys from the process. One lock serialises the stores' use: the case store and the
-account store are SQLite connections shared by the request threads.
+and drops the keys from the process, the reports channel's too (`compartment.py`). One lock
+serialises the stores' use: the case store and the account store are SQLite connections shared
+by the request threads.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bonafide.vault import Secret, Vault
 from bonafide.vault.audit import AuditAction, AuditLog
 from bonafide.verify.verifier import Verifier
 
+from .compartment import ReportsCompartment
 from .problems import ProblemError
 
 __all__ = ["Opened", "ServerState"]
@@ -64,8 +66,9 @@ class Opened:
 
 
 class ServerState:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, reports_dir: Path | None = None) -> None:
         self.data_dir = data_dir
+        self.reports = ReportsCompartment(reports_dir)  # the reports channel's own vault
         self._opened: Opened | None = None
         self._lock = threading.Lock()
 
@@ -105,8 +108,10 @@ class ServerState:
             return opened
 
     def lock(self) -> None:
+        """Close every store and drop the keys, the reports channel's too."""
         with self._lock:
             opened, self._opened = self._opened, None
+        self.reports.lock()
         if opened is not None:
             opened.close()
 

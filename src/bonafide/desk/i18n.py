@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .review_words import REVIEW_WORDS
+
 __all__ = ["LANGUAGE_NAMES", "translator"]
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "be": "Беларуская"}
@@ -437,6 +439,7 @@ _WORDS: dict[str, tuple[str, str, str]] = {
         " сховішча: bonafide vault init.",
     ),
 }
+_WORDS.update(REVIEW_WORDS)  # the reviewer's pages' words, kept in their own table
 _INDEX = {"en": 0, "ru": 1, "be": 2}
 
 

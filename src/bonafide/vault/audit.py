@@ -79,6 +79,14 @@ class AuditAction(StrEnum):
     HANDOFF_READ = "hand-off list read"
     AUDIT_EXPORTED = "audit log exported"
     PERSONS_SCREENED = "names screened"
+    REPORTS_UNLOCKED = "reports channel unlocked"
+    REPORTS_LOCKED = "reports channel locked"
+    EVENT_READ = "event and its reports read"
+    EVENT_GRADED = "event graded"
+    EVENT_PUBLISHED = "event published"
+    EVENT_RETRACTED = "event retracted"
+    EVENTS_MERGED = "events merged"
+    EVENT_SPLIT = "event split"
 
 
 @dataclass(frozen=True)
