@@ -4,6 +4,7 @@ browser, and once in Debian's chromium without JavaScript (as in Tor Browser's s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from bonafide.accounts import Role
 from bonafide.api import create_app
 from bonafide.desk import review_pages
 from bonafide.reports.channel import Queue
+from bonafide.reports.intake import parse_report
 from bonafide.vault import Passphrase
 from tests.reports_vaults import PHOTO_TEXT, REPORTS_PASSPHRASE, copy_reports, fill_reports
 from tests.vaults import TEST_PASSPHRASE
@@ -164,6 +166,51 @@ def test_an_event_shows_its_facts_and_what_each_report_says(reviewer: TestClient
     assert 'data-testid="suspect"' in warned.text
     assert f"{suspect.facts.burst_reports} of its {suspect.facts.reports} reports" in warned.text
     assert reviewer.get("/desk/review/events/0000000000000000").status_code == 404
+
+
+def test_photos_beyond_the_pages_budget_are_links(
+    reviewer: TestClient, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review_pages, "INLINE_PHOTOS", 10)
+    event_id = _event_with_photo(app)
+    page = reviewer.get(f"/desk/review/events/{event_id}")
+    assert "data:image/jpeg" not in page.text
+    link = re.search(
+        r'href="(/desk/review/events/\w+/photos/\w+)" data-testid="photo-link"', page.text
+    )
+    assert link is not None
+    photo = reviewer.get(link.group(1))
+    assert photo.status_code == 200
+    assert photo.headers["content-type"] == "image/jpeg"
+    assert photo.content[:2] == b"\xff\xd8"
+    assert reviewer.get(f"/desk/review/events/{event_id}/photos/{'0' * 32}").status_code == 404
+
+
+def test_what_a_report_says_is_shown_as_text_never_as_markup(
+    reviewer: TestClient, app: Any
+) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    channel = _channel(app)
+    facts = parse_report(
+        {
+            "category": "other",
+            "place": f'Minsk"><b>{hostile}',
+            "seen_at": "2025-03-01T10:00",
+            "text": hostile,
+        },
+        max_age=None,
+    )
+    channel.take(facts, dt.datetime(2025, 3, 1, 7, tzinfo=dt.UTC))
+    event = next(
+        s.event_id
+        for s in channel.queue(Queue.NEW, 0, 500)
+        if any(v.text == hostile for v in channel.reports_of(s.event_id))
+    )
+    page = reviewer.get(f"/desk/review/events/{event}")
+    assert page.status_code == 200
+    assert "<script>" not in page.text
+    assert "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
 
 
 def test_take_a_reports_text_choose_its_photo_publish_grade_and_retract(

@@ -9,6 +9,7 @@ split it off) sit beside the report and belong to their form by the `form` attri
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 from fastapi import APIRouter, Request
@@ -29,6 +30,9 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 PAGE_SIZE = 50  # events on one page of a queue
+# photos inlined in one event page, in base64 characters: a flood that sends a photo with every
+# copy must not make the page too large to open; the photos beyond are links
+INLINE_PHOTOS = 8_000_000
 _VIA = "desk"
 
 
@@ -181,6 +185,7 @@ def _event_page(
         event=state,
         reports=views,
         with_photo=[view for view in views if view.photo],
+        inline=_inlined(views),
         grades=list(Grade),
         believed=[grade for grade in Grade if grade.believed],
         publish=publish or _publish_defaults(state, views),
@@ -190,6 +195,17 @@ def _event_page(
         when=_when,
         span=_span,
     )
+
+
+def _inlined(views: list[ReportView]) -> set[str]:
+    """The reports whose photos the page shows inline, the earliest first, within the budget."""
+    inline: set[str] = set()
+    budget = INLINE_PHOTOS
+    for view in views:
+        if view.photo and len(view.photo) <= budget:
+            inline.add(view.report_key)
+            budget -= len(view.photo)
+    return inline
 
 
 def _publish_defaults(state: EventState, views: list[ReportView]) -> dict[str, str]:
@@ -214,6 +230,29 @@ async def event_page(request: Request, event_id: str) -> Response:
     if isinstance(channel, Response):
         return channel
     return _event_page(request, gate, channel, event_id[:64])
+
+
+@router.get("/review/events/{event_id}/photos/{report_key}")
+async def photo(request: Request, event_id: str, report_key: str) -> Response:
+    """One report's photo by itself (the ones not inlined in the event's page)."""
+    gate = _gate(request, Capability.REPORTS_REVIEW)
+    if isinstance(gate, Response):
+        return gate
+    channel = _channel(request, gate)
+    if isinstance(channel, Response):
+        return channel
+    try:
+        _, views = review.read(_state(request).opened(), gate, channel, event_id[:64], _VIA)
+    except ProblemError:
+        return _render(request, "error.html", gate, 404, message="not_found")
+    found = next((v.photo for v in views if v.report_key == report_key and v.photo), None)
+    if found is None:
+        return _render(request, "error.html", gate, 404, message="not_found")
+    return Response(
+        base64.b64decode(found),
+        media_type="image/jpeg",
+        headers={"Content-Security-Policy": "default-src 'none'", "Referrer-Policy": "no-referrer"},
+    )
 
 
 async def _event_form(
