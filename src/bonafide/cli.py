@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from importlib.metadata import version
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -31,11 +33,33 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="bonafide",
-    help="Verify strangers' claims against registries; protect everyone involved.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"bonafide {version('bonafide')}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Verify strangers' claims against registries; protect everyone involved.
+
+    Example: bonafide verify dossier.json --data-dir demo-data/store
+    """
+
+
 app.add_typer(vault_app, name="vault")
 app.add_typer(audit_app, name="audit")
 app.add_typer(registry_app, name="registry")
@@ -45,12 +69,17 @@ app.add_typer(export_app, name="export")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(reports_app, name="reports")
-app.command("synth")(synth_command)
+# synth's and serve's examples are given where they join the command
+app.command("synth", epilog="Example: bonafide synth --people 50000 --seed 7 --out demo-data")(
+    synth_command
+)
 app.command("link")(link_command)
 app.command("dedupe")(dedupe_command)
 app.command("match")(match_command)
 app.command("verify")(verify_command)
-app.command("serve")(serve_command)
+app.command("serve", epilog="Example: bonafide serve --data-dir demo-data/store --port 8000")(
+    serve_command
+)
 
 
 def main() -> None:

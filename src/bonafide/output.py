@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["OutputFormat", "OutputFormatOption"]
+__all__ = ["JsonAliasOption", "OutputFormat", "OutputFormatOption", "output_format"]
 
 
 class OutputFormat(StrEnum):
@@ -20,3 +20,13 @@ OutputFormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", help="text (to read) or json (for a program)."),
 ]
+
+# `--json`, as some commands spelled it before `--format json`: kept working, no longer shown
+JsonAliasOption = Annotated[
+    bool, typer.Option("--json", hidden=True, help="Deprecated: use --format json.")
+]
+
+
+def output_format(chosen: OutputFormat, json_alias: bool) -> OutputFormat:
+    """The format asked for, by `--format` or by the deprecated `--json`."""
+    return OutputFormat.JSON if json_alias else chosen

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import bonafide.documents.personal_number
 from bonafide.documents import (
+    EXAMPLE_PERSONAL_NUMBER,
     PersonalNumberProblem,
     check_digit,
     check_personal_number,
@@ -95,3 +97,22 @@ def test_problems_are_named(
 )
 def test_passport_format(text: str, ok: bool) -> None:
     assert is_passport_number(text) is ok
+
+
+def test_the_example_shown_to_people_passes_bonafides_own_checks() -> None:
+    """The form an error message asks for must not fail bonafide's own check digit (issue 17)."""
+    assert check_personal_number(EXAMPLE_PERSONAL_NUMBER) == []
+    body = EXAMPLE_PERSONAL_NUMBER[:13]
+    assert int(EXAMPLE_PERSONAL_NUMBER[13]) == check_digit(body)
+    assert make_personal_number("m", dt.date(1985, 5, 15), "H", 1) == EXAMPLE_PERSONAL_NUMBER
+    docstring = bonafide.documents.personal_number.__doc__ or ""
+    shown = docstring.split("e.g. ", 1)[1].split(".", 1)[0]
+    assert check_personal_number(shown) == []
+
+
+def test_the_format_problem_names_a_valid_example() -> None:
+    from bonafide.verify.identity import check_documents
+
+    checks = check_documents({"personal_number": "4140369A000"}, [])
+    words = " ".join(str(c) for c in checks)
+    assert EXAMPLE_PERSONAL_NUMBER in words, words

@@ -255,6 +255,11 @@ def test_match_command(resolved: Resolved, population: Population, tmp_path: Pat
     text = runner.invoke(app, ["match", str(path), "--data-dir", str(resolved.data_dir)])
     assert text.exit_code == 0
     assert "probability" in text.output
+    # dates as a person reads them, not as the person index keeps them (19980505)
+    compact = candidates[0]["record"]["birth_date"]
+    shown = "-".join(p for p in (compact[:4], compact[4:6], compact[6:8]) if p)
+    assert f"born {shown}," in text.output
+    assert f"born {compact}," not in text.output or compact == shown
 
 
 def test_bad_records_are_named() -> None:

@@ -158,7 +158,7 @@ def test_kind_must_agree(tmp_path: Path) -> None:
         ("[columns\nsurname = 1", "is not valid TOML"),
         ('kind = "people"', "kind = 'people' is not a registry kind"),
         ('colums = "x"', "unknown key 'colums'"),
-        ('[source]\ncharset = "utf-8"', "unknown key [source] 'charset'"),
+        ('[source]\ncharset = "utf-8"', "unknown key 'charset' in [source]"),
         ('[source]\nformat = "xlsx"', "format = 'xlsx' is not a known format"),
         ('[source]\ndelimiter = ";;"', "delimiter ';;' must be one character"),
         ("[columns]\nsurname = 3", "[columns] surname = 3 must be a string"),
@@ -176,6 +176,14 @@ def test_malformed_mapping_files(tmp_path: Path, text: str, message: str) -> Non
     assert message in str(error.value)
     assert str(path) in str(error.value)
     assert error.value.hint
+    assert "may hold are" not in error.value.hint  # words, not a template's
+
+
+def test_an_unknown_key_is_answered_with_the_close_one_and_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(MappingError) as error:
+        load_mapping(write(tmp_path, '[source]\nencodng = "utf-8"'))
+    assert error.value.hint is not None
+    assert error.value.hint.startswith("did you mean 'encoding'? the keys known in [source]: ")
 
 
 @pytest.mark.parametrize(

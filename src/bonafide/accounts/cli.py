@@ -66,7 +66,10 @@ def add_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Add an account with a role; its password is kept as an Argon2id hash."""
+    """Add an account with a role; its password is kept as an Argon2id hash.
+
+    Example: bonafide user add vera --role vetting --password-file pw --data-dir demo-data/store
+    """
     password = _password(password_file)
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         with AccountStore.open(vault) as store:
@@ -81,7 +84,10 @@ def list_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Every account: name, role, when added, whether disabled."""
+    """Every account: name, role, when added, whether disabled.
+
+    Example: bonafide user list --data-dir demo-data/store
+    """
     with (
         unlocked(data_dir, passphrase_file, key_file) as vault,
         AccountStore.open(vault) as store,
@@ -115,7 +121,10 @@ def disable_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Disable an account: its password and tokens stop working until it is enabled."""
+    """Disable an account: its password and tokens stop working until it is enabled.
+
+    Example: bonafide user disable vera --data-dir demo-data/store
+    """
     _set_disabled(name, True, data_dir, passphrase_file, key_file)
 
 
@@ -126,7 +135,10 @@ def enable_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Enable a disabled account."""
+    """Enable a disabled account.
+
+    Example: bonafide user enable vera --data-dir demo-data/store
+    """
     _set_disabled(name, False, data_dir, passphrase_file, key_file)
 
 
@@ -137,7 +149,10 @@ def remove_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Remove an account and revoke its tokens."""
+    """Remove an account and revoke its tokens.
+
+    Example: bonafide user remove vera --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         with AccountStore.open(vault) as store:
             store.remove(name)
@@ -153,7 +168,10 @@ def create_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Create an API token for an account and print it alone on stdout, once (send it as
-    `Authorization: Bearer …`); only its digest is kept."""
+    `Authorization: Bearer …`); only its digest is kept.
+
+    Example: bonafide token create vera --data-dir demo-data/store > vera.token
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         with AccountStore.open(vault) as store:
             token = store.create_token(name)
@@ -168,7 +186,10 @@ def tokens_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Tokens by id (never the token itself): account, kind, created, expires, revoked."""
+    """Tokens by id (never the token itself): account, kind, created, expires, revoked.
+
+    Example: bonafide token list vera --data-dir demo-data/store
+    """
     with (
         unlocked(data_dir, passphrase_file, key_file) as vault,
         AccountStore.open(vault) as store,
@@ -194,7 +215,10 @@ def revoke_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Revoke a token: it stops working at once."""
+    """Revoke a token: it stops working at once.
+
+    Example: bonafide token revoke 3 --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         with AccountStore.open(vault) as store:
             found = store.revoke(token_id)

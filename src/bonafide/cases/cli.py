@@ -36,7 +36,10 @@ def list_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Every kept dossier: code, when verified, verdict, decision — no names."""
+    """Every kept dossier: code, when verified, verdict, decision — no names.
+
+    Example: bonafide cases list --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         apply_retention(vault)
         cases = CaseStore.open(vault)
@@ -62,7 +65,10 @@ def show_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """One kept dossier's report, as JSON (the read is audited)."""
+    """One kept dossier's report, as JSON (the read is audited).
+
+    Example: bonafide cases show D000003 --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         apply_retention(vault)
         cases = CaseStore.open(vault)

@@ -2,6 +2,7 @@
 
 from bonafide.documents.passport import PASSPORT_PATTERN, is_passport_number
 from bonafide.documents.personal_number import (
+    EXAMPLE_PERSONAL_NUMBER,
     PersonalNumber,
     PersonalNumberProblem,
     check_digit,
@@ -11,6 +12,7 @@ from bonafide.documents.personal_number import (
 )
 
 __all__ = [
+    "EXAMPLE_PERSONAL_NUMBER",
     "PASSPORT_PATTERN",
     "PersonalNumber",
     "PersonalNumberProblem",

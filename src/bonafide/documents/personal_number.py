@@ -1,4 +1,4 @@
-"""The Belarusian personal (identification) number, e.g. 3150585H001PB7.
+"""The Belarusian personal (identification) number, e.g. 3150585H001PB3.
 
 Layout, 14 characters:
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
+    "EXAMPLE_PERSONAL_NUMBER",
     "REGION_LETTERS",
     "PersonalNumber",
     "PersonalNumberProblem",
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 REGION_LETTERS = frozenset("ABCEHKM")
+# shown to people as the form to follow: a man born 15 May 1985, registered in Minsk (its check
+# digit is right, as tests/documents checks)
+EXAMPLE_PERSONAL_NUMBER = "3150585H001PB3"
 _PATTERN = re.compile(r"^([1-6])(\d{2})(\d{2})(\d{2})([A-Z])(\d{3})([A-Z]{2})(\d)$")
 _WEIGHTS = (7, 3, 1)
 _CENTURY_BASE = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}

@@ -80,7 +80,10 @@ def ftm_command(
     """Write the registry records and the resolved persons as FollowTheMoney entities, one
     JSON object a line (Person, Address, UnknownLink, Employment, Membership, Organization;
     docs/formats.md), for nomenklatura, yente or Aleph. The output is personal data in plain
-    text."""
+    text.
+
+    Example: bonafide export ftm --kind identity --out identity.ftm.jsonl --data-dir demo-data/store
+    """
     chosen = list(dict.fromkeys(kinds)) if kinds else list(Kind)
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         if not RegistryStore.exists(vault.data_dir):

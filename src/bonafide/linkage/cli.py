@@ -83,7 +83,10 @@ def link_command(
         ),
     ] = Engine.duckdb,
 ) -> None:
-    """Link two files one-to-one: every pair with probability at or above the threshold."""
+    """Link two files one-to-one: every pair with probability at or above the threshold.
+
+    Example: bonafide link left.csv right.csv --mapping bench/febrl4/all-fields.toml --out pairs.csv
+    """
     fields = load_link_mapping(mapping)
     left_records, right_records = read_records(left, fields), read_records(right, fields)
     if engine is Engine.spark:
@@ -111,7 +114,10 @@ def dedupe_command(
     model: ModelOption = None,
     save_model: SaveOption = None,
 ) -> None:
-    """Cluster the records of one file that denote one person."""
+    """Cluster the records of one file that denote one person.
+
+    Example: bonafide dedupe people.csv --mapping bench/febrl4/all-fields.toml --out clusters.csv
+    """
     records = read_records(file, load_link_mapping(mapping))
     result = link_records(records, None, threshold, _model(model))
     clusters = connected_components(records.ids, result.left_ids, result.right_ids)

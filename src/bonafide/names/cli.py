@@ -13,6 +13,7 @@ from rich.console import Console
 
 from bonafide.errors import InputError
 from bonafide.names.batch import NameKeyTable, score_pairs
+from bonafide.output import JsonAliasOption, OutputFormat, OutputFormatOption, output_format
 
 __all__ = ["names_app"]
 
@@ -38,7 +39,10 @@ def score_command(
         str, typer.Argument(help="TSV with a header holding columns a and b; - reads stdin.")
     ],
 ) -> None:
-    """Add a `score` column to a TSV of name pairs and write it to stdout."""
+    """Add a `score` column to a TSV of name pairs and write it to stdout.
+
+    Example: bonafide names score pairs.tsv > scored.tsv
+    """
     with _open(file) as source:
         reader = csv.DictReader(source, delimiter="\t")
         columns = reader.fieldnames or []
@@ -70,13 +74,17 @@ def score_command(
 def explain_command(
     a: Annotated[str, typer.Argument(help="A name, in any script and word order.")],
     b: Annotated[str, typer.Argument(help="Another name.")],
-    as_json: Annotated[bool, typer.Option("--json", help="The explanation as JSON.")] = False,
+    output: OutputFormatOption = OutputFormat.TEXT,
+    json_alias: JsonAliasOption = False,
 ) -> None:
-    """Explain how two names compare: each part, its category and its weight."""
+    """Explain how two names compare: each part, its category and its weight.
+
+    Example: bonafide names explain "Ціханоўская Святлана" "Tikhanovskaya Svetlana" --format json
+    """
     from bonafide.names.model import compare_names
 
     match = compare_names(a, b)
-    if as_json:
+    if output_format(output, json_alias) is OutputFormat.JSON:
         print(json.dumps(match.as_dict(), ensure_ascii=False, indent=2))
     else:
         Console(highlight=False).print(match.text(), markup=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,16 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from bonafide.errors import InputError
+from bonafide.output import OutputFormat, OutputFormatOption
 from bonafide.persons.match import QUERY_FIELDS, MatchCandidate, Matcher
 from bonafide.vault.access import KeyFileOption, PassphraseFileOption, say_plain_text, unlocked
 from bonafide.vault.audit import AuditAction, record_action
 
 __all__ = ["match_command", "read_record"]
-
-
-class OutputFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 def read_record(path: Path) -> dict[str, Any]:
@@ -43,6 +38,14 @@ def read_record(path: Path) -> dict[str, Any]:
     return data
 
 
+def _as_date(compact: str | None) -> str:
+    """A date as the person index keeps it (19980505, 199805, 1998) as a person reads it."""
+    if not compact:
+        return "?"
+    parts = (compact[:4], compact[4:6], compact[6:8])
+    return "-".join(part for part in parts if part)
+
+
 def _render(candidates: list[MatchCandidate], console: Console) -> None:
     if not candidates:
         console.print("No candidate: nobody in the index shares a blocking key with this record.")
@@ -57,7 +60,7 @@ def _render(candidates: list[MatchCandidate], console: Console) -> None:
             highlight=False,
         )
         console.print(
-            f"   {name}, born {record.get('birth_date', '?')}, record {candidate.record_id}",
+            f"   {name}, born {_as_date(record.get('birth_date'))}, record {candidate.record_id}",
             markup=False,
             highlight=False,
         )
@@ -80,13 +83,14 @@ def match_command(
         typer.Option("--data-dir", help="Data directory (default: $BONAFIDE_DATA, ./.bonafide)."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Candidate persons to show.", min=1)] = 5,
-    output: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
-        OutputFormat.TEXT
-    ),
+    output: OutputFormatOption = OutputFormat.TEXT,
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """The persons most likely to be the one a record describes, each score explained."""
+    """The persons most likely to be the one a record describes, each score explained.
+
+    Example: bonafide match record.json --data-dir demo-data/store --limit 3
+    """
     query = read_record(record)
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         candidates = Matcher.open(vault).match(query, limit)

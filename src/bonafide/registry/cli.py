@@ -35,7 +35,8 @@ __all__ = ["registry_app"]
 
 registry_app = typer.Typer(
     name="registry",
-    help="Reference registries: import files into the store, list them, show statistics.",
+    help="Reference registries: import files into the store, list them, show statistics, "
+    "print an import's rejects, resolve them into persons.",
     no_args_is_help=True,
 )
 
@@ -95,7 +96,10 @@ def import_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Import a registry file into the store (all rows or none)."""
+    """Import a registry file into the store (all rows or none).
+
+    Example: bonafide registry import people.csv --kind identity --mapping people.toml
+    """
     _check_source(file)
     if source_format is SourceFormat.FTM:
         if mapping or encoding or delimiter:
@@ -204,7 +208,10 @@ def list_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """One row per registry kind in the store: rows, imports, last import, rejects."""
+    """One row per registry kind in the store: rows, imports, last import, rejects.
+
+    Example: bonafide registry list --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         if not RegistryStore.exists(vault.data_dir):
             Console().print(f"No registries imported yet (no store in {vault.data_dir}).")
@@ -222,7 +229,10 @@ def rejects_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Print an import's rejected rows and warnings, with the raw rows, as CSV (decrypted from
-    the vault; the read is audited)."""
+    the vault; the read is audited).
+
+    Example: bonafide registry rejects 1 --data-dir demo-data/store > rejects-1.csv
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         with RegistryStore.open(vault, read_only=True) as store:
             text = read_reject_file(store, import_id)
@@ -238,7 +248,10 @@ def stats_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Rows, field coverage, name scripts and import history of one registry kind."""
+    """Rows, field coverage, name scripts and import history of one registry kind.
+
+    Example: bonafide registry stats identity --data-dir demo-data/store
+    """
     with (
         unlocked(data_dir, passphrase_file, key_file) as vault,
         RegistryStore.open(vault, read_only=True) as store,
@@ -260,6 +273,8 @@ def resolve_command(
     """Link the registries into resolved persons: the person index real-time matching uses.
 
     Incremental: only imports not yet resolved are linked, unless --rebuild.
+
+    Example: bonafide registry resolve --data-dir demo-data/store
     """
     from bonafide.persons.resolve import resolve_registries  # loads name tables: only here
 

@@ -272,10 +272,11 @@ def _suggest(name: str, candidates: Sequence[str]) -> str:
 def _no_unknown_keys(data: Mapping[str, Any], known: set[str], origin: str, table: str) -> None:
     for key in data:
         if key not in known:
-            where = f"[{table}] " if table else ""
+            where = f"in [{table}]" if table else "at the top of the mapping"
             raise MappingError(
-                f"{origin}: unknown key {where}{key!r}",
-                hint=f"the keys {where}may hold are: {', '.join(sorted(known))}",
+                f"{origin}: unknown key {key!r} {where}",
+                hint=f"{_suggest(key, sorted(known))}the keys known {where}: "
+                f"{', '.join(sorted(known))}",
             )
 
 

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from bonafide.datadir import DataDirOption, resolve_data_dir
 from bonafide.errors import InputError, VaultError
+from bonafide.output import JsonAliasOption, OutputFormat, output_format
 from bonafide.vault.access import (
     KeyFileOption,
     PassphraseFileOption,
@@ -77,7 +78,10 @@ def init_command(
     kdf_memory: KdfMemoryOption = _DEFAULT_KDF.memory_kib // 1024,
     kdf_time: KdfTimeOption = _DEFAULT_KDF.time_cost,
 ) -> None:
-    """Create a vault in a new data directory, opened by a passphrase."""
+    """Create a vault in a new data directory, opened by a passphrase.
+
+    Example: bonafide vault init --data-dir demo-data/store
+    """
     directory = resolve_data_dir(data_dir)
     passphrase = new_passphrase(passphrase_file, "Vault passphrase")
     vault = Vault.create(directory, passphrase, _kdf(kdf_memory, kdf_time))
@@ -97,7 +101,10 @@ def init_command(
 
 @vault_app.command("status")
 def status_command(data_dir: DataDirOption = None) -> None:
-    """The key slots (no unlocking needed: they reveal nothing without a secret)."""
+    """The key slots (no unlocking needed: they reveal nothing without a secret).
+
+    Example: bonafide vault status --data-dir demo-data/store
+    """
     directory = resolve_data_dir(data_dir)
     if not Vault.exists(directory):
         raise VaultError(
@@ -134,7 +141,10 @@ def add_passphrase_command(
     kdf_memory: KdfMemoryOption = _DEFAULT_KDF.memory_kib // 1024,
     kdf_time: KdfTimeOption = _DEFAULT_KDF.time_cost,
 ) -> None:
-    """Add a key slot opened by another passphrase (unlock with an existing one first)."""
+    """Add a key slot opened by another passphrase (unlock with an existing one first).
+
+    Example: bonafide vault add-passphrase --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         passphrase = new_passphrase(new_passphrase_file)
         slot_id = vault.add_slot(passphrase, _kdf(kdf_memory, kdf_time), duress=duress)
@@ -149,7 +159,10 @@ def add_key_file_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Make a key file of random bytes and add a slot it opens."""
+    """Make a key file of random bytes and add a slot it opens.
+
+    Example: bonafide vault add-key-file /media/usb/office.key --data-dir demo-data/store
+    """
     import os
 
     with unlocked(data_dir, passphrase_file, key_file) as vault:
@@ -178,7 +191,10 @@ def remove_slot_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Remove a key slot (not the one you unlocked with)."""
+    """Remove a key slot (not the one you unlocked with).
+
+    Example: bonafide vault remove-slot d89924b4 --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         vault.remove_slot(slot)
         _audit(vault, AuditAction.KEY_SLOT_REMOVED, {"slot": slot})
@@ -194,7 +210,10 @@ def change_passphrase_command(
     kdf_time: KdfTimeOption = _DEFAULT_KDF.time_cost,
 ) -> None:
     """Replace the slot your passphrase opens with one for a new passphrase (the data is not
-    re-encrypted: the same data key is wrapped anew)."""
+    re-encrypted: the same data key is wrapped anew).
+
+    Example: bonafide vault change-passphrase --data-dir demo-data/store
+    """
     old = secret_from(passphrase_file, None)
     with unlocked(data_dir, passphrase_file, None, old) as vault:
         slot_id = vault.change_secret(
@@ -210,7 +229,10 @@ def wipe_command(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Destroy every key slot — the data can never be decrypted again — then delete the files.
-    Needs no passphrase."""
+    Needs no passphrase.
+
+    Example: bonafide vault wipe --data-dir demo-data/store
+    """
     directory = resolve_data_dir(data_dir)
     if not yes:
         if not sys.stdin.isatty():
@@ -249,7 +271,10 @@ def retention_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Show or set the retention time, and reduce every dossier older than it now."""
+    """Show or set the retention time, and reduce every dossier older than it now.
+
+    Example: bonafide vault retention --days 90 --data-dir demo-data/store
+    """
     from bonafide.cases.retention import apply_retention
 
     with unlocked(data_dir, passphrase_file, key_file) as vault:
@@ -287,7 +312,10 @@ def backup_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Write the whole data directory to one encrypted archive (run it while no other bonafide
-    command runs)."""
+    command runs).
+
+    Example: bonafide vault backup /media/usb/store.backup --data-dir demo-data/store
+    """
     from bonafide.registry.store import RegistryStore
     from bonafide.vault.backup import write_backup
 
@@ -323,7 +351,10 @@ def restore_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Restore an archive into a new or empty data directory."""
+    """Restore an archive into a new or empty data directory.
+
+    Example: bonafide vault restore /media/usb/store.backup --data-dir restored
+    """
     from bonafide.vault.backup import read_backup
 
     directory = resolve_data_dir(data_dir)
@@ -382,12 +413,19 @@ def show_command(
     until: Annotated[
         str | None, typer.Option("--until", help="Before this time (UTC).", show_default=False)
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    output: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="text (a table) or json (one JSON object per line)."),
+    ] = OutputFormat.TEXT,
+    json_alias: JsonAliasOption = False,
     data_dir: DataDirOption = None,
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """The audit log's entries, filtered."""
+    """The audit log's entries, filtered.
+
+    Example: bonafide audit show --since 2026-12-01 --format json --data-dir demo-data/store
+    """
     start, end = _when(since, "--since"), _when(until, "--until")
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         audit = AuditLog(vault)
@@ -410,7 +448,7 @@ def show_command(
             style="yellow",
             highlight=False,
         )
-    if as_json:
+    if output_format(output, json_alias) is OutputFormat.JSON:
         for entry in entries:
             typer.echo(json.dumps(entry.to_json(), ensure_ascii=False))
         return
@@ -429,7 +467,10 @@ def verify_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Check the chain: exit 0 if every entry is there, unchanged and in order; 5 if not."""
+    """Check the chain: exit 0 if every entry is there, unchanged and in order; 5 if not.
+
+    Example: bonafide audit verify --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         audit = AuditLog(vault)
         check = audit.verify()
@@ -450,7 +491,10 @@ def head_command(
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """The last entry's number and link: write it down elsewhere to detect a rollback later."""
+    """The last entry's number and link: write it down elsewhere to detect a rollback later.
+
+    Example: bonafide audit head --data-dir demo-data/store
+    """
     with unlocked(data_dir, passphrase_file, key_file) as vault:
         audit = AuditLog(vault)
         seq, link = audit.head()

@@ -213,7 +213,10 @@ def verify_command(
     key_file: KeyFileOption = None,
 ) -> None:
     """Verify dossiers against the resolved registries: identity, documents, every claim,
-    signals of a planted identity, a verdict and questions for the checkpoint."""
+    signals of a planted identity, a verdict and questions for the checkpoint.
+
+    Example: bonafide verify applicants.jsonl --out results.jsonl --data-dir demo-data/store
+    """
     _check_input(path)
     cohort = path.suffix.lower() == ".jsonl"
     dossier = None if cohort else _read_dossier(path)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bonafide.documents.passport import is_passport_number
-from bonafide.documents.personal_number import check_personal_number
+from bonafide.documents.personal_number import EXAMPLE_PERSONAL_NUMBER, check_personal_number
 from bonafide.persons.match import MatchCandidate
 from bonafide.verify.when import parse_when
 
@@ -135,7 +135,7 @@ def _same_number(a: str, b: str) -> bool:
 
 
 _PERSONAL_NUMBER_WORDS = {
-    "format": "is not 14 characters of the form 3150585H001PB7",
+    "format": f"is not 14 characters of the form {EXAMPLE_PERSONAL_NUMBER}",
     "birth_date": "encodes an impossible birth date",
     "region": "has an unknown region letter",
     "check_digit": "has a wrong check digit",
