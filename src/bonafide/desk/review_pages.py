@@ -34,6 +34,7 @@ PAGE_SIZE = 50  # events on one page of a queue
 # copy must not make the page too large to open; the photos beyond are links
 INLINE_PHOTOS = 8_000_000
 _VIA = "desk"
+_DONE = {"graded", "published", "retracted", "merged", "split", "locked"}
 
 
 def _when(value: str | dt.datetime | None) -> str:
@@ -79,6 +80,22 @@ async def _posted(
     return gate, values, lists
 
 
+def _which(text: str | None) -> Queue:
+    return Queue(text) if text in {q.value for q in Queue} else Queue.NEW
+
+
+def _done_shown(request: Request) -> str | None:
+    """What the redirect says was done, if it is one of the things done here."""
+    done = request.query_params.get("done")
+    return done if done in _DONE else None
+
+
+def _new_shown(request: Request) -> str | None:
+    """The event a split made, to link to (an id: letters and digits)."""
+    new = request.query_params.get("new", "")
+    return new if new.isalnum() and len(new) <= 64 else None
+
+
 def _grade(text: str) -> Grade | None:
     try:
         return Grade(int(text))
@@ -107,7 +124,7 @@ def _queue_page(
         page=page,
         queues=list(Queue),
         error=error,
-        done=request.query_params.get("done"),
+        done=_done_shown(request),
         when=_when,
         span=_span,
     )
@@ -125,8 +142,7 @@ async def queue_page(request: Request, queue: str = "new", offset: str = "0") ->
     channel = _channel(request, gate)
     if isinstance(channel, Response):
         return channel
-    which = Queue(queue) if queue in {q.value for q in Queue} else Queue.NEW
-    return _queue_page(request, gate, channel, which, _offset(offset))
+    return _queue_page(request, gate, channel, _which(queue), _offset(offset))
 
 
 @router.post("/review/merge")
@@ -138,7 +154,7 @@ async def merge(request: Request) -> Response:
     channel = _channel(request, gate)
     if isinstance(channel, Response):
         return channel
-    which = Queue(values["queue"]) if values.get("queue") in set(Queue) else Queue.NEW
+    which = _which(values.get("queue"))
     chosen = _by_number(channel, [event_id[:64] for event_id in lists.get("event", [])])
     offset = _offset(values.get("offset"))
     if len(chosen) < 2:
@@ -190,8 +206,8 @@ def _event_page(
         believed=[grade for grade in Grade if grade.believed],
         publish=publish or _publish_defaults(state, views),
         error=error,
-        done=request.query_params.get("done"),
-        new=request.query_params.get("new"),
+        done=_done_shown(request),
+        new=_new_shown(request),
         when=_when,
         span=_span,
     )
@@ -389,7 +405,7 @@ def _vault_page(
         configured=reports.configured,
         locked=reports.locked,
         error=error,
-        done=request.query_params.get("done"),
+        done=_done_shown(request),
     )
 
 
