@@ -51,7 +51,7 @@ REPORT_FIELDS = {
     "reduced",
     "place_written",
     "text",
-    "photo",
+    "has_photo",
 }
 
 
@@ -127,7 +127,7 @@ def _with_photo(desk: Desk) -> dict[str, Any]:
     for queue in ("new", "suspect", "published"):
         for summary in _queue(desk, queue)["events"]:
             event: dict[str, Any] = _ok(desk, "GET", f"/events/{summary['event_id']}")
-            if any(report["photo"] for report in event["reports"]):
+            if any(report["has_photo"] for report in event["reports"]):
                 return event
     pytest.fail("no event holds the report with the photo")
 
@@ -218,9 +218,25 @@ def test_an_event_shows_its_reports_content_and_nothing_else(service: Desk) -> N
         assert set(report) == REPORT_FIELDS  # what the report says; nothing of its sender
         assert report["arrived_hour"].endswith(":00+00:00")  # the hour, no finer
         assert not report["reduced"]
-    photo = next(report for report in event["reports"] if report["photo"])
-    assert base64.b64decode(photo["photo"])[:2] == b"\xff\xd8"  # a JPEG, re-encoded
+    photo = next(report for report in event["reports"] if report["has_photo"])
+    image = _as(
+        service,
+        REVIEWER,
+        "GET",
+        f"/events/{event['event_id']}/reports/{photo['report_key']}/photo",
+    )
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/jpeg"
+    assert image.content[:2] == b"\xff\xd8"  # a JPEG, re-encoded
     assert photo["text"] == PHOTO_TEXT
+    plain = next(report for report in event["reports"] if not report["has_photo"])
+    none = _as(
+        service,
+        REVIEWER,
+        "GET",
+        f"/events/{event['event_id']}/reports/{plain['report_key']}/photo",
+    )
+    assert none.status_code == 404
     missing = _as(service, REVIEWER, "GET", "/events/0000000000000000")
     assert missing.status_code == 404
     assert missing.json()["type"] == "/problems/not-found"
@@ -232,7 +248,7 @@ def test_an_event_shows_its_reports_content_and_nothing_else(service: Desk) -> N
 def test_grading_publishing_and_retracting_change_the_event(service: Desk) -> None:
     event = _with_photo(service)
     event_id = event["event_id"]
-    photo_of = next(report["report_key"] for report in event["reports"] if report["photo"])
+    photo_of = next(report["report_key"] for report in event["reports"] if report["has_photo"])
     graded = _ok(service, "POST", f"/events/{event_id}/grade", {"grade": 2})
     assert graded["grade"] == 2
     assert graded["grade_words"] == "probably true"
@@ -273,7 +289,8 @@ def test_grading_publishing_and_retracting_change_the_event(service: Desk) -> No
     assert published["grade"] == 1
     again = _ok(service, "GET", f"/events/{event_id}")
     assert again["published_text"] == "Convoy seen westbound"
-    assert again["published_photo"] == next(r["photo"] for r in event["reports"] if r["photo"])
+    kept = _as(service, REVIEWER, "GET", f"/events/{event_id}/reports/{photo_of}/photo")
+    assert base64.b64decode(again["published_photo"]) == kept.content
     assert event_id in {e["event_id"] for e in _queue(service, "published")["events"]}
 
     retracted = _ok(service, "POST", f"/events/{event_id}/retract")
@@ -338,7 +355,7 @@ def test_merging_and_splitting(service: Desk) -> None:
 def test_every_action_is_audited_by_number_without_a_word_of_any_report(service: Desk) -> None:
     event = _with_photo(service)
     event_id = event["event_id"]
-    photo_of = next(report["report_key"] for report in event["reports"] if report["photo"])
+    photo_of = next(report["report_key"] for report in event["reports"] if report["has_photo"])
     _ok(service, "POST", f"/events/{event_id}/grade", {"grade": 3})
     _ok(
         service,
@@ -381,7 +398,7 @@ def test_every_action_is_audited_by_number_without_a_word_of_any_report(service:
     for queue in ("new", "suspect", "published", "retracted"):
         for summary in _queue(service, queue)["events"][:40]:
             for report in _ok(service, "GET", f"/events/{summary['event_id']}")["reports"]:
-                said |= {report[k] for k in ("place_written", "text", "photo") if report[k]}
+                said |= {report[k] for k in ("place_written", "text") if report[k]}
     log = json.dumps(_audit(service), ensure_ascii=False)
     assert not [value for value in said if value in log]
 

@@ -81,6 +81,7 @@ MATRIX: list[tuple[str, str, Any, frozenset[Role]]] = [
     # the reports channel (not configured on this service: the reviewer gets 404, not 403)
     ("GET", "/events?queue=suspect", None, frozenset({R})),
     ("GET", "/events/0123456789abcdef", None, frozenset({R})),
+    ("GET", "/events/0123456789abcdef/reports/0123/photo", None, frozenset({R})),
     ("POST", "/events/0123456789abcdef/grade", {"grade": 2}, frozenset({R})),
     ("POST", "/events/0123456789abcdef/publish", {"grade": 2, "text": "t"}, frozenset({R})),
     ("POST", "/events/0123456789abcdef/retract", None, frozenset({R})),
@@ -127,6 +128,7 @@ def test_the_matrix_covers_every_endpoint(shared_desk: Desk) -> None:
             .replace("/match/persons", "/match/{dataset}")
             .replace("/entities/bf-person-" + "0" * 32, "/entities/{entity_id}")
             .replace("/events/0123456789abcdef", "/events/{event_id}")
+            .replace("/reports/0123/photo", "/reports/{report_key}/photo")
             .split("?")[0],
         )
         for method, path, _, _ in MATRIX

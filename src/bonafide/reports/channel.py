@@ -309,7 +309,7 @@ class Channel:
             state = self._state(event_id)
             if not state.facts.placed:
                 raise InputError(
-                    "event: its place is not known",
+                    "place: the event's place is not known",
                     hint="merge it into the event it belongs to, then publish that one",
                 )
             photo = None

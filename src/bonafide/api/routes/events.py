@@ -11,9 +11,10 @@ is in the audit log (`api/review.py`).
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from bonafide.accounts import Account, Capability
@@ -24,13 +25,14 @@ from bonafide.vault import Passphrase
 
 from .. import review
 from ..auth import requires, state_of
-from ..problems import BODY, SIGNED_IN, problem_responses
+from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
 
 router = APIRouter(tags=["reports"], responses=SIGNED_IN)
 
 Reviewer = Annotated[Account, Depends(requires(Capability.REPORTS_REVIEW))]
 Keyholder = Annotated[Account, Depends(requires(Capability.REPORTS_UNLOCK))]
 EventId = Annotated[str, Path(min_length=1, max_length=64, description="An event's id.")]
+ReportKey = Annotated[str, Path(min_length=1, max_length=64, description="A report's key.")]
 MAX_IDS = 500  # events in one merge, reports in one split
 
 # a route over the channel: no reports channel here (404), or it is locked (503)
@@ -119,7 +121,11 @@ class ReportOut(BaseModel):
     reduced: bool = Field(description="Its place as written, text and photo deleted.")
     place_written: str | None
     text: str | None
-    photo: str | None = Field(description="The photo, re-encoded (JPEG), as base64.")
+    has_photo: bool = Field(
+        description="It came with a photo (re-encoded): GET /events/{event_id}/reports/"
+        "{report_key}/photo. Photos are fetched one by one so that a flood of photos cannot "
+        "make an event unreadable."
+    )
 
     @staticmethod
     def of(view: ReportView) -> ReportOut:
@@ -134,7 +140,7 @@ class ReportOut(BaseModel):
             reduced=view.reduced,
             place_written=view.place_written,
             text=view.text,
-            photo=view.photo,
+            has_photo=view.photo is not None,
         )
 
 
@@ -220,6 +226,33 @@ async def event(request: Request, event_id: EventId, account: Reviewer) -> Event
     channel = state.reports.channel()
     found, views = review.read(state.opened(), account, channel, event_id)
     return _out(found, views)
+
+
+@router.get(
+    "/events/{event_id}/reports/{report_key}/photo",
+    summary="One report's photo (JPEG, re-encoded without its metadata)",
+    responses={**ON_EVENT, 200: {"content": {"image/jpeg": {}}}},
+    response_class=Response,
+)
+async def report_photo(
+    request: Request, event_id: EventId, report_key: ReportKey, account: Reviewer
+) -> Response:
+    state = state_of(request)
+    _, views = review.read(state.opened(), account, state.reports.channel(), event_id)
+    found = next((v.photo for v in views if v.report_key == report_key and v.photo), None)
+    if found is None:
+        raise ProblemError(
+            404,
+            "Not found",
+            "report_key: the event has no report with this key holding a photo (a reduced "
+            "report keeps none)",
+            kind="not-found",
+        )
+    return Response(
+        base64.b64decode(found),
+        media_type="image/jpeg",
+        headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "no-store"},
+    )
 
 
 @router.post(
