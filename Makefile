@@ -63,7 +63,9 @@ demo: setup
 	@# gives the reports a passphrase of their own, held by its reviewers: neither opens the other.
 	printf '%s\n' "$$BONAFIDE_REPORTS_PASSPHRASE" | $(BIN)/bonafide vault init \
 	  --data-dir $(DEMO_DIR)/reports --passphrase-file /dev/stdin
-	$(BIN)/bonafide reports synth --reports 2000 --seed 7 --out $(DEMO_DIR)/reports-stream
+	@# sightings of the last three days (the intake keeps a report as sent for 72 hours)
+	$(BIN)/bonafide reports synth --reports 2000 --seed 7 --events-per-day 200 \
+	  --start "$$(date -u -d '67 hours ago' +%Y-%m-%dT%H:00)" --out $(DEMO_DIR)/reports-stream
 	printf '%s\n' "$$BONAFIDE_REPORTS_PASSPHRASE" | $(BIN)/bonafide reports ingest \
 	  $(DEMO_DIR)/reports-stream/reports.jsonl --data-dir $(DEMO_DIR)/reports \
 	  --passphrase-file /dev/stdin
@@ -75,6 +77,11 @@ demo: setup
 	@echo "Demo accounts (this demo only): demo-intake, demo-vetting, demo-analyst, demo-checkpoint,"
 	@echo "demo-reviewer, demo-admin, demo-auditor; each one's password is 'demo <role> password'."
 	@echo "The desk: http://127.0.0.1:8000/desk (Ctrl-C stops it); reports' events: /desk/review."
+	@echo "The reports' intake: http://127.0.0.1:8080 (the form) and http://127.0.0.1:8080/feed."
+	@# the intake is a process of its own (in an office, behind a Tor onion service); it stops with the desk
+	printf '%s\n' "$$BONAFIDE_REPORTS_PASSPHRASE" | $(BIN)/bonafide reports serve \
+	  --data-dir $(DEMO_DIR)/reports --port 8080 --passphrase-file /dev/stdin & intake=$$!; \
+	trap 'kill $$intake 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/bonafide serve --data-dir $(DEMO_DIR)/store --port 8000 --import-dir $(DEMO_DIR)/registries \
 	  --reports-dir $(DEMO_DIR)/reports
 

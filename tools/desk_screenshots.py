@@ -2,9 +2,11 @@
 
     BONAFIDE_PASSPHRASE='demo only: not for real data' .venv/bin/python tools/desk_screenshots.py
 
-Needs `make demo` to have run (demo-data/store). Serves the demo store on a free localhost
-port, walks one applicant through intake, vetting and the checkpoint with the demo accounts, and
-writes docs/desk/*.png. The demo data are synthetic: the pictures show no real person.
+Needs `make demo` to have run (demo-data/store, demo-data/reports). Serves the demo store on a
+free localhost port, walks one applicant through intake, vetting and the checkpoint with the demo
+accounts, shows the report reviewer's queue and an event, then the reports' intake form and its
+published feed (served by `bonafide reports serve`), and writes docs/desk/*.png. The demo data
+are synthetic: the pictures show no real person.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bonafide.vault import Passphrase, Vault
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE = ROOT / "demo-data" / "store"
+REPORTS = ROOT / "demo-data" / "reports"
 OUT = ROOT / "docs" / "desk"
 
 
@@ -45,16 +48,23 @@ def _accounts() -> None:
         vault.close()
 
 
-def _serve(port: int) -> subprocess.Popen[bytes]:
+def _serve(port: int, intake: bool = False) -> subprocess.Popen[bytes]:
+    bonafide = str(Path(sys.executable).parent / "bonafide")
+    if intake:
+        command = [bonafide, "reports", "serve", "--data-dir", str(REPORTS), "--port", str(port)]
+        probe = "/feed/events.json"
+    else:
+        command = [bonafide, "serve", "--data-dir", str(STORE), "--port", str(port),
+                   "--reports-dir", str(REPORTS)]  # fmt: skip
+        probe = "/health"
+    # the demo's one passphrase opens both vaults (an office has two)
+    environment = os.environ | {"BONAFIDE_REPORTS_PASSPHRASE": os.environ["BONAFIDE_PASSPHRASE"]}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "bonafide"), "serve", "--data-dir", str(STORE),
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     for _ in range(120):
         try:
-            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+            if httpx2.get(f"http://127.0.0.1:{port}{probe}", timeout=1).status_code == 200:
                 return server
         except httpx2.HTTPError:
             time.sleep(0.5)
@@ -73,12 +83,40 @@ def _shot(page: Page, name: str, full_page: bool = True) -> None:
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _reports(page: Page, base: str) -> None:
+    """The reviewer's queue and its busiest new event."""
+    _sign_in(page, base, Role.REVIEWER)
+    page.goto(f"{base}/desk/review")
+    _shot(page, "review-queue", full_page=False)
+    page.click("table a[href*='/desk/review/events/']")
+    _shot(page, "review-event", full_page=False)
+    page.click("button:has-text('Sign out')")
+
+
+def _intake(page: Page) -> None:
+    port = _free_port()
+    server = _serve(port, intake=True)
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        _shot(page, "reports-form", full_page=False)
+        page.goto(f"http://127.0.0.1:{port}/feed")
+        _shot(page, "reports-feed", full_page=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     _accounts()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     base = f"http://127.0.0.1:{port}"
     genuine = json.loads((ROOT / "demo-data" / "genuine.json").read_text(encoding="utf-8"))
     identity = genuine["identity"]
@@ -133,6 +171,10 @@ def main() -> None:
             _sign_in(page, base, Role.ADMIN)
             page.goto(f"{base}/desk/admin")
             _shot(page, "administration", full_page=False)
+            page.click("button:has-text('Sign out')")
+            _reports(page, base)
+            page.set_viewport_size({"width": 1100, "height": 1000})
+            _intake(page)
             browser.close()
     finally:
         server.terminate()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import time
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -39,10 +41,27 @@ def synth_command(
     reports: Annotated[int, typer.Option("--reports", help="How many reports to generate.")],
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")],
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--start",
+            formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d"],
+            help="When the first event begins, Minsk time (default 2025-03-01T06:00).",
+        ),
+    ] = None,
+    events_per_day: Annotated[
+        float, typer.Option("--events-per-day", min=1, help="True events a day, country-wide.")
+    ] = 40.0,
 ) -> None:
-    """Write a synthetic stream of reports (DIR/reports.jsonl) and its truth (DIR/truth/)."""
+    """Write a synthetic stream of reports (DIR/reports.jsonl) and its truth (DIR/truth/).
+
+    Example: bonafide reports synth --reports 2000 --seed 7 --out stream
+    """
     started = time.perf_counter()
-    summary = write_stream(SynthStreamConfig(reports=reports, seed=seed), out)
+    config = SynthStreamConfig(reports=reports, seed=seed, events_per_day=events_per_day)
+    if start is not None:
+        config = replace(config, start=start)
+    summary = write_stream(config, out)
     table = Table(
         title=f"{summary.reports:,} reports in {time.perf_counter() - started:.1f} s → {out}",
         show_header=False,
