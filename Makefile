@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 DEMO_DIR ?= demo-data
 # The demo's vault passphrase, printed by `make demo`: a demo only — a real vault's passphrase is
 # typed at the prompt of `bonafide vault init` and never kept in a file or a Makefile.
@@ -10,9 +11,10 @@ DEMO_PASSPHRASE ?= demo only: not for real data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libicu-dev pkg-config openjdk-17-jre-headless chromium libimage-exiftool-perl
 
-.PHONY: demo test bench lint typecheck unit system-deps setup clean
+.PHONY: demo test bench lint typecheck unit system-deps setup setup-runtime clean
 
 setup: $(STAMP)
+setup-runtime: $(RUNTIME_STAMP)
 
 # PyICU compiles against Debian's ICU, Spark (the linkage test, `link --engine spark`) runs on
 # Java 17, the desk's browser tests drive Debian's chromium, and the reports' tests check photos
@@ -26,15 +28,27 @@ system-deps:
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-$(STAMP): pyproject.toml constraints.txt | system-deps
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+# What running bonafide needs, and nothing else (the office's machine gets no test or lint tools,
+# no pyspark or pandas): every file pinned by its hash in requirements/runtime.txt, which
+# tools/runtime_requirements.py writes from pyproject.toml and constraints.txt. bonafide itself
+# is installed from this checkout, without dependencies.
+$(RUNTIME_STAMP): pyproject.toml requirements/runtime.txt | system-deps $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/runtime.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+# Development: the runtime, then the dev extra (tests, linters, Spark), pinned by constraints.txt.
+$(STAMP): pyproject.toml constraints.txt $(RUNTIME_STAMP)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
 demo: export BONAFIDE_PASSPHRASE = $(DEMO_PASSPHRASE)
 demo: export BONAFIDE_REPORTS_PASSPHRASE = $(DEMO_PASSPHRASE)
-demo: setup
+demo: setup-runtime
 	rm -rf $(DEMO_DIR)
 	$(BIN)/bonafide synth --people 50000 --applicants 200 --seed 7 --out $(DEMO_DIR)
 	@echo "The demo vault's passphrase is '$(DEMO_PASSPHRASE)' (BONAFIDE_PASSPHRASE, for this demo only)."
