@@ -176,6 +176,7 @@ def test_rejects_name_the_field_and_the_problem_never_the_value(
         {**base, "residences": [{**base["residences"][0], "from": f"{PERSONAL_NUMBER} 2015-13"}]},
         changed(sex=PERSONAL_NUMBER),
         changed(surname=f"{surname}\u202e"),
+        changed(birth_date=19870407),
     ]
     printed, written = _reject_messages(runner, resolved_data_dir, tmp_path, dossiers)
     rejects = [json.loads(line) for line in written.splitlines()]
@@ -195,6 +196,8 @@ def test_rejects_name_the_field_and_the_problem_never_the_value(
     assert "residences/0/from: is not a date" in errors[4]
     assert "identity/sex: must be one of: m, f" in errors[5]
     assert "identity/surname: holds a bidirectional control character (U+202E)" in errors[6]
+    assert "identity/birth_date: a bare number; write the date as YYYY-MM-DD" in errors[7]
+    assert "19870407" not in printed + written
 
 
 @pytest.mark.parametrize(
