@@ -15,6 +15,7 @@ from typing import Any
 from bonafide.accounts import Account, Capability, Role, allowed
 from bonafide.cases.desk import CaseState, Decision, DeskCase, HandOff, new_code
 from bonafide.cases.store import KeptDossier
+from bonafide.dossier import NAMES_MISSING
 from bonafide.vault.audit import AuditAction
 from bonafide.verify.dossier import dossier_problems_of, parse_dossier
 
@@ -47,9 +48,7 @@ def dossier_problems(dossier: dict[str, Any]) -> list[str]:
     days, stays that end before they begin), so an intake officer sees every problem at once."""
     today = dt.datetime.now(dt.UTC).date()
     problems = dossier_problems_of(dossier)
-    names_missing = [
-        p for p in problems if p.startswith("identity: ") and "any of the given schemas" in p
-    ]
+    names_missing = [p for p in problems if p.startswith("identity: ") and NAMES_MISSING in p]
     if names_missing:
         problems = [p for p in problems if p not in names_missing]
         if not problems:

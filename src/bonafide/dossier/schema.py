@@ -12,7 +12,11 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError
 
-__all__ = ["dossier_problems", "dossier_schema"]
+__all__ = ["NAMES_MISSING", "dossier_problems", "dossier_schema"]
+
+# what `dossier_problems` says of an identity with neither a surname and a given name nor a
+# full name (the desk checks a draft's other fields before its names are typed)
+NAMES_MISSING = "a surname and a given name, or a full name, are needed"
 
 
 @cache
@@ -110,7 +114,7 @@ def _in_words(error: ValidationError) -> str:
         case "pattern":
             return "may hold only the letters A–Z and a–z, digits and _ . : -"
         case "anyOf" if error.absolute_path and error.absolute_path[-1] == "identity":
-            return "a surname and a given name, or a full name, are needed"
+            return NAMES_MISSING
         case "format":
             return "is not a day of the calendar (write it as YYYY-MM-DD)"
     return f"does not fit the dossier format (docs/formats.md#the-dossier): {error.validator}"
