@@ -59,7 +59,7 @@ class Places:
         return pools
 
     def _city_districts(self, tables: Tables) -> None:
-        """The city districts of Minsk and the regional centres, weighted by population."""
+        """The city districts of Minsk, the regional centres and Бобруйск, by population."""
         ids = {sid: i for i, sid in enumerate(self.ids)}
         districts = tables.city_districts
         settlement = np.array([ids[s] for s in districts.text("settlement_id")], dtype=np.int64)

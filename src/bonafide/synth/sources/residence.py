@@ -126,7 +126,7 @@ def house_text(house: np.typing.NDArray[np.int64], suffix: np.typing.NDArray[np.
 
 
 def _district(ctx: SourceContext, rows: np.typing.NDArray[np.int64], be: pa.Array) -> pa.Array:
-    """The district of each address: the city district in Minsk and the regional centres
+    """The district of each address: the city district in Minsk and the cities that have them
     (Фрунзенский район), the district of the settlement elsewhere; in the row's language."""
     res = ctx.chunk.residences
     vocab = ctx.vocabulary
