@@ -111,6 +111,7 @@ def _imports() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 STORE = ("--data-dir", "demo-data/store")
+REPORTS = ("--data-dir", "demo-data/reports")
 SHOWN_COHORT = f"--people {PEOPLE} --applicants {APPLICANTS} --seed {SEED}"
 STEPS = (
     Step(
@@ -167,6 +168,26 @@ STEPS = (
         Cut(head=16, from_line="Findings"),
     ),
     Step(
+        "reports",
+        (
+            (
+                _shown("vault", "init", *REPORTS),
+                _bonafide("vault", "init", *REPORTS, "--passphrase-file", "passphrase.txt"),
+            ),
+            _command(
+                "reports",
+                "synth",
+                "--reports",
+                "2000",
+                "--seed",
+                str(SEED),
+                "--out",
+                "demo-data/reports-stream",
+            ),
+            _command("reports", "ingest", "demo-data/reports-stream/reports.jsonl", *REPORTS),
+        ),
+    ),
+    Step(
         "names",
         (
             _command(
@@ -188,6 +209,7 @@ _VOLATILE = (
     (re.compile(r"\b(vault) [0-9a-f]{16}\b"), r"\1 ID"),
     (re.compile(r"(│ )[0-9a-f]{8}( │ (passphrase|key file))"), r"\1ID\2"),
     (re.compile(r"(dossier \w+ on )\d{4}-\d{2}-\d{2}"), r"\1DAY"),
+    (re.compile(r"\(\d[\d,]*/s\)"), "(N/s)"),
 )
 
 

@@ -62,10 +62,11 @@ def synth_command(
     if start is not None:
         config = replace(config, start=start)
     summary = write_stream(config, out)
-    table = Table(
-        title=f"{summary.reports:,} reports in {time.perf_counter() - started:.1f} s → {out}",
-        show_header=False,
+    Console().print(
+        f"{summary.reports:,} reports in {time.perf_counter() - started:.1f} s → {out}",
+        highlight=False,
     )
+    table = Table(show_header=False)
     table.add_column("what")
     table.add_column("how many", justify="right")
     table.add_row("events", f"{summary.events:,}")
