@@ -16,6 +16,9 @@ from bonafide.names import parse_name
         ("Сергей Иванов", "ivanov", "sergey", None, "m"),
         ("Segrey Lavrov", "lavrov", "segrey", None, "m"),
         ("Svetlana Alexievich", "aleksievich", "svetlana", None, "f"),
+        # a given name the table does not know (a typo), beside a surname ending like a
+        # patronymic: no given name ends in -vich, many surnames do
+        ("YAKUBOVICH KATISARYNA", "yakubovich", "katisaryna", None, "f"),
     ],
 )
 def test_parts_are_found_in_any_order(

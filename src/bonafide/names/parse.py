@@ -165,6 +165,8 @@ def _choose_given(
             points += 1.5
         if word.gendered:
             points -= 1.5  # a gendered surname ending: -ov, -ova, -skaya …
+        if word.patronymic_like:
+            points -= 1.5  # no given name ends like a patronymic; many surnames do: Якубович
         if word.capitals:
             points -= 2.0  # SURNAME written in capitals
         if patronymic_at is not None and i == patronymic_at - 1:
