@@ -75,24 +75,24 @@ def test_accepted_dates(
 @pytest.mark.parametrize(
     ("text", "complaint"),
     [
-        ("31.02.1990", "is not a date; expected YYYY-MM-DD, DD.MM.YYYY"),
-        ("29.02.1900", "is not a date"),
-        ("1990-13-01", "is not a date"),
-        ("13.1990", "is not a date"),
-        ("00.00.0000", "is not a date"),
-        ("03.02.90", "is not a date"),
-        ("вчера", "is not a date"),
-        ("1990-02-03x", "is not a date"),
-        ("01.01.1899", "is outside 1900–2100"),
-        ("2101", "is outside 1900–2100"),
+        ("31.02.1990", "not a date; expected YYYY-MM-DD, DD.MM.YYYY"),
+        ("29.02.1900", "not a date"),
+        ("1990-13-01", "not a date"),
+        ("13.1990", "not a date"),
+        ("00.00.0000", "not a date"),
+        ("03.02.90", "not a date"),
+        ("вчера", "not a date"),
+        ("1990-02-03x", "not a date"),
+        ("01.01.1899", "outside 1900–2100"),
+        ("2101", "outside 1900–2100"),
     ],
 )
 def test_rejected_dates(con: duckdb.DuckDBPyConnection, text: str, complaint: str) -> None:
     result = normalise(con, FieldType.DATE, text)
     assert result["x"] is None
     assert result["x_precision"] is None
-    assert result["problem"].startswith(f"x '{text.strip()}' ")
-    assert complaint in result["problem"]
+    assert result["problem"].startswith(f"x: {complaint}")
+    assert text.strip() not in result["problem"]  # the field and the problem, not the value
 
 
 @pytest.mark.parametrize("text", [None, "", "   ", "\t"])
@@ -138,10 +138,10 @@ def test_explicit_date_formats_replace_the_defaults(con: duckdb.DuckDBPyConnecti
         ("2015", 2015, None),
         ("2015.0", 2015, None),
         (" 1999 ", 1999, None),
-        ("15", None, "x '15' is not a year; expected YYYY"),
-        ("1899", None, "x '1899' is outside 1900–2100"),
-        ("2015.5", None, "is not a year"),
-        ("две тысячи", None, "is not a year"),
+        ("15", None, "x: not a year; expected YYYY"),
+        ("1899", None, "x: outside 1900–2100"),
+        ("2015.5", None, "x: not a year"),
+        ("две тысячи", None, "x: not a year"),
         ("", None, None),
     ],
 )
@@ -186,7 +186,8 @@ def test_sex_values(con: duckdb.DuckDBPyConnection, text: str, sex: str) -> None
 def test_unknown_sex_values_are_problems(con: duckdb.DuckDBPyConnection, text: str) -> None:
     result = normalise(con, FieldType.SEX, text)
     assert result["x"] is None
-    assert f"x '{text}' is not a recognised sex" in result["problem"]
+    assert result["problem"].startswith("x: not a recognised sex")
+    assert f"'{text}'" not in result["problem"]
     assert "[values.x]" in result["problem"]
 
 
@@ -273,7 +274,7 @@ def test_ids_are_trimmed_only(con: duckdb.DuckDBPyConnection) -> None:
     assert normalise(con, FieldType.ID, "  Ab-12 ") == {"x": "Ab-12"}
 
 
-def test_long_values_are_cut_in_reasons(con: duckdb.DuckDBPyConnection) -> None:
-    problem = normalise(con, FieldType.DATE, "x" * 500)["problem"]
-    assert "x" * 100 + "…'" in problem
-    assert "x" * 101 not in problem
+def test_reasons_never_repeat_the_value(con: duckdb.DuckDBPyConnection) -> None:
+    problem = normalise(con, FieldType.DATE, "q" * 500)["problem"]
+    assert problem.startswith("x: not a date")
+    assert "qq" not in problem

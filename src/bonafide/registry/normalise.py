@@ -165,13 +165,6 @@ def _clean(source: str) -> str:
     return f"nullif(trim({collapsed}), '')"
 
 
-def _quoted(text: str) -> str:
-    """SQL for a value shown in a reason: quoted, cut at 100 characters."""
-    return (
-        f"'''' || left({text}, 100) || CASE WHEN length({text}) > 100 THEN '…' ELSE '' END || ''''"
-    )
-
-
 def _name(field: Field, text: str, *_: object) -> _Typed:
     script = field.name + "_script"
     return _Typed(
@@ -217,9 +210,9 @@ def _sex(field: Field, text: str, _formats: tuple[str, ...], extra: dict[str, st
         f"WHEN {literal(source)} THEN {literal(code)}" for source, code in values.items()
     )
     value = f"CASE lower({text}) {whens} END"
-    reason = f"{literal(field.name + ' ')} || {_quoted(text)} || " + literal(
-        " is not a recognised sex; expected м/ж, m/f, male/female"
-        " (or add the value under [values." + field.name + "] in the mapping)"
+    reason = literal(
+        f"{field.name}: not a recognised sex; expected м/ж, m/f, male/female"
+        f" (or add the value under [values.{field.name}] in the mapping)"
     )
     problem = f"CASE WHEN {text} IS NOT NULL AND {ident(field.name)} IS NULL THEN {reason} END"
     return _Typed(
@@ -233,11 +226,11 @@ def _year(field: Field, text: str, *_: object) -> _Typed:
     parsed = f"{field.name}__y"
     year = ident(parsed)
     in_range = f"{year} BETWEEN {MIN_YEAR} AND {MAX_YEAR}"
-    quoted = f"{literal(field.name + ' ')} || {_quoted(text)}"
+    # the field and the problem, never the value (it is in the sealed reject's row)
     problem = (
         f"CASE WHEN {text} IS NULL OR {in_range} THEN NULL"
-        f" WHEN {year} IS NULL THEN {quoted} || {literal(' is not a year; expected YYYY')}"
-        f" ELSE {quoted} || {literal(f' is outside {MIN_YEAR}–{MAX_YEAR}')} END"
+        f" WHEN {year} IS NULL THEN {literal(field.name + ': not a year; expected YYYY')}"
+        f" ELSE {literal(f'{field.name}: outside {MIN_YEAR}–{MAX_YEAR}')} END"
     )
     return _Typed(
         (
@@ -266,11 +259,11 @@ def _date(field: Field, text: str, formats: tuple[str, ...], _extra: dict[str, s
     expected = " or ".join(formats) if formats else DATE_FORMATS_TEXT
     if formats:
         expected += " (as set in [date_formats] of the mapping)"
-    quoted = f"{literal(name + ' ')} || {_quoted(text)}"
+    # the field and the problem, never the value (it is in the sealed reject's row)
     problem = (
         f"CASE WHEN {text} IS NULL OR {in_range} THEN NULL"
-        f" WHEN {date} IS NULL THEN {quoted} || {literal(' is not a date; expected ' + expected)}"
-        f" ELSE {quoted} || {literal(f' is outside {MIN_YEAR}–{MAX_YEAR}')} END"
+        f" WHEN {date} IS NULL THEN {literal(f'{name}: not a date; expected {expected}')}"
+        f" ELSE {literal(f'{name}: outside {MIN_YEAR}–{MAX_YEAR}')} END"
     )
     precision = (
         f"CASE WHEN {in_range} THEN CASE left({ident(candidate)}, 1)"
