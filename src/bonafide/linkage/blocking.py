@@ -4,10 +4,16 @@ Keys survive transliteration and typos where they can: name skeletons (see bonaf
 birth dates, document numbers, postcode with house number, street skeleton with house number.
 Pairs come from one DuckDB query that equi-joins every key, never from a scan of all pairs.
 
-A key value shared by too many records on one side is skipped: it would pair strangers by the
-thousand and find no pair a finer key misses. Coarse keys (a surname, a birth date) get a
-smaller limit than fine ones; in a big registry their blocks are skipped and the finer keys
-(surname with given name or birth year, given name with birth date, documents) find the pairs.
+A key value shared by too many records on one side would pair strangers by the thousand.
+Coarse keys (a surname, a birth date) get a smaller limit than fine ones. A coarse key's block
+over its limit is not simply skipped: its records are blocked by its refinement instead — the
+coarse key with a further part the record has (a birth date with the initials of the names, a
+surname with the given name's initial, names with the birth year), used only where the coarse
+block overflowed. A population ten times larger fills every birth date and common surname past
+its limit; without refinements, records that differ from their identity record (another
+script, a typo) kept too few usable keys and stayed without a person (docs/benchmarks.md).
+A value still over its limit after refinement is skipped; the person index counts the lookups
+left with no usable key (`persons.index.BlockingCounts`).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ __all__ = [
     "KEYS_WITH_BIRTH_DATE",
     "MAX_BLOCK",
     "NAME_KEYS",
+    "REFINED_FROM",
     "Candidates",
     "block_limit",
     "candidate_pairs",
@@ -52,8 +59,11 @@ BLOCK_LIMITS = {
 
 
 def block_limit(key: str) -> int:
-    """The most records one value of `key` may hold on one side before it is skipped."""
-    return BLOCK_LIMITS.get(key, MAX_BLOCK)
+    """The most records one value of `key` may hold on one side before it is too common to
+    use; a refinement's is its own where BLOCK_LIMITS names it, else its coarse key's."""
+    if key in BLOCK_LIMITS:
+        return BLOCK_LIMITS[key]
+    return BLOCK_LIMITS.get(REFINED_FROM.get(key, key), MAX_BLOCK)
 
 
 def _text(values: TextArray) -> pa.StringArray:
@@ -88,6 +98,20 @@ def _given_spelling(features: Features) -> TextArray:
     return features.name_skeletons["given"]
 
 
+def _initial(values: TextArray) -> TextArray:
+    initial: TextArray = values.astype("<U1")  # the first character, "" stays ""
+    return initial
+
+
+def _surname_initial(features: Features) -> TextArray:
+    return _initial(features.name_skeletons["surname_stem"])
+
+
+def _given_initial(features: Features) -> TextArray:
+    # of the spelling's skeleton, not the class: a misspelt given name has no class
+    return _initial(features.name_skeletons["given"])
+
+
 def _birth_year(features: Features) -> TextArray:
     year: TextArray = features.birth.astype("<U4")  # the first four characters, "" stays ""
     return year
@@ -115,9 +139,28 @@ _KEY_PARTS: dict[str, tuple[Part, ...]] = {
     # A married woman's new surname, or a surname typo, in a registry where one birth date is
     # shared by more people than its block limit.
     "given_birth_date": (_given, _field("birth")),
+    # Refinements (REFINED_FROM): a coarse key's parts and one more, used only for a value of
+    # the coarse key held by more records than its limit.
+    "names_birth_year": (_surname, _given, _birth_year),
+    "surname_given_initial": (_surname, _given_initial),
+    "names_either_order_birth_year": (_surname, _given_spelling, _birth_year),
+    "surname_birth_year_given_initial": (_surname, _birth_year, _given_initial),
+    "surname_settlement_given_initial": (_surname, _field("settlement_skeleton"), _given_initial),
+    "birth_date_initials": (_field("birth"), _surname_initial, _given_initial),
 }
-# Keys whose two parts are joined in sorted order (surname and given name, either way round).
-_EITHER_ORDER = frozenset({"names_either_order"})
+# refinement → the coarse key it stands in for. Its key is the coarse key's followed by the
+# separator and its further parts, so a refined value names its coarse value.
+REFINED_FROM = {
+    "names_birth_year": "names",
+    "surname_given_initial": "surname",
+    "names_either_order_birth_year": "names_either_order",
+    "surname_birth_year_given_initial": "surname_birth_year",
+    "surname_settlement_given_initial": "surname_settlement",
+    "birth_date_initials": "birth_date",
+}
+# Keys whose first two parts are joined in sorted order (surname and given name, either way
+# round).
+_EITHER_ORDER = frozenset({"names_either_order", "names_either_order_birth_year"})
 _SEPARATOR = "\x1f"
 
 
@@ -125,10 +168,10 @@ def _arrow_keys(name: str, features: Features) -> pa.StringArray:
     """The key of every record as Arrow strings, null where the record has none."""
     columns = [_text(part(features)) for part in _KEY_PARTS[name]]
     if name in _EITHER_ORDER:
-        first, second = columns
+        first, second, *rest = columns
         in_order = pc.less_equal(first, second)
         either: pa.StringArray = pc.if_else(in_order, _join(first, second), _join(second, first))
-        return either
+        return _join(either, *rest) if rest else either
     return columns[0] if len(columns) == 1 else _join(*columns)
 
 
@@ -137,10 +180,10 @@ def _python_keys(name: str, features: Features) -> ObjectArray:
     columns = [part(features).tolist() for part in _KEY_PARTS[name]]
     keys: ObjectArray = np.full(len(features.birth), None, dtype=object)
     if name in _EITHER_ORDER:
-        for row, (first, second) in enumerate(zip(*columns, strict=True)):
-            if first and second:
+        for row, (first, second, *rest) in enumerate(zip(*columns, strict=True)):
+            if first and second and all(rest):
                 pair = (first, second) if first <= second else (second, first)
-                keys[row] = _SEPARATOR.join(pair)
+                keys[row] = _SEPARATOR.join((*pair, *rest))
         return keys
     for row, values in enumerate(zip(*columns, strict=True)):
         if all(values):
@@ -174,12 +217,30 @@ NAME_KEYS = frozenset(
         "surname_birth_year",
         "surname_settlement",
         "given_birth_date",
+        "names_birth_year",
+        "surname_given_initial",
+        "names_either_order_birth_year",
+        "surname_birth_year_given_initial",
+        "surname_settlement_given_initial",
+        # the names' initials: its pairs agree on names more than other keys' (model training
+        # learns the names' m from pairs found by keys not in this set)
+        "birth_date_initials",
     }
 )
 
 
 # Keys whose pairs agree on the birth date or year by construction.
-KEYS_WITH_BIRTH_DATE = frozenset({"birth_date", "surname_birth_year", "given_birth_date"})
+KEYS_WITH_BIRTH_DATE = frozenset(
+    {
+        "birth_date",
+        "surname_birth_year",
+        "given_birth_date",
+        "names_birth_year",
+        "names_either_order_birth_year",
+        "surname_birth_year_given_initial",
+        "birth_date_initials",
+    }
+)
 
 
 @dataclass
@@ -205,32 +266,65 @@ class Candidates:
         return found
 
 
+def coarse_rule(name: str) -> int:
+    """The number (position in BLOCKING_KEYS) of the coarse key `name` refines; -1 if none."""
+    coarse = REFINED_FROM.get(name)
+    return -1 if coarse is None else list(_KEY_PARTS).index(coarse)
+
+
+def coarse_keys(name: str, keys: pa.StringArray) -> pa.StringArray:
+    """The coarse key each of a refinement's keys stands in for (null for a coarse key)."""
+    if name not in REFINED_FROM:
+        return pa.nulls(len(keys), pa.string())
+    parts = pc.split_pattern(keys, _SEPARATOR)
+    coarse: pa.StringArray = pc.binary_join(
+        pc.list_slice(parts, 0, len(_KEY_PARTS[REFINED_FROM[name]])), _SEPARATOR
+    )
+    return coarse
+
+
+_KEYED_SCHEMA = pa.schema(
+    {
+        "row": pa.int32(),
+        "rule": pa.int8(),
+        "key": pa.string(),
+        "limit": pa.int16(),
+        "right_side": pa.bool_(),
+        "coarse_rule": pa.int8(),
+        "coarse_key": pa.string(),
+    }
+)
+
+
 def _keyed(features: Features, left_size: int) -> tuple[pa.Table, list[int]]:
-    """(row, rule, key, limit, right_side) for every key a record has; the name rules."""
+    """(row, rule, key, limit, right_side, coarse_rule, coarse_key) for every key a record has
+    (the coarse ones null but in a refinement); the name rules."""
     tables, name_rules = [], []
     for number, name in enumerate(_KEY_PARTS):
         keys = _arrow_keys(name, features)
         present = np.flatnonzero(pc.is_valid(keys).to_numpy(zero_copy_only=False))
+        if name in NAME_KEYS:
+            name_rules.append(number)
         if len(present) == 0:
             continue
         rows = present.astype(np.int32)
+        values = keys.take(pa.array(rows))
         tables.append(
             pa.table(
                 {
                     "row": rows,
                     "rule": np.full(len(rows), number, dtype=np.int8),
-                    "key": keys.take(pa.array(rows)),
+                    "key": values,
                     "limit": np.full(len(rows), block_limit(name), dtype=np.int16),
                     "right_side": rows >= left_size,
-                }
+                    "coarse_rule": np.full(len(rows), coarse_rule(name), dtype=np.int8),
+                    "coarse_key": coarse_keys(name, values),
+                },
+                schema=_KEYED_SCHEMA,
             )
         )
-        if name in NAME_KEYS:
-            name_rules.append(number)
     if not tables:
-        empty = {"row": pa.int32(), "rule": pa.int8(), "key": pa.string()}
-        schema = pa.schema({**empty, "limit": pa.int16(), "right_side": pa.bool_()})
-        return schema.empty_table(), name_rules
+        return _KEYED_SCHEMA.empty_table(), name_rules
     return pa.concat_tables(tables), name_rules
 
 
@@ -259,12 +353,18 @@ def _pairs_sharing_keys(
     result = connection.execute(
         f"""
         WITH common AS (
-            SELECT rule, key FROM keyed GROUP BY rule, key, right_side
+            SELECT DISTINCT rule, key FROM keyed GROUP BY rule, key, right_side
             HAVING count(*) > any_value("limit")
+        ),
+        reached AS (
+            SELECT row, rule, key, right_side FROM keyed WHERE coarse_rule < 0
+            UNION ALL
+            SELECT k.row, k.rule, k.key, k.right_side
+            FROM keyed k SEMI JOIN common c ON k.coarse_rule = c.rule AND k.coarse_key = c.key
         ),
         usable AS (
             SELECT k.row, k.rule, k.key, k.right_side
-            FROM keyed k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
+            FROM reached k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
         )
         SELECT l.row * {total}::BIGINT + r.row AS code,
                bool_or({by_name}) AS by_names,

@@ -28,7 +28,7 @@ from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
 from bonafide.errors import BonafideError
-from bonafide.linkage.blocking import BLOCKING_KEYS, block_limit
+from bonafide.linkage.blocking import BLOCKING_KEYS, block_limit, coarse_keys, coarse_rule
 from bonafide.linkage.comparisons import (
     COMPARISONS,
     Features,
@@ -43,7 +43,10 @@ __all__ = ["link_on_spark", "local_spark"]
 
 log = logging.getLogger(__name__)
 
-KEY_SCHEMA = "row long, right_side boolean, rule int, key string, block_limit int"
+KEY_SCHEMA = (
+    "row long, right_side boolean, rule int, key string, block_limit int, "
+    "coarse_rule int, coarse_key string"
+)
 SCORE_SCHEMA = "left_row long, right_row long, probability double"
 ArrowTask = Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]
 
@@ -137,13 +140,16 @@ def _blocking_keys(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch
         for number, (name, make_key) in enumerate(BLOCKING_KEYS.items()):
             values = make_key(features)
             present = np.flatnonzero(np.array([v is not None for v in values], dtype=bool))
+            keys = pa.array(values[present], pa.string())
             yield pa.RecordBatch.from_pydict(
                 {
                     "row": pa.array(rows[present], pa.int64()),
                     "right_side": pa.array(sides[present], pa.bool_()),
                     "rule": pa.array(np.full(len(present), number, dtype=np.int32)),
-                    "key": pa.array(values[present], pa.string()),
+                    "key": keys,
                     "block_limit": pa.array(np.full(len(present), block_limit(name), np.int32)),
+                    "coarse_rule": pa.array(np.full(len(present), coarse_rule(name), np.int32)),
+                    "coarse_key": coarse_keys(name, keys),
                 }
             )
 
@@ -188,16 +194,22 @@ def _scorer(model: LinkageModel, threshold: float) -> ArrowTask:
 
 def _candidate_pairs(spark: SparkSession, keyed: DataFrame, dedupe: bool) -> DataFrame:
     """Spark SQL of blocking.py's query: a key value held by more records on one side than
-    its key's block limit is skipped; each pair once."""
+    its key's block limit is skipped, its refinement used instead; each pair once."""
     condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
     return spark.sql(
         f"""
         WITH common AS (
-            SELECT rule, key FROM {{keyed}} GROUP BY rule, key, right_side
+            SELECT DISTINCT rule, key FROM {{keyed}} GROUP BY rule, key, right_side
             HAVING count(*) > max(block_limit)
         ),
+        reached AS (
+            SELECT * FROM {{keyed}} WHERE coarse_rule < 0
+            UNION ALL
+            SELECT k.* FROM {{keyed}} k
+            LEFT SEMI JOIN common c ON k.coarse_rule = c.rule AND k.coarse_key = c.key
+        ),
         usable AS (
-            SELECT k.* FROM {{keyed}} k LEFT ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
+            SELECT k.* FROM reached k LEFT ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
         )
         SELECT DISTINCT l.row AS left_row, r.row AS right_row
         FROM usable l JOIN usable r ON l.rule = r.rule AND l.key = r.key AND {condition}

@@ -9,7 +9,8 @@ Written by `bonafide registry resolve` into a generation of the persons director
   every blocking key of every record (`BLOCKING_KEYS`, the batch path's keys), sorted, with the
   record's row; sealed like the rest (so neither their shape nor a tampered row can pass) and
   decrypted into memory. A lookup is a binary search per key; a key shared by more records than
-  its block limit is skipped, as in batch blocking.
+  its block limit is refined or skipped, as in batch blocking (a refinement is looked up only
+  where its coarse key overflowed).
 - `model.json`: the linkage model (its term frequencies name surnames: sealed); `index.json`:
   counts and the resolved imports (sealed).
 
@@ -30,7 +31,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from bonafide.errors import StoreError
-from bonafide.linkage.blocking import BLOCKING_KEYS, block_limit
+from bonafide.linkage.blocking import BLOCKING_KEYS, REFINED_FROM, block_limit
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
@@ -40,16 +41,19 @@ from bonafide.vault import Vault
 __all__ = [
     "KEYS_VERSION",
     "KEY_HASH",
+    "BlockingCounts",
     "IndexMeta",
     "PersonIndex",
+    "RecordKeys",
     "key_hashes",
     "record_keys",
 ]
 
 KEY_HASH = "blake2b-64-keyed"
 # the blocking keys' version: bumped when BLOCKING_KEYS change what they hold (2: given names
-# by their class in the given-name table); an index with older keys must be re-indexed
-KEYS_VERSION = 2
+# by their class in the given-name table; 3: the refinements of coarse keys, REFINED_FROM); an
+# index with older keys must be re-indexed
+KEYS_VERSION = 3
 IntArray = npt.NDArray[np.int64]
 HashArray = npt.NDArray[np.uint64]
 _SEPARATOR = "\x1e"
@@ -63,19 +67,109 @@ def _expand(starts: IntArray, ends: IntArray) -> IntArray:
     return expanded
 
 
-def record_keys(features: Features) -> tuple[list[str], IntArray, IntArray]:
-    """Every blocking key of every record, prefixed by its rule, with the record's position and
-    the most records the key may hold before it is too common to use (`block_limit`)."""
+@dataclass
+class RecordKeys:
+    """Every blocking key of a batch of records, prefixed by its rule."""
+
+    keys: list[str]
+    rows: IntArray  # the record holding each key
+    limits: IntArray  # the most records each key may hold before it is too common (`block_limit`)
+    rules: IntArray  # each key's rule: its position in BLOCKING_KEYS
+    # a refinement's coarse key (its position in `keys`); -1 for a coarse key
+    coarse: IntArray
+
+
+def record_keys(features: Features) -> RecordKeys:
+    """Every blocking key of every record, with the record's position, its block limit, its
+    rule and, for a refinement, where its coarse key is."""
     keys: list[str] = []
     rows: list[IntArray] = []
     limits: list[IntArray] = []
-    for rule, make_key in BLOCKING_KEYS.items():
+    rules: list[IntArray] = []
+    coarse: list[IntArray] = []
+    # rule → the position in `keys` of each record's key of that rule (-1: none)
+    position_of: dict[str, IntArray] = {}
+    for number, (rule, make_key) in enumerate(BLOCKING_KEYS.items()):
         values = make_key(features)
         present = np.flatnonzero(np.array([v is not None for v in values], dtype=bool))
+        positions = np.full(len(values), -1, dtype=np.int64)
+        positions[present] = len(keys) + np.arange(len(present))
+        position_of[rule] = positions
         keys.extend(f"{rule}{_SEPARATOR}{v}" for v in values[present])
         rows.append(present.astype(np.int64))
         limits.append(np.full(len(present), block_limit(rule), dtype=np.int64))
-    return keys, np.concatenate(rows), np.concatenate(limits)
+        rules.append(np.full(len(present), number, dtype=np.int64))
+        if rule in REFINED_FROM:
+            # a record with a refinement has its coarse key: the refinement holds its parts
+            coarse.append(position_of[REFINED_FROM[rule]][present])
+        else:
+            coarse.append(np.full(len(present), -1, dtype=np.int64))
+    return RecordKeys(
+        keys,
+        np.concatenate(rows),
+        np.concatenate(limits),
+        np.concatenate(rules),
+        np.concatenate(coarse),
+    )
+
+
+@dataclass
+class BlockingCounts:
+    """What the index's blocking keys did for a run of lookups: per rule (`BLOCKING_KEYS`),
+    the lookups holding the key (a refinement: where its coarse key's block overflowed), those
+    whose key's block was over its limit (refined, or skipped where it has no refinement or
+    is a refinement), the candidate rows the key fetched; the lookups left with no usable key."""
+
+    rules: tuple[str, ...] = field(default_factory=lambda: tuple(BLOCKING_KEYS))
+    held: IntArray = field(init=False)
+    overflowed: IntArray = field(init=False)
+    rows: IntArray = field(init=False)
+    lookups: int = 0
+    without_keys: int = 0  # lookups holding no blocking key at all
+    # lookups that found no candidate because their keys' blocks were over their limits: each
+    # key either over its limit or matching nothing, at least one over
+    every_key_overflowed: int = 0
+
+    def __post_init__(self) -> None:
+        self.held = np.zeros(len(self.rules), np.int64)
+        self.overflowed = np.zeros(len(self.rules), np.int64)
+        self.rows = np.zeros(len(self.rules), np.int64)
+
+    def add(
+        self,
+        queries: int,
+        query_of_key: IntArray,
+        rules: IntArray,
+        sizes: IntArray,
+        reached: npt.NDArray[np.bool_],
+        usable: npt.NDArray[np.bool_],
+    ) -> None:
+        self.lookups += queries
+        self.held += np.bincount(rules[reached], minlength=len(self.rules))
+        self.overflowed += np.bincount(rules[reached & ~usable], minlength=len(self.rules))
+        self.rows += np.bincount(
+            rules[usable], weights=sizes[usable], minlength=len(self.rules)
+        ).astype(np.int64)
+        holding = np.bincount(query_of_key, minlength=queries) > 0
+        fetching = np.bincount(query_of_key[usable & (sizes > 0)], minlength=queries) > 0
+        overflowing = np.bincount(query_of_key[reached & ~usable], minlength=queries) > 0
+        self.without_keys += int((~holding).sum())
+        self.every_key_overflowed += int((overflowing & ~fetching).sum())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "lookups": self.lookups,
+            "without_keys": self.without_keys,
+            "every_key_overflowed": self.every_key_overflowed,
+            "rules": {
+                rule: {
+                    "held": int(self.held[n]),
+                    "overflowed": int(self.overflowed[n]),
+                    "rows": int(self.rows[n]),
+                }
+                for n, rule in enumerate(self.rules)
+            },
+        }
 
 
 def key_hashes(keys: list[str], key: bytes) -> HashArray:
@@ -198,12 +292,19 @@ class PersonIndex:
         return key_hashes(keys, self.hash_key)
 
     def candidate_rows(
-        self, hashes: HashArray, query_of_key: IntArray, block_limits: IntArray, limit: int
+        self,
+        hashes: HashArray,
+        keys: RecordKeys,
+        limit: int,
+        counts: BlockingCounts | None = None,
+        lookups: int = 0,
     ) -> tuple[IntArray, IntArray]:
         """(query, row) pairs: the rows holding any of each query's keys, skipping keys held by
         more rows than their block limit (as batch blocking does); at most `limit` per query,
         those sharing the most keys first — a record agreeing on names, birth date and a
-        document shares many keys, one found by a single coarse key few."""
+        document shares many keys, one found by a single coarse key few. `counts`, if given,
+        adds what each rule did for these `lookups` (records looked up)."""
+        query_of_key = keys.rows
         # searched in sorted order: each search starts where the last ended, touching the
         # keys in one sweep (a sixth of a 10 M-person registry's linking time went to these
         # searches in random order, when the keys were memory-mapped)
@@ -212,7 +313,14 @@ class PersonIndex:
         ends = np.empty(len(hashes), dtype=np.int64)
         starts[order] = np.searchsorted(self.key_hashes, hashes[order], side="left")
         ends[order] = np.searchsorted(self.key_hashes, hashes[order], side="right")
-        usable = (ends - starts) <= block_limits
+        over = (ends - starts) > keys.limits
+        # a refinement stands in for its coarse key only where that key's block overflowed
+        refined = keys.coarse >= 0
+        reached = ~refined
+        reached[refined] = over[keys.coarse[refined]]
+        usable = reached & ~over
+        if counts is not None:
+            counts.add(lookups, query_of_key, keys.rules, ends - starts, reached, usable)
         starts, ends = starts[usable], ends[usable]
         rows = np.asarray(self.key_rows[_expand(starts, ends)], dtype=np.int64)
         queries = np.repeat(query_of_key[usable], ends - starts)

@@ -26,7 +26,7 @@ from bonafide.linkage.comparisons import (
 )
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords, normalise_date
-from bonafide.persons.index import PersonIndex, record_keys
+from bonafide.persons.index import BlockingCounts, PersonIndex, record_keys
 from bonafide.vault import Vault
 
 __all__ = ["CANDIDATE_LIMIT", "MatchCandidate", "MatchedPairs", "Matcher", "query_records"]
@@ -142,18 +142,26 @@ class Matcher:
     def open(cls, vault: Vault, candidate_limit: int = CANDIDATE_LIMIT) -> Matcher:
         return cls(PersonIndex.open(vault), candidate_limit)
 
-    def candidate_pairs(self, features: Features) -> tuple[IntArray, IntArray]:
-        """(query, index row) pairs from the index's keys, at most candidate_limit per query."""
-        keys, query_of_key, block_limits = record_keys(features)
+    def candidate_pairs(
+        self, features: Features, counts: BlockingCounts | None = None
+    ) -> tuple[IntArray, IntArray]:
+        """(query, index row) pairs from the index's keys, at most candidate_limit per query;
+        what the keys did added to `counts` if given."""
+        keys = record_keys(features)
         return self.index.candidate_rows(
-            self.index.hashes_of(keys), query_of_key, block_limits, self.candidate_limit
+            self.index.hashes_of(keys.keys),
+            keys,
+            self.candidate_limit,
+            counts,
+            len(features.birth),
         )
 
-    def score(self, records: PersonRecords) -> MatchedPairs:
-        """Every candidate pair of every query record, scored."""
+    def score(self, records: PersonRecords, counts: BlockingCounts | None = None) -> MatchedPairs:
+        """Every candidate pair of every query record, scored; what the blocking keys did added
+        to `counts` if given."""
         if not len(records):
             return self._no_pairs()
-        query, rows = self.candidate_pairs(Features.build(records))
+        query, rows = self.candidate_pairs(Features.build(records), counts)
         if not len(rows):
             return self._no_pairs()
         query, rows = query.astype(np.int64), rows.astype(np.int64)

@@ -41,6 +41,7 @@ from bonafide.persons.histories import write_histories
 from bonafide.persons.index import (
     KEY_HASH,
     KEYS_VERSION,
+    BlockingCounts,
     IndexMeta,
     PersonIndex,
     index_key,
@@ -82,6 +83,9 @@ class ResolveReport:
     linked: dict[str, int] = field(default_factory=dict)  # kind → records newly linked
     unlinked: dict[str, int] = field(default_factory=dict)  # kind → records with no person
     rebuilt: bool = False
+    # what the blocking keys did for the lookups linking records to persons: a lookup whose
+    # every key was too common found no candidate, and is counted there
+    blocking: BlockingCounts = field(default_factory=BlockingCounts)
 
 
 def _person_columns(kind: Kind) -> list[str]:
@@ -130,23 +134,27 @@ def _keys_of(
     hashes, rows = [], []
     for start in range(0, len(records), BATCH):
         part = PersonRecords(records.table.slice(start, BATCH))
-        keys, positions, _ = record_keys(Features.build(part))
-        hashes.append(key_hashes(keys, hash_key))
-        rows.append(positions + first_row + start)
+        keys = record_keys(Features.build(part))
+        hashes.append(key_hashes(keys.keys, hash_key))
+        rows.append(keys.rows + first_row + start)
     if not hashes:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     return np.concatenate(hashes), np.concatenate(rows)
 
 
 def _link_to_index(
-    matcher: Matcher, records: PersonRecords, progress: Progress
+    matcher: Matcher,
+    records: PersonRecords,
+    progress: Progress,
+    counts: BlockingCounts | None = None,
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """Each record's most probable person (-1 below the threshold) and that probability."""
+    """Each record's most probable person (-1 below the threshold) and that probability; what
+    the blocking keys did added to `counts` if given."""
     persons = np.full(len(records), -1, dtype=np.int64)
     probability = np.zeros(len(records), dtype=np.float64)
     for start in range(0, len(records), BATCH):
         part = PersonRecords(records.table.slice(start, BATCH))
-        pairs = matcher.score(part)
+        pairs = matcher.score(part, counts)
         rows, best = pairs.best_per_query(len(part))
         found = (rows >= 0) & (best >= THRESHOLD)
         chosen = np.flatnonzero(found)
@@ -327,7 +335,7 @@ def _link_other_kinds(
             f"linking {sum(records.values()):,} records to persons "
             f"({len(queries):,} distinct combinations of names and birth date)"
         )
-        persons, probability = _link_to_index(matcher, queries, say)
+        persons, probability = _link_to_index(matcher, queries, say, report.blocking)
         _write_query_links(store, persons, probability)
     store.execute("drop resolve records", "DROP TABLE resolve_records")
     after = _link_counts(store)
@@ -342,6 +350,15 @@ def _link_other_kinds(
         )
         meta.links[kind.value] = meta.links.get(kind.value, 0) + linked
     log.info("resolve lookups=%d records=%d", len(queries), sum(records.values()))
+    blocking = report.blocking
+    if blocking.every_key_overflowed or blocking.without_keys:
+        log.warning(
+            "resolve lookups without a usable blocking key: every key too common=%d "
+            "no key=%d of %d",
+            blocking.every_key_overflowed,
+            blocking.without_keys,
+            blocking.lookups,
+        )
 
 
 def committed_generation(store: RegistryStore) -> int:
@@ -481,9 +498,9 @@ def _dedupe_identities(
         lefts.append(group[[position[r] for r in result.left_ids]])
         rights.append(group[[position[r] for r in result.right_ids]])
         assert result.features is not None
-        keys, positions, _ = record_keys(result.features)
-        hashes.append(key_hashes(keys, hash_key))
-        rows.append(group[positions])
+        keys = record_keys(result.features)
+        hashes.append(key_hashes(keys.keys, hash_key))
+        rows.append(group[keys.rows])
         log.info(
             "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
         )
