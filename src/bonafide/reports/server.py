@@ -16,7 +16,6 @@ reduced to their events' facts.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import datetime as dt
@@ -119,16 +118,22 @@ def create_reports_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        async def reduce_forever() -> None:
-            while True:
-                await run_in_threadpool(channel.reduce)
-                await asyncio.sleep(REDUCE_EVERY_SECONDS)
+        stop = threading.Event()
 
-        task = asyncio.create_task(reduce_forever())
+        def reduce_until_stopped() -> None:
+            while True:
+                channel.reduce()
+                if stop.wait(REDUCE_EVERY_SECONDS):
+                    return
+
+        # a thread of its own, joined before the store closes: a reduction is never cut off
+        reducer = threading.Thread(target=reduce_until_stopped, name="reduce", daemon=True)
+        reducer.start()
         try:
             yield
         finally:
-            task.cancel()
+            stop.set()
+            await run_in_threadpool(reducer.join)
             channel.close()
 
     app = FastAPI(

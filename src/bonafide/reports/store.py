@@ -23,7 +23,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from bonafide.errors import StoreError
@@ -68,7 +68,9 @@ class ReportStore:
 
     def close(self) -> None:
         with self.lock:
-            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # another process reading keeps the WAL: the next to open the store folds it in
+            with suppress(sqlite3.OperationalError):
+                self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             self._connection.close()
 
     @contextmanager
@@ -240,4 +242,4 @@ class ReportStore:
 
     def checkpoint(self) -> None:
         """Fold the WAL into the file and empty it (after reduction: no old page stays there)."""
-        self._execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
