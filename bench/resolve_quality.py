@@ -9,8 +9,12 @@ holding the record's true identity records) and recall (of the records whose tru
 identity record) and the share of its records left without a person. Prints the time of the
 resolve, the figures and what each blocking key did for the lookups linking records to persons:
 the share of lookups holding it, the share whose block was over its limit (skipped), the
-candidate rows it fetched per lookup; and the lookups left with no usable key. With
-`--json FILE`, writes them there too.
+candidate rows it fetched per lookup; and the lookups left with no usable key. Then why each
+linkable record without a person has none: looked up again, its keys all over their limits, its
+keys matching nobody, its true person not in its blocks, in its blocks but beyond the ten
+candidates scored, or scored below the threshold. With `--json FILE`, writes them there too;
+with `--no-resolve`, reads the store's last resolve instead (an index of older keys is read as
+it is: the keys it lacks find nobody).
 """
 
 from __future__ import annotations
@@ -20,10 +24,17 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bonafide.persons.index import BlockingCounts
+from bonafide.linkage.comparisons import Features
+from bonafide.linkage.records import PersonRecords
+from bonafide.persons import resolve
+from bonafide.persons.index import BlockingCounts, PersonIndex
+from bonafide.persons.match import Matcher
 from bonafide.persons.resolve import resolve_registries
+from bonafide.registry.schema import Kind
 from bonafide.registry.store import RegistryStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +56,50 @@ def _links(store: RegistryStore, kind: str) -> dict[str, int]:
     return {str(record): int(person) for record, person in rows}
 
 
+def _unlinked(
+    store: RegistryStore, kind: str, truth: dict[str, int], person_of_true: dict[int, int]
+) -> tuple[PersonRecords, np.ndarray]:
+    """The records of `kind` without a person whose true person has one; that person's id."""
+    columns = resolve._select(Kind(kind), resolve._LINK_COLUMNS)
+    table = store.arrow(
+        "bench unlinked records",
+        f"SELECT r.record_id AS truth_id, {columns} FROM registry_{kind} r "
+        f"ANTI JOIN person_links l ON l.record_key = r.record_key AND l.kind = '{kind}'",
+    )
+    true_person = [person_of_true.get(truth[r], -1) for r in table.column("truth_id").to_pylist()]
+    keep = np.flatnonzero(np.array(true_person) >= 0)
+    records = resolve._as_person_records(table.take(pa.array(keep)))
+    return records, np.asarray(true_person, dtype=np.int64)[keep]
+
+
+def _diagnose(
+    index: PersonIndex, records: PersonRecords, true_person: np.ndarray
+) -> dict[str, int]:
+    """Why each linkable record without a person has none (see the module's text)."""
+    if not len(records):
+        return {}
+    features = Features.build(records)
+    counts = BlockingCounts()
+    everything = Matcher(index, candidate_limit=1_000_000)
+    query, rows = everything.candidate_pairs(features, counts)
+    in_blocks = np.zeros(len(records), dtype=bool)
+    in_blocks[query[index.person_ids(rows) == true_person[query]]] = True
+    query, rows = Matcher(index, resolve.LINK_CANDIDATES).candidate_pairs(features)
+    scored = np.zeros(len(records), dtype=bool)
+    scored[query[index.person_ids(rows) == true_person[query]]] = True
+    found_any = np.zeros(len(records), dtype=bool)
+    found_any[query] = True
+    overflowed = counts.no_candidate_with_overflow
+    return {
+        "linkable_without_person": len(records),
+        "no_candidate_a_key_over_limit": overflowed,
+        "no_candidate_keys_match_nobody": int((~found_any).sum()) - overflowed,
+        "true_person_not_in_blocks": int((found_any & ~in_blocks).sum()),
+        "in_blocks_beyond_candidates_scored": int((in_blocks & ~scored).sum()),
+        "scored_below_threshold": int(scored.sum()),
+    }
+
+
 def _print_blocking(counts: BlockingCounts) -> None:
     lookups = max(counts.lookups, 1)
     print(f"  blocking, {counts.lookups:,} lookups:", flush=True)
@@ -60,23 +115,28 @@ def _print_blocking(counts: BlockingCounts) -> None:
         )
     print(
         f"    every key over its limit: {counts.every_key_overflowed:,} lookups"
-        f" ({counts.every_key_overflowed / lookups:.4f}); no key: {counts.without_keys:,}",
+        f" ({counts.every_key_overflowed / lookups:.4f}); no candidate, a key over its limit:"
+        f" {counts.no_candidate_with_overflow:,}; no key: {counts.without_keys:,}",
         flush=True,
     )
 
 
-def main(population: Path, json_out: Path | None) -> None:
+def main(population: Path, json_out: Path | None, resolve_first: bool) -> None:
     figures: dict[str, object] = {}
     with RegistryStore.open(bench_vault(population / "store")) as store:
-        started = time.perf_counter()
-        report = resolve_registries(store, rebuild=True)
-        seconds = time.perf_counter() - started
-        print(f"resolve: {seconds:.1f} s, {report.persons:,} persons", flush=True)
-        figures.update(seconds=seconds, persons=report.persons)
+        report = None
+        if resolve_first:
+            started = time.perf_counter()
+            report = resolve_registries(store, rebuild=True)
+            seconds = time.perf_counter() - started
+            print(f"resolve: {seconds:.1f} s, {report.persons:,} persons", flush=True)
+            figures.update(seconds=seconds, persons=report.persons)
         identity_truth = _truth(population, "identity")
         person_of_true: dict[int, int] = {}
         for record, person in _links(store, "identity").items():
             person_of_true.setdefault(identity_truth[record], person)
+        # an index of older keys is read as it is: its missing keys find nobody
+        index = PersonIndex.open(store.vault, any_keys=True)
         for kind in ("residence", "education", "employment"):
             truth, links = _truth(population, kind), _links(store, kind)
             right = sum(person_of_true.get(truth[r]) == p for r, p in links.items())
@@ -95,8 +155,12 @@ def main(population: Path, json_out: Path | None) -> None:
                 "recall": recall,
                 "without_person": without,
             }
-    _print_blocking(report.blocking)
-    figures["blocking"] = report.blocking.to_json()
+            why = _diagnose(index, *_unlinked(store, kind, truth, person_of_true))
+            print(f"  {kind:<11} without a person, linkable: {why}", flush=True)
+            figures[f"{kind}_unlinked_why"] = why
+    if report is not None:
+        _print_blocking(report.blocking)
+        figures["blocking"] = report.blocking.to_json()
     if json_out is not None:
         json_out.write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
@@ -108,4 +172,6 @@ if __name__ == "__main__":
         at = arguments.index("--json")
         json_out = Path(arguments[at + 1])
         del arguments[at : at + 2]
-    main(Path(arguments[0]), json_out)
+    resolve_first = "--no-resolve" not in arguments
+    arguments = [a for a in arguments if a != "--no-resolve"]
+    main(Path(arguments[0]), json_out, resolve_first)

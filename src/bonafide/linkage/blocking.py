@@ -7,11 +7,14 @@ Pairs come from one DuckDB query that equi-joins every key, never from a scan of
 A key value shared by too many records on one side would pair strangers by the thousand.
 Coarse keys (a surname, a birth date) get a smaller limit than fine ones. A coarse key's block
 over its limit is not simply skipped: its records are blocked by its refinement instead — the
-coarse key with a further part the record has (a birth date with the initials of the names, a
-surname with the given name's initial, names with the birth year), used only where the coarse
-block overflowed. A population ten times larger fills every birth date and common surname past
-its limit; without refinements, records that differ from their identity record (another
-script, a typo) kept too few usable keys and stayed without a person (docs/benchmarks.md).
+coarse key with a further part the record has (a birth date with the initials of the names,
+names with the birth year), used only where the coarse block overflowed. The surname alone has
+none: its refinement by the given name's initial fetched a dozen namesakes a lookup at 200 k
+people, who then crowded the true person out of the candidates scored; the surname with the
+birth year is refined instead. A population ten times larger fills every birth date and
+common surname past its limit; without refinements, records that differ from their identity
+record (another script, a typo) kept too few usable keys and stayed without a person
+(docs/benchmarks.md).
 A value still over its limit after refinement is skipped; the person index counts the lookups
 left with no usable key (`persons.index.BlockingCounts`).
 """
@@ -142,7 +145,6 @@ _KEY_PARTS: dict[str, tuple[Part, ...]] = {
     # Refinements (REFINED_FROM): a coarse key's parts and one more, used only for a value of
     # the coarse key held by more records than its limit.
     "names_birth_year": (_surname, _given, _birth_year),
-    "surname_given_initial": (_surname, _given_initial),
     "names_either_order_birth_year": (_surname, _given_spelling, _birth_year),
     "surname_birth_year_given_initial": (_surname, _birth_year, _given_initial),
     "surname_settlement_given_initial": (_surname, _field("settlement_skeleton"), _given_initial),
@@ -152,7 +154,6 @@ _KEY_PARTS: dict[str, tuple[Part, ...]] = {
 # separator and its further parts, so a refined value names its coarse value.
 REFINED_FROM = {
     "names_birth_year": "names",
-    "surname_given_initial": "surname",
     "names_either_order_birth_year": "names_either_order",
     "surname_birth_year_given_initial": "surname_birth_year",
     "surname_settlement_given_initial": "surname_settlement",
@@ -218,7 +219,6 @@ NAME_KEYS = frozenset(
         "surname_settlement",
         "given_birth_date",
         "names_birth_year",
-        "surname_given_initial",
         "names_either_order_birth_year",
         "surname_birth_year_given_initial",
         "surname_settlement_given_initial",

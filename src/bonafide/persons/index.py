@@ -126,9 +126,11 @@ class BlockingCounts:
     rows: IntArray = field(init=False)
     lookups: int = 0
     without_keys: int = 0  # lookups holding no blocking key at all
-    # lookups that found no candidate because their keys' blocks were over their limits: each
-    # key either over its limit or matching nothing, at least one over
+    # lookups holding keys, every one over its limit (refinements included): no candidate
     every_key_overflowed: int = 0
+    # lookups without a candidate that had a key over its limit: the others matched nobody
+    # (their person may have no identity record, or a key over its limit hid it)
+    no_candidate_with_overflow: int = 0
 
     def __post_init__(self) -> None:
         self.held = np.zeros(len(self.rules), np.int64)
@@ -151,16 +153,19 @@ class BlockingCounts:
             rules[usable], weights=sizes[usable], minlength=len(self.rules)
         ).astype(np.int64)
         holding = np.bincount(query_of_key, minlength=queries) > 0
+        with_usable = np.bincount(query_of_key[usable], minlength=queries) > 0
         fetching = np.bincount(query_of_key[usable & (sizes > 0)], minlength=queries) > 0
         overflowing = np.bincount(query_of_key[reached & ~usable], minlength=queries) > 0
         self.without_keys += int((~holding).sum())
-        self.every_key_overflowed += int((overflowing & ~fetching).sum())
+        self.every_key_overflowed += int((holding & ~with_usable).sum())
+        self.no_candidate_with_overflow += int((overflowing & ~fetching).sum())
 
     def to_json(self) -> dict[str, object]:
         return {
             "lookups": self.lookups,
             "without_keys": self.without_keys,
             "every_key_overflowed": self.every_key_overflowed,
+            "no_candidate_with_overflow": self.no_candidate_with_overflow,
             "rules": {
                 rule: {
                     "held": int(self.held[n]),

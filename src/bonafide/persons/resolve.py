@@ -354,10 +354,11 @@ def _link_other_kinds(
     if blocking.every_key_overflowed or blocking.without_keys:
         log.warning(
             "resolve lookups without a usable blocking key: every key too common=%d "
-            "no key=%d of %d",
+            "no key=%d of %d (no candidate with a key too common=%d)",
             blocking.every_key_overflowed,
             blocking.without_keys,
             blocking.lookups,
+            blocking.no_candidate_with_overflow,
         )
 
 
