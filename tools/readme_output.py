@@ -205,7 +205,7 @@ STEPS = (
 # What differs from one run to the next and says nothing about bonafide: masked for --check
 _VOLATILE = (
     (re.compile(r"\b\d[\d,]*(\.\d+)? s\b"), "N s"),
-    (re.compile(r"(per second\s*│\s*)[\d,.]+"), r"\1N"),
+    (re.compile(r"(per second\s*│)\s*[\d,.]+\s*(│)"), r"\1 N \2"),
     (re.compile(r"\b(vault) [0-9a-f]{16}\b"), r"\1 ID"),
     (re.compile(r"(│ )[0-9a-f]{8}( │ (passphrase|key file))"), r"\1ID\2"),
     (re.compile(r"(dossier \w+ on )\d{4}-\d{2}-\d{2}"), r"\1DAY"),

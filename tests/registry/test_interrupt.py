@@ -173,6 +173,8 @@ from tests.vaults import vault_for
 
 data_dir, file, phase = sys.argv[1:]
 sent = False
+# a background job's children start with SIGINT ignored, and then Python installs no handler
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def press_ctrl_c(update):
     global sent
