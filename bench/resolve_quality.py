@@ -63,8 +63,9 @@ def _unlinked(
     columns = resolve._select(Kind(kind), resolve._LINK_COLUMNS)
     table = store.arrow(
         "bench unlinked records",
-        f"SELECT r.record_id AS truth_id, {columns} FROM registry_{kind} r "
-        f"ANTI JOIN person_links l ON l.record_key = r.record_key AND l.kind = '{kind}'",
+        f"SELECT r.record_id AS truth_id, {columns} FROM registry_{kind} r LEFT JOIN "
+        f"(SELECT record_key FROM person_links WHERE kind = '{kind}') l "
+        "ON l.record_key = r.record_key WHERE l.record_key IS NULL",
     )
     true_person = [person_of_true.get(truth[r], -1) for r in table.column("truth_id").to_pylist()]
     keep = np.flatnonzero(np.array(true_person) >= 0)
@@ -123,6 +124,7 @@ def _print_blocking(counts: BlockingCounts) -> None:
 
 def main(population: Path, json_out: Path | None, resolve_first: bool) -> None:
     figures: dict[str, object] = {}
+    unlinked: dict[str, tuple[PersonRecords, np.ndarray]] = {}
     with RegistryStore.open(bench_vault(population / "store")) as store:
         report = None
         if resolve_first:
@@ -155,7 +157,9 @@ def main(population: Path, json_out: Path | None, resolve_first: bool) -> None:
                 "recall": recall,
                 "without_person": without,
             }
-            why = _diagnose(index, *_unlinked(store, kind, truth, person_of_true))
+            unlinked[kind] = _unlinked(store, kind, truth, person_of_true)
+        for kind, (records, true_person) in unlinked.items():
+            why = _diagnose(index, records, true_person)
             print(f"  {kind:<11} without a person, linkable: {why}", flush=True)
             figures[f"{kind}_unlinked_why"] = why
     if report is not None:
