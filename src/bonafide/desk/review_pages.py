@@ -134,26 +134,32 @@ def _offset(text: str | None) -> int:
     return int(text) if text and text.isdigit() and len(text) < 9 else 0
 
 
-@router.get("/review")
-async def queue_page(request: Request, queue: str = "new", offset: str = "0") -> Response:
+def _reviewing(request: Request) -> tuple[Account, Channel] | Response:
+    """The signed-in reviewer and the open channel, or the page that says why not."""
     gate = _gate(request, Capability.REPORTS_REVIEW)
     if isinstance(gate, Response):
         return gate
     channel = _channel(request, gate)
     if isinstance(channel, Response):
         return channel
+    return gate, channel
+
+
+@router.get("/review")
+async def queue_page(request: Request, queue: str = "new", offset: str = "0") -> Response:
+    opened = _reviewing(request)
+    if isinstance(opened, Response):
+        return opened
+    gate, channel = opened
     return _queue_page(request, gate, channel, _which(queue), _offset(offset))
 
 
 @router.post("/review/merge")
 async def merge(request: Request) -> Response:
-    posted = await _posted(request, Capability.REPORTS_REVIEW)
+    posted = await _event_form(request)
     if isinstance(posted, Response):
         return posted
-    gate, values, lists = posted
-    channel = _channel(request, gate)
-    if isinstance(channel, Response):
-        return channel
+    gate, channel, values, lists = posted
     which = _which(values.get("queue"))
     chosen = _by_number(channel, [event_id[:64] for event_id in lists.get("event", [])])
     offset = _offset(values.get("offset"))
@@ -239,24 +245,20 @@ def _publish_defaults(state: EventState, views: list[ReportView]) -> dict[str, s
 
 @router.get("/review/events/{event_id}")
 async def event_page(request: Request, event_id: str) -> Response:
-    gate = _gate(request, Capability.REPORTS_REVIEW)
-    if isinstance(gate, Response):
-        return gate
-    channel = _channel(request, gate)
-    if isinstance(channel, Response):
-        return channel
+    opened = _reviewing(request)
+    if isinstance(opened, Response):
+        return opened
+    gate, channel = opened
     return _event_page(request, gate, channel, event_id[:64])
 
 
 @router.get("/review/events/{event_id}/photos/{report_key}")
 async def photo(request: Request, event_id: str, report_key: str) -> Response:
     """One report's photo by itself (the ones not inlined in the event's page)."""
-    gate = _gate(request, Capability.REPORTS_REVIEW)
-    if isinstance(gate, Response):
-        return gate
-    channel = _channel(request, gate)
-    if isinstance(channel, Response):
-        return channel
+    opened = _reviewing(request)
+    if isinstance(opened, Response):
+        return opened
+    gate, channel = opened
     try:
         _, views = review.read(_state(request).opened(), gate, channel, event_id[:64], _VIA)
     except ProblemError:
