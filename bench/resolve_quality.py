@@ -91,6 +91,13 @@ def _diagnose(
     found_any = np.zeros(len(records), dtype=bool)
     found_any[query] = True
     overflowed = counts.no_candidate_with_overflow
+    # the true person's match weight where it was scored: a lookup's prior is 1 / persons, so a
+    # population five times larger needs log2(5) = 2.3 bits more evidence for the same link
+    pairs = Matcher(index, resolve.LINK_CANDIDATES).score(records)
+    true_pair = pairs.person_id == true_person[pairs.query]
+    weight = np.full(len(records), -np.inf)
+    np.maximum.at(weight, pairs.query[true_pair], pairs.match_weight[true_pair])
+    below = weight[scored & (weight < 0)]
     return {
         "linkable_without_person": len(records),
         "no_candidate_a_key_over_limit": overflowed,
@@ -98,6 +105,9 @@ def _diagnose(
         "true_person_not_in_blocks": int((found_any & ~in_blocks).sum()),
         "in_blocks_beyond_candidates_scored": int((in_blocks & ~scored).sum()),
         "scored_below_threshold": int(scored.sum()),
+        "scored_below_within_1_bit": int((below >= -1).sum()),
+        "scored_below_within_2.3_bits": int((below >= -np.log2(5)).sum()),
+        "scored_below_within_5_bits": int((below >= -5).sum()),
     }
 
 
