@@ -100,9 +100,15 @@ class ReportStore:
             ) from None
         return value
 
-    def _execute(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Cursor:
+    def _execute(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        """Every row of one statement, read while the lock is held: a statement left running
+        on the shared connection would stop another thread's COMMIT."""
         with self.lock:
-            return self._connection.execute(sql, tuple(parameters))
+            return self._connection.execute(sql, tuple(parameters)).fetchall()
+
+    def _first(self, sql: str, parameters: Iterable[Any] = ()) -> Any:
+        rows = self._execute(sql, parameters)
+        return rows[0] if rows else None
 
     # reports -----------------------------------------------------------------------------
     def put_report(self, report_key: str, facts: dict[str, Any]) -> None:
@@ -112,9 +118,7 @@ class ReportStore:
         )
 
     def report(self, report_key: str) -> dict[str, Any] | None:
-        row = self._execute(
-            "SELECT sealed FROM reports WHERE report_key = ?", (report_key,)
-        ).fetchone()
+        row = self._first("SELECT sealed FROM reports WHERE report_key = ?", (report_key,))
         return None if row is None else self._unseal("reports", report_key, row[0])
 
     def raw_report_keys(self) -> list[str]:
@@ -127,27 +131,26 @@ class ReportStore:
             self._execute(f"DELETE FROM reports WHERE report_key IN ({marks})", chunk)
 
     def report_count(self) -> int:
-        return int(self._execute("SELECT count(*) FROM points").fetchone()[0])
+        return int(self._first("SELECT count(*) FROM points")[0])
 
     # points ------------------------------------------------------------------------------
     def put_point(self, report_key: str, point: dict[str, Any]) -> int:
-        cursor = self._execute(
-            "INSERT INTO points VALUES (?, ?)",
-            (report_key, self._seal("points", report_key, point)),
-        )
-        return int(cursor.lastrowid or 0)
+        sealed = self._seal("points", report_key, point)
+        with self.lock:
+            cursor = self._connection.execute(
+                "INSERT INTO points VALUES (?, ?)", (report_key, sealed)
+            )
+            return int(cursor.lastrowid or 0)
 
     def points_after(self, rowid: int) -> list[tuple[int, str, dict[str, Any]]]:
         rows = self._execute(
             "SELECT rowid, report_key, sealed FROM points WHERE rowid > ? ORDER BY rowid", (rowid,)
-        ).fetchall()
+        )
         return [(int(r), str(k), self._unseal("points", str(k), s)) for r, k, s in rows]
 
     # membership --------------------------------------------------------------------------
     def event_of(self, report_key: str) -> str | None:
-        row = self._execute(
-            "SELECT event_id FROM membership WHERE report_key = ?", (report_key,)
-        ).fetchone()
+        row = self._first("SELECT event_id FROM membership WHERE report_key = ?", (report_key,))
         return None if row is None else str(row[0])
 
     def set_event(self, report_keys: Iterable[str], event_id: str) -> None:
@@ -182,7 +185,7 @@ class ReportStore:
         self._execute("DELETE FROM events WHERE event_id = ?", (event_id,))
 
     def event(self, event_id: str) -> dict[str, Any] | None:
-        row = self._execute("SELECT sealed FROM events WHERE event_id = ?", (event_id,)).fetchone()
+        row = self._first("SELECT sealed FROM events WHERE event_id = ?", (event_id,))
         return None if row is None else self._unseal("events", event_id, row[0])
 
     def events(
@@ -202,7 +205,7 @@ class ReportStore:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             parameters += [limit, offset]
-        rows = self._execute(sql, parameters).fetchall()
+        rows = self._execute(sql, parameters)
         return [self._unseal("events", str(key), sealed) for key, sealed in rows]
 
     def event_count(self, statuses: tuple[str, ...], suspect: bool | None = None) -> int:
@@ -211,9 +214,7 @@ class ReportStore:
         if suspect is not None:
             where += " AND suspect = ?"
             parameters.append(int(suspect))
-        return int(
-            self._execute(f"SELECT count(*) FROM events WHERE {where}", parameters).fetchone()[0]
-        )
+        return int(self._first(f"SELECT count(*) FROM events WHERE {where}", parameters)[0])
 
     # counters ----------------------------------------------------------------------------
     def bump(self, name: str) -> int:
@@ -225,7 +226,7 @@ class ReportStore:
         return self.counter(name)
 
     def counter(self, name: str) -> int:
-        row = self._execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        row = self._first("SELECT value FROM counters WHERE name = ?", (name,))
         return 0 if row is None else int(row[0])
 
     def unsealed(self) -> dict[str, list[dict[str, Any]]]:
@@ -236,10 +237,10 @@ class ReportStore:
             ("points", "report_key"),
             ("events", "event_id"),
         ):
-            rows = self._execute(f"SELECT {key}, sealed FROM {table} ORDER BY rowid").fetchall()
+            rows = self._execute(f"SELECT {key}, sealed FROM {table} ORDER BY rowid")
             out[table] = [self._unseal(table, str(k), sealed) for k, sealed in rows]
         return out
 
     def checkpoint(self) -> None:
         """Fold the WAL into the file and empty it (after reduction: no old page stays there)."""
-        self._execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        self._execute("PRAGMA wal_checkpoint(TRUNCATE)")
