@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -473,14 +473,6 @@ class Channel:
         if old:
             self.store.checkpoint()
         return len(old)
-
-    def ingest(self, records: Iterable[Mapping[str, Any]], received_hour: dt.datetime) -> int:
-        """Take already parsed reports (`reports ingest`); returns how many."""
-        taken = 0
-        for record in records:
-            self.take(record, received_hour, source_id=record.get("report_id"))
-            taken += 1
-        return taken
 
 
 _QUEUE_SELECT: dict[Queue, tuple[tuple[str, ...], bool | None]] = {
