@@ -12,6 +12,7 @@ never there) answers 404; any other names the request's field it is about (422).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,6 +129,31 @@ def read(
         opened, AuditAction.EVENT_READ, account, {**_about(state), "reports": len(reports)}, via
     )
     return state, reports
+
+
+def photo(
+    opened: Opened,
+    account: Account,
+    channel: Channel,
+    event_id: str,
+    report_key: str,
+    via: str | None = None,
+) -> bytes:
+    """One report's photo (JPEG), read by itself: a flood of photos is never unsealed whole for
+    one of them (audited as a read of the event)."""
+    try:
+        state = channel.event(event_id)
+        found = channel.photo(event_id, report_key)
+    except InputError:
+        raise ProblemError(
+            404,
+            "Not found",
+            "report_key: the event has no report with this key holding a photo (a reduced "
+            "report keeps none)",
+            kind="not-found",
+        ) from None
+    _record(opened, AuditAction.EVENT_READ, account, {**_about(state), "photo": True}, via)
+    return base64.b64decode(found)
 
 
 def _act(

@@ -9,7 +9,6 @@ split it off) sit beside the report and belong to their form by the `form` attri
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 
 from fastapi import APIRouter, Request
@@ -260,14 +259,13 @@ async def photo(request: Request, event_id: str, report_key: str) -> Response:
         return opened
     gate, channel = opened
     try:
-        _, views = review.read(_state(request).opened(), gate, channel, event_id[:64], _VIA)
+        image = review.photo(
+            _state(request).opened(), gate, channel, event_id[:64], report_key[:64], _VIA
+        )
     except ProblemError:
         return _render(request, "error.html", gate, 404, message="not_found")
-    found = next((v.photo for v in views if v.report_key == report_key and v.photo), None)
-    if found is None:
-        return _render(request, "error.html", gate, 404, message="not_found")
     return Response(
-        base64.b64decode(found),
+        image,
         media_type="image/jpeg",
         headers={"Content-Security-Policy": "default-src 'none'", "Referrer-Policy": "no-referrer"},
     )

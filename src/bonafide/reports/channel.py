@@ -314,7 +314,7 @@ class Channel:
                 )
             photo = None
             if photo_of is not None:
-                photo = self._photo_of(event_id, photo_of)
+                photo = self.photo(event_id, photo_of)
             now = _stamp(_now())
             state = replace(
                 state,
@@ -329,7 +329,9 @@ class Channel:
             self._put(state)
         return state
 
-    def _photo_of(self, event_id: str, report_key: str) -> str:
+    def photo(self, event_id: str, report_key: str) -> str:
+        """One report's photo (base64 JPEG), read alone: InputError unless the report is the
+        event's and still holds one."""
         if self.store.event_of(report_key) != event_id:
             raise InputError("photo: the report is not one of this event's", hint="choose again")
         raw = self.store.report(report_key)

@@ -11,7 +11,6 @@ is in the audit log (`api/review.py`).
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -25,7 +24,7 @@ from bonafide.vault import Passphrase
 
 from .. import review
 from ..auth import requires, state_of
-from ..problems import BODY, SIGNED_IN, ProblemError, problem_responses
+from ..problems import BODY, SIGNED_IN, problem_responses
 
 router = APIRouter(tags=["reports"], responses=SIGNED_IN)
 
@@ -238,18 +237,9 @@ async def report_photo(
     request: Request, event_id: EventId, report_key: ReportKey, account: Reviewer
 ) -> Response:
     state = state_of(request)
-    _, views = review.read(state.opened(), account, state.reports.channel(), event_id)
-    found = next((v.photo for v in views if v.report_key == report_key and v.photo), None)
-    if found is None:
-        raise ProblemError(
-            404,
-            "Not found",
-            "report_key: the event has no report with this key holding a photo (a reduced "
-            "report keeps none)",
-            kind="not-found",
-        )
+    image = review.photo(state.opened(), account, state.reports.channel(), event_id, report_key)
     return Response(
-        base64.b64decode(found),
+        image,
         media_type="image/jpeg",
         headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "no-store"},
     )
