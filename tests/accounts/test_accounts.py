@@ -67,7 +67,7 @@ def test_nothing_readable_in_the_account_store(vault: Vault, data_dir: Path) -> 
     finally:
         store.close()
     raw = (data_dir / "accounts.sqlite").read_bytes()
-    for secret in ("Святлана-Маркава", PASSWORD, token.split("_")[2], "intake", "argon2"):
+    for secret in ("Святлана-Маркава", PASSWORD, token.split("_", 2)[2], "intake", "argon2"):
         assert secret.encode("utf-8") not in raw, secret
 
 
