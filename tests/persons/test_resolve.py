@@ -352,3 +352,40 @@ def test_an_index_with_older_keys_is_reindexed_keeping_persons(
     assert after.records.column("person_id").to_pylist() == persons_before
     original = PersonIndex.open(vault_for(resolved.data_dir))
     assert np.array_equal(np.asarray(after.key_hashes), np.asarray(original.key_hashes))
+
+
+def test_links_are_scored_by_what_the_registries_show(resolved: Resolved) -> None:
+    # residence and employment records carry women's maiden names far more often than the
+    # identity registry's duplicates do: the link model, learned from the lookups, says so
+    from bonafide.persons.link_model import load_link_model
+
+    vault = vault_for(resolved.data_dir)
+    link_model = load_link_model(PersonFiles(vault).current())
+    assert link_model is not None
+    identity_model = PersonIndex.open(vault).model
+    changed = identity_model.levels["surname"].index("different, two women")
+    assert link_model.u == identity_model.u  # the population's, kept
+    assert link_model.m["surname"][changed] > 2 * identity_model.m["surname"][changed]
+
+
+def test_persons_of_an_older_model_are_resolved_again(resolved: Resolved, tmp_path: Path) -> None:
+    import shutil
+
+    from bonafide.errors import StoreError
+
+    copy = tmp_path / "data"
+    shutil.copytree(resolved.data_dir, copy)
+    generation = PersonFiles(vault_for(copy)).current()
+    assert generation is not None
+    model = generation.read_json("model.json")
+    assert isinstance(model, dict)
+    model["version"] = 2
+    generation.write_json("model.json", model)
+    with pytest.raises(StoreError, match="resolve them again"):
+        Matcher.open(vault_for(copy))
+    said: list[str] = []
+    with RegistryStore.open(vault_for(copy), SETTINGS) as store:
+        report = resolve_registries(store, progress=said.append)
+    assert report.rebuilt
+    assert any("older version of the model" in line for line in said)
+    assert Matcher.open(vault_for(copy)).index.meta.persons == report.persons

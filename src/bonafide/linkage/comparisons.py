@@ -326,26 +326,57 @@ def _name_part(part: str, groups: dict[str, int], labels: tuple[str, ...]) -> Co
     return Comparison(part, labels, compute, fields[part])
 
 
+def _women(features: Features, rows: IntArray) -> npt.NDArray[np.bool_]:
+    """True where a record is a woman's: by the sex field, else by what her name marks (given
+    name, patronymic, the surname's ending)."""
+    field = features.sex[rows]
+    named = (features.names.sex[rows] == _FEMALE) | (features.names.surname_sex[rows] == _FEMALE)
+    women: npt.NDArray[np.bool_] = (field == "f") | ((field == "") & named)
+    return women
+
+
+_FEMALE = 2  # names.batch's code for a woman's name
+_SURNAME_LEVELS = {
+    "same": 0,
+    "transliteration": 1,
+    "typo": 2,
+    "loose": 2,
+    "drop": 2,
+    "swap": 2,
+    "part": 2,
+    "different": 4,
+}
+
+
+def _surname() -> Comparison:
+    """Surnames; two women's different surnames are a level of their own. A woman's surname
+    changes at marriage, so her records before it carry another one: how often that happens
+    among true matches (m) is learned like any other level, and a man's different surname keeps
+    the weight of a real disagreement."""
+    part = _name_part(
+        "surname",
+        _SURNAME_LEVELS,
+        ("same", "transliteration", "typo or part", "different, two women", "different"),
+    )
+
+    def compute(features: Features, left: IntArray, right: IntArray) -> IntArray:
+        levels = part.compute(features, left, right)
+        differ = np.flatnonzero(levels == 4)
+        if len(differ):
+            both = _women(features, left[differ]) & _women(features, right[differ])
+            levels[differ[both]] = 3
+        return levels
+
+    return Comparison(part.name, part.levels, compute, part.fields)
+
+
 COMPARISONS: tuple[Comparison, ...] = (
     _name_part(
         "given",
         {"same": 0, "alike": 0, "diminutive": 1, "typo": 2, "different": 3},
         ("same", "diminutive", "typo", "different"),
     ),
-    _name_part(
-        "surname",
-        {
-            "same": 0,
-            "transliteration": 1,
-            "typo": 2,
-            "loose": 2,
-            "drop": 2,
-            "swap": 2,
-            "part": 2,
-            "different": 3,
-        },
-        ("same", "transliteration", "typo or part", "different"),
-    ),
+    _surname(),
     _name_part("patronymic", {"same": 0, "typo": 1, "different": 2}, ("same", "typo", "different")),
     Comparison(
         "birth_date",

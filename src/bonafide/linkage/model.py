@@ -20,11 +20,16 @@ from bonafide.linkage.frequencies import TermFrequencies
 
 __all__ = ["MODEL_VERSION", "LinkageModel", "Scores"]
 
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 # level weights by (comparison, m, u): scoring one pair at a time recomputes them otherwise
 _WEIGHTS: dict[tuple[str, tuple[float, ...], tuple[float, ...]], FloatArray] = {}
+
+
+def _disagrees(labels: list[str], level: int) -> bool:
+    """The last level, and any other that names a disagreement ("different, two women")."""
+    return level == len(labels) - 1 or labels[level].startswith("different")
 
 
 @dataclass
@@ -81,8 +86,7 @@ class LinkageModel:
             level = int(levels[column])
             if level < 0:
                 continue
-            last = len(self.levels[comparison]) - 1
-            sign = "+" if level == 0 else "-" if level == last else "~"
+            sign = "+" if level == 0 else "-" if _disagrees(self.levels[comparison], level) else "~"
             parts.append(f"{sign}{comparison}")
         return "".join(parts)
 
@@ -103,7 +107,7 @@ class LinkageModel:
                 else "same"
                 if level == 0
                 else "far"
-                if level == len(labels) - 1
+                if _disagrees(labels, level)
                 else "close"
             )
             steps.append(

@@ -33,7 +33,7 @@ import pyarrow as pa
 from bonafide.errors import StoreError
 from bonafide.linkage.blocking import BLOCKING_KEYS, REFINED_FROM, block_limit
 from bonafide.linkage.comparisons import Features
-from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 from bonafide.persons.files import Generation, PersonFiles
 from bonafide.vault import Vault
@@ -260,12 +260,20 @@ class PersonIndex:
                 f"{meta.keys_version}, this version of bonafide looks up version {KEYS_VERSION}",
                 hint="re-index it (persons are kept): bonafide registry resolve",
             )
+        model = generation.read_json("model.json")
+        if not isinstance(model, dict) or model.get("version") != MODEL_VERSION:
+            raise StoreError(
+                f"the persons in {generation.directory} were resolved by version "
+                f"{model.get('version') if isinstance(model, dict) else '?'} of the linkage "
+                f"model, this version of bonafide scores with version {MODEL_VERSION}",
+                hint="resolve them again: bonafide registry resolve",
+            )
         return cls(
             generation,
             generation.read_arrow("records.arrow"),
             generation.read_array("key_hashes.npy"),  # type: ignore[arg-type]
             generation.read_array("key_rows.npy"),  # type: ignore[arg-type]
-            LinkageModel.from_json(generation.read_json("model.json")),  # type: ignore[arg-type]
+            LinkageModel.from_json(model),
             meta,
         )
 

@@ -71,16 +71,35 @@ class MatchedPairs:
     levels: IntArray  # pairs × comparisons
     adjustments: dict[int, FloatArray]  # comparison column → term-frequency adjustment
 
-    def best_per_query(self, queries: int) -> tuple[IntArray, FloatArray]:
-        """Each query's most probable index row (-1 where it had no candidate)."""
+    def most_probable_person(self, queries: int) -> tuple[IntArray, FloatArray]:
+        """Each query's most probable index row (-1 where it had no candidate) and the
+        probability that the query denotes that row's person rather than any other candidate
+        or none.
+
+        A record denotes one person at most: the candidates compete. Each candidate person's
+        odds (its best row's, prior included) over one plus the sum of every candidate person's
+        odds — where one candidate stands out this is its own probability; two persons that
+        fit equally well (namesakes born on one day) share it, and neither is chosen."""
         rows = np.full(queries, -1, dtype=np.int64)
         probability = np.zeros(queries, dtype=np.float64)
-        order = np.lexsort((-self.probability, self.query))
+        if not len(self.query):
+            return rows, probability
+        order = np.lexsort((-self.match_weight, self.person_id, self.query))
+        query, person = self.query[order], self.person_id[order]
         first = np.ones(len(order), dtype=bool)
-        first[1:] = self.query[order][1:] != self.query[order][:-1]
-        chosen = order[first]
-        rows[self.query[chosen]] = self.row[chosen]
-        probability[self.query[chosen]] = self.probability[chosen]
+        first[1:] = (query[1:] != query[:-1]) | (person[1:] != person[:-1])
+        best = order[first]  # each (query, candidate person)'s best row
+        query, weight = self.query[best], self.match_weight[best]
+        top = np.full(queries, -np.inf)
+        np.maximum.at(top, query, weight)
+        shift = np.maximum(top, 0.0)  # 2^(w - shift) stays finite
+        odds = np.exp2(weight - shift[query])
+        total = np.exp2(-shift) + np.bincount(query, weights=odds, minlength=queries)
+        winner = best[weight == top[query]]
+        winner = winner[np.unique(self.query[winner], return_index=True)[1]]
+        chosen = self.query[winner]
+        rows[chosen] = self.row[winner]
+        probability[chosen] = np.exp2(self.match_weight[winner] - shift[chosen]) / total[chosen]
         return rows, probability
 
 
@@ -132,10 +151,18 @@ def query_records(records: Sequence[Mapping[str, Any]], source: str = "query") -
 class Matcher:
     """Looks person records up in an open person index."""
 
-    def __init__(self, index: PersonIndex, candidate_limit: int = CANDIDATE_LIMIT) -> None:
+    def __init__(
+        self,
+        index: PersonIndex,
+        candidate_limit: int = CANDIDATE_LIMIT,
+        model: LinkageModel | None = None,
+    ) -> None:
+        """`model`: scores instead of the index's own (resolve's link model, `link_model.py`)."""
         self.index = index
         self.candidate_limit = candidate_limit
-        self.model: LinkageModel = replace(index.model, prior=1.0 / max(index.meta.persons, 2))
+        self.model: LinkageModel = replace(
+            model or index.model, prior=1.0 / max(index.meta.persons, 2)
+        )
         self.comparisons = tuple(c for c in COMPARISONS if c.name in self.model.comparisons)
 
     @classmethod

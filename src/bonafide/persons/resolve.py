@@ -33,7 +33,7 @@ from bonafide.errors import StoreError
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.link import link_records
-from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 from bonafide.persons.baselines import compute_baselines
 from bonafide.persons.files import Generation, PersonFiles
@@ -47,6 +47,12 @@ from bonafide.persons.index import (
     index_key,
     key_hashes,
     record_keys,
+)
+from bonafide.persons.link_model import (
+    LINK_MODEL_FILE,
+    learn_link_model,
+    load_link_model,
+    save_link_model,
 )
 from bonafide.persons.match import Matcher
 from bonafide.persons.watchlist import WATCHLIST_FILE, write_watchlist
@@ -155,7 +161,7 @@ def _link_to_index(
     for start in range(0, len(records), BATCH):
         part = PersonRecords(records.table.slice(start, BATCH))
         pairs = matcher.score(part, counts)
-        rows, best = pairs.best_per_query(len(part))
+        rows, best = pairs.most_probable_person(len(part))
         found = (rows >= 0) & (best >= THRESHOLD)
         chosen = np.flatnonzero(found)
         persons[start + chosen] = matcher.index.person_ids(rows[chosen])
@@ -320,16 +326,27 @@ def _write_query_links(
 
 
 def _link_other_kinds(
-    store: RegistryStore, matcher: Matcher, say: Progress, report: ResolveReport
+    store: RegistryStore,
+    index: PersonIndex,
+    saved: LinkageModel | None,
+    generation: Generation,
+    say: Progress,
+    report: ResolveReport,
 ) -> None:
-    """Link the records of the other registries' unresolved imports to persons."""
-    meta = matcher.index.meta
+    """Link the records of the other registries' unresolved imports to persons, with a link
+    model learned from their lookups (`link_model.py`; else `saved`, else the index's)."""
+    meta = index.meta
     kinds: list[Kind] = [kind for kind in KINDS if kind is not Kind.IDENTITY]
     done = {kind.value: meta.resolved_imports.get(kind.value, []) for kind in kinds}
     # records nobody matched may match persons whose identity records arrived since
     retry = report.new_identity_records > 0 and not report.rebuilt
     before = _link_counts(store)
     records, queries = _distinct_queries(store, kinds, done, retry)
+    say("learning how other registries' records differ from identity records")
+    model = learn_link_model(Matcher(index, LINK_CANDIDATES), queries) or saved
+    if model is not None:
+        save_link_model(generation, model)
+    matcher = Matcher(index, LINK_CANDIDATES, model)
     if len(queries):
         say(
             f"linking {sum(records.values()):,} records to persons "
@@ -383,6 +400,9 @@ def resolve_registries(
     files = PersonFiles(store.vault)
     files.reconcile(committed_generation(store))
     current = None if rebuild else files.current()
+    if current is not None and _model_outdated(current):
+        say("the persons were resolved by an older version of the model: resolving them again")
+        current = None
     if current is not None:
         current = _reindex_if_outdated(store, files, current, say)
     with _new_generation(store, files) as generation:
@@ -391,8 +411,7 @@ def resolve_registries(
             index = _build_fresh(store, generation, say, report)
         else:
             index = _add_identities(store, current, generation, say, report)
-        matcher = Matcher(index, LINK_CANDIDATES)
-        _link_other_kinds(store, matcher, say, report)
+        _link_other_kinds(store, index, load_link_model(current), generation, say, report)
         say("writing each person's records and the population's base rates")
         write_histories(store, generation)
         write_watchlist(store, generation)
@@ -444,12 +463,18 @@ def _reindex_if_outdated(
     hashes, rows = _keys_of(records, 0, index.hash_key)
     with _new_generation(store, files) as generation:
         PersonIndex.write(generation, index.records, hashes, rows, index.model, index.meta)
-        _link_unchanged(current, generation, ("baselines.json", WATCHLIST_FILE))
+        _link_unchanged(current, generation, ("baselines.json", WATCHLIST_FILE, LINK_MODEL_FILE))
         for name in os.listdir(current.directory):
             if name.startswith("history-"):
                 _link_unchanged(current, generation, (name,))
     log.info("resolve reindexed records=%d keys=%d", len(records), len(hashes))
     return generation
+
+
+def _model_outdated(current: Generation) -> bool:
+    """True when the persons' model was written by another version of the model's format."""
+    model = current.read_json("model.json")
+    return not isinstance(model, dict) or model.get("version") != MODEL_VERSION
 
 
 def _link_unchanged(source: Generation, target: Generation, names: tuple[str, ...]) -> None:

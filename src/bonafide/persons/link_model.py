@@ -1,0 +1,105 @@
+"""The model that links other registries' records to persons, learned from those records.
+
+The identity model's m — how often one person's two records agree at each level — is learned
+from duplicates inside the identity registry. A residence, school or employer record of the same
+person differs from an identity record in other ways, above all in the surname: a woman's
+records from before her marriage carry her maiden name. Scored with the identity model's m,
+such a record needs more evidence the larger the population (the lookup's prior is one in the
+number of persons), and at a million people most of them fall below the threshold.
+
+So resolve learns m again from a random sample of the lookups, with u (how often different
+people agree) kept from the identity model: u describes the population, m the registries. Each
+comparison's m is counted over the pairs the *other* comparisons already make near certain (a
+lookup's best candidate at ≥ 0.99 without that comparison) — the classical estimate of one
+field's errors from the pairs the rest identify. Plain EM over all candidate pairs does not
+work here: a lookup's candidates were fetched for sharing names or a birth date, so the
+non-matches among them are no random pairs and EM drifts toward them. Two rounds, the second
+with the first round's m. Comparisons the lookups carry too rarely keep the identity model's m.
+The model is saved with the persons (`link_model.json`, sealed) and reused by a later resolve
+with too few lookups to learn from.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.records import PersonRecords
+from bonafide.persons.files import Generation
+from bonafide.persons.match import Matcher
+
+__all__ = ["LINK_MODEL_FILE", "learn_link_model", "load_link_model", "save_link_model"]
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+LINK_MODEL_FILE = "link_model.json"
+SAMPLE = 100_000  # lookups whose candidate pairs the model is learned from
+MIN_LOOKUPS = 1_000  # fewer: too few to learn from; the saved model is used
+MIN_PAIRS = 1_000  # sure pairs a comparison must be present in to learn its m
+SURE_WEIGHT = float(np.log2(99))  # probability ≥ 0.99
+ROUNDS = 2
+_SEED = 16
+
+
+def learn_link_model(matcher: Matcher, lookups: PersonRecords) -> LinkageModel | None:
+    """m learned from a sample of `lookups` scored by `matcher`, on the matcher's model; None
+    when there are too few lookups."""
+    if len(lookups) < MIN_LOOKUPS:
+        return None
+    rng = np.random.default_rng(_SEED)
+    chosen = np.sort(rng.choice(len(lookups), size=min(SAMPLE, len(lookups)), replace=False))
+    pairs = matcher.score(PersonRecords(lookups.table.take(pa.array(chosen))))
+    model = matcher.model
+    learned = dict(model.m)
+    counted: dict[str, int] = {}
+    for _ in range(ROUNDS):
+        scores = replace(model, m=learned).score(pairs.levels, pairs.adjustments)
+        m = dict(learned)
+        for column, name in enumerate(model.comparisons):
+            without = scores.match_weight - scores.contributions[:, column]
+            best = _best_per_lookup(pairs.query, without)
+            levels = pairs.levels[best, column]
+            sure = levels[(without[best] >= SURE_WEIGHT) & (levels >= 0)]
+            counted[name] = len(sure)
+            if len(sure) >= MIN_PAIRS:
+                m[name] = _shares(sure, len(model.levels[name]))
+        learned = m
+    log.info(
+        "resolve link model lookups=%d pairs=%d comparisons learned=%d",
+        len(chosen),
+        len(pairs.query),
+        sum(n >= MIN_PAIRS for n in counted.values()),
+    )
+    return replace(model, m=learned)
+
+
+def _best_per_lookup(query: IntArray, weight: FloatArray) -> IntArray:
+    """The position of each lookup's highest-weighted pair."""
+    order = np.lexsort((-weight, query))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = query[order][1:] != query[order][:-1]
+    best: IntArray = order[first]
+    return best
+
+
+def _shares(levels: IntArray, count: int) -> list[float]:
+    """Each level's share, smoothed so that no level is impossible."""
+    totals = np.bincount(levels, minlength=count).astype(np.float64)
+    return [float(x) for x in (totals + 1.0 / count) / (totals.sum() + 1.0)]
+
+
+def load_link_model(generation: Generation | None) -> LinkageModel | None:
+    """The link model a resolve saved with these persons, if any."""
+    if generation is None or not generation.exists(LINK_MODEL_FILE):
+        return None
+    return LinkageModel.from_json(generation.read_json(LINK_MODEL_FILE))  # type: ignore[arg-type]
+
+
+def save_link_model(generation: Generation, model: LinkageModel) -> None:
+    generation.write_json(LINK_MODEL_FILE, model.to_json())
