@@ -41,7 +41,7 @@ def test_two_womens_different_surnames_are_a_level_of_their_own() -> None:
 def test_a_womans_changed_surname_scores_as_a_disagreement() -> None:
     model = LinkageModel(
         ["surname"],
-        {"surname": [c for c in COMPARISONS if c.name == "surname"][0].levels},
+        {"surname": list(next(c for c in COMPARISONS if c.name == "surname").levels)},
         {"surname": [0.7, 0.1, 0.05, 0.14, 0.01]},
         {"surname": [0.01, 0.01, 0.01, 0.3, 0.67]},
         prior=0.5,
