@@ -389,3 +389,26 @@ def test_persons_of_an_older_model_are_resolved_again(resolved: Resolved, tmp_pa
     assert report.rebuilt
     assert any("older version of the model" in line for line in said)
     assert Matcher.open(vault_for(copy)).index.meta.persons == report.persons
+
+
+def test_links_are_the_same_from_one_process_or_several(
+    resolved: Resolved, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from bonafide.persons import resolve
+
+    monkeypatch.setattr(resolve, "BATCH", 700)  # several batches for the workers to share
+    links = {}
+    for workers in (1, 2):
+        copy = tmp_path / f"data-{workers}"
+        shutil.copytree(resolved.data_dir, copy)
+        with RegistryStore.open(vault_for(copy), SETTINGS) as store:
+            report = resolve_registries(store, rebuild=True, workers=workers)
+            links[workers] = store.execute(
+                "test links",
+                "SELECT kind, record_key, person_id, probability FROM person_links ORDER BY 1, 2",
+            )
+        assert report.blocking.lookups > 3 * 700
+    assert len(links[1]) > 1_000
+    assert links[1] == links[2]

@@ -18,6 +18,7 @@ commit (`files.py`): a resolve killed at any point leaves the last complete one.
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -153,21 +154,55 @@ def _link_to_index(
     records: PersonRecords,
     progress: Progress,
     counts: BlockingCounts | None = None,
+    workers: int = 1,
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
     """Each record's most probable person (-1 below the threshold) and that probability; what
-    the blocking keys did added to `counts` if given."""
+    the blocking keys did added to `counts` if given. Batches are linked by `workers`
+    processes at once (`_linked_batches`); the links are the same with any number."""
     persons = np.full(len(records), -1, dtype=np.int64)
     probability = np.zeros(len(records), dtype=np.float64)
-    for start in range(0, len(records), BATCH):
-        part = PersonRecords(records.table.slice(start, BATCH))
-        pairs = matcher.score(part, counts)
-        rows, best = pairs.most_probable_person(len(part))
+    for start, rows, best, batch_counts in _linked_batches(matcher, records, workers):
         found = (rows >= 0) & (best >= THRESHOLD)
         chosen = np.flatnonzero(found)
         persons[start + chosen] = matcher.index.person_ids(rows[chosen])
         probability[start + chosen] = best[chosen]
+        if counts is not None:
+            counts.merge(batch_counts)
         progress(f"linked {min(start + BATCH, len(records)):,} of {len(records):,}")
     return persons, probability
+
+
+LinkedBatch = tuple[int, IntArray, npt.NDArray[np.float64], BlockingCounts]
+# What forked workers link against: set before the pool forks, so each inherits it (the
+# index is shared, copy-on-write, never pickled).
+_WORK: tuple[Matcher, PersonRecords] | None = None
+
+
+def _link_batch(start: int) -> LinkedBatch:
+    assert _WORK is not None
+    matcher, records = _WORK
+    counts = BlockingCounts()
+    pairs = matcher.score(PersonRecords(records.table.slice(start, BATCH)), counts)
+    rows, best = pairs.most_probable_person(min(BATCH, len(records) - start))
+    return start, rows, best, counts
+
+
+def _linked_batches(
+    matcher: Matcher, records: PersonRecords, workers: int
+) -> Iterator[LinkedBatch]:
+    """Each batch's best rows and probabilities, in order; linked in `workers` forked
+    processes where there is more than one batch and a way to fork."""
+    global _WORK
+    starts = range(0, len(records), BATCH)
+    _WORK = (matcher, records)
+    try:
+        if workers <= 1 or len(starts) <= 1 or "fork" not in mp.get_all_start_methods():
+            yield from map(_link_batch, starts)
+            return
+        with mp.get_context("fork").Pool(min(workers, len(starts))) as pool:
+            yield from pool.imap(_link_batch, starts)
+    finally:
+        _WORK = None
 
 
 def _assign_new_identities(
@@ -332,6 +367,7 @@ def _link_other_kinds(
     generation: Generation,
     say: Progress,
     report: ResolveReport,
+    workers: int,
 ) -> None:
     """Link the records of the other registries' unresolved imports to persons, with a link
     model learned from their lookups (`link_model.py`; else `saved`, else the index's)."""
@@ -352,7 +388,7 @@ def _link_other_kinds(
             f"linking {sum(records.values()):,} records to persons "
             f"({len(queries):,} distinct combinations of names and birth date)"
         )
-        persons, probability = _link_to_index(matcher, queries, say, report.blocking)
+        persons, probability = _link_to_index(matcher, queries, say, report.blocking, workers)
         _write_query_links(store, persons, probability)
     store.execute("drop resolve records", "DROP TABLE resolve_records")
     after = _link_counts(store)
@@ -385,10 +421,15 @@ def committed_generation(store: RegistryStore) -> int:
 
 
 def resolve_registries(
-    store: RegistryStore, rebuild: bool = False, progress: Progress | None = None
+    store: RegistryStore,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ResolveReport:
-    """Resolve the store's registries into persons; incremental unless `rebuild`."""
+    """Resolve the store's registries into persons; incremental unless `rebuild`. Records are
+    linked to persons by `workers` processes (None: one per core the process may use)."""
     say = progress or (lambda _: None)
+    workers = workers or len(os.sched_getaffinity(0))
     data_dir = store.data_dir
     report = ResolveReport()
     identity_imports = _imports(store, Kind.IDENTITY)
@@ -410,8 +451,8 @@ def resolve_registries(
             store.execute("clear person links", "DELETE FROM person_links")
             index = _build_fresh(store, generation, say, report)
         else:
-            index = _add_identities(store, current, generation, say, report)
-        _link_other_kinds(store, index, load_link_model(current), generation, say, report)
+            index = _add_identities(store, current, generation, say, report, workers)
+        _link_other_kinds(store, index, load_link_model(current), generation, say, report, workers)
         say("writing each person's records and the population's base rates")
         write_histories(store, generation)
         write_watchlist(store, generation)
@@ -568,6 +609,7 @@ def _add_identities(
     generation: Generation,
     say: Progress,
     report: ResolveReport,
+    workers: int,
 ) -> PersonIndex:
     index = PersonIndex.open_generation(current)
     done = index.meta.resolved_imports.get(Kind.IDENTITY.value, [])
@@ -578,7 +620,7 @@ def _add_identities(
             generation, index.records, index.key_hashes, index.key_rows, index.model, index.meta
         )
     say(f"linking {len(new):,} new identity records to persons")
-    linked, probability = _link_to_index(Matcher(index, LINK_CANDIDATES), new, say)
+    linked, probability = _link_to_index(Matcher(index, LINK_CANDIDATES), new, say, workers=workers)
     next_person = int(pc.max(index.records.column("person_id")).as_py()) + 1
     persons = _assign_new_identities(new, linked, index, next_person)
     hashes, rows = _keys_of(new, len(index.records), index.hash_key)
