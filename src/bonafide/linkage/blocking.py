@@ -21,9 +21,12 @@ left with no usable key (`persons.index.BlockingCounts`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -44,10 +47,12 @@ __all__ = [
     "candidate_pairs",
 ]
 
+log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
 TextArray = npt.NDArray[np.str_]
 JOIN_MEMORY = "600MB"
+JOIN_MEMORY_RETRY = "1200MB"
 MAX_BLOCK = 300  # a key shared by more records than this on one side is too common to use
 # Coarse keys, with the records one value may hold on one side. Measured on a 100,000-record
 # registry: beyond these the coarse keys add millions of pairs and no true pair of their own.
@@ -340,6 +345,25 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     return _pairs_sharing_keys(keyed, name_rules, total, dedupe)
 
 
+def _run_within_memory(keyed: pa.Table, query: str) -> dict[str, Any]:
+    """The query's result over `keyed`, within JOIN_MEMORY on two threads. DuckDB spills
+    beyond its limit, but what two threads hold at once varies from run to run, and a join
+    near the limit sometimes fails where it passed before: once more, then, on one thread
+    with twice the memory."""
+    for memory, threads in ((JOIN_MEMORY, 2), (JOIN_MEMORY_RETRY, 1)):
+        connection = scratch_connection(memory, threads=threads)
+        try:
+            connection.register("keyed", keyed)
+            return connection.execute(query).fetchnumpy()
+        except duckdb.OutOfMemoryException:
+            if threads == 1:
+                raise
+            log.warning("blocking join over its memory limit; again on one thread")
+        finally:
+            connection.close()
+    raise AssertionError("unreachable")
+
+
 def _pairs_sharing_keys(
     keyed: pa.Table, name_rules: list[int], total: int, dedupe: bool
 ) -> Candidates:
@@ -348,10 +372,7 @@ def _pairs_sharing_keys(
     # a memory limit (spilling, encrypted, to the process's temporary directory beyond it):
     # unlimited, the join and its grouping took 1.2 GB at 1 M records, the peak of a whole
     # deduplication
-    connection = scratch_connection(JOIN_MEMORY, threads=2)
-    connection.register("keyed", keyed)
-    result = connection.execute(
-        f"""
+    query = f"""
         WITH common AS (
             SELECT DISTINCT rule, key FROM keyed GROUP BY rule, key, right_side
             HAVING count(*) > any_value("limit")
@@ -374,8 +395,7 @@ def _pairs_sharing_keys(
         GROUP BY code
         ORDER BY code
         """
-    ).fetchnumpy()
-    connection.close()
+    result = _run_within_memory(keyed, query)
     codes = np.asarray(result["code"], dtype=np.int64)
     return Candidates(
         codes // total,
