@@ -24,6 +24,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -61,7 +62,16 @@ from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
 
-__all__ = ["ResolveReport", "committed_generation", "resolve_registries"]
+__all__ = [
+    "BATCH",
+    "BatchLinker",
+    "LinkedBatch",
+    "ResolveReport",
+    "committed_generation",
+    "forked_linker",
+    "link_batch",
+    "resolve_registries",
+]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
@@ -154,14 +164,15 @@ def _link_to_index(
     records: PersonRecords,
     progress: Progress,
     counts: BlockingCounts | None = None,
-    workers: int = 1,
+    linker: BatchLinker | None = None,
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
     """Each record's most probable person (-1 below the threshold) and that probability; what
-    the blocking keys did added to `counts` if given. Batches are linked by `workers`
-    processes at once (`_linked_batches`); the links are the same with any number."""
+    the blocking keys did added to `counts` if given. Batches are linked by `linker` (by
+    default here, one at a time); the links are the same whichever links them."""
+    linker = linker or forked_linker(1)
     persons = np.full(len(records), -1, dtype=np.int64)
     probability = np.zeros(len(records), dtype=np.float64)
-    for start, rows, best, batch_counts in _linked_batches(matcher, records, workers):
+    for start, rows, best, batch_counts in linker(matcher, records):
         found = (rows >= 0) & (best >= THRESHOLD)
         chosen = np.flatnonzero(found)
         persons[start + chosen] = matcher.index.person_ids(rows[chosen])
@@ -172,7 +183,27 @@ def _link_to_index(
     return persons, probability
 
 
+# a batch's first position, each of its records' best row and probability, what its keys did
 LinkedBatch = tuple[int, IntArray, npt.NDArray[np.float64], BlockingCounts]
+
+
+class BatchLinker(Protocol):
+    """Links a run of records to persons batch by batch (`BATCH` records from each multiple of
+    it), yielding the batches in order: in forked processes here (`forked_linker`), on Spark in
+    `persons.spark`."""
+
+    def __call__(self, matcher: Matcher, records: PersonRecords) -> Iterator[LinkedBatch]: ...
+
+
+def forked_linker(workers: int) -> BatchLinker:
+    """Batches linked by `workers` processes forked from this one."""
+
+    def link(matcher: Matcher, records: PersonRecords) -> Iterator[LinkedBatch]:
+        return _linked_batches(matcher, records, workers)
+
+    return link
+
+
 # What forked workers link against: set before the pool forks, so each inherits it (the
 # index is shared, copy-on-write, never pickled).
 _WORK: tuple[Matcher, PersonRecords] | None = None
@@ -180,7 +211,11 @@ _WORK: tuple[Matcher, PersonRecords] | None = None
 
 def _link_batch(start: int) -> LinkedBatch:
     assert _WORK is not None
-    matcher, records = _WORK
+    return link_batch(*_WORK, start)
+
+
+def link_batch(matcher: Matcher, records: PersonRecords, start: int) -> LinkedBatch:
+    """The batch of `records` from `start`, linked."""
     counts = BlockingCounts()
     pairs = matcher.score(PersonRecords(records.table.slice(start, BATCH)), counts)
     rows, best = pairs.most_probable_person(min(BATCH, len(records) - start))
@@ -367,7 +402,7 @@ def _link_other_kinds(
     generation: Generation,
     say: Progress,
     report: ResolveReport,
-    workers: int,
+    linker: BatchLinker,
 ) -> None:
     """Link the records of the other registries' unresolved imports to persons, with a link
     model learned from their lookups (`link_model.py`; else `saved`, else the index's)."""
@@ -388,7 +423,7 @@ def _link_other_kinds(
             f"linking {sum(records.values()):,} records to persons "
             f"({len(queries):,} distinct combinations of names and birth date)"
         )
-        persons, probability = _link_to_index(matcher, queries, say, report.blocking, workers)
+        persons, probability = _link_to_index(matcher, queries, say, report.blocking, linker)
         _write_query_links(store, persons, probability)
     store.execute("drop resolve records", "DROP TABLE resolve_records")
     after = _link_counts(store)
@@ -425,11 +460,13 @@ def resolve_registries(
     rebuild: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    linker: BatchLinker | None = None,
 ) -> ResolveReport:
     """Resolve the store's registries into persons; incremental unless `rebuild`. Records are
-    linked to persons by `workers` processes (None: one per core the process may use)."""
+    linked to persons by `linker`, by default by `workers` forked processes (None: one per
+    core the process may use)."""
     say = progress or (lambda _: None)
-    workers = workers or len(os.sched_getaffinity(0))
+    linker = linker or forked_linker(workers or len(os.sched_getaffinity(0)))
     data_dir = store.data_dir
     report = ResolveReport()
     identity_imports = _imports(store, Kind.IDENTITY)
@@ -451,8 +488,8 @@ def resolve_registries(
             store.execute("clear person links", "DELETE FROM person_links")
             index = _build_fresh(store, generation, say, report)
         else:
-            index = _add_identities(store, current, generation, say, report, workers)
-        _link_other_kinds(store, index, load_link_model(current), generation, say, report, workers)
+            index = _add_identities(store, current, generation, say, report, linker)
+        _link_other_kinds(store, index, load_link_model(current), generation, say, report, linker)
         say("writing each person's records and the population's base rates")
         write_histories(store, generation)
         write_watchlist(store, generation)
@@ -609,7 +646,7 @@ def _add_identities(
     generation: Generation,
     say: Progress,
     report: ResolveReport,
-    workers: int,
+    linker: BatchLinker,
 ) -> PersonIndex:
     index = PersonIndex.open_generation(current)
     done = index.meta.resolved_imports.get(Kind.IDENTITY.value, [])
@@ -620,7 +657,7 @@ def _add_identities(
             generation, index.records, index.key_hashes, index.key_rows, index.model, index.meta
         )
     say(f"linking {len(new):,} new identity records to persons")
-    linked, probability = _link_to_index(Matcher(index, LINK_CANDIDATES), new, say, workers=workers)
+    linked, probability = _link_to_index(Matcher(index, LINK_CANDIDATES), new, say, linker=linker)
     next_person = int(pc.max(index.records.column("person_id")).as_py()) + 1
     persons = _assign_new_identities(new, linked, index, next_person)
     hashes, rows = _keys_of(new, len(index.records), index.hash_key)
