@@ -267,6 +267,14 @@ def resolve_command(
         bool,
         typer.Option("--rebuild", help="Resolve everything again, retraining the model."),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes linking records to persons (default: one per core).",
+        ),
+    ] = None,
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
@@ -287,7 +295,9 @@ def resolve_command(
                 hint="import registries first: bonafide registry import FILE --kind KIND",
             )
         with RegistryStore.open(vault) as store, console.status("resolving") as status:
-            report = resolve_registries(store, rebuild, lambda text: status.update(text))
+            report = resolve_registries(
+                store, rebuild, lambda text: status.update(text), workers=workers
+            )
         record_action(
             vault,
             AuditAction.REGISTRIES_RESOLVED,
