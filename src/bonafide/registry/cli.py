@@ -275,6 +275,13 @@ def resolve_command(
             help="Processes linking records to persons (default: one per core).",
         ),
     ] = None,
+    spark: Annotated[
+        bool,
+        typer.Option(
+            "--spark",
+            help="Link records to persons on a local Spark (local[*]; needs pyspark and Java 17).",
+        ),
+    ] = False,
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
@@ -284,7 +291,9 @@ def resolve_command(
 
     Example: bonafide registry resolve --data-dir demo-data/store
     """
-    from bonafide.persons.resolve import resolve_registries  # loads name tables: only here
+    # these load the name tables: only here
+    from bonafide.persons.engines import resolve_linker
+    from bonafide.persons.resolve import resolve_registries
 
     console = Console(stderr=True)
     left = "nothing changed: the store and the person index are as they were"
@@ -294,9 +303,13 @@ def resolve_command(
                 f"there is no registry store in {vault.data_dir}",
                 hint="import registries first: bonafide registry import FILE --kind KIND",
             )
-        with RegistryStore.open(vault) as store, console.status("resolving") as status:
+        with (
+            resolve_linker(spark) as linker,
+            RegistryStore.open(vault) as store,
+            console.status("resolving") as status,
+        ):
             report = resolve_registries(
-                store, rebuild, lambda text: status.update(text), workers=workers
+                store, rebuild, lambda text: status.update(text), workers=workers, linker=linker
             )
         record_action(
             vault,
