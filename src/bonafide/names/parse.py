@@ -196,8 +196,13 @@ def parse_name(text: str) -> ParsedName:
 
     patronymic_at = None
     classes: frozenset[int] = frozenset()
-    # A patronymic comes with a given name and a surname: only names of three words have one.
-    candidates = [i for i, f in enumerate(facts) if f.patronymic_like] if len(words) > 2 else []
+    # A patronymic comes with a given name and a surname: only names of three words have one,
+    # and never first — it follows the given name whether the surname leads or ends (a surname
+    # in front that ends like a patronymic, Макаревич Инна Андреефна, is the surname even when
+    # the patronymic is misspelt and ends like none).
+    candidates = (
+        [i for i, f in enumerate(facts) if f.patronymic_like and i > 0] if len(words) > 2 else []
+    )
     with_class = [i for i in candidates if facts[i].patronymic_classes]
     pool = with_class or ([i for i in candidates if i > 0] if len(words) >= 3 else [])
     if pool:
