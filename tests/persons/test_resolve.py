@@ -327,21 +327,28 @@ def test_component_labels() -> None:
     assert labels.tolist() == [0, 1, 0, 0, 2, 2]
 
 
-def test_an_index_with_older_keys_is_reindexed_keeping_persons(
-    resolved: Resolved, tmp_path: Path
-) -> None:
+def _copy_with(resolved: Resolved, tmp_path: Path, name: str, key: str, value: int) -> Path:
+    """A copy of the resolved data directory whose current persons file `name` says
+    `key`: `value` (as one written by an older version)."""
     import shutil
-
-    from bonafide.errors import StoreError
 
     copy = tmp_path / "data"
     shutil.copytree(resolved.data_dir, copy)
     generation = PersonFiles(vault_for(copy)).current()
     assert generation is not None
-    meta = generation.read_json("index.json")
-    assert isinstance(meta, dict)
-    meta["keys_version"] = 1
-    generation.write_json("index.json", meta)
+    data = generation.read_json(name)
+    assert isinstance(data, dict)
+    data[key] = value
+    generation.write_json(name, data)
+    return copy
+
+
+def test_an_index_with_older_keys_is_reindexed_keeping_persons(
+    resolved: Resolved, tmp_path: Path
+) -> None:
+    from bonafide.errors import StoreError
+
+    copy = _copy_with(resolved, tmp_path, "index.json", "keys_version", 1)
     with pytest.raises(StoreError, match="re-index"):
         Matcher.open(vault_for(copy))
     before = PersonIndex.open(vault_for(copy), any_keys=True)
@@ -369,18 +376,9 @@ def test_links_are_scored_by_what_the_registries_show(resolved: Resolved) -> Non
 
 
 def test_persons_of_an_older_model_are_resolved_again(resolved: Resolved, tmp_path: Path) -> None:
-    import shutil
-
     from bonafide.errors import StoreError
 
-    copy = tmp_path / "data"
-    shutil.copytree(resolved.data_dir, copy)
-    generation = PersonFiles(vault_for(copy)).current()
-    assert generation is not None
-    model = generation.read_json("model.json")
-    assert isinstance(model, dict)
-    model["version"] = 2
-    generation.write_json("model.json", model)
+    copy = _copy_with(resolved, tmp_path, "model.json", "version", 2)
     with pytest.raises(StoreError, match="resolve them again"):
         Matcher.open(vault_for(copy))
     said: list[str] = []
