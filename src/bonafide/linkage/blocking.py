@@ -32,7 +32,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bonafide.linkage.comparisons import SMALL, Features
+from bonafide.linkage.coded import Coded, TextArray
+from bonafide.linkage.comparisons import Features
 from bonafide.vault.duck import scratch_connection
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
-TextArray = npt.NDArray[np.str_]
 JOIN_MEMORY = "600MB"
 JOIN_MEMORY_RETRY = "1200MB"
 MAX_BLOCK = 300  # a key shared by more records than this on one side is too common to use
@@ -74,55 +74,48 @@ def block_limit(key: str) -> int:
     return BLOCK_LIMITS.get(REFINED_FROM.get(key, key), MAX_BLOCK)
 
 
-def _text(values: TextArray) -> pa.StringArray:
-    """A feature column as Arrow strings, null where the record lacks it."""
-    array = pa.array(values, pa.string())
-    result: pa.StringArray = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-    return result
+# A key is the parts of a record, missing where any part is (code 0). As text (the person
+# index keeps keys as text, hashed) the parts are joined by a separator; to find pairs, the
+# parts' codes are combined into one integer, equal where the text is.
+Part = Callable[[Features], Coded]
 
 
-def _join(*columns: pa.StringArray) -> pa.StringArray:
-    """The columns joined by a separator; null where any is null."""
-    joined: pa.StringArray = pc.binary_join_element_wise(*columns, "\x1f")
-    return joined
-
-
-# A key is the parts of a record joined by a separator, missing where any part is ("").
-Part = Callable[[Features], TextArray]
-
-
-def _surname(features: Features) -> TextArray:
+def _surname(features: Features) -> Coded:
     return features.name_skeletons["surname_stem"]
 
 
-def _given(features: Features) -> TextArray:
+def _given(features: Features) -> Coded:
     """The given name's class in the given-name table where it has one (Hanna, Ганна, Анна and
     Anna are one key), else its skeleton."""
     return features.name_skeletons["given_class"]
 
 
-def _given_spelling(features: Features) -> TextArray:
+def _given_spelling(features: Features) -> Coded:
     # for the either-order key: a swapped record's given name is compared as a surname
     return features.name_skeletons["given"]
 
 
-def _initial(values: TextArray) -> TextArray:
-    initial: TextArray = values.astype("<U1")  # the first character, "" stays ""
+def _first_character(values: TextArray) -> TextArray:
+    initial: TextArray = values.astype("<U1")  # "" stays ""
     return initial
 
 
-def _surname_initial(features: Features) -> TextArray:
-    return _initial(features.name_skeletons["surname_stem"])
+def _surname_initial(features: Features) -> Coded:
+    return features.name_skeletons["surname_stem"].map(_first_character)
 
 
-def _given_initial(features: Features) -> TextArray:
+def _given_initial(features: Features) -> Coded:
     # of the spelling's skeleton, not the class: a misspelt given name has no class
-    return _initial(features.name_skeletons["given"])
+    return features.name_skeletons["given"].map(_first_character)
 
 
-def _birth_year(features: Features) -> TextArray:
-    year: TextArray = features.birth.astype("<U4")  # the first four characters, "" stays ""
+def _year(values: TextArray) -> TextArray:
+    year: TextArray = values.astype("<U4")  # the first four characters, "" stays ""
     return year
+
+
+def _birth_year(features: Features) -> Coded:
+    return features.birth.map(_year)
 
 
 def _field(name: str) -> Part:
@@ -168,48 +161,71 @@ REFINED_FROM = {
 # round).
 _EITHER_ORDER = frozenset({"names_either_order", "names_either_order_birth_year"})
 _SEPARATOR = "\x1f"
+_COMBINED_LIMIT = 1 << 62  # combined codes are renumbered densely before they could overflow
 
 
-def _arrow_keys(name: str, features: Features) -> pa.StringArray:
-    """The key of every record as Arrow strings, null where the record has none."""
-    columns = [_text(part(features)) for part in _KEY_PARTS[name]]
+def _parts(name: str, features: Features) -> list[Coded]:
+    """The key's parts; an either-order key's first two coded in one dictionary, so that the
+    smaller code is the text sorting first."""
+    parts = [part(features) for part in _KEY_PARTS[name]]
     if name in _EITHER_ORDER:
-        first, second, *rest = columns
-        in_order = pc.less_equal(first, second)
-        either: pa.StringArray = pc.if_else(in_order, _join(first, second), _join(second, first))
-        return _join(either, *rest) if rest else either
-    return columns[0] if len(columns) == 1 else _join(*columns)
+        first, second, *rest = parts
+        return [*Coded.common(first, second), *rest]
+    return parts
 
 
-def _python_keys(name: str, features: Features) -> ObjectArray:
-    """The same keys as `_arrow_keys`, value by value: faster for a few hundred records."""
-    columns = [part(features).tolist() for part in _KEY_PARTS[name]]
-    keys: ObjectArray = np.full(len(features.birth), None, dtype=object)
+def _integer_keys(name: str, features: Features) -> IntArray:
+    """Each record's key as an integer, equal where the text keys are equal; -1 where the
+    record has none."""
+    parts = _parts(name, features)
+    codes = [part.codes.astype(np.int64) for part in parts]
+    present = np.ones(len(features), dtype=bool)
+    for column in codes:
+        present &= column != 0
     if name in _EITHER_ORDER:
-        for row, (first, second, *rest) in enumerate(zip(*columns, strict=True)):
-            if first and second and all(rest):
-                pair = (first, second) if first <= second else (second, first)
-                keys[row] = _SEPARATOR.join((*pair, *rest))
-        return keys
-    for row, values in enumerate(zip(*columns, strict=True)):
-        if all(values):
-            keys[row] = _SEPARATOR.join(values)
+        codes[0], codes[1] = np.minimum(codes[0], codes[1]), np.maximum(codes[0], codes[1])
+    key = codes[0]
+    size = len(parts[0].values)
+    for part, column in zip(parts[1:], codes[1:], strict=True):
+        if size * len(part.values) >= _COMBINED_LIMIT:
+            _, key = np.unique(key, return_inverse=True)
+            size = int(key.max()) + 1
+        key = key * len(part.values) + column
+        size *= len(part.values)
+    keys: IntArray = np.where(present, key, -1)
     return keys
 
 
-def _as_objects(name: str) -> Callable[[Features], ObjectArray]:
-    def keys(features: Features) -> ObjectArray:
-        if len(features.birth) < SMALL:
-            return _python_keys(name, features)
-        values: ObjectArray = _arrow_keys(name, features).to_numpy(zero_copy_only=False)
-        return values
+def _text_keys(name: str, features: Features) -> ObjectArray:
+    """Each record's key as text, None where it has none: built once per distinct key."""
+    keys = _integer_keys(name, features)
+    present = np.flatnonzero(keys >= 0)
+    result: ObjectArray = np.full(len(keys), None, dtype=object)
+    if not len(present):
+        return result
+    _, first, inverse = np.unique(keys[present], return_index=True, return_inverse=True)
+    rows = present[first]
+    columns = [part.text(rows).tolist() for part in _parts(name, features)]
+    if name in _EITHER_ORDER:
+        texts = []
+        for first_part, second_part, *rest in zip(*columns, strict=True):
+            pair = sorted((first_part, second_part))
+            texts.append(_SEPARATOR.join((*pair, *rest)))
+    else:
+        texts = [_SEPARATOR.join(values) for values in zip(*columns, strict=True)]
+    distinct = np.empty(len(texts), dtype=object)
+    distinct[:] = texts
+    result[present] = distinct[inverse]
+    return result
 
-    return keys
+
+def _as_text(name: str) -> Callable[[Features], ObjectArray]:
+    return lambda features: _text_keys(name, features)
 
 
 # name → function(Features) → object array of key strings, None where the record has no key
 BLOCKING_KEYS: dict[str, Callable[[Features], ObjectArray]] = {
-    name: _as_objects(name) for name in _KEY_PARTS
+    name: _as_text(name) for name in _KEY_PARTS
 }
 
 
@@ -292,38 +308,40 @@ _KEYED_SCHEMA = pa.schema(
     {
         "row": pa.int32(),
         "rule": pa.int8(),
-        "key": pa.string(),
-        "limit": pa.int16(),
-        "right_side": pa.bool_(),
-        "coarse_rule": pa.int8(),
-        "coarse_key": pa.string(),
+        "key": pa.int64(),
+        "coarse_key": pa.int64(),
     }
 )
 
 
-def _keyed(features: Features, left_size: int) -> tuple[pa.Table, list[int]]:
-    """(row, rule, key, limit, right_side, coarse_rule, coarse_key) for every key a record has
-    (the coarse ones null but in a refinement); the name rules."""
+def _keyed(features: Features) -> tuple[pa.Table, list[int]]:
+    """(row, rule, key, coarse_key) for every key a record has, the keys as integers (a
+    refinement's coarse key is its coarse rule's key of the same record; null for a coarse
+    key); the name rules."""
     tables, name_rules = [], []
+    coarse_of: dict[str, IntArray] = {}  # coarse rule → its keys, while a refinement needs them
+    refined = set(REFINED_FROM.values())
     for number, name in enumerate(_KEY_PARTS):
-        keys = _arrow_keys(name, features)
-        present = np.flatnonzero(pc.is_valid(keys).to_numpy(zero_copy_only=False))
+        keys = _integer_keys(name, features)
+        if name in refined:
+            coarse_of[name] = keys
         if name in NAME_KEYS:
             name_rules.append(number)
-        if len(present) == 0:
+        rows = np.flatnonzero(keys >= 0).astype(np.int32)
+        if len(rows) == 0:
             continue
-        rows = present.astype(np.int32)
-        values = keys.take(pa.array(rows))
+        coarse = (
+            pa.array(coarse_of[REFINED_FROM[name]][rows])
+            if name in REFINED_FROM
+            else pa.nulls(len(rows), pa.int64())
+        )
         tables.append(
             pa.table(
                 {
                     "row": rows,
                     "rule": np.full(len(rows), number, dtype=np.int8),
-                    "key": values,
-                    "limit": np.full(len(rows), block_limit(name), dtype=np.int16),
-                    "right_side": rows >= left_size,
-                    "coarse_rule": np.full(len(rows), coarse_rule(name), dtype=np.int8),
-                    "coarse_key": coarse_keys(name, values),
+                    "key": keys[rows],
+                    "coarse_key": coarse,
                 },
                 schema=_KEYED_SCHEMA,
             )
@@ -333,6 +351,17 @@ def _keyed(features: Features, left_size: int) -> tuple[pa.Table, list[int]]:
     return pa.concat_tables(tables), name_rules
 
 
+def _rules() -> pa.Table:
+    """Per rule its block limit and the rule it refines (-1: none)."""
+    return pa.table(
+        {
+            "rule": pa.array(range(len(_KEY_PARTS)), pa.int8()),
+            "limit": pa.array([block_limit(name) for name in _KEY_PARTS], pa.int16()),
+            "coarse_rule": pa.array([coarse_rule(name) for name in _KEY_PARTS], pa.int8()),
+        }
+    )
+
+
 def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candidates:
     """Pairs of the stacked records that share a blocking key.
 
@@ -340,9 +369,8 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     file and each pair appears once with left < right. One DuckDB query joins every key, keeps
     each pair once and notes whether name keys, other keys or both found it.
     """
-    total = len(features.birth)
-    keyed, name_rules = _keyed(features, left_size)
-    return _pairs_sharing_keys(keyed, name_rules, total, dedupe)
+    keyed, name_rules = _keyed(features)
+    return _pairs_sharing_keys(keyed, name_rules, len(features), left_size, dedupe)
 
 
 def _run_within_memory(keyed: pa.Table, query: str) -> dict[str, Any]:
@@ -354,6 +382,7 @@ def _run_within_memory(keyed: pa.Table, query: str) -> dict[str, Any]:
         connection = scratch_connection(memory, threads=threads)
         try:
             connection.register("keyed", keyed)
+            connection.register("rules", _rules())
             return connection.execute(query).fetchnumpy()
         except duckdb.OutOfMemoryException:
             if threads == 1:
@@ -365,26 +394,28 @@ def _run_within_memory(keyed: pa.Table, query: str) -> dict[str, Any]:
 
 
 def _pairs_sharing_keys(
-    keyed: pa.Table, name_rules: list[int], total: int, dedupe: bool
+    keyed: pa.Table, name_rules: list[int], total: int, left_size: int, dedupe: bool
 ) -> Candidates:
-    condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
+    condition = "l.row < r.row" if dedupe else f"l.row < {left_size} AND r.row >= {left_size}"
     by_name = f"l.rule IN ({', '.join(map(str, name_rules or [-1]))})"
     # a memory limit (spilling, encrypted, to the process's temporary directory beyond it):
     # unlimited, the join and its grouping took 1.2 GB at 1 M records, the peak of a whole
     # deduplication
     query = f"""
         WITH common AS (
-            SELECT DISTINCT rule, key FROM keyed GROUP BY rule, key, right_side
-            HAVING count(*) > any_value("limit")
+            SELECT DISTINCT k.rule, k.key FROM keyed k JOIN rules USING (rule)
+            GROUP BY k.rule, k.key, k.row >= {left_size}
+            HAVING count(*) > any_value(rules."limit")
         ),
         reached AS (
-            SELECT row, rule, key, right_side FROM keyed WHERE coarse_rule < 0
+            SELECT row, rule, key FROM keyed WHERE coarse_key IS NULL
             UNION ALL
-            SELECT k.row, k.rule, k.key, k.right_side
-            FROM keyed k SEMI JOIN common c ON k.coarse_rule = c.rule AND k.coarse_key = c.key
+            SELECT k.row, k.rule, k.key
+            FROM (SELECT k.*, rules.coarse_rule FROM keyed k JOIN rules USING (rule)) k
+            SEMI JOIN common c ON k.coarse_rule = c.rule AND k.coarse_key = c.key
         ),
         usable AS (
-            SELECT k.row, k.rule, k.key, k.right_side
+            SELECT k.row, k.rule, k.key
             FROM reached k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
         )
         SELECT l.row * {total}::BIGINT + r.row AS code,
