@@ -239,35 +239,3 @@ def test_small_inputs_get_the_same_features_and_keys_as_large_ones(
     for name, build in blocking.BLOCKING_KEYS.items():
         assert small_keys[name].tolist() == build(large).tolist(), name
     assert any(v is not None for v in small_keys["names_either_order"])
-
-
-def test_a_blocking_join_over_its_memory_runs_again_on_one_thread(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import duckdb
-    import pyarrow as pa
-
-    from bonafide.linkage import blocking
-
-    tried: list[tuple[str, int]] = []
-    real = blocking.scratch_connection
-
-    def connection(memory: str, threads: int) -> duckdb.DuckDBPyConnection:
-        tried.append((memory, threads))
-        if len(tried) == 1:  # the first attempt runs out of memory
-
-            class OutOfMemory:
-                def register(self, *_: object) -> None:
-                    raise duckdb.OutOfMemoryException("could not allocate block")
-
-                def close(self) -> None:
-                    pass
-
-            return OutOfMemory()  # type: ignore[return-value]
-        return real(memory, threads)
-
-    monkeypatch.setattr(blocking, "scratch_connection", connection)
-    keyed = pa.table({"row": [1, 2, 3]})
-    result = blocking._run_within_memory(keyed, "SELECT sum(row) AS total FROM keyed")
-    assert int(result["total"][0]) == 6
-    assert tried == [(blocking.JOIN_MEMORY, 2), (blocking.JOIN_MEMORY_RETRY, 1)]

@@ -2,7 +2,7 @@
 
 Keys survive transliteration and typos where they can: name skeletons (see bonafide.names),
 birth dates, document numbers, postcode with house number, street skeleton with house number.
-Pairs come from one DuckDB query that equi-joins every key, never from a scan of all pairs.
+Pairs come from each key's blocks expanded (vectorised), never from a scan of all pairs.
 
 A key value shared by too many records on one side would pair strangers by the thousand.
 Coarse keys (a surname, a birth date) get a smaller limit than fine ones. A coarse key's block
@@ -21,12 +21,9 @@ left with no usable key (`persons.index.BlockingCounts`).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -34,7 +31,6 @@ import pyarrow.compute as pc
 
 from bonafide.linkage.coded import Coded, TextArray
 from bonafide.linkage.comparisons import Features
-from bonafide.vault.duck import scratch_connection
 
 __all__ = [
     "BLOCKING_KEYS",
@@ -48,11 +44,8 @@ __all__ = [
     "candidate_pairs",
 ]
 
-log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
-JOIN_MEMORY = "600MB"
-JOIN_MEMORY_RETRY = "1200MB"
 MAX_BLOCK = 300  # a key shared by more records than this on one side is too common to use
 # Coarse keys, with the records one value may hold on one side. Measured on a 100,000-record
 # registry: beyond these the coarse keys add millions of pairs and no true pair of their own.
@@ -304,134 +297,118 @@ def coarse_keys(name: str, keys: pa.StringArray) -> pa.StringArray:
     return coarse
 
 
-_KEYED_SCHEMA = pa.schema(
-    {
-        "row": pa.int32(),
-        "rule": pa.int8(),
-        "key": pa.int64(),
-        "coarse_key": pa.int64(),
-    }
-)
+@dataclass
+class _Blocks:
+    """The usable keys of every rule: entries sorted by rule, key and row, so that a block
+    (records sharing a key) is a run of entries; each entry's partners are a run too."""
+
+    rows: npt.NDArray[np.int32]  # the record of each entry
+    bits: npt.NDArray[np.int32]  # its rule's bit (`Candidates.by_keys`)
+    # its partners: the entries from first to end - 1 (after it in its block when
+    # deduplicating, its block's right side when linking; none for a right record)
+    first: IntArray
+    end: IntArray
 
 
-def _keyed(features: Features) -> tuple[pa.Table, list[int]]:
-    """(row, rule, key, coarse_key) for every key a record has, the keys as integers (a
-    refinement's coarse key is its coarse rule's key of the same record; null for a coarse
-    key); the name rules."""
-    tables, name_rules = [], []
-    coarse_of: dict[str, IntArray] = {}  # coarse rule → its keys, while a refinement needs them
+def _blocks(features: Features, left_size: int, dedupe: bool) -> _Blocks:
+    """Every rule's keys, less those held by more records on one side than the rule's block
+    limit; a refinement's only where its coarse key's block overflowed."""
+    rows, bits, first, end = [], [], [], []
+    # coarse rule → whether each record's key of it overflowed, while its refinements need it
+    overflowed: dict[str, npt.NDArray[np.bool_]] = {}
     refined = set(REFINED_FROM.values())
+    offset = 0
     for number, name in enumerate(_KEY_PARTS):
         keys = _integer_keys(name, features)
+        present = np.flatnonzero(keys >= 0)
+        # stable: rows stay in order within a block
+        order = np.argsort(keys[present], kind="stable")
+        held, record = keys[present][order], present[order]
+        starts = np.flatnonzero(np.r_[True, held[1:] != held[:-1]]) if len(held) else present
+        block = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(held)]))
+        right = record >= left_size
+        right_count = np.bincount(block, weights=right, minlength=len(starts))
+        left_count = np.bincount(block, minlength=len(starts)) - right_count
+        limit = block_limit(name)
+        common = ((left_count > limit) | (right_count > limit))[block]
         if name in refined:
-            coarse_of[name] = keys
-        if name in NAME_KEYS:
-            name_rules.append(number)
-        rows = np.flatnonzero(keys >= 0).astype(np.int32)
-        if len(rows) == 0:
-            continue
-        coarse = (
-            pa.array(coarse_of[REFINED_FROM[name]][rows])
-            if name in REFINED_FROM
-            else pa.nulls(len(rows), pa.int64())
-        )
-        tables.append(
-            pa.table(
-                {
-                    "row": rows,
-                    "rule": np.full(len(rows), number, dtype=np.int8),
-                    "key": keys[rows],
-                    "coarse_key": coarse,
-                },
-                schema=_KEYED_SCHEMA,
-            )
-        )
-    if not tables:
-        return _KEYED_SCHEMA.empty_table(), name_rules
-    return pa.concat_tables(tables), name_rules
-
-
-def _rules() -> pa.Table:
-    """Per rule its block limit and the rule it refines (-1: none)."""
-    return pa.table(
-        {
-            "rule": pa.array(range(len(_KEY_PARTS)), pa.int8()),
-            "limit": pa.array([block_limit(name) for name in _KEY_PARTS], pa.int16()),
-            "coarse_rule": pa.array([coarse_rule(name) for name in _KEY_PARTS], pa.int8()),
-        }
+            overflowed[name] = np.zeros(len(features), dtype=bool)
+            overflowed[name][record[common]] = True
+        usable = ~common
+        if name in REFINED_FROM:
+            usable &= overflowed[REFINED_FROM[name]][record]
+        # whole blocks are usable or not: a refinement's key holds its coarse key
+        record, block = record[usable], block[usable]
+        starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]]) if len(block) else block
+        size = np.diff(np.r_[starts, len(block)])
+        block_start = np.repeat(starts, size)
+        block_end = block_start + np.repeat(size, size)
+        if dedupe:
+            partners = np.arange(len(record)) + 1
+        else:
+            lefts = np.bincount(
+                np.repeat(np.arange(len(starts)), size), weights=record < left_size
+            ).astype(np.int64)
+            partners = np.where(record < left_size, block_start + np.repeat(lefts, size), block_end)
+        rows.append(record.astype(np.int32))
+        bits.append(np.full(len(record), 1 << number, dtype=np.int32))
+        first.append(offset + partners)
+        end.append(offset + block_end)
+        offset += len(record)
+    return _Blocks(
+        np.concatenate(rows),
+        np.concatenate(bits),
+        np.concatenate(first).astype(np.int64),
+        np.concatenate(end).astype(np.int64),
     )
+
+
+PAIRS_AT_ONCE = 4_000_000  # pairs of keys gathered at a time (about 100 MB)
 
 
 def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candidates:
     """Pairs of the stacked records that share a blocking key.
 
     Linking: left rows are [0, left_size), right rows the rest. Deduplicating: all rows are one
-    file and each pair appears once with left < right. One DuckDB query joins every key, keeps
-    each pair once and notes whether name keys, other keys or both found it.
+    file and each pair appears once with left < right. Each key's block is expanded to its
+    pairs (vectorised), a range of left records at a time, so that memory follows the pairs
+    of one range; a pair found by several keys is kept once, with every key that found it.
     """
-    keyed, name_rules = _keyed(features)
-    return _pairs_sharing_keys(keyed, name_rules, len(features), left_size, dedupe)
-
-
-def _run_within_memory(keyed: pa.Table, query: str) -> dict[str, Any]:
-    """The query's result over `keyed`, within JOIN_MEMORY on two threads. DuckDB spills
-    beyond its limit, but what two threads hold at once varies from run to run, and a join
-    near the limit sometimes fails where it passed before: once more, then, on one thread
-    with twice the memory."""
-    for memory, threads in ((JOIN_MEMORY, 2), (JOIN_MEMORY_RETRY, 1)):
-        connection = scratch_connection(memory, threads=threads)
-        try:
-            connection.register("keyed", keyed)
-            connection.register("rules", _rules())
-            return connection.execute(query).fetchnumpy()
-        except duckdb.OutOfMemoryException:
-            if threads == 1:
-                raise
-            log.warning("blocking join over its memory limit; again on one thread")
-        finally:
-            connection.close()
-    raise AssertionError("unreachable")
-
-
-def _pairs_sharing_keys(
-    keyed: pa.Table, name_rules: list[int], total: int, left_size: int, dedupe: bool
-) -> Candidates:
-    condition = "l.row < r.row" if dedupe else f"l.row < {left_size} AND r.row >= {left_size}"
-    by_name = f"l.rule IN ({', '.join(map(str, name_rules or [-1]))})"
-    # a memory limit (spilling, encrypted, to the process's temporary directory beyond it):
-    # unlimited, the join and its grouping took 1.2 GB at 1 M records, the peak of a whole
-    # deduplication
-    query = f"""
-        WITH common AS (
-            SELECT DISTINCT k.rule, k.key FROM keyed k JOIN rules USING (rule)
-            GROUP BY k.rule, k.key, k.row >= {left_size}
-            HAVING count(*) > any_value(rules."limit")
-        ),
-        reached AS (
-            SELECT row, rule, key FROM keyed WHERE coarse_key IS NULL
-            UNION ALL
-            SELECT k.row, k.rule, k.key
-            FROM (SELECT k.*, rules.coarse_rule FROM keyed k JOIN rules USING (rule)) k
-            SEMI JOIN common c ON k.coarse_rule = c.rule AND k.coarse_key = c.key
-        ),
-        usable AS (
-            SELECT k.row, k.rule, k.key
-            FROM reached k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
-        )
-        SELECT l.row * {total}::BIGINT + r.row AS code,
-               bool_or({by_name}) AS by_names,
-               bool_or(NOT ({by_name})) AS by_others,
-               bit_or(1::INTEGER << l.rule) AS by_keys
-        FROM usable l JOIN usable r ON l.rule = r.rule AND l.key = r.key AND {condition}
-        GROUP BY code
-        ORDER BY code
-        """
-    result = _run_within_memory(keyed, query)
-    codes = np.asarray(result["code"], dtype=np.int64)
-    return Candidates(
-        codes // total,
-        codes % total,
-        np.asarray(result["by_names"], dtype=bool),
-        np.asarray(result["by_others"], dtype=bool),
-        np.asarray(result["by_keys"], dtype=np.int32),
+    total = len(features)
+    blocks = _blocks(features, left_size, dedupe)
+    pairs = blocks.end - blocks.first
+    # ranges of left records whose entries have about PAIRS_AT_ONCE pairs
+    per_record = np.bincount(blocks.rows, weights=pairs, minlength=total)
+    upto = np.cumsum(per_record)
+    bounds = np.searchsorted(
+        upto, np.arange(PAIRS_AT_ONCE, upto[-1] if total else 0, PAIRS_AT_ONCE)
     )
+    codes, found = [], []
+    for low, high in zip(np.r_[0, bounds], np.r_[bounds, total], strict=True):
+        entries = np.flatnonzero((blocks.rows >= low) & (blocks.rows < high) & (pairs > 0))
+        count = pairs[entries]
+        partner = _expand(blocks.first[entries], blocks.end[entries])
+        code = np.repeat(blocks.rows[entries].astype(np.int64) * total, count)
+        code += blocks.rows[partner]
+        by = np.repeat(blocks.bits[entries], count)
+        order = np.argsort(code, kind="stable")
+        code, by = code[order], by[order]
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else order
+        codes.append(code[starts])
+        found.append(np.bitwise_or.reduceat(by, starts) if len(code) else by)
+    del blocks, pairs
+    code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    del codes
+    by_keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
+    names = sum(1 << n for n, name in enumerate(_KEY_PARTS) if name in NAME_KEYS)
+    left = code // total if total else code
+    code -= left * total
+    return Candidates(left, code, (by_keys & names) != 0, (by_keys & ~names) != 0, by_keys)
+
+
+def _expand(starts: IntArray, ends: IntArray) -> IntArray:
+    """The positions start..end-1 of every range, concatenated."""
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    expanded: IntArray = offsets + np.arange(int(lengths.sum()), dtype=np.int64)
+    return expanded
