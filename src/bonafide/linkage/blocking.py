@@ -306,8 +306,8 @@ class _Blocks:
     bits: npt.NDArray[np.int32]  # its rule's bit (`Candidates.by_keys`)
     # its partners: the entries from first to end - 1 (after it in its block when
     # deduplicating, its block's right side when linking; none for a right record)
-    first: IntArray
-    end: IntArray
+    first: npt.NDArray[np.int32]
+    end: npt.NDArray[np.int32]
 
 
 def _blocks(features: Features, left_size: int, dedupe: bool) -> _Blocks:
@@ -352,14 +352,14 @@ def _blocks(features: Features, left_size: int, dedupe: bool) -> _Blocks:
             partners = np.where(record < left_size, block_start + np.repeat(lefts, size), block_end)
         rows.append(record.astype(np.int32))
         bits.append(np.full(len(record), 1 << number, dtype=np.int32))
-        first.append(offset + partners)
-        end.append(offset + block_end)
+        first.append((offset + partners).astype(np.int32))
+        end.append((offset + block_end).astype(np.int32))
         offset += len(record)
     return _Blocks(
         np.concatenate(rows),
         np.concatenate(bits),
-        np.concatenate(first).astype(np.int64),
-        np.concatenate(end).astype(np.int64),
+        np.concatenate(first),
+        np.concatenate(end),
     )
 
 
@@ -387,7 +387,9 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     for low, high in zip(np.r_[0, bounds], np.r_[bounds, total], strict=True):
         entries = np.flatnonzero((blocks.rows >= low) & (blocks.rows < high) & (pairs > 0))
         count = pairs[entries]
-        partner = _expand(blocks.first[entries], blocks.end[entries])
+        partner = _expand(
+            blocks.first[entries].astype(np.int64), blocks.end[entries].astype(np.int64)
+        )
         code = np.repeat(blocks.rows[entries].astype(np.int64) * total, count)
         code += blocks.rows[partner]
         by = np.repeat(blocks.bits[entries], count)
