@@ -324,7 +324,7 @@ def _blocks(features: Features, left_size: int, dedupe: bool) -> _Blocks:
         # stable: rows stay in order within a block
         order = np.argsort(keys[present], kind="stable")
         held, record = keys[present][order], present[order]
-        starts = np.flatnonzero(np.r_[True, held[1:] != held[:-1]]) if len(held) else present
+        starts = _runs(held)
         block = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(held)]))
         right = record >= left_size
         right_count = np.bincount(block, weights=right, minlength=len(starts))
@@ -339,7 +339,7 @@ def _blocks(features: Features, left_size: int, dedupe: bool) -> _Blocks:
             usable &= overflowed[REFINED_FROM[name]][record]
         # whole blocks are usable or not: a refinement's key holds its coarse key
         record, block = record[usable], block[usable]
-        starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]]) if len(block) else block
+        starts = _runs(block)
         size = np.diff(np.r_[starts, len(block)])
         block_start = np.repeat(starts, size)
         block_end = block_start + np.repeat(size, size)
@@ -395,7 +395,7 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
         by = np.repeat(blocks.bits[entries], count)
         order = np.argsort(code, kind="stable")
         code, by = code[order], by[order]
-        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else order
+        starts = _runs(code)
         codes.append(code[starts])
         found.append(np.bitwise_or.reduceat(by, starts) if len(code) else by)
     del blocks, pairs
@@ -406,6 +406,14 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     left = code // total if total else code
     code -= left * total
     return Candidates(left, code, (by_keys & names) != 0, (by_keys & ~names) != 0, by_keys)
+
+
+def _runs(values: IntArray) -> IntArray:
+    """Where each run of equal values starts."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    starts: IntArray = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return starts
 
 
 def _expand(starts: IntArray, ends: IntArray) -> IntArray:
