@@ -228,10 +228,13 @@ def test_small_inputs_get_the_same_features_and_keys_as_large_ones(
     left, right = _sides(population)
     sides = [from_table(left, mapping).table, from_table(right, mapping).table]
     records = PersonRecords(pa.concat_tables(sides))
+    monkeypatch.setattr(comparisons, "SMALL", 10**9)
+    monkeypatch.setattr(blocking, "SMALL", 10**9)
     small = comparisons.Features.build(records)
     small_names = comparisons._full_names(records).to_pylist()
     small_keys = {name: build(small) for name, build in blocking.BLOCKING_KEYS.items()}
     monkeypatch.setattr(comparisons, "SMALL", 0)
+    monkeypatch.setattr(blocking, "SMALL", 0)
     large = comparisons.Features.build(records)
     for field in ("birth", "settlement", "settlement_skeleton", "street", "house", "sex"):
         assert getattr(small, field).text().tolist() == getattr(large, field).text().tolist()

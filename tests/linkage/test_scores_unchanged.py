@@ -109,7 +109,7 @@ def _results(records: PersonRecords) -> tuple[dict[str, npt.NDArray[Any]], dict[
 def test_every_score_and_key_is_as_before(small: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if small:  # every size on the plain-Python paths
         monkeypatch.setattr(comparisons, "SMALL", 10**9)
-        monkeypatch.setattr(blocking, "SMALL", 10**9, raising=False)
+        monkeypatch.setattr(blocking, "SMALL", 10**9)
     records = PersonRecords(pq.read_table(SAMPLE))
     arrays, keys = _results(records)
     with np.load(EXPECTED) as stored:

@@ -94,12 +94,16 @@ def _first_character(values: TextArray) -> TextArray:
 
 
 def _surname_initial(features: Features) -> Coded:
-    return features.name_skeletons["surname_stem"].map(_first_character)
+    return features.derived(
+        "surname_initial", lambda f: f.name_skeletons["surname_stem"].map(_first_character)
+    )
 
 
 def _given_initial(features: Features) -> Coded:
     # of the spelling's skeleton, not the class: a misspelt given name has no class
-    return features.name_skeletons["given"].map(_first_character)
+    return features.derived(
+        "given_initial", lambda f: f.name_skeletons["given"].map(_first_character)
+    )
 
 
 def _year(values: TextArray) -> TextArray:
@@ -108,7 +112,7 @@ def _year(values: TextArray) -> TextArray:
 
 
 def _birth_year(features: Features) -> Coded:
-    return features.birth.map(_year)
+    return features.derived("birth_year", lambda f: f.birth.map(_year))
 
 
 def _field(name: str) -> Part:
@@ -155,6 +159,9 @@ REFINED_FROM = {
 _EITHER_ORDER = frozenset({"names_either_order", "names_either_order_birth_year"})
 _SEPARATOR = "\x1f"
 _COMBINED_LIMIT = 1 << 62  # combined codes are renumbered densely before they could overflow
+# Below this many records (a lookup and its candidates), text keys are joined record by record:
+# NumPy's calls over the dictionaries cost more than the records.
+SMALL = 200
 
 
 def _parts(name: str, features: Features) -> list[Coded]:
@@ -190,7 +197,10 @@ def _integer_keys(name: str, features: Features) -> IntArray:
 
 
 def _text_keys(name: str, features: Features) -> ObjectArray:
-    """Each record's key as text, None where it has none: built once per distinct key."""
+    """Each record's key as text, None where it has none: built once per distinct key (for a
+    few records, record by record)."""
+    if len(features) < SMALL:
+        return _python_keys(name, features)
     keys = _integer_keys(name, features)
     present = np.flatnonzero(keys >= 0)
     result: ObjectArray = np.full(len(keys), None, dtype=object)
@@ -210,6 +220,17 @@ def _text_keys(name: str, features: Features) -> ObjectArray:
     distinct[:] = texts
     result[present] = distinct[inverse]
     return result
+
+
+def _python_keys(name: str, features: Features) -> ObjectArray:
+    columns = [part(features).text().tolist() for part in _KEY_PARTS[name]]
+    keys: ObjectArray = np.full(len(features), None, dtype=object)
+    for row, (first, *rest) in enumerate(zip(*columns, strict=True)):
+        if first and all(rest):
+            if name in _EITHER_ORDER and rest[0] < first:
+                first, rest[0] = rest[0], first
+            keys[row] = _SEPARATOR.join((first, *rest))
+    return keys
 
 
 def _as_text(name: str) -> Callable[[Features], ObjectArray]:

@@ -19,6 +19,7 @@ __all__ = ["CodeArray", "Coded", "TextArray"]
 
 TextArray = npt.NDArray[np.str_]
 CodeArray = npt.NDArray[np.int32]
+_FEW = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +34,11 @@ class Coded:
     @classmethod
     def of(cls, texts: Sequence[str], rows: npt.NDArray[np.integer]) -> Coded:
         """From texts (repeats and "" allowed) and each record's position among them."""
+        if len(texts) < _FEW:  # a lookup's: NumPy's sorting costs more than the values
+            values = sorted({"", *texts})  # code point order, as NumPy sorts
+            index = {value: code for code, value in enumerate(values)}
+            codes = np.array([index[text] for text in texts], dtype=np.int32)
+            return cls(codes[rows], np.array(values, dtype=str))
         dictionary, inverse = np.unique(np.array(["", *texts], dtype=str), return_inverse=True)
         recode = inverse.reshape(-1)[1:].astype(np.int32)
         return cls(recode[rows], dictionary)

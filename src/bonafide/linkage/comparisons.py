@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -162,8 +162,17 @@ class Features:
     name_skeletons: dict[str, Coded]  # "given": skeleton of the given name; "surname": of
     # the surname's word (for swapped names and blocking)
 
+    # columns derived from these (`derived`), computed once
+    _derived: dict[str, Coded] = field(default_factory=dict, repr=False)
+
     def __len__(self) -> int:
         return len(self.birth)
+
+    def derived(self, name: str, make: Callable[[Features], Coded]) -> Coded:
+        """A column derived from the features (a birth year, an initial), made once."""
+        if name not in self._derived:
+            self._derived[name] = make(self)
+        return self._derived[name]
 
     @classmethod
     def build(cls, records: PersonRecords, cache_names: bool = True) -> Features:
