@@ -43,10 +43,6 @@ class Coded:
         recode = inverse.reshape(-1)[1:].astype(np.int32)
         return cls(recode[rows], dictionary)
 
-    @classmethod
-    def empty(cls, size: int) -> Coded:
-        return cls(np.zeros(size, dtype=np.int32), np.array([""], dtype=str))
-
     def map(self, convert: Callable[[TextArray], TextArray]) -> Coded:
         """`convert` of every value, computed on the dictionary (convert("") must be "")."""
         dictionary, inverse = np.unique(convert(self.values), return_inverse=True)
