@@ -228,45 +228,17 @@ def test_small_inputs_get_the_same_features_and_keys_as_large_ones(
     left, right = _sides(population)
     sides = [from_table(left, mapping).table, from_table(right, mapping).table]
     records = PersonRecords(pa.concat_tables(sides))
+    monkeypatch.setattr(comparisons, "SMALL", 10**9)
+    monkeypatch.setattr(blocking, "SMALL", 10**9)
     small = comparisons.Features.build(records)
+    small_names = comparisons._full_names(records).to_pylist()
     small_keys = {name: build(small) for name, build in blocking.BLOCKING_KEYS.items()}
     monkeypatch.setattr(comparisons, "SMALL", 0)
     monkeypatch.setattr(blocking, "SMALL", 0)
     large = comparisons.Features.build(records)
     for field in ("birth", "settlement", "settlement_skeleton", "street", "house", "sex"):
-        assert getattr(small, field).tolist() == getattr(large, field).tolist()
+        assert getattr(small, field).text().tolist() == getattr(large, field).text().tolist()
+    assert small_names == comparisons._full_names(records).to_pylist()
     for name, build in blocking.BLOCKING_KEYS.items():
         assert small_keys[name].tolist() == build(large).tolist(), name
     assert any(v is not None for v in small_keys["names_either_order"])
-
-
-def test_a_blocking_join_over_its_memory_runs_again_on_one_thread(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import duckdb
-    import pyarrow as pa
-
-    from bonafide.linkage import blocking
-
-    tried: list[tuple[str, int]] = []
-    real = blocking.scratch_connection
-
-    def connection(memory: str, threads: int) -> duckdb.DuckDBPyConnection:
-        tried.append((memory, threads))
-        if len(tried) == 1:  # the first attempt runs out of memory
-
-            class OutOfMemory:
-                def register(self, *_: object) -> None:
-                    raise duckdb.OutOfMemoryException("could not allocate block")
-
-                def close(self) -> None:
-                    pass
-
-            return OutOfMemory()  # type: ignore[return-value]
-        return real(memory, threads)
-
-    monkeypatch.setattr(blocking, "scratch_connection", connection)
-    keyed = pa.table({"row": [1, 2, 3]})
-    result = blocking._run_within_memory(keyed, "SELECT sum(row) AS total FROM keyed")
-    assert int(result["total"][0]) == 6
-    assert tried == [(blocking.JOIN_MEMORY, 2), (blocking.JOIN_MEMORY_RETRY, 1)]

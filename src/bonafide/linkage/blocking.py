@@ -2,7 +2,7 @@
 
 Keys survive transliteration and typos where they can: name skeletons (see bonafide.names),
 birth dates, document numbers, postcode with house number, street skeleton with house number.
-Pairs come from one DuckDB query that equi-joins every key, never from a scan of all pairs.
+Pairs come from each key's blocks expanded (vectorised), never from a scan of all pairs.
 
 A key value shared by too many records on one side would pair strangers by the thousand.
 Coarse keys (a surname, a birth date) get a smaller limit than fine ones. A coarse key's block
@@ -21,19 +21,16 @@ left with no usable key (`persons.index.BlockingCounts`).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bonafide.linkage.comparisons import SMALL, Features
-from bonafide.vault.duck import scratch_connection
+from bonafide.linkage.coded import Coded, TextArray
+from bonafide.linkage.comparisons import Features
 
 __all__ = [
     "BLOCKING_KEYS",
@@ -47,12 +44,8 @@ __all__ = [
     "candidate_pairs",
 ]
 
-log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
-TextArray = npt.NDArray[np.str_]
-JOIN_MEMORY = "600MB"
-JOIN_MEMORY_RETRY = "1200MB"
 MAX_BLOCK = 300  # a key shared by more records than this on one side is too common to use
 # Coarse keys, with the records one value may hold on one side. Measured on a 100,000-record
 # registry: beyond these the coarse keys add millions of pairs and no true pair of their own.
@@ -74,55 +67,52 @@ def block_limit(key: str) -> int:
     return BLOCK_LIMITS.get(REFINED_FROM.get(key, key), MAX_BLOCK)
 
 
-def _text(values: TextArray) -> pa.StringArray:
-    """A feature column as Arrow strings, null where the record lacks it."""
-    array = pa.array(values, pa.string())
-    result: pa.StringArray = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-    return result
+# A key is the parts of a record, missing where any part is (code 0). As text (the person
+# index keeps keys as text, hashed) the parts are joined by a separator; to find pairs, the
+# parts' codes are combined into one integer, equal where the text is.
+Part = Callable[[Features], Coded]
 
 
-def _join(*columns: pa.StringArray) -> pa.StringArray:
-    """The columns joined by a separator; null where any is null."""
-    joined: pa.StringArray = pc.binary_join_element_wise(*columns, "\x1f")
-    return joined
-
-
-# A key is the parts of a record joined by a separator, missing where any part is ("").
-Part = Callable[[Features], TextArray]
-
-
-def _surname(features: Features) -> TextArray:
+def _surname(features: Features) -> Coded:
     return features.name_skeletons["surname_stem"]
 
 
-def _given(features: Features) -> TextArray:
+def _given(features: Features) -> Coded:
     """The given name's class in the given-name table where it has one (Hanna, Ганна, Анна and
     Anna are one key), else its skeleton."""
     return features.name_skeletons["given_class"]
 
 
-def _given_spelling(features: Features) -> TextArray:
+def _given_spelling(features: Features) -> Coded:
     # for the either-order key: a swapped record's given name is compared as a surname
     return features.name_skeletons["given"]
 
 
-def _initial(values: TextArray) -> TextArray:
-    initial: TextArray = values.astype("<U1")  # the first character, "" stays ""
+def _first_character(values: TextArray) -> TextArray:
+    initial: TextArray = values.astype("<U1")  # "" stays ""
     return initial
 
 
-def _surname_initial(features: Features) -> TextArray:
-    return _initial(features.name_skeletons["surname_stem"])
+def _surname_initial(features: Features) -> Coded:
+    return features.derived(
+        "surname_initial", lambda f: f.name_skeletons["surname_stem"].map(_first_character)
+    )
 
 
-def _given_initial(features: Features) -> TextArray:
+def _given_initial(features: Features) -> Coded:
     # of the spelling's skeleton, not the class: a misspelt given name has no class
-    return _initial(features.name_skeletons["given"])
+    return features.derived(
+        "given_initial", lambda f: f.name_skeletons["given"].map(_first_character)
+    )
 
 
-def _birth_year(features: Features) -> TextArray:
-    year: TextArray = features.birth.astype("<U4")  # the first four characters, "" stays ""
+def _year(values: TextArray) -> TextArray:
+    year: TextArray = values.astype("<U4")  # the first four characters, "" stays ""
     return year
+
+
+def _birth_year(features: Features) -> Coded:
+    return features.derived("birth_year", lambda f: f.birth.map(_year))
 
 
 def _field(name: str) -> Part:
@@ -168,48 +158,88 @@ REFINED_FROM = {
 # round).
 _EITHER_ORDER = frozenset({"names_either_order", "names_either_order_birth_year"})
 _SEPARATOR = "\x1f"
+_COMBINED_LIMIT = 1 << 62  # combined codes are renumbered densely before they could overflow
+# Below this many records (a lookup and its candidates), text keys are joined record by record:
+# NumPy's calls over the dictionaries cost more than the records.
+SMALL = 200
 
 
-def _arrow_keys(name: str, features: Features) -> pa.StringArray:
-    """The key of every record as Arrow strings, null where the record has none."""
-    columns = [_text(part(features)) for part in _KEY_PARTS[name]]
+def _parts(name: str, features: Features) -> list[Coded]:
+    """The key's parts; an either-order key's first two coded in one dictionary, so that the
+    smaller code is the text sorting first."""
+    parts = [part(features) for part in _KEY_PARTS[name]]
     if name in _EITHER_ORDER:
-        first, second, *rest = columns
-        in_order = pc.less_equal(first, second)
-        either: pa.StringArray = pc.if_else(in_order, _join(first, second), _join(second, first))
-        return _join(either, *rest) if rest else either
-    return columns[0] if len(columns) == 1 else _join(*columns)
+        first, second, *rest = parts
+        return [*Coded.common(first, second), *rest]
+    return parts
+
+
+def _integer_keys(name: str, features: Features) -> IntArray:
+    """Each record's key as an integer, equal where the text keys are equal; -1 where the
+    record has none."""
+    parts = _parts(name, features)
+    codes = [part.codes.astype(np.int64) for part in parts]
+    present = np.ones(len(features), dtype=bool)
+    for column in codes:
+        present &= column != 0
+    if name in _EITHER_ORDER:
+        codes[0], codes[1] = np.minimum(codes[0], codes[1]), np.maximum(codes[0], codes[1])
+    key = codes[0]
+    size = len(parts[0].values)
+    for part, column in zip(parts[1:], codes[1:], strict=True):
+        if size * len(part.values) >= _COMBINED_LIMIT:
+            _, key = np.unique(key, return_inverse=True)
+            size = int(key.max()) + 1
+        key = key * len(part.values) + column
+        size *= len(part.values)
+    keys: IntArray = np.where(present, key, -1)
+    return keys
+
+
+def _text_keys(name: str, features: Features) -> ObjectArray:
+    """Each record's key as text, None where it has none: built once per distinct key (for a
+    few records, record by record)."""
+    if len(features) < SMALL:
+        return _python_keys(name, features)
+    keys = _integer_keys(name, features)
+    present = np.flatnonzero(keys >= 0)
+    result: ObjectArray = np.full(len(keys), None, dtype=object)
+    if not len(present):
+        return result
+    _, first, inverse = np.unique(keys[present], return_index=True, return_inverse=True)
+    rows = present[first]
+    columns = [part.text(rows).tolist() for part in _parts(name, features)]
+    if name in _EITHER_ORDER:
+        texts = []
+        for first_part, second_part, *rest in zip(*columns, strict=True):
+            pair = sorted((first_part, second_part))
+            texts.append(_SEPARATOR.join((*pair, *rest)))
+    else:
+        texts = [_SEPARATOR.join(values) for values in zip(*columns, strict=True)]
+    distinct = np.empty(len(texts), dtype=object)
+    distinct[:] = texts
+    result[present] = distinct[inverse]
+    return result
 
 
 def _python_keys(name: str, features: Features) -> ObjectArray:
-    """The same keys as `_arrow_keys`, value by value: faster for a few hundred records."""
-    columns = [part(features).tolist() for part in _KEY_PARTS[name]]
-    keys: ObjectArray = np.full(len(features.birth), None, dtype=object)
-    if name in _EITHER_ORDER:
-        for row, (first, second, *rest) in enumerate(zip(*columns, strict=True)):
-            if first and second and all(rest):
-                pair = (first, second) if first <= second else (second, first)
-                keys[row] = _SEPARATOR.join((*pair, *rest))
-        return keys
-    for row, values in enumerate(zip(*columns, strict=True)):
-        if all(values):
-            keys[row] = _SEPARATOR.join(values)
+    columns = [part(features).text().tolist() for part in _KEY_PARTS[name]]
+    keys: ObjectArray = np.full(len(features), None, dtype=object)
+    for row, (first, *rest) in enumerate(zip(*columns, strict=True)):
+        if first and all(rest):
+            if name in _EITHER_ORDER and rest[0] < first:
+                first, rest[0] = rest[0], first
+            keys[row] = _SEPARATOR.join((first, *rest))
     return keys
 
 
-def _as_objects(name: str) -> Callable[[Features], ObjectArray]:
-    def keys(features: Features) -> ObjectArray:
-        if len(features.birth) < SMALL:
-            return _python_keys(name, features)
-        values: ObjectArray = _arrow_keys(name, features).to_numpy(zero_copy_only=False)
-        return values
-
-    return keys
+def _as_text(name: str) -> Callable[[Features], ObjectArray]:
+    return lambda features: _text_keys(name, features)
 
 
 # name → function(Features) → object array of key strings, None where the record has no key
 BLOCKING_KEYS: dict[str, Callable[[Features], ObjectArray]] = {
-    name: _as_objects(name) for name in _KEY_PARTS
+    name: _as_text(name) for name in _KEY_PARTS
 }
 
 
@@ -288,119 +318,128 @@ def coarse_keys(name: str, keys: pa.StringArray) -> pa.StringArray:
     return coarse
 
 
-_KEYED_SCHEMA = pa.schema(
-    {
-        "row": pa.int32(),
-        "rule": pa.int8(),
-        "key": pa.string(),
-        "limit": pa.int16(),
-        "right_side": pa.bool_(),
-        "coarse_rule": pa.int8(),
-        "coarse_key": pa.string(),
-    }
-)
+@dataclass
+class _Blocks:
+    """The usable keys of every rule: entries sorted by rule, key and row, so that a block
+    (records sharing a key) is a run of entries; each entry's partners are a run too."""
+
+    rows: npt.NDArray[np.int32]  # the record of each entry
+    bits: npt.NDArray[np.int32]  # its rule's bit (`Candidates.by_keys`)
+    # its partners: the entries from first to end - 1 (after it in its block when
+    # deduplicating, its block's right side when linking; none for a right record)
+    first: npt.NDArray[np.int32]
+    end: npt.NDArray[np.int32]
 
 
-def _keyed(features: Features, left_size: int) -> tuple[pa.Table, list[int]]:
-    """(row, rule, key, limit, right_side, coarse_rule, coarse_key) for every key a record has
-    (the coarse ones null but in a refinement); the name rules."""
-    tables, name_rules = [], []
+def _blocks(features: Features, left_size: int, dedupe: bool) -> _Blocks:
+    """Every rule's keys, less those held by more records on one side than the rule's block
+    limit; a refinement's only where its coarse key's block overflowed."""
+    rows, bits, first, end = [], [], [], []
+    # coarse rule → whether each record's key of it overflowed, while its refinements need it
+    overflowed: dict[str, npt.NDArray[np.bool_]] = {}
+    refined = set(REFINED_FROM.values())
+    offset = 0
     for number, name in enumerate(_KEY_PARTS):
-        keys = _arrow_keys(name, features)
-        present = np.flatnonzero(pc.is_valid(keys).to_numpy(zero_copy_only=False))
-        if name in NAME_KEYS:
-            name_rules.append(number)
-        if len(present) == 0:
-            continue
-        rows = present.astype(np.int32)
-        values = keys.take(pa.array(rows))
-        tables.append(
-            pa.table(
-                {
-                    "row": rows,
-                    "rule": np.full(len(rows), number, dtype=np.int8),
-                    "key": values,
-                    "limit": np.full(len(rows), block_limit(name), dtype=np.int16),
-                    "right_side": rows >= left_size,
-                    "coarse_rule": np.full(len(rows), coarse_rule(name), dtype=np.int8),
-                    "coarse_key": coarse_keys(name, values),
-                },
-                schema=_KEYED_SCHEMA,
-            )
-        )
-    if not tables:
-        return _KEYED_SCHEMA.empty_table(), name_rules
-    return pa.concat_tables(tables), name_rules
+        keys = _integer_keys(name, features)
+        present = np.flatnonzero(keys >= 0)
+        # stable: rows stay in order within a block
+        order = np.argsort(keys[present], kind="stable")
+        held, record = keys[present][order], present[order]
+        starts = _runs(held)
+        block = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(held)]))
+        right = record >= left_size
+        right_count = np.bincount(block, weights=right, minlength=len(starts))
+        left_count = np.bincount(block, minlength=len(starts)) - right_count
+        limit = block_limit(name)
+        common = ((left_count > limit) | (right_count > limit))[block]
+        if name in refined:
+            overflowed[name] = np.zeros(len(features), dtype=bool)
+            overflowed[name][record[common]] = True
+        usable = ~common
+        if name in REFINED_FROM:
+            usable &= overflowed[REFINED_FROM[name]][record]
+        # whole blocks are usable or not: a refinement's key holds its coarse key
+        record, block = record[usable], block[usable]
+        starts = _runs(block)
+        size = np.diff(np.r_[starts, len(block)])
+        block_start = np.repeat(starts, size)
+        block_end = block_start + np.repeat(size, size)
+        if dedupe:
+            partners = np.arange(len(record)) + 1
+        else:
+            lefts = np.bincount(
+                np.repeat(np.arange(len(starts)), size), weights=record < left_size
+            ).astype(np.int64)
+            partners = np.where(record < left_size, block_start + np.repeat(lefts, size), block_end)
+        rows.append(record.astype(np.int32))
+        bits.append(np.full(len(record), 1 << number, dtype=np.int32))
+        first.append((offset + partners).astype(np.int32))
+        end.append((offset + block_end).astype(np.int32))
+        offset += len(record)
+    return _Blocks(
+        np.concatenate(rows),
+        np.concatenate(bits),
+        np.concatenate(first),
+        np.concatenate(end),
+    )
+
+
+PAIRS_AT_ONCE = 4_000_000  # pairs of keys gathered at a time (about 100 MB)
 
 
 def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candidates:
     """Pairs of the stacked records that share a blocking key.
 
     Linking: left rows are [0, left_size), right rows the rest. Deduplicating: all rows are one
-    file and each pair appears once with left < right. One DuckDB query joins every key, keeps
-    each pair once and notes whether name keys, other keys or both found it.
+    file and each pair appears once with left < right. Each key's block is expanded to its
+    pairs (vectorised), a range of left records at a time, so that memory follows the pairs
+    of one range; a pair found by several keys is kept once, with every key that found it.
     """
-    total = len(features.birth)
-    keyed, name_rules = _keyed(features, left_size)
-    return _pairs_sharing_keys(keyed, name_rules, total, dedupe)
-
-
-def _run_within_memory(keyed: pa.Table, query: str) -> dict[str, Any]:
-    """The query's result over `keyed`, within JOIN_MEMORY on two threads. DuckDB spills
-    beyond its limit, but what two threads hold at once varies from run to run, and a join
-    near the limit sometimes fails where it passed before: once more, then, on one thread
-    with twice the memory."""
-    for memory, threads in ((JOIN_MEMORY, 2), (JOIN_MEMORY_RETRY, 1)):
-        connection = scratch_connection(memory, threads=threads)
-        try:
-            connection.register("keyed", keyed)
-            return connection.execute(query).fetchnumpy()
-        except duckdb.OutOfMemoryException:
-            if threads == 1:
-                raise
-            log.warning("blocking join over its memory limit; again on one thread")
-        finally:
-            connection.close()
-    raise AssertionError("unreachable")
-
-
-def _pairs_sharing_keys(
-    keyed: pa.Table, name_rules: list[int], total: int, dedupe: bool
-) -> Candidates:
-    condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
-    by_name = f"l.rule IN ({', '.join(map(str, name_rules or [-1]))})"
-    # a memory limit (spilling, encrypted, to the process's temporary directory beyond it):
-    # unlimited, the join and its grouping took 1.2 GB at 1 M records, the peak of a whole
-    # deduplication
-    query = f"""
-        WITH common AS (
-            SELECT DISTINCT rule, key FROM keyed GROUP BY rule, key, right_side
-            HAVING count(*) > any_value("limit")
-        ),
-        reached AS (
-            SELECT row, rule, key, right_side FROM keyed WHERE coarse_rule < 0
-            UNION ALL
-            SELECT k.row, k.rule, k.key, k.right_side
-            FROM keyed k SEMI JOIN common c ON k.coarse_rule = c.rule AND k.coarse_key = c.key
-        ),
-        usable AS (
-            SELECT k.row, k.rule, k.key, k.right_side
-            FROM reached k ANTI JOIN common c ON k.rule = c.rule AND k.key = c.key
-        )
-        SELECT l.row * {total}::BIGINT + r.row AS code,
-               bool_or({by_name}) AS by_names,
-               bool_or(NOT ({by_name})) AS by_others,
-               bit_or(1::INTEGER << l.rule) AS by_keys
-        FROM usable l JOIN usable r ON l.rule = r.rule AND l.key = r.key AND {condition}
-        GROUP BY code
-        ORDER BY code
-        """
-    result = _run_within_memory(keyed, query)
-    codes = np.asarray(result["code"], dtype=np.int64)
-    return Candidates(
-        codes // total,
-        codes % total,
-        np.asarray(result["by_names"], dtype=bool),
-        np.asarray(result["by_others"], dtype=bool),
-        np.asarray(result["by_keys"], dtype=np.int32),
+    total = len(features)
+    blocks = _blocks(features, left_size, dedupe)
+    pairs = blocks.end - blocks.first
+    # ranges of left records whose entries have about PAIRS_AT_ONCE pairs
+    per_record = np.bincount(blocks.rows, weights=pairs, minlength=total)
+    upto = np.cumsum(per_record)
+    bounds = np.searchsorted(
+        upto, np.arange(PAIRS_AT_ONCE, upto[-1] if total else 0, PAIRS_AT_ONCE)
     )
+    codes, found = [], []
+    for low, high in zip(np.r_[0, bounds], np.r_[bounds, total], strict=True):
+        entries = np.flatnonzero((blocks.rows >= low) & (blocks.rows < high) & (pairs > 0))
+        count = pairs[entries]
+        partner = _expand(
+            blocks.first[entries].astype(np.int64), blocks.end[entries].astype(np.int64)
+        )
+        code = np.repeat(blocks.rows[entries].astype(np.int64) * total, count)
+        code += blocks.rows[partner]
+        by = np.repeat(blocks.bits[entries], count)
+        order = np.argsort(code, kind="stable")
+        code, by = code[order], by[order]
+        starts = _runs(code)
+        codes.append(code[starts])
+        found.append(np.bitwise_or.reduceat(by, starts) if len(code) else by)
+    del blocks, pairs
+    code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    del codes
+    by_keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
+    names = sum(1 << n for n, name in enumerate(_KEY_PARTS) if name in NAME_KEYS)
+    left = code // total if total else code
+    code -= left * total
+    return Candidates(left, code, (by_keys & names) != 0, (by_keys & ~names) != 0, by_keys)
+
+
+def _runs(values: IntArray) -> IntArray:
+    """Where each run of equal values starts."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    starts: IntArray = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return starts
+
+
+def _expand(starts: IntArray, ends: IntArray) -> IntArray:
+    """The positions start..end-1 of every range, concatenated."""
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    expanded: IntArray = offsets + np.arange(int(lengths.sum()), dtype=np.int64)
+    return expanded

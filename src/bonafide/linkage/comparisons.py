@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
+from bonafide.linkage.coded import CodeArray, Coded, TextArray
 from bonafide.linkage.frequencies import TermFrequencies
 from bonafide.linkage.records import PersonRecords
 from bonafide.names import NameKeyTable, reading, skeleton
@@ -34,16 +35,8 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 NULL = -1
-
-
-# Keys are NumPy unicode arrays, "" where a record lacks the field: comparing them is
-# vectorised in C, where object arrays would call back into Python for every pair.
-TextArray = npt.NDArray[np.str_]
-
-
-def _keys(values: list[str]) -> TextArray:
-    return np.array(values, dtype=str)
 
 
 def _alnum(value: str) -> str:
@@ -67,34 +60,59 @@ def _workers(pairs: int) -> int:
     return -1 if pairs >= _THREADED_PAIRS else 1
 
 
-def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> TextArray:
+def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> Coded:
     """`convert` of each value, "" where null; computed once per distinct value (a registry
     repeats its settlements, streets and houses many times over)."""
     if len(values) < SMALL:
-        seen: dict[str | None, str] = {None: ""}
+        seen: dict[str | None, int] = {None: 0}
+        converted = [""]
+        rows = []
         for value in values.to_pylist():
             if value not in seen:
-                seen[value] = convert(value)
-        return _keys([seen[v] for v in values.to_pylist()])
+                seen[value] = len(converted)
+                converted.append(convert(value))
+            rows.append(seen[value])
+        return Coded.of(converted, np.array(rows, dtype=np.int64))
     encoded = pc.dictionary_encode(values)
     converted = [convert(v) for v in encoded.dictionary.to_pylist()] + [""]
     missing = len(converted) - 1
-    rows = encoded.indices.fill_null(missing).to_numpy(zero_copy_only=False)
-    keys: TextArray = _keys(converted)[rows]
-    return keys
+    return Coded.of(converted, encoded.indices.fill_null(missing).to_numpy(zero_copy_only=False))
 
 
-def _full_names(records: PersonRecords) -> list[str]:
+def _blank_to_null(values: pa.StringArray) -> pa.StringArray:
+    blank: pa.StringArray = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    return blank
+
+
+def _full_names(records: PersonRecords) -> pa.StringArray:
     """The whole name as written, or its parts joined in registry order; "" if none."""
-    full = records.column("full_name")
-    parts = zip(
-        records.column("surname"),
-        records.column("given_name"),
-        records.column("patronymic"),
-        strict=True,
+    if len(records) < SMALL:
+        full = records.column("full_name")
+        parts = zip(
+            records.column("surname"),
+            records.column("given_name"),
+            records.column("patronymic"),
+            strict=True,
+        )
+        joined = [f or " ".join(p for p in ps if p) for f, ps in zip(full, parts, strict=True)]
+        return pa.array(joined, pa.string())
+    columns = [_blank_to_null(_column(records, f)) for f in ("surname", "given_name", "patronymic")]
+    named = np.zeros(len(records), dtype=bool)
+    for column in columns:
+        named |= column.is_valid().to_numpy(zero_copy_only=False)
+    # Told to skip nulls, Arrow's join leaves out rows whose parts are all null (the result is
+    # shorter): it joins the named rows only, put back in place.
+    kept = pa.array(named)
+    parts = pc.binary_join_element_wise(
+        *(c.filter(kept) for c in columns), " ", null_handling="skip"
     )
-    # (Arrow's element-wise join, told to skip nulls, drops rows whose parts are all null.)
-    return [f or " ".join(p for p in ps if p) for f, ps in zip(full, parts, strict=True)]
+    position = pa.array(np.cumsum(named) - 1, mask=~named)
+    whole: pa.StringArray = pc.coalesce(
+        _blank_to_null(_column(records, "full_name")),
+        parts.take(position),
+        pa.scalar("", pa.string()),
+    )
+    return whole
 
 
 def _phrase_skeleton(value: str | None) -> str:
@@ -105,37 +123,76 @@ def _phrase_reading(value: str | None) -> str:
     return " ".join(reading(w) for w in value.split()) if value else ""
 
 
+# What the features keep of each distinct name's parse (`NameKeyTable.build`).
+_NAME_FACTS: dict[str, Callable[[ParsedName], object]] = {
+    "has_given": lambda p: p.given is not None,
+    "has_surname": lambda p: p.surname is not None,
+    "has_patronymic": lambda p: p.patronymic is not None,
+    "given": lambda p: skeleton(p.given.latin) if p.given else "",
+    "given_class": lambda p: _given_class(p),
+    "surname": lambda p: skeleton(p.surname.word.latin) if p.surname else "",
+    "surname_stem": lambda p: skeleton(p.surname.form.stem) if p.surname else "",
+    "surname_term": lambda p: p.surname.form.stem if p.surname else "",
+}
+
+
 @dataclass
 class Features:
-    """Per-record keys for every comparison, for the records of both sides stacked."""
+    """Per-record keys for every comparison, for the records of both sides stacked.
+
+    Text is dictionary-coded (`Coded`): one dictionary per field for both sides, so equal
+    codes are equal values across the sides."""
 
     names: NameKeyTable
-    birth: TextArray
-    personal_number: TextArray
-    passport_number: TextArray
-    house: TextArray
-    postcode: TextArray
-    region: TextArray
-    street: TextArray
-    street_skeleton: TextArray
-    settlement: TextArray
-    settlement_skeleton: TextArray
-    sex: TextArray
-    has_name: dict[str, npt.NDArray[np.bool_]]
+    birth: Coded
+    personal_number: Coded
+    passport_number: Coded
+    house: Coded
+    postcode: Coded
+    region: Coded
+    street: Coded
+    street_skeleton: Coded
+    settlement: Coded
+    settlement_skeleton: Coded
+    sex: Coded
+    has_name: dict[str, BoolArray]
     # The value each record holds for comparisons with term-frequency adjustment: a common
     # surname or a big city agreeing is weaker evidence than a rare one.
-    terms: dict[str, TextArray]
-    name_skeletons: dict[str, TextArray]  # "given": skeleton of the given name; "surname": of
+    terms: dict[str, Coded]
+    name_skeletons: dict[str, Coded]  # "given": skeleton of the given name; "surname": of
     # the surname's word (for swapped names and blocking)
 
+    # columns derived from these (`derived`), computed once
+    _derived: dict[str, Coded] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.birth)
+
+    def derived(self, name: str, make: Callable[[Features], Coded]) -> Coded:
+        """A column derived from the features (a birth year, an initial), made once."""
+        if name not in self._derived:
+            self._derived[name] = make(self)
+        return self._derived[name]
+
     @classmethod
-    def build(cls, records: PersonRecords) -> Features:
-        table = NameKeyTable.build(_full_names(records))
+    def build(cls, records: PersonRecords, cache_names: bool = True) -> Features:
+        """`cache_names`: keep the names' parses for later builds (`NameKeyTable.build`)."""
+        table = NameKeyTable.build(_full_names(records), _NAME_FACTS, cache_names)
         settlement = pc.coalesce(_column(records, "settlement"), _column(records, "birth_place"))
         street = _column(records, "street")
         settlement_skeleton = _per_value(settlement, _phrase_skeleton)
-        parsed = table.distinct_parsed
-        return cls(
+        rows = table.distinct_row
+
+        def coded(fact: str) -> Coded:
+            values, codes = table.facts[fact]
+            return Coded.of([str(v) for v in values], codes[rows])
+
+        def flag(fact: str) -> BoolArray:
+            values, codes = table.facts[fact]
+            present: BoolArray = np.array(values, dtype=bool)[codes][rows]
+            return present
+
+        features = cls(
             names=table,
             birth=_per_value(_column(records, "birth_date"), str),
             personal_number=_per_value(_column(records, "personal_number"), _alnum),
@@ -148,30 +205,14 @@ class Features:
             settlement=_per_value(settlement, _phrase_reading),
             settlement_skeleton=settlement_skeleton,
             sex=_per_value(_column(records, "sex"), str.lower),
-            has_name={
-                "given": table.per_name(np.array([p.given is not None for p in parsed])),
-                "surname": table.per_name(np.array([p.surname is not None for p in parsed])),
-                "patronymic": table.per_name(np.array([p.patronymic is not None for p in parsed])),
-            },
+            has_name={part: flag(f"has_{part}") for part in ("given", "surname", "patronymic")},
             name_skeletons={
-                "given": table.per_name(
-                    _keys([skeleton(p.given.latin) if p.given else "" for p in parsed])
-                ),
-                "given_class": table.per_name(_keys([_given_class(p) for p in parsed])),
-                "surname": table.per_name(
-                    _keys([skeleton(p.surname.word.latin) if p.surname else "" for p in parsed])
-                ),
-                "surname_stem": table.per_name(
-                    _keys([skeleton(p.surname.form.stem) if p.surname else "" for p in parsed])
-                ),
+                part: coded(part) for part in ("given", "given_class", "surname", "surname_stem")
             },
-            terms={
-                "surname": table.per_name(
-                    _keys([p.surname.form.stem if p.surname else "" for p in parsed])
-                ),
-                "settlement": settlement_skeleton,
-            },
+            terms={"surname": coded("surname_term"), "settlement": settlement_skeleton},
         )
+        table.facts.clear()  # kept coded in the features: the table need not hold them twice
+        return features
 
 
 def _given_class(parsed: ParsedName) -> str:
@@ -185,14 +226,14 @@ def _given_class(parsed: ParsedName) -> str:
     return skeleton(parsed.given.latin)
 
 
-def _nulls(*columns: TextArray) -> npt.NDArray[np.bool_]:
+def _nulls(*columns: CodeArray) -> BoolArray:
     mask = np.zeros(len(columns[0]), dtype=bool)
     for column in columns:
-        mask |= column == ""
+        mask |= column == 0
     return mask
 
 
-def _one_edit_same_length(a: TextArray, b: TextArray) -> npt.NDArray[np.bool_]:
+def _one_edit_same_length(a: TextArray, b: TextArray) -> BoolArray:
     """Strings of equal length one Damerau-Levenshtein edit apart: one letter replaced, or
     two neighbours swapped. Vectorised on the code points, no call per pair."""
     width = a.dtype.itemsize // 4
@@ -205,31 +246,36 @@ def _one_edit_same_length(a: TextArray, b: TextArray) -> npt.NDArray[np.bool_]:
         & (differ[:, :-1] & differ[:, 1:]).any(axis=1)
         & ((x[:, :-1] == y[:, 1:]) & (x[:, 1:] == y[:, :-1]) & differ[:, :-1]).any(axis=1)
     )
-    one: npt.NDArray[np.bool_] = (count == 1) | swapped
+    one: BoolArray = (count == 1) | swapped
     return one
 
 
-def _edit_levels(a: TextArray, b: TextArray, thresholds: tuple[int, ...]) -> IntArray:
+def _edit_levels(
+    column: Coded, left: IntArray, right: IntArray, thresholds: tuple[int, ...]
+) -> IntArray:
     """0 exact, 1.. within each Damerau-Levenshtein threshold, last: further; -1 null."""
+    a, b = column.codes[left], column.codes[right]
     null = _nulls(a, b)
     levels = np.full(len(a), len(thresholds) + 1, dtype=np.int64)
     exact = ~null & (a == b)
     levels[exact] = 0
     # Strings whose lengths differ by more than the widest threshold are further apart.
-    length_a, length_b = np.char.str_len(a), np.char.str_len(b)
+    length_a, length_b = column.lengths[a], column.lengths[b]
     near = ~null & ~exact & (np.abs(length_a - length_b) <= max(thresholds))
     if thresholds == (1,):
         # Most pairs are equal-length numbers of different people: decided without a call.
         same_length = np.flatnonzero(near & (length_a == length_b))
-        if len(same_length) and a.dtype.itemsize:
-            one = _one_edit_same_length(a[same_length], b[same_length])
+        if len(same_length) and column.values.dtype.itemsize:
+            one = _one_edit_same_length(
+                column.values[a[same_length]], column.values[b[same_length]]
+            )
             levels[same_length[one]] = 1
         near &= length_a != length_b
     rest = np.flatnonzero(near)
     if len(rest):
         distance = process.cpdist(
-            a[rest].tolist(),
-            b[rest].tolist(),
+            column.values[a[rest]].tolist(),
+            column.values[b[rest]].tolist(),
             scorer=DamerauLevenshtein.distance,
             workers=_workers(len(rest)),
         )
@@ -239,9 +285,9 @@ def _edit_levels(a: TextArray, b: TextArray, thresholds: tuple[int, ...]) -> Int
     return levels
 
 
-def _exact_levels(a: TextArray, b: TextArray) -> IntArray:
-    null = _nulls(a, b)
-    return np.where(null, NULL, np.where(a == b, 0, 1)).astype(np.int64)
+def _exact_levels(column: Coded, left: IntArray, right: IntArray) -> IntArray:
+    a, b = column.codes[left], column.codes[right]
+    return np.where(_nulls(a, b), NULL, np.where(a == b, 0, 1)).astype(np.int64)
 
 
 def _digits(values: TextArray) -> npt.NDArray[np.uint32]:
@@ -251,10 +297,12 @@ def _digits(values: TextArray) -> npt.NDArray[np.uint32]:
     return text.view(np.uint32).reshape(len(values), 8)
 
 
-def _birth_levels(a: TextArray, b: TextArray) -> IntArray:
+def _birth_levels(column: Coded, left: IntArray, right: IntArray) -> IntArray:
     """exact, day and month swapped, one digit off, same year, different; -1 null."""
+    a, b = column.codes[left], column.codes[right]
     null = _nulls(a, b)
-    x, y = _digits(a), _digits(b)
+    digits = _digits(column.values)  # per distinct date, not per pair
+    x, y = digits[a], digits[b]
     differing = (x != y).sum(axis=1)
     same_year = (x[:, :4] == y[:, :4]).all(axis=1)
     swapped = (
@@ -267,27 +315,32 @@ def _birth_levels(a: TextArray, b: TextArray) -> IntArray:
     return levels
 
 
-def _place_levels(
-    reading_a: TextArray,
-    reading_b: TextArray,
-    skeleton_a: TextArray,
-    skeleton_b: TextArray,
-) -> IntArray:
+def _distinct_pairs(a: CodeArray, b: CodeArray) -> tuple[CodeArray, CodeArray, IntArray]:
+    """The distinct (a, b) code pairs, and each pair's position among them."""
+    combined = a.astype(np.int64) << 32 | b.astype(np.int64)
+    unique, inverse = np.unique(combined, return_inverse=True)
+    return (unique >> 32).astype(np.int32), (unique & 0xFFFFFFFF).astype(np.int32), inverse
+
+
+def _place_levels(reading: Coded, skeleton: Coded, left: IntArray, right: IntArray) -> IntArray:
     """same reading, same skeleton (another script or spelling), alike, different; -1 null."""
-    null = _nulls(reading_a, reading_b)
-    levels = np.full(len(reading_a), 3, dtype=np.int64)
-    same_reading = ~null & (reading_a == reading_b)
-    same_skeleton = ~null & ~same_reading & (skeleton_a == skeleton_b)
-    # Only places that differ in reading and skeleton need the similarity.
+    a, b = reading.codes[left], reading.codes[right]
+    null = _nulls(a, b)
+    levels = np.full(len(a), 3, dtype=np.int64)
+    same_reading = ~null & (a == b)
+    same_skeleton = ~null & ~same_reading & (skeleton.codes[left] == skeleton.codes[right])
+    # Only places that differ in reading and skeleton need the similarity, and a registry
+    # names few places: each distinct pair of them is compared once.
     rest = np.flatnonzero(~null & ~same_reading & ~same_skeleton)
     if len(rest):
+        first, second, inverse = _distinct_pairs(a[rest], b[rest])
         similarity = process.cpdist(
-            reading_a[rest].tolist(),
-            reading_b[rest].tolist(),
+            reading.values[first].tolist(),
+            reading.values[second].tolist(),
             scorer=JaroWinkler.similarity,
-            workers=_workers(len(rest)),
+            workers=_workers(len(first)),
         )
-        levels[rest[similarity >= 0.88]] = 2
+        levels[rest[similarity[inverse] >= 0.88]] = 2
     levels[same_skeleton] = 1
     levels[same_reading] = 0
     levels[null] = NULL
@@ -306,9 +359,8 @@ def _place(field: str) -> Comparison:
     """A settlement or street: its reading, and its skeleton under `<field>_skeleton`."""
 
     def compute(features: Features, left: IntArray, right: IntArray) -> IntArray:
-        readings: TextArray = getattr(features, field)
-        skeletons: TextArray = getattr(features, f"{field}_skeleton")
-        return _place_levels(readings[left], readings[right], skeletons[left], skeletons[right])
+        readings: Coded = getattr(features, field)
+        return _place_levels(readings, getattr(features, f"{field}_skeleton"), left, right)
 
     levels = ("same", "same in another spelling", "alike", "different")
     return Comparison(field, levels, compute, (field,))
@@ -329,9 +381,11 @@ def _name_part(part: str, groups: dict[str, int], labels: tuple[str, ...]) -> Co
 def _women(features: Features, rows: IntArray) -> npt.NDArray[np.bool_]:
     """True where a record is a woman's: by the sex field, else by what her name marks (given
     name, patronymic, the surname's ending)."""
-    field = features.sex[rows]
-    named = (features.names.sex[rows] == _FEMALE) | (features.names.surname_sex[rows] == _FEMALE)
-    women: npt.NDArray[np.bool_] = (field == "f") | ((field == "") & named)
+    field = features.sex.codes[rows]
+    names = features.names
+    name = names.distinct_row[rows]
+    named = (names.sex[name] == _FEMALE) | (names.surname_sex[name] == _FEMALE)
+    women: BoolArray = (features.sex.values == "f")[field] | ((field == 0) & named)
     return women
 
 
@@ -381,7 +435,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "birth_date",
         ("same", "day and month swapped", "one digit off", "same year", "different"),
-        lambda f, a, b: _birth_levels(f.birth[a], f.birth[b]),
+        lambda f, a, b: _birth_levels(f.birth, a, b),
         ("birth_date",),
     ),
     # Only one edit: the personal number encodes the birth date and region, so people born on
@@ -389,13 +443,13 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "personal_number",
         ("same", "one edit", "different"),
-        lambda f, a, b: _edit_levels(f.personal_number[a], f.personal_number[b], (1,)),
+        lambda f, a, b: _edit_levels(f.personal_number, a, b, (1,)),
         ("personal_number",),
     ),
     Comparison(
         "passport_number",
         ("same", "one edit", "different"),
-        lambda f, a, b: _edit_levels(f.passport_number[a], f.passport_number[b], (1,)),
+        lambda f, a, b: _edit_levels(f.passport_number, a, b, (1,)),
         ("passport_number",),
     ),
     _place("settlement"),
@@ -403,19 +457,19 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "house",
         ("same", "different"),
-        lambda f, a, b: _exact_levels(f.house[a], f.house[b]),
+        lambda f, a, b: _exact_levels(f.house, a, b),
         ("house",),
     ),
     Comparison(
         "postcode",
         ("same", "one edit", "two edits", "different"),
-        lambda f, a, b: _edit_levels(f.postcode[a], f.postcode[b], (1, 2)),
+        lambda f, a, b: _edit_levels(f.postcode, a, b, (1, 2)),
         ("postcode",),
     ),
     Comparison(
         "sex",
         ("same", "different"),
-        lambda f, a, b: _exact_levels(f.sex[a], f.sex[b]),
+        lambda f, a, b: _exact_levels(f.sex, a, b),
         ("sex",),
     ),
 )
@@ -424,11 +478,13 @@ COMPARISONS: tuple[Comparison, ...] = (
 def _swapped_names(features: Features, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
     """True where one record's given name is the other's surname and the reverse."""
     given, surname = features.name_skeletons["given"], features.name_skeletons["surname"]
-    swapped: npt.NDArray[np.bool_] = (
-        (given[left] != "")
-        & (surname[left] != "")
-        & (given[left] == surname[right])
-        & (surname[left] == given[right])
+    # two dictionaries: the given names' codes and the surnames' are compared as text
+    given_left, surname_left = given.codes[left], surname.codes[left]
+    swapped: BoolArray = (
+        (given_left != 0)
+        & (surname_left != 0)
+        & (given.values[given_left] == surname.text(right))
+        & (surname.values[surname_left] == given.text(right))
     )
     return swapped
 
@@ -462,7 +518,7 @@ def count_terms(
 ) -> dict[str, TermFrequencies]:
     """Term frequencies of the comparisons that have terms, counted over these records."""
     return {
-        c.name: TermFrequencies.count(features.terms[c.name])
+        c.name: TermFrequencies.count_coded(features.terms[c.name])
         for c in comparisons
         if c.name in features.terms
     }
@@ -489,7 +545,9 @@ def term_frequency_adjustments(
             continue
         agree = levels[:, column] == 0
         adjustment = np.zeros(len(left), dtype=np.float64)
-        tf = table.frequency(values[left[agree]])
+        # each distinct value's frequency looked up once
+        codes, inverse = np.unique(values.codes[left[agree]], return_inverse=True)
+        tf = table.frequency(values.values[codes])[inverse]
         adjustment[agree] = np.log2(u_top[comparison.name] / np.clip(tf, 1e-12, None))
         adjustments[column] = adjustment
     return adjustments

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bonafide.linkage.coded import Coded
+
 __all__ = ["TermFrequencies"]
 
 TextArray = npt.NDArray[np.str_]
@@ -33,6 +35,16 @@ class TermFrequencies:
         terms, counts = np.unique(present, return_counts=True)
         repeated = counts >= 2
         return cls(len(present), terms[repeated], counts[repeated].astype(np.int64))
+
+    @classmethod
+    def count_coded(cls, values: Coded) -> TermFrequencies:
+        """`count` of a coded column: its dictionary is sorted and "" is code 0, so the
+        counts per code are the counts per term, in order."""
+        counts = np.bincount(values.codes, minlength=len(values.values))[1:]
+        repeated = counts >= 2
+        return cls(
+            int(counts.sum()), values.values[1:][repeated], counts[repeated].astype(np.int64)
+        )
 
     def frequency(self, values: TextArray) -> FloatArray:
         """The share of records holding each value (at least 1 / total)."""

@@ -111,7 +111,7 @@ def train_model(
     from pairs found by other keys (dates, documents, addresses), the other comparisons' m from
     pairs found by names — so no comparison learns from pairs chosen because it agrees; then
     the prior with m and u fixed, over all candidates. `candidate_levels` are the candidates'."""
-    total = len(features.birth)
+    total = len(features)
     names = [c.name for c in comparisons]
     levels = {c.name: list(c.levels) for c in comparisons}
     rng = np.random.default_rng(seed)
@@ -212,9 +212,12 @@ def link_records(
     model: LinkageModel | None = None,
     one_to_one: bool = True,
     keep_features: bool = False,
+    cache_names: bool = False,
 ) -> LinkResult:
     """Pairs with probability ≥ threshold. Without `right_records`, deduplicates the left.
-    `keep_features`: return the records' features too (else they are freed on return)."""
+    `keep_features`: return the records' features too (else they are freed on return).
+    `cache_names`: keep the names' parses for later calls (`NameKeyTable.build`); a one-off
+    batch parses each distinct name once, and the cache would only hold memory."""
     dedupe = right_records is None
     stacked = (
         left_records
@@ -222,9 +225,16 @@ def link_records(
         else PersonRecords(pa.concat_tables([left_records.table, right_records.table]))
     )
     left_size = len(left_records)
-    features = Features.build(stacked)
+    # Arrow keeps what it frees for its next allocations; a batch this size holds memory
+    # phase after phase (the caller's file, the features' temporaries), so it is handed back
+    # between phases and the peak is what is in use.
+    pool = pa.default_memory_pool()
+    pool.release_unused()
+    features = Features.build(stacked, cache_names)
+    pool.release_unused()
     comparisons = _usable(stacked)
     candidates = candidate_pairs(features, left_size, dedupe)
+    pool.release_unused()
     left, right = candidates.left, candidates.right
     log.info("linkage candidates=%d comparisons=%d", len(left), len(comparisons))
     if model is not None:

@@ -193,7 +193,7 @@ def _scorer(model: LinkageModel, threshold: float) -> ArrowTask:
 
 
 def _candidate_pairs(spark: SparkSession, keyed: DataFrame, dedupe: bool) -> DataFrame:
-    """Spark SQL of blocking.py's query: a key value held by more records on one side than
+    """Spark SQL of what blocking.py does: a key value held by more records on one side than
     its key's block limit is skipped, its refinement used instead; each pair once."""
     condition = "l.row < r.row" if dedupe else "NOT l.right_side AND r.right_side"
     return spark.sql(

@@ -10,13 +10,15 @@ both paths give the same score for the same pair (a test checks this).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -42,25 +44,6 @@ BoolArray = npt.NDArray[np.bool_]
 _SEX_CODE = {None: 0, "m": 1, "f": 2}
 
 
-# names parsed lately, kept: the real-time path scores the same candidates' names batch after
-# batch (a common surname's block), and a parse costs tens of microseconds
-_parsed = lru_cache(maxsize=262_144)(parse_name)
-
-
-def _codes(values: list[object]) -> tuple[IntArray, list[int]]:
-    """Integer codes for values, and for each code the first position holding it."""
-    index: dict[object, int] = {}
-    first: list[int] = []
-    codes = np.empty(len(values), dtype=np.int64)
-    for position, value in enumerate(values):
-        code = index.get(value)
-        if code is None:
-            code = index[value] = len(first)
-            first.append(position)
-        codes[position] = code
-    return codes, first
-
-
 def _given_key(name: ParsedName) -> str | None:
     """What decides a given name's comparisons: its reading, else its written initial."""
     if name.given is not None:
@@ -76,78 +59,138 @@ def _patronymic_key(name: ParsedName) -> str | None:
     return None
 
 
-def _lone_role(name: ParsedName) -> int:
+def _lone_role(
+    name: ParsedName, swapped: Callable[[ParsedName], ParsedName | None] = swapped_roles
+) -> int:
     """1 for a lone given name, 2 for a lone surname, 3 for two given names (read both ways
     round by `compare_names`), else 0."""
-    if swapped_roles(name) is not None:
+    if swapped(name) is not None:
         return 3
     if lone_word(name) is None:
         return 0
     return 1 if name.given is not None else 2
 
 
+class _Interned:
+    """Integer codes for values as they come, each distinct value once."""
+
+    def __init__(self) -> None:
+        self.index: dict[object, int] = {}
+        self.codes = array("i")
+
+    def add(self, value: object) -> bool:
+        """Codes `value`; True if it is new."""
+        code = self.index.get(value)
+        new = code is None
+        if code is None:
+            code = self.index[value] = len(self.index)
+        self.codes.append(code)
+        return new
+
+    def values(self) -> list[object]:
+        return list(self.index)
+
+    def array(self) -> IntArray:
+        return np.frombuffer(self.codes, dtype=np.int32).astype(np.int64)
+
+
+# A fact of a parsed name a caller keeps (`NameKeyTable.build`): a value per distinct name.
+Fact = Callable[[ParsedName], object]
+
+
 @dataclass
 class NameKeyTable:
-    """Names parsed once each (a registry repeats them), with integer keys for each part."""
+    """Names parsed once each (a registry repeats them), with integer keys for each part.
 
-    names: list[str]
-    parsed: list[ParsedName]
+    Held per distinct name, in order of first appearance (`distinct_row` gives each row's):
+    the part keys, the sexes, the names' text. A name's parse is kept only where it is the
+    first holding a part key (the comparators need one parse per key), so memory follows the
+    distinct part keys, not the names or the rows."""
+
+    distinct_row: npt.NDArray[np.int32]  # per row: its distinct name
+    distinct_names: pa.StringArray
+    # per distinct name
     given: IntArray
     surname: IntArray
     patronymic: IntArray
-    sex: IntArray
-    surname_sex: IntArray  # the sex the first surname's ending marks (0: none)
-    lone_role: IntArray  # one word: 1 a given name, 2 a surname; 3 two given names; else 0
-    _given_first: list[int]
-    _surname_first: list[int]
-    _patronymic_first: list[int]
+    sex: npt.NDArray[np.int8]
+    surname_sex: npt.NDArray[np.int8]  # the sex the first surname's ending marks (0: none)
+    lone_role: npt.NDArray[np.int8]  # one word: 1 given name, 2 surname; 3 two given names
+    # per distinct key of each part: the parse of the first name holding it
+    _given_parsed: list[ParsedName]
+    _surname_parsed: list[ParsedName]
+    _patronymic_parsed: list[ParsedName]
+    # a caller's facts (`build`): the distinct values, and per distinct name its value's index
+    facts: dict[str, tuple[list[object], IntArray]] = field(default_factory=dict)
     # part → (sorted pair codes, their categories): each distinct pair of parts is compared
     # once per table
     _cache: dict[str, tuple[IntArray, IntArray]] = field(default_factory=dict)
     _surname_keys: _SurnameKeys | None = None
     _class_keys: dict[str, _ClassKeys] = field(default_factory=dict)
-    distinct_parsed: list[ParsedName] = field(default_factory=list)  # each distinct name once
-    distinct_row: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
-    def build(cls, names: Sequence[str]) -> NameKeyTable:
-        rows, first_rows = _codes(list(names))
-        distinct = [_parsed(names[i]) for i in first_rows]
-        given, given_first = _codes([_given_key(p) for p in distinct])
-        surname, surname_first = _codes(
-            [
-                tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames)
-                for p in distinct
-            ]
-        )
-        patronymic, patronymic_first = _codes([_patronymic_key(p) for p in distinct])
-        sex = np.array([_SEX_CODE[p.sex] for p in distinct], dtype=np.int64)
-        marked = np.array([_SEX_CODE[surname_sex(p)] for p in distinct], dtype=np.int64)
-        lone = np.array([_lone_role(p) for p in distinct], dtype=np.int64)
-        # A part's first name among the distinct names → that name's first row.
-        first_row = np.asarray(first_rows, dtype=np.int64)
+    def build(
+        cls,
+        names: Sequence[str] | pa.StringArray,
+        facts: Mapping[str, Fact] | None = None,
+        cache: bool = True,
+    ) -> NameKeyTable:
+        """`facts`: values a caller wants of each distinct name's parse, kept coded (the
+        parses themselves are not kept). `cache`: keep the parses in the process's caches
+        for later tables; a one-off batch has no later tables, and a million names' parses
+        would hold half a gigabyte."""
+        column = names if isinstance(names, pa.StringArray) else pa.array(list(names), pa.string())
+        encoded = pc.dictionary_encode(column.fill_null(""))
+        distinct: pa.StringArray = encoded.dictionary
+        parse = _parsed if cache else parse_name.__wrapped__
+        swapped = swapped_roles if cache else swapped_roles.__wrapped__
+        given, surname, patronymic = _Interned(), _Interned(), _Interned()
+        kept = {name: _Interned() for name in facts or {}}
+        parsed_of: dict[str, list[ParsedName]] = {"given": [], "surname": [], "patronymic": []}
+        sex, marked, lone = array("b"), array("b"), array("b")
+        for start in range(0, len(distinct), _PARSE_SLICE):
+            for text in distinct.slice(start, _PARSE_SLICE).to_pylist():
+                p = parse(text)
+                if given.add(_given_key(p)):
+                    parsed_of["given"].append(p)
+                key = tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames)
+                if surname.add(key):
+                    parsed_of["surname"].append(p)
+                if patronymic.add(_patronymic_key(p)):
+                    parsed_of["patronymic"].append(p)
+                sex.append(_SEX_CODE[p.sex])
+                marked.append(_SEX_CODE[surname_sex(p)])
+                lone.append(_lone_role(p, swapped))
+                for name, interned in kept.items():
+                    interned.add(facts[name](p) if facts else None)
         return cls(
-            list(names),
-            [distinct[r] for r in rows.tolist()],
-            given[rows],
-            surname[rows],
-            patronymic[rows],
-            sex[rows],
-            marked[rows],
-            lone[rows],
-            first_row[given_first].tolist(),
-            first_row[surname_first].tolist(),
-            first_row[patronymic_first].tolist(),
-            distinct_parsed=distinct,
-            distinct_row=rows,
+            encoded.indices.to_numpy().astype(np.int32),
+            distinct,
+            given.array(),
+            surname.array(),
+            patronymic.array(),
+            np.frombuffer(sex, dtype=np.int8).copy(),
+            np.frombuffer(marked, dtype=np.int8).copy(),
+            np.frombuffer(lone, dtype=np.int8).copy(),
+            parsed_of["given"],
+            parsed_of["surname"],
+            parsed_of["patronymic"],
+            facts={name: (interned.values(), interned.array()) for name, interned in kept.items()},
         )
 
-    def per_name(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """Values computed once per distinct name (over `distinct_parsed`), one per row."""
-        return values[self.distinct_row]
+    def name(self, row: int) -> str:
+        """The name of a row, as given."""
+        text: str = self.distinct_names[int(self.distinct_row[row])].as_py()
+        return text
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self.distinct_row)
+
+
+_PARSE_SLICE = 10_000  # distinct names turned into Python strings at a time
+# names parsed lately, kept: the real-time path scores the same candidates' names batch after
+# batch (a common surname's block), and a parse costs tens of microseconds
+_parsed = lru_cache(maxsize=262_144)(parse_name)
 
 
 _DENSE_LIMIT = 1 << 24  # part-key pairs held in a dense table below this many cells
@@ -195,7 +238,7 @@ class _SurnameKeys:
     @classmethod
     def of(cls, table: NameKeyTable) -> _SurnameKeys:
         if table._surname_keys is None:
-            surnames = [table.parsed[row].surnames for row in table._surname_first]
+            surnames = [p.surnames for p in table._surname_parsed]
             first = [s[0] if s else None for s in surnames]
             latin = [s.word.latin if s else "" for s in first]
             skeletons = [skeleton(x) for x in latin]
@@ -287,8 +330,7 @@ class _ClassKeys:
     @classmethod
     def of(cls, table: NameKeyTable, part: str) -> _ClassKeys:
         if part not in table._class_keys:
-            first: list[int] = getattr(table, f"_{part}_first")
-            parsed = [table.parsed[row] for row in first]
+            parsed: list[ParsedName] = getattr(table, f"_{part}_parsed")
             words = [p.given if part == "given" else p.patronymic for p in parsed]
             sets = [
                 (p.given_match.classes if p.given_match else frozenset())
@@ -342,9 +384,10 @@ def _part_codes(
 ) -> IntArray:
     """For each pair, the index in `categories` of how the two names' `part` compare."""
     keys: IntArray = getattr(table, part)
-    first: list[int] = getattr(table, f"_{part}_first")
-    width = len(first)
-    unique, inverse = _unique_pairs(keys[left] * width + keys[right], width * width)
+    parsed: list[ParsedName] = getattr(table, f"_{part}_parsed")
+    width = len(parsed)
+    rows = table.distinct_row
+    unique, inverse = _unique_pairs(keys[rows[left]] * width + keys[rows[right]], width * width)
     empty = np.zeros(0, dtype=np.int64)
     known, known_categories = table._cache.get(part, (empty, empty))
     codes = np.empty(len(unique), dtype=np.int64)
@@ -363,7 +406,7 @@ def _part_codes(
     codes[new[different]] = categories.index("different")
     new, a, b = new[~different], a[~different], b[~different]
     for n, x, y in zip(new.tolist(), a.tolist(), b.tolist(), strict=True):
-        category, _ = compare(table.parsed[first[x]], table.parsed[first[y]])
+        category, _ = compare(parsed[x], parsed[y])
         codes[n] = categories.index(str(category))
     merged = np.concatenate([known, unique[~found]])
     order = np.argsort(merged, kind="stable")
@@ -390,8 +433,9 @@ def part_categories(
 
 
 def sexes_differ(table: NameKeyTable, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
-    sa, sb = table.sex[left], table.sex[right]
-    ma, mb = table.surname_sex[left], table.surname_sex[right]
+    a, b = table.distinct_row[left], table.distinct_row[right]
+    sa, sb = table.sex[a], table.sex[b]
+    ma, mb = table.surname_sex[a], table.surname_sex[b]
     differs: npt.NDArray[np.bool_] = ((sa > 0) & (sb > 0) & (sa != sb)) | (
         (ma > 0) & (mb > 0) & (ma != mb)
     )
@@ -417,8 +461,8 @@ def score_pairs(
     # a lone given name against a lone surname is compared in one role (`align_lone_words`),
     # a name of two given names both ways round: rare in registries, so those pairs take
     # the one-pair path
-    ra, rb = table.lone_role[a], table.lone_role[b]
+    ra, rb = table.lone_role[table.distinct_row[a]], table.lone_role[table.distinct_row[b]]
     one_by_one = ((ra > 0) & (rb > 0) & (ra != rb)) | (ra == 3) | (rb == 3)
     for row in np.flatnonzero(one_by_one).tolist():
-        scores[row] = compare_names(table.names[a[row]], table.names[b[row]]).score
+        scores[row] = compare_names(table.name(int(a[row])), table.name(int(b[row]))).score
     return scores

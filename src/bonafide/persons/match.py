@@ -180,7 +180,7 @@ class Matcher:
             keys,
             self.candidate_limit,
             counts,
-            len(features.birth),
+            len(features),
         )
 
     def score(self, records: PersonRecords, counts: BlockingCounts | None = None) -> MatchedPairs:

@@ -596,7 +596,10 @@ def _dedupe_identities(
     for number, group in enumerate(groups, start=1):
         say(f"deduplicating identity records: group {number} of {len(groups)}")
         part = PersonRecords(records.table.take(pa.array(group)))
-        result = link_records(part, None, THRESHOLD, model=model, keep_features=True)
+        # the names parsed stay cached: linking the other registries meets them again
+        result = link_records(
+            part, None, THRESHOLD, model=model, keep_features=True, cache_names=True
+        )
         model = result.model
         position = {r: i for i, r in enumerate(part.ids)}
         lefts.append(group[[position[r] for r in result.left_ids]])
