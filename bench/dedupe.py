@@ -4,14 +4,18 @@
 
 Generates a population (seed 2026) until its identity registry has the asked number of records,
 deduplicates the first N with `link_records(records, None)` and compares the pairs with the
-ground truth (records of one person). Target: 1 M records in ≤ 50 s and ≤ 1.5 GB.
+ground truth (records of one person); then Splink deduplicates the same rows in the same run
+(`splink_dedupe.py`, in its own process through `measure.py`). Target: 1 M records in ≤ 50 s
+and ≤ 1.5 GB.
 """
 
 from __future__ import annotations
 
+import json
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from itertools import combinations
 from pathlib import Path
@@ -21,6 +25,10 @@ import pyarrow.parquet as pq
 from bonafide.linkage import link_records
 from bonafide.linkage.records import LinkMapping, from_table
 from bonafide.synth import SynthConfig, synthesise
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from foundation import measure  # noqa: E402
 
 MAPPING = LinkMapping(
     columns={
@@ -73,6 +81,21 @@ def main(records: int, work: Path) -> None:
     print(
         f"precision {hits / max(len(found), 1):.4f}; recall {hits / max(len(true_pairs), 1):.4f} "
         f"(true pairs {len(true_pairs):,})"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "splink.json"
+        run = measure(
+            sys.executable, str(HERE / "splink_dedupe.py"), str(root), str(records), str(out)
+        )
+        splink = json.loads(out.read_text(encoding="utf-8"))
+    print(
+        f"Splink, the same rows: seconds {splink['seconds']:.1f} (process {run['seconds']:.1f}); "
+        f"peak MB {run['peak_mb']:,.0f}; precision {splink['precision']:.4f}; "
+        f"recall {splink['recall']:.4f}"
+    )
+    print(
+        f"ratios (Splink / bonafide): time {splink['seconds'] / seconds:.1f}×, "
+        f"peak {run['peak_mb'] / peak:.1f}×"
     )
 
 
