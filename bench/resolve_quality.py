@@ -14,7 +14,9 @@ linkable record without a person has none: looked up again, its keys all over th
 keys matching nobody, its true person not in its blocks, in its blocks but beyond the ten
 candidates scored, or scored below the threshold. With `--json FILE`, writes them there too;
 with `--no-resolve`, reads the store's last resolve instead (an index of older keys is read as
-it is: the keys it lacks find nobody).
+it is: the keys it lacks find nobody); with `--no-why`, prints the figures only (the why looks
+every record without a person up again: hours at 10 M people). The figures are counted in the
+store, the truth read from its Parquet files.
 """
 
 from __future__ import annotations
@@ -54,6 +56,47 @@ def _links(store: RegistryStore, kind: str) -> dict[str, int]:
         f"ON r.record_key = l.record_key WHERE l.kind = '{kind}'",
     )
     return {str(record): int(person) for record, person in rows}
+
+
+def _figures(store: RegistryStore, population: Path, kind: str) -> dict[str, float]:
+    """Links, precision, recall and the share without a person, counted in the store (the
+    truth read from its Parquet file): at 10 M people, Python dictionaries of every link would
+    not fit beside the store."""
+    truth = str(population / "truth").replace("'", "''")
+    row = store.execute(
+        "bench link figures",
+        f"""
+        WITH identity_truth AS (SELECT * FROM read_parquet('{truth}/identity.parquet')),
+        kind_truth AS (SELECT * FROM read_parquet('{truth}/{kind}.parquet')),
+        person_of_true AS (
+            SELECT t.person_id AS true_person, min(l.person_id) AS person_id
+            FROM person_links l JOIN registry_identity r ON r.record_key = l.record_key
+            JOIN identity_truth t ON t.record_id = r.record_id
+            WHERE l.kind = 'identity' GROUP BY 1
+        ),
+        links AS (
+            SELECT l.person_id, p.person_id AS right_person
+            FROM person_links l JOIN registry_{kind} r ON r.record_key = l.record_key
+            JOIN kind_truth t ON t.record_id = r.record_id
+            LEFT JOIN person_of_true p ON p.true_person = t.person_id
+            WHERE l.kind = '{kind}'
+        )
+        SELECT
+            (SELECT count(*) FROM links),
+            (SELECT count(*) FROM links WHERE person_id = right_person),
+            (SELECT count(*) FROM kind_truth t SEMI JOIN person_of_true p
+                ON p.true_person = t.person_id),
+            (SELECT count(*) FROM kind_truth)
+        """,
+    )[0]
+    links, right, linkable, records = (int(v) for v in row)
+    return {
+        "records": records,
+        "links": links,
+        "precision": right / max(links, 1),
+        "recall": right / max(linkable, 1),
+        "without_person": 1 - links / max(records, 1),
+    }
 
 
 def _unlinked(
@@ -132,7 +175,7 @@ def _print_blocking(counts: BlockingCounts) -> None:
     )
 
 
-def main(population: Path, json_out: Path | None, resolve_first: bool) -> None:
+def main(population: Path, json_out: Path | None, resolve_first: bool, why: bool) -> None:
     figures: dict[str, object] = {}
     unlinked: dict[str, tuple[PersonRecords, np.ndarray]] = {}
     with RegistryStore.open(bench_vault(population / "store")) as store:
@@ -143,32 +186,26 @@ def main(population: Path, json_out: Path | None, resolve_first: bool) -> None:
             seconds = time.perf_counter() - started
             print(f"resolve: {seconds:.1f} s, {report.persons:,} persons", flush=True)
             figures.update(seconds=seconds, persons=report.persons)
-        identity_truth = _truth(population, "identity")
-        person_of_true: dict[int, int] = {}
-        for record, person in _links(store, "identity").items():
-            person_of_true.setdefault(identity_truth[record], person)
-        # an index of older keys is read as it is: its missing keys find nobody
-        index = PersonIndex.open(store.vault, any_keys=True)
         for kind in ("residence", "education", "employment"):
-            truth, links = _truth(population, kind), _links(store, kind)
-            right = sum(person_of_true.get(truth[r]) == p for r, p in links.items())
-            linkable = sum(1 for p in truth.values() if p in person_of_true)
-            precision, recall = right / max(len(links), 1), right / max(linkable, 1)
-            without = 1 - len(links) / max(len(truth), 1)
+            counted = _figures(store, population, kind)
             print(
-                f"  {kind:<11} links {len(links):>10,}  precision {precision:.4f}"
-                f"  recall {recall:.4f}  without a person {without:.4f}",
+                f"  {kind:<11} links {counted['links']:>10,}  precision {counted['precision']:.4f}"
+                f"  recall {counted['recall']:.4f}"
+                f"  without a person {counted['without_person']:.4f}",
                 flush=True,
             )
-            figures[kind] = {
-                "records": len(truth),
-                "links": len(links),
-                "precision": precision,
-                "recall": recall,
-                "without_person": without,
-            }
-            unlinked[kind] = _unlinked(store, kind, truth, person_of_true)
+            figures[kind] = counted
+        if why:
+            identity_truth = _truth(population, "identity")
+            person_of_true: dict[int, int] = {}
+            for record, person in _links(store, "identity").items():
+                person_of_true.setdefault(identity_truth[record], person)
+            for kind in ("residence", "education", "employment"):
+                unlinked[kind] = _unlinked(store, kind, _truth(population, kind), person_of_true)
+        # an index of older keys is read as it is: its missing keys find nobody
+        index = PersonIndex.open(store.vault, any_keys=True) if why else None
         for kind, (records, true_person) in unlinked.items():
+            assert index is not None
             why = _diagnose(index, records, true_person)
             print(f"  {kind:<11} without a person, linkable: {why}", flush=True)
             figures[f"{kind}_unlinked_why"] = why
@@ -187,5 +224,6 @@ if __name__ == "__main__":
         json_out = Path(arguments[at + 1])
         del arguments[at : at + 2]
     resolve_first = "--no-resolve" not in arguments
-    arguments = [a for a in arguments if a != "--no-resolve"]
-    main(Path(arguments[0]), json_out, resolve_first)
+    why = "--no-why" not in arguments
+    arguments = [a for a in arguments if a not in ("--no-resolve", "--no-why")]
+    main(Path(arguments[0]), json_out, resolve_first, why)
