@@ -42,6 +42,7 @@ __all__ = [
     "Candidates",
     "block_limit",
     "candidate_pairs",
+    "expand_ranges",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -408,7 +409,7 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     for low, high in zip(np.r_[0, bounds], np.r_[bounds, total], strict=True):
         entries = np.flatnonzero((blocks.rows >= low) & (blocks.rows < high) & (pairs > 0))
         count = pairs[entries]
-        partner = _expand(
+        partner = expand_ranges(
             blocks.first[entries].astype(np.int64), blocks.end[entries].astype(np.int64)
         )
         code = np.repeat(blocks.rows[entries].astype(np.int64) * total, count)
@@ -437,7 +438,7 @@ def _runs(values: IntArray) -> IntArray:
     return starts
 
 
-def _expand(starts: IntArray, ends: IntArray) -> IntArray:
+def expand_ranges(starts: IntArray, ends: IntArray) -> IntArray:
     """The positions start..end-1 of every range, concatenated."""
     lengths = ends - starts
     offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)

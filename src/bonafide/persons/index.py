@@ -31,7 +31,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from bonafide.errors import StoreError
-from bonafide.linkage.blocking import BLOCKING_KEYS, REFINED_FROM, block_limit
+from bonafide.linkage.blocking import BLOCKING_KEYS, REFINED_FROM, block_limit, expand_ranges
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
@@ -97,14 +97,6 @@ def _rank_within(queries: IntArray, *keys: npt.NDArray[np.generic]) -> IntArray:
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order)) - group_start
     return rank
-
-
-def _expand(starts: IntArray, ends: IntArray) -> IntArray:
-    """The positions start..end-1 of every range, concatenated."""
-    lengths = ends - starts
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    expanded: IntArray = offsets + np.arange(int(lengths.sum()), dtype=np.int64)
-    return expanded
 
 
 @dataclass
@@ -390,7 +382,7 @@ class PersonIndex:
         if counts is not None:
             counts.add(lookups, query_of_key, keys.rules, ends - starts, reached, usable)
         starts, ends = starts[usable], ends[usable]
-        rows = np.asarray(self.key_rows[_expand(starts, ends)], dtype=np.int64)
+        rows = np.asarray(self.key_rows[expand_ranges(starts, ends)], dtype=np.int64)
         queries = np.repeat(query_of_key[usable], ends - starts)
         size = max(len(self.records), 1)
         telling = np.log2(max(size, 2) / np.maximum(ends - starts, 1))
