@@ -211,14 +211,14 @@ _WORK: tuple[Matcher, PersonRecords] | None = None
 
 def _link_batch(start: int) -> LinkedBatch:
     assert _WORK is not None
-    return link_batch(*_WORK, start)
+    return link_batch(*_WORK, start, BATCH)
 
 
-def link_batch(matcher: Matcher, records: PersonRecords, start: int) -> LinkedBatch:
-    """The batch of `records` from `start`, linked."""
+def link_batch(matcher: Matcher, records: PersonRecords, start: int, size: int) -> LinkedBatch:
+    """The batch of `size` records of `records` from `start`, linked."""
     counts = BlockingCounts()
-    pairs = matcher.score(PersonRecords(records.table.slice(start, BATCH)), counts)
-    rows, best = pairs.most_probable_person(min(BATCH, len(records) - start))
+    pairs = matcher.score(PersonRecords(records.table.slice(start, size)), counts)
+    rows, best = pairs.most_probable_person(min(size, len(records) - start))
     return start, rows, best, counts
 
 

@@ -13,9 +13,9 @@ rows, probabilities and blocking counts come back to the driver, which yields th
 Nothing is scored differently: the batches are those of the forked linker, cut at the same
 positions, and each is linked by the same function over the same arrays.
 
-The size of a batch is the driver's `resolve.BATCH`, shipped with the rest: a Spark Python
-worker is a separate interpreter that never sees a value the driver set at run time (a test's
-smaller batches), and `link_batch` reads that module global.
+The driver cuts the batches at its own `resolve.BATCH` and each element holds one whole batch,
+so a task links what it receives: a Spark Python worker is a separate interpreter that never
+sees a value the driver set at run time (a test's smaller batches).
 
 Memory: the driver copies the index once into the broadcast's bytes (Arrow IPC and raw
 arrays, freed once sent); each executor's Python worker holds the broadcast, read in place, so
@@ -70,11 +70,10 @@ class _Lookups:
     meta: IndexMeta
     model: LinkageModel  # the matcher's, which may not be the index's own
     candidate_limit: int
-    batch: int  # resolve.BATCH on the driver
 
     def shipped(self) -> _Shipped:
         small = pickle.dumps(
-            (self.hash_key, self.meta, self.model, self.candidate_limit, self.batch),
+            (self.hash_key, self.meta, self.model, self.candidate_limit),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
         hashes = np.ascontiguousarray(self.key_hashes, dtype=np.uint64).tobytes()
@@ -84,7 +83,7 @@ class _Lookups:
     @classmethod
     def received(cls, shipped: _Shipped) -> _Lookups:
         records, hashes, rows, small = shipped
-        hash_key, meta, model, candidate_limit, batch = pickle.loads(small)
+        hash_key, meta, model, candidate_limit = pickle.loads(small)
         return cls(
             records=pa.ipc.open_stream(pa.py_buffer(records)).read_all(),
             key_hashes=np.frombuffer(hashes, dtype=np.uint64),
@@ -93,7 +92,6 @@ class _Lookups:
             meta=meta,
             model=model,
             candidate_limit=candidate_limit,
-            batch=batch,
         )
 
 
@@ -144,7 +142,6 @@ def _linked_on_spark(
             meta=index.meta,
             model=matcher.model,
             candidate_limit=matcher.candidate_limit,
-            batch=size,
         ).shipped()
     )
     try:
@@ -173,12 +170,6 @@ def _link_shipped(shipped: Broadcast[_Shipped], batch: tuple[int, bytes]) -> Lin
     lookups = _Lookups.received(shipped.value)
     matcher = Matcher(_ShippedIndex(lookups), lookups.candidate_limit, lookups.model)
     records = PersonRecords(pa.ipc.open_stream(data).read_all())
-    # link_batch links BATCH records from its start: the driver's size, not this worker's
-    # default (a Python worker serves one task at a time, and the value is put back)
-    default = resolve.BATCH
-    resolve.BATCH = lookups.batch
-    try:
-        _, rows, best, counts = link_batch(matcher, records, 0)
-    finally:
-        resolve.BATCH = default
+    # the element holds the driver's batch, cut at the driver's size: linked whole
+    _, rows, best, counts = link_batch(matcher, records, 0, len(records))
     return start, rows, best, counts
