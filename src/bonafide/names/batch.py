@@ -36,7 +36,13 @@ from bonafide.names.model import compare_names, weights
 from bonafide.names.parse import ParsedName, lone_word, parse_name, swapped_roles
 from bonafide.names.surname import bare, correspondence_key, plain_keys
 
-__all__ = ["NameKeyTable", "part_categories", "score_pairs", "sexes_differ"]
+__all__ = [
+    "NameKeyTable",
+    "part_categories",
+    "release_name_caches",
+    "score_pairs",
+    "sexes_differ",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -191,6 +197,13 @@ _PARSE_SLICE = 10_000  # distinct names turned into Python strings at a time
 # names parsed lately, kept: the real-time path scores the same candidates' names batch after
 # batch (a common surname's block), and a parse costs tens of microseconds
 _parsed = lru_cache(maxsize=262_144)(parse_name)
+
+
+def release_name_caches() -> None:
+    """Forget the names parsed so far (hundreds of megabytes when full): for a long run that
+    has finished with names and goes on to other work."""
+    _parsed.cache_clear()
+    parse_name.cache_clear()
 
 
 _DENSE_LIMIT = 1 << 24  # part-key pairs held in a dense table below this many cells

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -57,6 +57,13 @@ class Generation:
 
     def write_arrow(self, name: str, table: pa.Table) -> None:
         self.vault.sealer.write_arrow(self.path(name), table, self._purpose(name))
+
+    def write_arrow_batches(
+        self, name: str, schema: pa.Schema, batches: Iterable[pa.RecordBatch]
+    ) -> int:
+        return self.vault.sealer.write_arrow_batches(
+            self.path(name), schema, batches, self._purpose(name)
+        )
 
     def read_arrow(self, name: str) -> pa.Table:
         return self.vault.sealer.read_arrow(self.path(name), self._purpose(name))

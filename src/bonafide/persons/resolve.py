@@ -37,6 +37,7 @@ from bonafide.linkage.comparisons import Features
 from bonafide.linkage.link import link_records
 from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+from bonafide.names.batch import release_name_caches
 from bonafide.persons.baselines import compute_baselines
 from bonafide.persons.files import Generation, PersonFiles
 from bonafide.persons.histories import write_histories
@@ -273,22 +274,27 @@ def _assign_new_identities(
 def _write_links(
     store: RegistryStore,
     kind: Kind,
-    keys: list[str],
+    records: PersonRecords,
     persons: IntArray,
     probability: npt.NDArray[np.float64],
 ) -> int:
+    """Link each record (its record_id: the store's record key) to its person where it has
+    one (>= 0)."""
     found = persons >= 0
     table = pa.table(
         {
-            "kind": pa.array([kind.value] * int(found.sum()), pa.string()),
-            "record_key": pa.array(np.asarray(keys, dtype=object)[found], pa.string()),
+            "record_key": pc.cast(records.table.column("record_id"), pa.string()).filter(
+                pa.array(found)
+            ),
             "person_id": pa.array(persons[found]),
             "probability": pa.array(probability[found]),
         }
     )
     with store.scanning("new_person_links", table):
         store.execute(
-            "write person links", "INSERT INTO person_links SELECT * FROM new_person_links"
+            "write person links",
+            f"INSERT INTO person_links SELECT '{kind.value}', record_key, person_id, probability "
+            "FROM new_person_links",
         )
     return int(found.sum())
 
@@ -418,12 +424,16 @@ def _link_other_kinds(
     if model is not None:
         save_link_model(generation, model)
     matcher = Matcher(index, LINK_CANDIDATES, model)
-    if len(queries):
+    lookups = len(queries)
+    if lookups:
         say(
             f"linking {sum(records.values()):,} records to persons "
             f"({len(queries):,} distinct combinations of names and birth date)"
         )
         persons, probability = _link_to_index(matcher, queries, say, report.blocking, linker)
+        # at 10 M people the lookups are gigabytes: gone before the store joins their links
+        del queries, matcher
+        release_name_caches()
         _write_query_links(store, persons, probability)
     store.execute("drop resolve records", "DROP TABLE resolve_records")
     after = _link_counts(store)
@@ -437,7 +447,7 @@ def _link_other_kinds(
             set(done[kind.value]) | set(_imports(store, kind))
         )
         meta.links[kind.value] = meta.links.get(kind.value, 0) + linked
-    log.info("resolve lookups=%d records=%d", len(queries), sum(records.values()))
+    log.info("resolve lookups=%d records=%d", lookups, sum(records.values()))
     blocking = report.blocking
     if blocking.every_key_overflowed or blocking.without_keys:
         log.warning(
@@ -622,7 +632,6 @@ def _build_fresh(
     records, imports = _read_records(store, Kind.IDENTITY, [])
     hash_key = index_key(store.vault)
     left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key)
-    ids = records.ids
     persons = component_labels(len(records), left, right)
     count = int(persons.max()) + 1 if len(persons) else 0
     say(f"{count:,} persons; writing the index")
@@ -636,7 +645,7 @@ def _build_fresh(
     index = PersonIndex.write(
         generation, _with_person_ids(records, persons), hashes, rows, model, meta
     )
-    _write_links(store, Kind.IDENTITY, ids, persons, np.ones(len(ids)))
+    _write_links(store, Kind.IDENTITY, records, persons, np.ones(len(records)))
     report.rebuilt = True
     report.new_identity_records = len(records)
     report.linked[Kind.IDENTITY.value] = len(records)
@@ -675,7 +684,7 @@ def _add_identities(
     all_rows = np.concatenate([np.asarray(index.key_rows), rows])
     written = PersonIndex.write(generation, records, all_hashes, all_rows, index.model, meta)
     probability = np.where(linked >= 0, probability, 1.0)
-    _write_links(store, Kind.IDENTITY, new.ids, persons, probability)
+    _write_links(store, Kind.IDENTITY, new, persons, probability)
     report.new_identity_records = len(new)
     report.linked[Kind.IDENTITY.value] = len(new)
     return written

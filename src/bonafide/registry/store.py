@@ -150,6 +150,15 @@ class RegistryStore:
             table: pa.Table = self._connection.sql(sql, params=params).to_arrow_table()
             return table
 
+    @contextmanager
+    def reading(
+        self, operation: str, sql: str, rows: int = 1_000_000
+    ) -> Iterator[pa.RecordBatchReader]:
+        """Run one query for `operation` and read its result `rows` at a time, inside the
+        block: a result larger than memory is never held whole."""
+        with self._operation(operation):
+            yield self._connection.sql(sql).fetch_record_batch(rows)
+
     def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:
         """The single value a statement returns."""
         return self.execute(operation, sql, params)[0][0]

@@ -22,7 +22,7 @@ import io
 import json
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -204,6 +204,18 @@ class Sealer:
         table = table.combine_chunks()
         with self.writer(path, purpose) as sink, ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+
+    def write_arrow_batches(
+        self, path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch], purpose: str
+    ) -> int:
+        """An Arrow IPC file of `batches` written as they come (a table larger than memory
+        is never held whole); returns the rows written. Read back, its columns are chunked."""
+        rows = 0
+        with self.writer(path, purpose) as sink, ipc.new_file(sink, schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        return rows
 
     def read_arrow(self, path: Path, purpose: str) -> pa.Table:
         """The table, decrypted into memory: its columns point into one buffer, no copy."""
