@@ -10,7 +10,6 @@ both paths give the same score for the same pair (a test checks this).
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -77,29 +76,6 @@ def _lone_role(
     return 1 if name.given is not None else 2
 
 
-class _Interned:
-    """Integer codes for values as they come, each distinct value once."""
-
-    def __init__(self) -> None:
-        self.index: dict[object, int] = {}
-        self.codes = array("i")
-
-    def add(self, value: object) -> bool:
-        """Codes `value`; True if it is new."""
-        code = self.index.get(value)
-        new = code is None
-        if code is None:
-            code = self.index[value] = len(self.index)
-        self.codes.append(code)
-        return new
-
-    def values(self) -> list[object]:
-        return list(self.index)
-
-    def array(self) -> IntArray:
-        return np.frombuffer(self.codes, dtype=np.int32).astype(np.int64)
-
-
 # A fact of a parsed name a caller keeps (`NameKeyTable.build`): a value per distinct name.
 Fact = Callable[[ParsedName], object]
 
@@ -150,38 +126,42 @@ class NameKeyTable:
         distinct: pa.StringArray = encoded.dictionary
         parse = _parsed if cache else parse_name.__wrapped__
         swapped = swapped_roles if cache else swapped_roles.__wrapped__
-        given, surname, patronymic = _Interned(), _Interned(), _Interned()
-        kept = {name: _Interned() for name in facts or {}}
-        parsed_of: dict[str, list[ParsedName]] = {"given": [], "surname": [], "patronymic": []}
-        sex, marked, lone = array("b"), array("b"), array("b")
+        wanted = tuple((facts or {}).items())
+        # a name's row is the same in every table: kept, a batch meeting the names of the
+        # last (its queries again, its candidates' neighbours) does no work for them
+        memo = _row_memo.setdefault(wanted, {}) if cache else {}
+        rows: list[_NameRow] = []
         for start in range(0, len(distinct), _PARSE_SLICE):
             for text in distinct.slice(start, _PARSE_SLICE).to_pylist():
-                p = parse(text)
-                if given.add(_given_key(p)):
-                    parsed_of["given"].append(p)
-                key = tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames)
-                if surname.add(key):
-                    parsed_of["surname"].append(p)
-                if patronymic.add(_patronymic_key(p)):
-                    parsed_of["patronymic"].append(p)
-                sex.append(_SEX_CODE[p.sex])
-                marked.append(_SEX_CODE[surname_sex(p)])
-                lone.append(_lone_role(p, swapped))
-                for name, interned in kept.items():
-                    interned.add(facts[name](p) if facts else None)
+                row = memo.get(text)
+                if row is None:
+                    row = _name_row(parse(text), swapped, wanted)
+                    if cache:
+                        if len(memo) >= _ROW_MEMO_LIMIT:
+                            memo.clear()
+                        memo[text] = row
+                rows.append(row)
+        parsed = [row[0] for row in rows]
+        given, given_first = _intern([row[1] for row in rows])
+        surname, surname_first = _intern([row[2] for row in rows])
+        patronymic, patronymic_first = _intern([row[3] for row in rows])
+        kept = {}
+        for number, (name, _) in enumerate(wanted):
+            codes, first = _intern([row[7][number] for row in rows])
+            kept[name] = ([rows[i][7][number] for i in first.tolist()], codes)
         return cls(
             encoded.indices.to_numpy().astype(np.int32),
             distinct,
-            given.array(),
-            surname.array(),
-            patronymic.array(),
-            np.frombuffer(sex, dtype=np.int8).copy(),
-            np.frombuffer(marked, dtype=np.int8).copy(),
-            np.frombuffer(lone, dtype=np.int8).copy(),
-            parsed_of["given"],
-            parsed_of["surname"],
-            parsed_of["patronymic"],
-            facts={name: (interned.values(), interned.array()) for name, interned in kept.items()},
+            given,
+            surname,
+            patronymic,
+            np.array([row[4] for row in rows], dtype=np.int8),
+            np.array([row[5] for row in rows], dtype=np.int8),
+            np.array([row[6] for row in rows], dtype=np.int8),
+            [parsed[i] for i in given_first.tolist()],
+            [parsed[i] for i in surname_first.tolist()],
+            [parsed[i] for i in patronymic_first.tolist()],
+            facts=kept,
         )
 
     def name(self, row: int) -> str:
@@ -194,6 +174,44 @@ class NameKeyTable:
 
 
 _PARSE_SLICE = 10_000  # distinct names turned into Python strings at a time
+
+# What a table holds of one distinct name: its parse, its part keys (given, surname,
+# patronymic), sex, the sex its surname marks, its lone-word role and a caller's facts.
+_NameRow = tuple[ParsedName, object, object, object, int, int, int, tuple[object, ...]]
+# rows kept per set of facts asked for; cleared when full (a run of batches in birth-date
+# order meets the same names close together)
+_row_memo: dict[tuple[tuple[str, Fact], ...], dict[str, _NameRow]] = {}
+_ROW_MEMO_LIMIT = 400_000
+
+
+def _name_row(
+    p: ParsedName,
+    swapped: Callable[[ParsedName], ParsedName | None],
+    facts: tuple[tuple[str, Fact], ...],
+) -> _NameRow:
+    return (
+        p,
+        _given_key(p),
+        tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames),
+        _patronymic_key(p),
+        _SEX_CODE[p.sex],
+        _SEX_CODE[surname_sex(p)],
+        _lone_role(p, swapped),
+        tuple(fact(p) for _, fact in facts),
+    )
+
+
+def _intern(values: list[object]) -> tuple[IntArray, IntArray]:
+    """Integer codes for values, numbered in order of first appearance, and the position of
+    each code's first appearance."""
+    index: dict[object, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
+    )
+    first = np.unique(codes, return_index=True)[1] if len(codes) else np.empty(0, np.int64)
+    return codes, first.astype(np.int64)
+
+
 # names parsed lately, kept: the real-time path scores the same candidates' names batch after
 # batch (a common surname's block), and a parse costs tens of microseconds
 _parsed = lru_cache(maxsize=262_144)(parse_name)
@@ -204,6 +222,7 @@ def release_name_caches() -> None:
     has finished with names and goes on to other work."""
     _parsed.cache_clear()
     parse_name.cache_clear()
+    _row_memo.clear()
 
 
 _DENSE_LIMIT = 1 << 24  # part-key pairs held in a dense table below this many cells

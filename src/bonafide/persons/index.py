@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bonafide.errors import StoreError
 from bonafide.linkage.blocking import BLOCKING_KEYS, REFINED_FROM, block_limit, expand_ranges
@@ -222,14 +223,19 @@ class BlockingCounts:
 def key_hashes(keys: list[str], key: bytes) -> HashArray:
     """A 64-bit keyed hash (BLAKE2b) of each key: the same in every process and version for
     one vault, meaningless without its key."""
-    return np.fromiter(
+    # each distinct key hashed once: a batch's lookups repeat their birth years and surnames
+    encoded = pc.dictionary_encode(pa.array(keys, pa.string()))
+    distinct = encoded.dictionary.to_pylist()
+    hashes = np.fromiter(
         (
             int.from_bytes(blake2b(k.encode(), digest_size=8, key=key).digest(), "little")
-            for k in keys
+            for k in distinct
         ),
         dtype=np.uint64,
-        count=len(keys),
+        count=len(distinct),
     )
+    result: HashArray = hashes[encoded.indices.to_numpy()]
+    return result
 
 
 def index_key(vault: Vault) -> bytes:
