@@ -46,6 +46,7 @@ __all__ = [
     "IndexMeta",
     "PersonIndex",
     "RecordKeys",
+    "RowArray",
     "key_hashes",
     "record_keys",
 ]
@@ -56,6 +57,9 @@ KEY_HASH = "blake2b-64-keyed"
 # index with older keys must be re-indexed
 KEYS_VERSION = 3
 IntArray = npt.NDArray[np.int64]
+# the index rows holding each key: 32-bit while the index has fewer than 2^31 records (half
+# the memory of a 10 M-person index's 160 M keys)
+RowArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
 HashArray = npt.NDArray[np.uint64]
 FloatArray = npt.NDArray[np.float64]
 _SEPARATOR = "\x1e"
@@ -270,7 +274,7 @@ class PersonIndex:
         generation: Generation,
         records: pa.Table,
         key_hashes: HashArray,
-        key_rows: IntArray,
+        key_rows: RowArray,
         model: LinkageModel,
         meta: IndexMeta,
     ) -> None:
@@ -331,14 +335,20 @@ class PersonIndex:
         generation: Generation,
         records: pa.Table,
         key_hashes: HashArray,
-        key_rows: IntArray,
+        key_rows: RowArray,
         model: LinkageModel,
         meta: IndexMeta,
     ) -> PersonIndex:
         """Write a complete index into `generation` (published with it, by resolve), and return
         it open: what was written, without reading it back."""
         order = np.argsort(key_hashes, kind="stable")
-        hashes, rows = key_hashes[order], np.asarray(key_rows[order], dtype=np.int64)
+        hashes = key_hashes[order]
+        rows: RowArray = (
+            key_rows[order].astype(np.int32)
+            if records.num_rows < 2**31
+            else key_rows[order].astype(np.int64)
+        )
+        del order
         records = records.combine_chunks()
         generation.write_array("key_hashes.npy", hashes)
         generation.write_array("key_rows.npy", rows)

@@ -617,12 +617,12 @@ def _dedupe_identities(
         assert result.features is not None
         keys = record_keys(result.features)
         hashes.append(key_hashes(keys.keys, hash_key))
-        rows.append(group[keys.rows])
+        rows.append(group[keys.rows].astype(np.int32 if len(records) < 2**31 else np.int64))
         log.info(
             "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
         )
     assert model is not None
-    keys_of = (np.concatenate(hashes), np.concatenate(rows).astype(np.int64))
+    keys_of = (np.concatenate(hashes), np.concatenate(rows))
     return np.concatenate(lefts), np.concatenate(rights), model, keys_of
 
 

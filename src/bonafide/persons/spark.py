@@ -44,7 +44,7 @@ from pyspark.sql import SparkSession
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons import resolve
-from bonafide.persons.index import IndexMeta, PersonIndex
+from bonafide.persons.index import IndexMeta, PersonIndex, RowArray
 from bonafide.persons.match import Matcher
 from bonafide.persons.resolve import BatchLinker, LinkedBatch, link_batch
 
@@ -65,7 +65,7 @@ class _Lookups:
 
     records: pa.Table
     key_hashes: HashArray
-    key_rows: IntArray
+    key_rows: RowArray
     hash_key: bytes
     meta: IndexMeta
     model: LinkageModel  # the matcher's, which may not be the index's own
