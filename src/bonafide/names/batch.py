@@ -130,8 +130,16 @@ class NameKeyTable:
         # a name's row is the same in every table: kept, a batch meeting the names of the
         # last (its queries again, its candidates' neighbours) does no work for them
         memo = _row_memo.setdefault(wanted, {}) if cache else {}
-        rows: list[_NameRow] = []
+        given, surname, patronymic = _Interner(), _Interner(), _Interner()
+        kept = [_Interner() for _ in wanted]
+        parsed_of: dict[str, list[ParsedName]] = {"given": [], "surname": [], "patronymic": []}
+        sex: list[int] = []
+        marked: list[int] = []
+        lone: list[int] = []
+        # a slice at a time: without the memo, only a slice's parses are alive at once (the
+        # first parse of each part key is kept)
         for start in range(0, len(distinct), _PARSE_SLICE):
+            rows: list[_NameRow] = []
             for text in distinct.slice(start, _PARSE_SLICE).to_pylist():
                 row = memo.get(text)
                 if row is None:
@@ -141,27 +149,34 @@ class NameKeyTable:
                             memo.clear()
                         memo[text] = row
                 rows.append(row)
-        parsed = [row[0] for row in rows]
-        given, given_first = _intern([row[1] for row in rows])
-        surname, surname_first = _intern([row[2] for row in rows])
-        patronymic, patronymic_first = _intern([row[3] for row in rows])
-        kept = {}
-        for number, (name, _) in enumerate(wanted):
-            codes, first = _intern([row[7][number] for row in rows])
-            kept[name] = ([rows[i][7][number] for i in first.tolist()], codes)
+            for part, interner, column in (
+                ("given", given, 1),
+                ("surname", surname, 2),
+                ("patronymic", patronymic, 3),
+            ):
+                new = interner.extend([row[column] for row in rows])
+                parsed_of[part].extend(rows[i][0] for i in new.tolist())
+            sex.extend(row[4] for row in rows)
+            marked.extend(row[5] for row in rows)
+            lone.extend(row[6] for row in rows)
+            for number, interner in enumerate(kept):
+                interner.extend([row[7][number] for row in rows])
         return cls(
             encoded.indices.to_numpy().astype(np.int32),
             distinct,
-            given,
-            surname,
-            patronymic,
-            np.array([row[4] for row in rows], dtype=np.int8),
-            np.array([row[5] for row in rows], dtype=np.int8),
-            np.array([row[6] for row in rows], dtype=np.int8),
-            [parsed[i] for i in given_first.tolist()],
-            [parsed[i] for i in surname_first.tolist()],
-            [parsed[i] for i in patronymic_first.tolist()],
-            facts=kept,
+            given.codes(),
+            surname.codes(),
+            patronymic.codes(),
+            np.array(sex, dtype=np.int8),
+            np.array(marked, dtype=np.int8),
+            np.array(lone, dtype=np.int8),
+            parsed_of["given"],
+            parsed_of["surname"],
+            parsed_of["patronymic"],
+            facts={
+                name: (interner.values(), interner.codes())
+                for (name, _), interner in zip(wanted, kept, strict=True)
+            },
         )
 
     def name(self, row: int) -> str:
@@ -201,15 +216,31 @@ def _name_row(
     )
 
 
-def _intern(values: list[object]) -> tuple[IntArray, IntArray]:
-    """Integer codes for values, numbered in order of first appearance, and the position of
-    each code's first appearance."""
-    index: dict[object, int] = {}
-    codes = np.fromiter(
-        (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
-    )
-    first = np.unique(codes, return_index=True)[1] if len(codes) else np.empty(0, np.int64)
-    return codes, first.astype(np.int64)
+class _Interner:
+    """Integer codes for values as they come, numbered in order of first appearance."""
+
+    def __init__(self) -> None:
+        self._index: dict[object, int] = {}
+        self._codes: list[IntArray] = []
+
+    def extend(self, values: list[object]) -> IntArray:
+        """Codes `values`; returns the positions among them of the values first seen here."""
+        index, before = self._index, len(self._index)
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
+        )
+        self._codes.append(codes)
+        if len(index) == before:
+            return np.empty(0, np.int64)
+        codes_seen, first = np.unique(codes, return_index=True)
+        new: IntArray = first[codes_seen >= before]
+        return np.sort(new)
+
+    def codes(self) -> IntArray:
+        return np.concatenate(self._codes) if self._codes else np.empty(0, np.int64)
+
+    def values(self) -> list[object]:
+        return list(self._index)
 
 
 # names parsed lately, kept: the real-time path scores the same candidates' names batch after
