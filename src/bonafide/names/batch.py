@@ -125,7 +125,9 @@ class NameKeyTable:
         encoded = pc.dictionary_encode(column.fill_null(""))
         distinct: pa.StringArray = encoded.dictionary
         parse = _parsed if cache else parse_name.__wrapped__
-        swapped = swapped_roles if cache else swapped_roles.__wrapped__
+        # a row asks only whether a name reads both ways round: uncached (hashing a parse
+        # for the cache costs more than the answer), the row itself is kept
+        swapped = swapped_roles.__wrapped__
         wanted = tuple((facts or {}).items())
         # a name's row is the same in every table: kept, a batch meeting the names of the
         # last (its queries again, its candidates' neighbours) does no work for them

@@ -163,6 +163,9 @@ class GivenNames:
         )
 
     def sex_of(self, match: GivenMatch) -> str | None:
+        if len(match.classes) == 1:  # most names: one class
+            (row,) = match.classes
+            return self.sex[row]
         sexes = {self.sex[row] for row in match.classes}
         return sexes.pop() if len(sexes) == 1 else None
 
