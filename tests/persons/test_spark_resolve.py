@@ -6,7 +6,7 @@ One test, so that pytest-xdist cannot start a JVM on each of its workers.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -69,11 +69,17 @@ def test_spark_links_records_to_the_persons_the_forked_linker_does(
         linked_on_spark: list[int] = []  # the size of each run of lookups Spark linked
         tasks: list[int | None] = [None]  # one task per batch, then several batches per task
 
-        def spark_counted(matcher: Matcher, records: PersonRecords) -> Iterator[LinkedBatch]:
-            batches = list(spark_linker(spark, tasks[0])(matcher, records))
-            assert [start for start, *_ in batches] == list(range(0, len(records), BATCH))
-            linked_on_spark.append(len(records))
-            return iter(batches)
+        def spark_counted(
+            matcher: Matcher, batches: Iterable[PersonRecords]
+        ) -> Iterator[LinkedBatch]:
+            batches = list(batches)  # read from the store once
+            sizes = [len(batch) for batch in batches]
+            assert all(size == BATCH for size in sizes[:-1])
+            assert 0 < sizes[-1] <= BATCH
+            linked = list(spark_linker(spark, tasks[0])(matcher, batches))
+            assert [start for start, *_ in linked] == list(range(0, sum(sizes), BATCH))
+            linked_on_spark.append(sum(sizes))
+            return iter(linked)
 
         # Every registry resolved afresh: the other registries' lookups linked with the link
         # model learned from them.

@@ -26,14 +26,19 @@ from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons.files import Generation
 from bonafide.persons.match import Matcher
 
-__all__ = ["LINK_MODEL_FILE", "learn_link_model", "load_link_model", "save_link_model"]
+__all__ = [
+    "LINK_MODEL_FILE",
+    "learn_link_model",
+    "load_link_model",
+    "sample_positions",
+    "save_link_model",
+]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
@@ -47,14 +52,22 @@ ROUNDS = 2
 _SEED = 16
 
 
-def learn_link_model(matcher: Matcher, lookups: PersonRecords) -> LinkageModel | None:
-    """m learned from a sample of `lookups` scored by `matcher`, on the matcher's model; None
-    when there are too few lookups."""
-    if len(lookups) < MIN_LOOKUPS:
-        return None
+def sample_positions(lookups: int) -> IntArray:
+    """The positions (in lookup order) of the lookups the model is learned from; none when
+    there are too few lookups to learn from."""
+    if lookups < MIN_LOOKUPS:
+        return np.empty(0, np.int64)
     rng = np.random.default_rng(_SEED)
-    chosen = np.sort(rng.choice(len(lookups), size=min(SAMPLE, len(lookups)), replace=False))
-    pairs = matcher.score(PersonRecords(lookups.table.take(pa.array(chosen))))
+    chosen: IntArray = np.sort(rng.choice(lookups, size=min(SAMPLE, lookups), replace=False))
+    return chosen
+
+
+def learn_link_model(matcher: Matcher, sample: PersonRecords) -> LinkageModel | None:
+    """m learned from `sample` (the lookups at `sample_positions`) scored by `matcher`, on the
+    matcher's model; None when there are none."""
+    if not len(sample):
+        return None
+    pairs = matcher.score(sample)
     model = matcher.model
     learned = dict(model.m)
     counted: dict[str, int] = {}
@@ -72,7 +85,7 @@ def learn_link_model(matcher: Matcher, lookups: PersonRecords) -> LinkageModel |
         learned = m
     log.info(
         "resolve link model lookups=%d pairs=%d comparisons learned=%d",
-        len(chosen),
+        len(sample),
         len(pairs.query),
         sum(n >= MIN_PAIRS for n in counted.values()),
     )

@@ -21,15 +21,19 @@ import logging
 import multiprocessing as mp
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from itertools import chain, islice
+from multiprocessing.pool import AsyncResult
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
 from bonafide.linkage.clusters import component_labels
@@ -55,6 +59,7 @@ from bonafide.persons.link_model import (
     LINK_MODEL_FILE,
     learn_link_model,
     load_link_model,
+    sample_positions,
     save_link_model,
 )
 from bonafide.persons.match import Matcher
@@ -68,10 +73,12 @@ __all__ = [
     "BatchLinker",
     "LinkedBatch",
     "ResolveReport",
+    "batches_of",
     "committed_generation",
     "forked_linker",
     "link_batch",
     "resolve_registries",
+    "table_bytes",
 ]
 
 log = logging.getLogger(__name__)
@@ -162,57 +169,71 @@ def _keys_of(
 
 def _link_to_index(
     matcher: Matcher,
-    records: PersonRecords,
+    batches: Iterable[PersonRecords],
+    total: int,
     progress: Progress,
     counts: BlockingCounts | None = None,
     linker: BatchLinker | None = None,
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """Each record's most probable person (-1 below the threshold) and that probability; what
-    the blocking keys did added to `counts` if given. Batches are linked by `linker` (by
-    default here, one at a time); the links are the same whichever links them."""
+    """Each of the `total` records' (in `batches`, in order) most probable person (-1 below
+    the threshold) and that probability; what the blocking keys did added to `counts` if
+    given. Batches are linked by `linker` (by default here, one at a time); the links are the
+    same whichever links them."""
     linker = linker or forked_linker(1)
-    persons = np.full(len(records), -1, dtype=np.int64)
-    probability = np.zeros(len(records), dtype=np.float64)
-    for start, rows, best, batch_counts in linker(matcher, records):
+    persons = np.full(total, -1, dtype=np.int64)
+    probability = np.zeros(total, dtype=np.float64)
+    for start, rows, best, batch_counts in linker(matcher, batches):
         found = (rows >= 0) & (best >= THRESHOLD)
         chosen = np.flatnonzero(found)
         persons[start + chosen] = matcher.index.person_ids(rows[chosen])
         probability[start + chosen] = best[chosen]
         if counts is not None:
             counts.merge(batch_counts)
-        progress(f"linked {min(start + BATCH, len(records)):,} of {len(records):,}")
+        progress(f"linked {start + len(rows):,} of {total:,}")
     return persons, probability
 
 
-# a batch's first position, each of its records' best row and probability, what its keys did
+def batches_of(records: PersonRecords) -> Iterator[PersonRecords]:
+    """`records` in batches of BATCH."""
+    for start in range(0, len(records), BATCH):
+        yield PersonRecords(records.table.slice(start, BATCH))
+
+
+# a batch's first position in its run, each of its records' best row and probability, what
+# its keys did
 LinkedBatch = tuple[int, IntArray, npt.NDArray[np.float64], BlockingCounts]
 
 
 class BatchLinker(Protocol):
-    """Links a run of records to persons batch by batch (`BATCH` records from each multiple of
-    it), yielding the batches in order: in forked processes here (`forked_linker`), on Spark in
-    `persons.spark`."""
+    """Links a run of records, given as batches, to persons, yielding the batches in order,
+    each placed by its first record's position in the run: in forked processes here
+    (`forked_linker`), on Spark in `persons.spark`. The batches may be read as they are linked
+    (from the store: at 10 M people the run is gigabytes)."""
 
-    def __call__(self, matcher: Matcher, records: PersonRecords) -> Iterator[LinkedBatch]: ...
+    def __call__(
+        self, matcher: Matcher, batches: Iterable[PersonRecords]
+    ) -> Iterator[LinkedBatch]: ...
 
 
 def forked_linker(workers: int) -> BatchLinker:
     """Batches linked by `workers` processes forked from this one."""
 
-    def link(matcher: Matcher, records: PersonRecords) -> Iterator[LinkedBatch]:
-        return _linked_batches(matcher, records, workers)
+    def link(matcher: Matcher, batches: Iterable[PersonRecords]) -> Iterator[LinkedBatch]:
+        return _linked_batches(matcher, batches, workers)
 
     return link
 
 
-# What forked workers link against: set before the pool forks, so each inherits it (the
-# index is shared, copy-on-write, never pickled).
-_WORK: tuple[Matcher, PersonRecords] | None = None
+# What forked workers link with: set before the pool forks, so each inherits it (the index is
+# shared, copy-on-write, never pickled); each batch is sent as Arrow IPC.
+_MATCHER: Matcher | None = None
 
 
-def _link_batch(start: int) -> LinkedBatch:
-    assert _WORK is not None
-    return link_batch(*_WORK, start, BATCH)
+def _link_sent(data: bytes) -> tuple[IntArray, npt.NDArray[np.float64], BlockingCounts]:
+    assert _MATCHER is not None
+    records = PersonRecords(ipc.open_stream(data).read_all())
+    _, rows, best, counts = link_batch(_MATCHER, records, 0, len(records))
+    return rows, best, counts
 
 
 def link_batch(matcher: Matcher, records: PersonRecords, start: int, size: int) -> LinkedBatch:
@@ -223,22 +244,46 @@ def link_batch(matcher: Matcher, records: PersonRecords, start: int, size: int) 
     return start, rows, best, counts
 
 
+def table_bytes(table: pa.Table) -> bytes:
+    """A table's own rows as Arrow IPC (pickling a slice may carry its parent's buffers)."""
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
 def _linked_batches(
-    matcher: Matcher, records: PersonRecords, workers: int
+    matcher: Matcher, batches: Iterable[PersonRecords], workers: int
 ) -> Iterator[LinkedBatch]:
     """Each batch's best rows and probabilities, in order; linked in `workers` forked
-    processes where there is more than one batch and a way to fork."""
-    global _WORK
-    starts = range(0, len(records), BATCH)
-    _WORK = (matcher, records)
+    processes where there is more than one batch and a way to fork. At most one batch per
+    worker waits beyond those being linked: a run read from the store is read as it goes."""
+    global _MATCHER
+    queue = iter(batches)
+    first = list(islice(queue, 2))
+    start = 0
+    if workers <= 1 or len(first) <= 1 or "fork" not in mp.get_all_start_methods():
+        for batch in chain(first, queue):
+            _, rows, best, counts = link_batch(matcher, batch, 0, len(batch))
+            yield start, rows, best, counts
+            start += len(batch)
+        return
+    _MATCHER = matcher
     try:
-        if workers <= 1 or len(starts) <= 1 or "fork" not in mp.get_all_start_methods():
-            yield from map(_link_batch, starts)
-            return
-        with mp.get_context("fork").Pool(min(workers, len(starts))) as pool:
-            yield from pool.imap(_link_batch, starts)
+        with mp.get_context("fork").Pool(workers) as pool:
+            pending: deque[tuple[int, AsyncResult[Any]]] = deque()
+            for batch in chain(first, queue):
+                sent = pool.apply_async(_link_sent, (table_bytes(batch.table),))
+                pending.append((start, sent))
+                start += len(batch)
+                if len(pending) > workers:
+                    at, result = pending.popleft()
+                    yield (at, *result.get())
+            while pending:
+                at, result = pending.popleft()
+                yield (at, *result.get())
     finally:
-        _WORK = None
+        _MATCHER = None
 
 
 def _assign_new_identities(
@@ -322,40 +367,87 @@ def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool)
     return where
 
 
-def _distinct_queries(
+# the registries linked to persons through lookups, each by its number in the lookups' lists
+_LOOKUP_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind is not Kind.IDENTITY)
+
+
+def _collect_lookups(
     store: RegistryStore, kinds: list[Kind], done: dict[str, list[int]], retry_unlinked: bool
-) -> tuple[dict[str, int], PersonRecords]:
-    """The unresolved records of these registries (kept in the temporary table
-    `resolve_records`, each with the number of its combination of person fields, `query`; their
-    count per kind) and each distinct combination once, numbered from 0 in birth-date order.
+) -> tuple[dict[str, int], int]:
+    """Each distinct combination of person fields among the unresolved records of these
+    registries, once, in the temporary table `resolve_lookups`: numbered from 0 (`query`) in
+    birth-date order, with the records holding it (`kinds`, numbers in _LOOKUP_KINDS;
+    `record_keys`). Returns the records per kind and the number of lookups.
 
     A person's residences, studies and jobs usually repeat one name and birth date, in one
     registry and across them, and a link depends on nothing else: each combination is looked up
     once. In birth-date order, neighbouring lookups share candidates, which the name parser's
-    cache then holds parsed."""
+    cache then holds parsed. Grouped rather than ranked: at 10 M people, ranking 70 M records
+    by seven text columns and joining them back to their links took a quarter of an hour."""
     columns = list(_LINK_COLUMNS)
     order = ["birth_date", *(c for c in columns if c != "birth_date")]
     store.execute(
-        "collect unresolved records",
-        "CREATE OR REPLACE TEMP TABLE resolve_records AS SELECT *, "
-        f"dense_rank() OVER (ORDER BY {', '.join(order)}) - 1 AS query FROM ("
+        "collect lookups",
+        "CREATE OR REPLACE TEMP TABLE resolve_lookups AS SELECT "
+        f"row_number() OVER (ORDER BY {', '.join(order)}) - 1 AS query, * FROM ("
+        f"SELECT {', '.join(columns)}, list(kind) AS kinds, list(record_key) AS record_keys "
+        "FROM ("
         + " UNION ALL ".join(
-            f"SELECT '{kind.value}' AS kind, record_key, {_select(kind, _LINK_COLUMNS)} "
-            f"FROM {registry_table(kind)} "
+            f"SELECT CAST({_LOOKUP_KINDS.index(kind)} AS TINYINT) AS kind, record_key, "
+            f"{_select(kind, _LINK_COLUMNS)} FROM {registry_table(kind)} "
             f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
             for kind in kinds
         )
-        + ")",
+        + f") GROUP BY {', '.join(columns)})",
     )
     counts = store.execute(
-        "count unresolved records", "SELECT kind, count(*) FROM resolve_records GROUP BY kind"
+        "count unresolved records",
+        "SELECT kind, count(*) FROM (SELECT unnest(kinds) AS kind FROM resolve_lookups) "
+        "GROUP BY kind",
     )
-    table = store.arrow(
-        "read distinct person fields",
-        f"SELECT DISTINCT CAST(query AS VARCHAR) AS record_id, query, {', '.join(columns)} "
-        "FROM resolve_records ORDER BY query",
-    )
-    return {str(k): int(n) for k, n in counts}, _as_person_records(table)
+    lookups = int(store.scalar("count lookups", "SELECT count(*) FROM resolve_lookups"))
+    return {_LOOKUP_KINDS[int(k)].value: int(n) for k, n in counts}, lookups
+
+
+_LOOKUP_FIELDS = f"CAST(query AS VARCHAR) AS record_id, {', '.join(_LINK_COLUMNS)}"
+
+
+def _lookup_sample(store: RegistryStore, positions: IntArray) -> PersonRecords:
+    """The lookups at these positions (`query` numbers)."""
+    chosen = pa.table({"query": pa.array(positions, pa.int64())})
+    with store.scanning("sample_lookups", chosen):
+        table = store.arrow(
+            "read a sample of lookups",
+            f"SELECT {_LOOKUP_FIELDS} FROM resolve_lookups "
+            "WHERE query IN (SELECT query FROM sample_lookups) ORDER BY query",
+        )
+    return _as_person_records(table)
+
+
+@contextmanager
+def _reading_lookups(store: RegistryStore) -> Iterator[Iterator[PersonRecords]]:
+    """Every lookup in order, BATCH at a time, read from the store as they are linked (no
+    other statement may run on the store meanwhile)."""
+    with store.reading(
+        "read lookups", f"SELECT {_LOOKUP_FIELDS} FROM resolve_lookups ORDER BY query", BATCH
+    ) as reader:
+        yield (_as_person_records(table) for table in _rebatched(reader, BATCH))
+
+
+def _rebatched(reader: pa.RecordBatchReader, size: int) -> Iterator[pa.Table]:
+    """The reader's rows in tables of exactly `size` rows (the last may hold fewer)."""
+    held: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in reader:
+        held.append(batch)
+        rows += batch.num_rows
+        while rows >= size:
+            table = pa.Table.from_batches(held)
+            yield table.slice(0, size).combine_chunks()
+            rest = table.slice(size)
+            held, rows = rest.to_batches(), rest.num_rows
+    if rows:
+        yield pa.Table.from_batches(held).combine_chunks()
 
 
 def _as_person_records(table: pa.Table) -> PersonRecords:
@@ -384,7 +476,7 @@ def _link_counts(store: RegistryStore) -> dict[str, int]:
 def _write_query_links(
     store: RegistryStore, persons: IntArray, probability: npt.NDArray[np.float64]
 ) -> None:
-    """Link every unresolved record to its combination's person (`_distinct_queries`)."""
+    """Link every record of every lookup to the lookup's person (`_collect_lookups`)."""
     found = np.flatnonzero(persons >= 0)
     table = pa.table(
         {
@@ -393,11 +485,16 @@ def _write_query_links(
             "probability": pa.array(probability[found]),
         }
     )
+    kind_names = " ".join(
+        f"WHEN {number} THEN '{kind.value}'" for number, kind in enumerate(_LOOKUP_KINDS)
+    )
     with store.scanning("query_links", table):
         store.execute(
             "write person links",
-            "INSERT INTO person_links SELECT r.kind, r.record_key, l.person_id, l.probability "
-            "FROM resolve_records r JOIN query_links l ON l.query = r.query",
+            f"INSERT INTO person_links SELECT CASE r.kind {kind_names} END, r.record_key, "
+            "l.person_id, l.probability FROM (SELECT query, unnest(kinds) AS kind, "
+            "unnest(record_keys) AS record_key FROM resolve_lookups) r "
+            "JOIN query_links l ON l.query = r.query",
         )
 
 
@@ -413,29 +510,32 @@ def _link_other_kinds(
     """Link the records of the other registries' unresolved imports to persons, with a link
     model learned from their lookups (`link_model.py`; else `saved`, else the index's)."""
     meta = index.meta
-    kinds: list[Kind] = [kind for kind in KINDS if kind is not Kind.IDENTITY]
+    kinds = list(_LOOKUP_KINDS)
     done = {kind.value: meta.resolved_imports.get(kind.value, []) for kind in kinds}
     # records nobody matched may match persons whose identity records arrived since
     retry = report.new_identity_records > 0 and not report.rebuilt
     before = _link_counts(store)
-    records, queries = _distinct_queries(store, kinds, done, retry)
+    records, lookups = _collect_lookups(store, kinds, done, retry)
     say("learning how other registries' records differ from identity records")
-    model = learn_link_model(Matcher(index, LINK_CANDIDATES), queries) or saved
+    sample = _lookup_sample(store, sample_positions(lookups))
+    model = learn_link_model(Matcher(index, LINK_CANDIDATES), sample) or saved
+    del sample
     if model is not None:
         save_link_model(generation, model)
     matcher = Matcher(index, LINK_CANDIDATES, model)
-    lookups = len(queries)
     if lookups:
         say(
             f"linking {sum(records.values()):,} records to persons "
-            f"({len(queries):,} distinct combinations of names and birth date)"
+            f"({lookups:,} distinct combinations of names and birth date)"
         )
-        persons, probability = _link_to_index(matcher, queries, say, report.blocking, linker)
-        # at 10 M people the lookups are gigabytes: gone before the store joins their links
-        del queries, matcher
-        release_name_caches()
+        with _reading_lookups(store) as batches:
+            persons, probability = _link_to_index(
+                matcher, batches, lookups, say, report.blocking, linker
+            )
+        del matcher
+        release_name_caches()  # the links are written by the store: no more names to parse
         _write_query_links(store, persons, probability)
-    store.execute("drop resolve records", "DROP TABLE resolve_records")
+    store.execute("drop lookups", "DROP TABLE resolve_lookups")
     after = _link_counts(store)
     for kind in kinds:
         linked = after.get(kind.value, 0) - before.get(kind.value, 0)
@@ -669,7 +769,9 @@ def _add_identities(
             generation, index.records, index.key_hashes, index.key_rows, index.model, index.meta
         )
     say(f"linking {len(new):,} new identity records to persons")
-    linked, probability = _link_to_index(Matcher(index, LINK_CANDIDATES), new, say, linker=linker)
+    linked, probability = _link_to_index(
+        Matcher(index, LINK_CANDIDATES), batches_of(new), len(new), say, linker=linker
+    )
     next_person = int(pc.max(index.records.column("person_id")).as_py()) + 1
     persons = _assign_new_identities(new, linked, index, next_person)
     hashes, rows = _keys_of(new, len(index.records), index.hash_key)

@@ -13,16 +13,17 @@ rows, probabilities and blocking counts come back to the driver, which yields th
 Nothing is scored differently: the batches are those of the forked linker, cut at the same
 positions, and each is linked by the same function over the same arrays.
 
-The driver cuts the batches at its own `resolve.BATCH` and each element holds one whole batch,
-so a task links what it receives: a Spark Python worker is a separate interpreter that never
-sees a value the driver set at run time (a test's smaller batches).
+Resolve cuts the batches (`resolve.BATCH` records) and each element holds one whole batch, so
+a task links what it receives: a Spark Python worker is a separate interpreter that never sees
+a value the driver set at run time (a test's smaller batches).
 
 Memory: the driver copies the index once into the broadcast's bytes (Arrow IPC and raw
 arrays, freed once sent); each executor's Python worker holds the broadcast, read in place, so
 executors need one index per Python worker (`spark.executor.cores` of them), where the forked
-linker shares one per machine. All batches run as one Spark job and are collected (16 bytes a
-record) — iterating them would run one partition at a time — so resolve's progress arrives at
-the end of the job. The broadcast holds
+linker shares one per machine. The batches resolve reads from its store as the forked linker
+links them are all held on the driver here (`parallelize` takes a list), run as one Spark job
+and collected (16 bytes a record) — iterating them would run one partition at a time — so
+resolve's progress arrives at the end of the job. The broadcast holds
 personal records and the index's hash key: a cluster must authenticate its members and
 encrypt what they exchange (`spark.authenticate`, `spark.network.crypto.enabled`) and its
 spills (`spark.io.encryption.enabled`, which `linkage.spark.local_spark` sets).
@@ -31,7 +32,7 @@ spills (`spark.io.encryption.enabled`, which `linkage.spark.local_spark` sets).
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -43,10 +44,9 @@ from pyspark.sql import SparkSession
 
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
-from bonafide.persons import resolve
 from bonafide.persons.index import IndexMeta, PersonIndex, RowArray
 from bonafide.persons.match import Matcher
-from bonafide.persons.resolve import BatchLinker, LinkedBatch, link_batch
+from bonafide.persons.resolve import BatchLinker, LinkedBatch, link_batch, table_bytes
 
 __all__ = ["spark_linker"]
 
@@ -78,7 +78,7 @@ class _Lookups:
         )
         hashes = np.ascontiguousarray(self.key_hashes, dtype=np.uint64).tobytes()
         rows = np.ascontiguousarray(self.key_rows, dtype=np.int64).tobytes()
-        return _ipc(self.records.combine_chunks()), hashes, rows, small
+        return table_bytes(self.records.combine_chunks()), hashes, rows, small
 
     @classmethod
     def received(cls, shipped: _Shipped) -> _Lookups:
@@ -118,18 +118,26 @@ def spark_linker(spark: SparkSession, partitions: int | None = None) -> BatchLin
     """Batches linked by Spark tasks: `partitions` tasks (None: one per batch, so that Spark
     can balance them over its executors)."""
 
-    def link(matcher: Matcher, records: PersonRecords) -> Iterator[LinkedBatch]:
-        return _linked_on_spark(spark, matcher, records, partitions)
+    def link(matcher: Matcher, batches: Iterable[PersonRecords]) -> Iterator[LinkedBatch]:
+        return _linked_on_spark(spark, matcher, batches, partitions)
 
     return link
 
 
 def _linked_on_spark(
-    spark: SparkSession, matcher: Matcher, records: PersonRecords, partitions: int | None
+    spark: SparkSession,
+    matcher: Matcher,
+    batches: Iterable[PersonRecords],
+    partitions: int | None,
 ) -> Iterator[LinkedBatch]:
-    size = resolve.BATCH
-    starts = range(0, len(records), size)
-    if not starts:
+    # each batch as Arrow IPC with its first record's position in the run; on the driver
+    # (parallelize takes a list)
+    sent: list[tuple[int, bytes]] = []
+    start = 0
+    for batch in batches:
+        sent.append((start, table_bytes(batch.table)))
+        start += len(batch)
+    if not sent:
         return
     index = matcher.index
     context = spark.sparkContext
@@ -145,23 +153,14 @@ def _linked_on_spark(
         ).shipped()
     )
     try:
-        batches = [(start, _ipc(records.table.slice(start, size))) for start in starts]
-        tasks = min(partitions or len(batches), len(batches))
+        tasks = min(partitions or len(sent), len(sent))
         # collected, not iterated: toLocalIterator would run one partition at a time
-        linked = context.parallelize(batches, tasks).map(partial(_link_shipped, shipped)).collect()
+        linked = context.parallelize(sent, tasks).map(partial(_link_shipped, shipped)).collect()
     finally:
         shipped.destroy()
     # parallelize keeps the elements' order and collect returns it; sorted all the same, since
     # resolve places each batch by its start
     yield from sorted(linked, key=lambda batch: batch[0])
-
-
-def _ipc(table: pa.Table) -> bytes:
-    """A slice's own rows as Arrow IPC (pickling a slice may carry its parent's buffers)."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return bytes(sink.getvalue())
 
 
 def _link_shipped(shipped: Broadcast[_Shipped], batch: tuple[int, bytes]) -> LinkedBatch:
@@ -170,6 +169,6 @@ def _link_shipped(shipped: Broadcast[_Shipped], batch: tuple[int, bytes]) -> Lin
     lookups = _Lookups.received(shipped.value)
     matcher = Matcher(_ShippedIndex(lookups), lookups.candidate_limit, lookups.model)
     records = PersonRecords(pa.ipc.open_stream(data).read_all())
-    # the element holds the driver's batch, cut at the driver's size: linked whole
+    # the element holds one of the driver's batches: linked whole
     _, rows, best, counts = link_batch(matcher, records, 0, len(records))
     return start, rows, best, counts
