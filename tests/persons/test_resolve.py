@@ -410,3 +410,34 @@ def test_links_are_the_same_from_one_process_or_several(
         assert report.blocking.lookups > 3 * 700
     assert len(links[1]) > 1_000
     assert links[1] == links[2]
+
+
+def test_histories_hold_each_persons_linked_records_however_they_are_streamed(
+    resolved: Resolved, tmp_path: Path
+) -> None:
+    import shutil
+
+    from bonafide.persons.histories import Histories, write_histories
+    from bonafide.registry.schema import Kind
+
+    copy = tmp_path / "data"
+    shutil.copytree(resolved.data_dir, copy)
+    with RegistryStore.open(vault_for(copy), SETTINGS) as store:
+        generation = PersonFiles(store.vault).start()
+        written = write_histories(store, generation, batch_rows=500)  # many chunks
+        histories = Histories.open(generation)
+        for kind in (Kind.IDENTITY, Kind.RESIDENCE, Kind.EMPLOYMENT):
+            rows = store.execute(
+                "test links",
+                f"SELECT l.person_id, r.record_id FROM person_links l JOIN registry_{kind.value} r "
+                f"ON r.record_key = l.record_key WHERE l.kind = '{kind.value}'",
+            )
+            expected: dict[int, list[str]] = {}
+            for person, record in rows:
+                expected.setdefault(int(person), []).append(str(record))
+            assert written[kind.value] == len(rows) > 1_000
+            assert histories.kinds[kind].table.column("person_id").num_chunks > 1
+            for person, records in expected.items():
+                held = histories.of(kind, person).column("record_id").to_pylist()
+                assert sorted(held) == sorted(records)
+            assert histories.of(kind, max(expected) + 1).num_rows == 0

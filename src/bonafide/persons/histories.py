@@ -74,10 +74,12 @@ def _name(kind: Kind) -> str:
     return f"history-{kind.value}.arrow"
 
 
-def write_histories(store: RegistryStore, generation: Generation) -> dict[str, int]:
+def write_histories(
+    store: RegistryStore, generation: Generation, batch_rows: int = 1_000_000
+) -> dict[str, int]:
     """Write every kind's linked records sorted by person; returns the rows written per kind.
-    Streamed from the store into the sealed file a batch at a time: at 10 M people one kind's
-    records are gigabytes."""
+    Streamed from the store into the sealed file `batch_rows` at a time: at 10 M people one
+    kind's records are gigabytes."""
     written = {}
     for kind, columns in _COLUMNS.items():
         select = ", ".join(f"r.{c}" for c in columns)
@@ -86,6 +88,7 @@ def write_histories(store: RegistryStore, generation: Generation) -> dict[str, i
             f"SELECT l.person_id, r.record_id, l.probability, {select} "
             f"FROM person_links l JOIN {registry_table(kind)} r ON r.record_key = l.record_key "
             f"WHERE l.kind = '{kind.value}' ORDER BY l.person_id, r.record_key",
+            batch_rows,
         ) as reader:
             written[kind.value] = generation.write_arrow_batches(_name(kind), reader.schema, reader)
     return written

@@ -341,14 +341,16 @@ class PersonIndex:
     ) -> PersonIndex:
         """Write a complete index into `generation` (published with it, by resolve), and return
         it open: what was written, without reading it back."""
-        order = np.argsort(key_hashes, kind="stable")
-        hashes = key_hashes[order]
+        hashes, rows_in = key_hashes, key_rows
+        if len(key_hashes) and not bool(np.all(key_hashes[1:] >= key_hashes[:-1])):
+            order = np.argsort(key_hashes, kind="stable")  # resolve gives them sorted
+            hashes, rows_in = key_hashes[order], key_rows[order]
+            del order
         rows: RowArray = (
-            key_rows[order].astype(np.int32)
+            rows_in.astype(np.int32, copy=False)
             if records.num_rows < 2**31
-            else key_rows[order].astype(np.int64)
+            else rows_in.astype(np.int64, copy=False)
         )
-        del order
         records = records.combine_chunks()
         generation.write_array("key_hashes.npy", hashes)
         generation.write_array("key_rows.npy", rows)

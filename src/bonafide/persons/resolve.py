@@ -142,6 +142,8 @@ def _read_records(
     if "birth_place" in table.column_names:
         # the place comparison reads `settlement`: for identity records, the place of birth
         table = table.append_column("settlement", table.column("birth_place"))
+    # one chunk per column now, while little else is held: the index writes them so
+    table = table.combine_chunks()
     return _as_person_records(table), table.column("import_id").combine_chunks()
 
 
@@ -722,7 +724,16 @@ def _dedupe_identities(
             "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
         )
     assert model is not None
-    keys_of = (np.concatenate(hashes), np.concatenate(rows))
+    # sorted here, where the unsorted arrays can go as the sorted ones come (the index is
+    # written sorted): at 10 M people they are 160 M keys
+    all_hashes = np.concatenate(hashes)
+    hashes.clear()
+    order = np.argsort(all_hashes, kind="stable")
+    all_hashes = all_hashes[order]
+    all_rows = np.concatenate(rows)
+    rows.clear()
+    keys_of = (all_hashes, all_rows[order])
+    del order, all_rows
     return np.concatenate(lefts), np.concatenate(rights), model, keys_of
 
 
