@@ -17,6 +17,8 @@ commit (`files.py`): a resolve killed at any point leaves the last complete one.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import multiprocessing as mp
 import os
@@ -89,6 +91,7 @@ THRESHOLD = 0.5
 # the desk scores more (match.CANDIDATE_LIMIT); for millions of records, ten keep the true person
 # (the tests check the links against the truth) at a tenth of the work.
 LINK_CANDIDATES = 10
+LINKING_STORE_MEMORY = "1GB"  # DuckDB's while forked workers link (`_link_other_kinds`)
 PARTITION = 600_000  # identity records deduplicated at once (~3.5 GB at this size)
 # Fields compared when linking another registry's records to persons. A residence address is
 # not a birth place, so places are left out; the rest mean the same in every registry.
@@ -139,11 +142,11 @@ def _read_records(
         f"FROM {registry_table(kind)} {_unresolved_where(kind, skip_imports, False)} "
         "ORDER BY import_id, source_row",
     )
+    # one chunk per column now, while little else is held: the index writes them so
+    table = table.combine_chunks()
     if "birth_place" in table.column_names:
         # the place comparison reads `settlement`: for identity records, the place of birth
         table = table.append_column("settlement", table.column("birth_place"))
-    # one chunk per column now, while little else is held: the index writes them so
-    table = table.combine_chunks()
     return _as_person_records(table), table.column("import_id").combine_chunks()
 
 
@@ -369,7 +372,7 @@ def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool)
     return where
 
 
-# the registries linked to persons through lookups, each by its number in the lookups' lists
+# the registries linked to persons through lookups, each by its number in `resolve_records`
 _LOOKUP_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind is not Kind.IDENTITY)
 
 
@@ -377,35 +380,40 @@ def _collect_lookups(
     store: RegistryStore, kinds: list[Kind], done: dict[str, list[int]], retry_unlinked: bool
 ) -> tuple[dict[str, int], int]:
     """Each distinct combination of person fields among the unresolved records of these
-    registries, once, in the temporary table `resolve_lookups`: numbered from 0 (`query`) in
-    birth-date order, with the records holding it (`kinds`, numbers in _LOOKUP_KINDS;
-    `record_keys`). Returns the records per kind and the number of lookups.
+    registries, once, in the temporary table `resolve_lookups`, numbered from 0 (`query`) in
+    birth-date order; each record with its combination's number in `resolve_records` (`kind`:
+    its registry's number in _LOOKUP_KINDS). Returns the records per kind and the number of
+    lookups.
 
     A person's residences, studies and jobs usually repeat one name and birth date, in one
     registry and across them, and a link depends on nothing else: each combination is looked up
     once. In birth-date order, neighbouring lookups share candidates, which the name parser's
-    cache then holds parsed. Grouped rather than ranked: at 10 M people, ranking 70 M records
-    by seven text columns and joining them back to their links took a quarter of an hour."""
+    cache then holds parsed. Distinct combinations are numbered, then joined back to their
+    records: at 10 M people, ranking the 70 M records themselves by seven text columns took a
+    quarter of an hour, and gathering each combination's records into lists does not spill
+    (DuckDB ran out of memory)."""
     columns = list(_LINK_COLUMNS)
     order = ["birth_date", *(c for c in columns if c != "birth_date")]
+    unresolved = " UNION ALL ".join(
+        f"SELECT CAST({_LOOKUP_KINDS.index(kind)} AS TINYINT) AS kind, record_key, "
+        f"{_select(kind, _LINK_COLUMNS)} FROM {registry_table(kind)} "
+        f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
+        for kind in kinds
+    )
     store.execute(
         "collect lookups",
         "CREATE OR REPLACE TEMP TABLE resolve_lookups AS SELECT "
         f"row_number() OVER (ORDER BY {', '.join(order)}) - 1 AS query, * FROM ("
-        f"SELECT {', '.join(columns)}, list(kind) AS kinds, list(record_key) AS record_keys "
-        "FROM ("
-        + " UNION ALL ".join(
-            f"SELECT CAST({_LOOKUP_KINDS.index(kind)} AS TINYINT) AS kind, record_key, "
-            f"{_select(kind, _LINK_COLUMNS)} FROM {registry_table(kind)} "
-            f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
-            for kind in kinds
-        )
-        + f") GROUP BY {', '.join(columns)})",
+        f"SELECT DISTINCT {', '.join(columns)} FROM ({unresolved}))",
+    )
+    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM l.{c}" for c in columns)
+    store.execute(
+        "number the records by their lookup",
+        "CREATE OR REPLACE TEMP TABLE resolve_records AS SELECT r.kind, r.record_key, l.query "
+        f"FROM ({unresolved}) r JOIN resolve_lookups l ON {same}",
     )
     counts = store.execute(
-        "count unresolved records",
-        "SELECT kind, count(*) FROM (SELECT unnest(kinds) AS kind FROM resolve_lookups) "
-        "GROUP BY kind",
+        "count unresolved records", "SELECT kind, count(*) FROM resolve_records GROUP BY kind"
     )
     lookups = int(store.scalar("count lookups", "SELECT count(*) FROM resolve_lookups"))
     return {_LOOKUP_KINDS[int(k)].value: int(n) for k, n in counts}, lookups
@@ -494,8 +502,7 @@ def _write_query_links(
         store.execute(
             "write person links",
             f"INSERT INTO person_links SELECT CASE r.kind {kind_names} END, r.record_key, "
-            "l.person_id, l.probability FROM (SELECT query, unnest(kinds) AS kind, "
-            "unnest(record_keys) AS record_key FROM resolve_lookups) r "
+            "l.person_id, l.probability FROM resolve_records r "
             "JOIN query_links l ON l.query = r.query",
         )
 
@@ -516,6 +523,7 @@ def _link_other_kinds(
     done = {kind.value: meta.resolved_imports.get(kind.value, []) for kind in kinds}
     # records nobody matched may match persons whose identity records arrived since
     retry = report.new_identity_records > 0 and not report.rebuilt
+    _return_freed_memory()
     before = _link_counts(store)
     records, lookups = _collect_lookups(store, kinds, done, retry)
     say("learning how other registries' records differ from identity records")
@@ -530,7 +538,8 @@ def _link_other_kinds(
             f"linking {sum(records.values()):,} records to persons "
             f"({lookups:,} distinct combinations of names and birth date)"
         )
-        with _reading_lookups(store) as batches:
+        # the store only reads the lookups out meanwhile: its memory goes to the workers
+        with store.memory_limited(LINKING_STORE_MEMORY), _reading_lookups(store) as batches:
             persons, probability = _link_to_index(
                 matcher, batches, lookups, say, report.blocking, linker
             )
@@ -538,6 +547,7 @@ def _link_other_kinds(
         release_name_caches()  # the links are written by the store: no more names to parse
         _write_query_links(store, persons, probability)
     store.execute("drop lookups", "DROP TABLE resolve_lookups")
+    store.execute("drop lookups' records", "DROP TABLE resolve_records")
     after = _link_counts(store)
     for kind in kinds:
         linked = after.get(kind.value, 0) - before.get(kind.value, 0)
@@ -560,6 +570,19 @@ def _link_other_kinds(
             blocking.lookups,
             blocking.no_candidate_with_overflow,
         )
+
+
+def _return_freed_memory() -> None:
+    """Forget the names parsed by the identity dedupe and give what it freed back to the
+    system, before the store collects the lookups and the workers fork: glibc keeps a freed
+    heap (gigabytes at 10 M people) for the process that freed it."""
+    release_name_caches()
+    gc.collect()
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: its allocator keeps what it keeps
+        return
+    libc.malloc_trim(0)
 
 
 def committed_generation(store: RegistryStore) -> int:

@@ -151,6 +151,17 @@ class RegistryStore:
             return table
 
     @contextmanager
+    def memory_limited(self, limit: str) -> Iterator[None]:
+        """DuckDB's memory held to `limit` (e.g. "1GB") inside the block, beyond which it
+        spills (sealed): while other work of the process needs the memory."""
+        before = self.scalar("read the memory limit", "SELECT current_setting('memory_limit')")
+        self.execute("limit memory", f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            self.execute("restore the memory limit", f"SET memory_limit = '{before}'")
+
+    @contextmanager
     def reading(
         self, operation: str, sql: str, rows: int = 1_000_000
     ) -> Iterator[pa.RecordBatchReader]:
