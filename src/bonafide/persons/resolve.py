@@ -573,9 +573,10 @@ def _link_other_kinds(
 
 
 def _return_freed_memory() -> None:
-    """Forget the names parsed by the identity dedupe and give what it freed back to the
-    system, before the store collects the lookups and the workers fork: glibc keeps a freed
-    heap (gigabytes at 10 M people) for the process that freed it."""
+    """Forget the names parsed so far and give what was freed back to the system, between
+    the phases of a resolve (before the index's keys are sorted, before the store collects
+    the lookups and the workers fork): glibc keeps a freed heap (gigabytes at 10 M people) for
+    the process that freed it."""
     release_name_caches()
     gc.collect()
     try:
@@ -747,6 +748,7 @@ def _dedupe_identities(
             "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
         )
     assert model is not None
+    _return_freed_memory()  # the dedupe's names and features, before the keys are sorted
     # sorted here, where the unsorted arrays can go as the sorted ones come (the index is
     # written sorted): at 10 M people they are 160 M keys
     all_hashes = np.concatenate(hashes)
