@@ -186,7 +186,7 @@ def main(population: Path, json_out: Path | None, resolve_first: bool, why: bool
             seconds = time.perf_counter() - started
             print(f"resolve: {seconds:.1f} s, {report.persons:,} persons", flush=True)
             figures.update(seconds=seconds, persons=report.persons)
-        for kind in ("residence", "education", "employment"):
+        for kind in ("residence", "education", "employment", "watchlist"):
             counted = _figures(store, population, kind)
             print(
                 f"  {kind:<11} links {counted['links']:>10,}  precision {counted['precision']:.4f}"
