@@ -236,17 +236,17 @@ _MATCHER: Matcher | None = None
 
 def _link_sent(data: bytes) -> tuple[IntArray, npt.NDArray[np.float64], BlockingCounts]:
     assert _MATCHER is not None
-    records = PersonRecords(ipc.open_stream(data).read_all())
-    _, rows, best, counts = link_batch(_MATCHER, records, 0, len(records))
-    return rows, best, counts
+    return link_batch(_MATCHER, PersonRecords(ipc.open_stream(data).read_all()))
 
 
-def link_batch(matcher: Matcher, records: PersonRecords, start: int, size: int) -> LinkedBatch:
-    """The batch of `size` records of `records` from `start`, linked."""
+def link_batch(
+    matcher: Matcher, records: PersonRecords
+) -> tuple[IntArray, npt.NDArray[np.float64], BlockingCounts]:
+    """A batch of records linked: each one's best row and probability, what its keys did."""
     counts = BlockingCounts()
-    pairs = matcher.score(PersonRecords(records.table.slice(start, size)), counts)
-    rows, best = pairs.most_probable_person(min(size, len(records) - start))
-    return start, rows, best, counts
+    pairs = matcher.score(records, counts)
+    rows, best = pairs.most_probable_person(len(records))
+    return rows, best, counts
 
 
 def table_bytes(table: pa.Table) -> bytes:
@@ -269,8 +269,7 @@ def _linked_batches(
     start = 0
     if workers <= 1 or len(first) <= 1 or "fork" not in mp.get_all_start_methods():
         for batch in chain(first, queue):
-            _, rows, best, counts = link_batch(matcher, batch, 0, len(batch))
-            yield start, rows, best, counts
+            yield (start, *link_batch(matcher, batch))
             start += len(batch)
         return
     _MATCHER = matcher

@@ -170,5 +170,4 @@ def _link_shipped(shipped: Broadcast[_Shipped], batch: tuple[int, bytes]) -> Lin
     matcher = Matcher(_ShippedIndex(lookups), lookups.candidate_limit, lookups.model)
     records = PersonRecords(pa.ipc.open_stream(data).read_all())
     # the element holds one of the driver's batches: linked whole
-    _, rows, best, counts = link_batch(matcher, records, 0, len(records))
-    return start, rows, best, counts
+    return (start, *link_batch(matcher, records))
