@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 
 from bonafide.errors import StoreError
 from bonafide.linkage.blocking import BLOCKING_KEYS, REFINED_FROM, block_limit, expand_ranges
-from bonafide.linkage.comparisons import Features
+from bonafide.linkage.comparisons import SMALL, Features
 from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 from bonafide.persons.files import Generation, PersonFiles
@@ -227,18 +227,23 @@ class BlockingCounts:
 def key_hashes(keys: list[str], key: bytes) -> HashArray:
     """A 64-bit keyed hash (BLAKE2b) of each key: the same in every process and version for
     one vault, meaningless without its key."""
+
+    def hashed(texts: list[str]) -> HashArray:
+        return np.fromiter(
+            (
+                int.from_bytes(blake2b(k.encode(), digest_size=8, key=key).digest(), "little")
+                for k in texts
+            ),
+            dtype=np.uint64,
+            count=len(texts),
+        )
+
+    if len(keys) < SMALL:  # a desk lookup's few keys: Arrow's encoding costs more than it saves
+        return hashed(keys)
     # each distinct key hashed once: a batch's lookups repeat their birth years and surnames
+    # (at 1 M people one key in seven is distinct)
     encoded = pc.dictionary_encode(pa.array(keys, pa.string()))
-    distinct = encoded.dictionary.to_pylist()
-    hashes = np.fromiter(
-        (
-            int.from_bytes(blake2b(k.encode(), digest_size=8, key=key).digest(), "little")
-            for k in distinct
-        ),
-        dtype=np.uint64,
-        count=len(distinct),
-    )
-    result: HashArray = hashes[encoded.indices.to_numpy()]
+    result: HashArray = hashed(encoded.dictionary.to_pylist())[encoded.indices.to_numpy()]
     return result
 
 
