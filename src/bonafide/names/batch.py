@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -151,18 +152,18 @@ class NameKeyTable:
                             memo.clear()
                         memo[text] = row
                 rows.append(row)
-            for part, interner, column in (
-                ("given", given, 1),
-                ("surname", surname, 2),
-                ("patronymic", patronymic, 3),
+            for part, interner in (
+                ("given", given),
+                ("surname", surname),
+                ("patronymic", patronymic),
             ):
-                new = interner.extend([row[column] for row in rows])
-                parsed_of[part].extend(rows[i][0] for i in new.tolist())
-            sex.extend(row[4] for row in rows)
-            marked.extend(row[5] for row in rows)
-            lone.extend(row[6] for row in rows)
+                new = interner.extend([getattr(row, part) for row in rows])
+                parsed_of[part].extend(rows[i].parsed for i in new.tolist())
+            sex.extend(row.sex for row in rows)
+            marked.extend(row.surname_sex for row in rows)
+            lone.extend(row.lone_role for row in rows)
             for number, interner in enumerate(kept):
-                interner.extend([row[7][number] for row in rows])
+                interner.extend([row.facts[number] for row in rows])
         return cls(
             encoded.indices.to_numpy().astype(np.int32),
             distinct,
@@ -192,9 +193,20 @@ class NameKeyTable:
 
 _PARSE_SLICE = 10_000  # distinct names turned into Python strings at a time
 
-# What a table holds of one distinct name: its parse, its part keys (given, surname,
-# patronymic), sex, the sex its surname marks, its lone-word role and a caller's facts.
-_NameRow = tuple[ParsedName, object, object, object, int, int, int, tuple[object, ...]]
+
+class _NameRow(NamedTuple):
+    """What a table holds of one distinct name."""
+
+    parsed: ParsedName
+    given: object  # the part keys (`_given_key`, the surnames' readings, `_patronymic_key`)
+    surname: object
+    patronymic: object
+    sex: int
+    surname_sex: int  # the sex its surname's ending marks
+    lone_role: int  # `_lone_role`
+    facts: tuple[object, ...]  # a caller's facts, in the order asked
+
+
 # rows kept per set of facts asked for; cleared when full (a run of batches in birth-date
 # order meets the same names close together)
 _row_memo: dict[tuple[tuple[str, Fact], ...], dict[str, _NameRow]] = {}
@@ -206,7 +218,7 @@ def _name_row(
     swapped: Callable[[ParsedName], ParsedName | None],
     facts: tuple[tuple[str, Fact], ...],
 ) -> _NameRow:
-    return (
+    return _NameRow(
         p,
         _given_key(p),
         tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames),

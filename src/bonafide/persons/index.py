@@ -47,6 +47,7 @@ __all__ = [
     "PersonIndex",
     "RecordKeys",
     "RowArray",
+    "as_key_rows",
     "key_hashes",
     "record_keys",
 ]
@@ -224,6 +225,13 @@ class BlockingCounts:
         }
 
 
+def as_key_rows(rows: npt.NDArray[Any], records: int) -> RowArray:
+    """Rows of an index of `records` records as the index keeps them: 32-bit below 2^31."""
+    if records < 2**31:
+        return rows.astype(np.int32, copy=False)
+    return rows.astype(np.int64, copy=False)
+
+
 def key_hashes(keys: list[str], key: bytes) -> HashArray:
     """A 64-bit keyed hash (BLAKE2b) of each key: the same in every process and version for
     one vault, meaningless without its key."""
@@ -351,11 +359,7 @@ class PersonIndex:
             order = np.argsort(key_hashes, kind="stable")  # resolve gives them sorted
             hashes, rows_in = key_hashes[order], key_rows[order]
             del order
-        rows: RowArray = (
-            rows_in.astype(np.int32, copy=False)
-            if records.num_rows < 2**31
-            else rows_in.astype(np.int64, copy=False)
-        )
+        rows = as_key_rows(rows_in, records.num_rows)
         records = records.combine_chunks()
         generation.write_array("key_hashes.npy", hashes)
         generation.write_array("key_rows.npy", rows)

@@ -53,6 +53,8 @@ from bonafide.persons.index import (
     BlockingCounts,
     IndexMeta,
     PersonIndex,
+    RowArray,
+    as_key_rows,
     index_key,
     key_hashes,
     record_keys,
@@ -79,6 +81,7 @@ __all__ = [
     "committed_generation",
     "forked_linker",
     "link_batch",
+    "placed",
     "resolve_registries",
     "table_bytes",
 ]
@@ -220,6 +223,14 @@ class BatchLinker(Protocol):
     ) -> Iterator[LinkedBatch]: ...
 
 
+def placed(batches: Iterable[PersonRecords]) -> Iterator[tuple[int, PersonRecords]]:
+    """Each batch with its first record's position in the run."""
+    start = 0
+    for batch in batches:
+        yield start, batch
+        start += len(batch)
+
+
 def forked_linker(workers: int) -> BatchLinker:
     """Batches linked by `workers` processes forked from this one."""
 
@@ -264,22 +275,19 @@ def _linked_batches(
     processes where there is more than one batch and a way to fork. At most one batch per
     worker waits beyond those being linked: a run read from the store is read as it goes."""
     global _MATCHER
-    queue = iter(batches)
+    queue = placed(batches)
     first = list(islice(queue, 2))
-    start = 0
     if workers <= 1 or len(first) <= 1 or "fork" not in mp.get_all_start_methods():
-        for batch in chain(first, queue):
+        for start, batch in chain(first, queue):
             yield (start, *link_batch(matcher, batch))
-            start += len(batch)
         return
     _MATCHER = matcher
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             pending: deque[tuple[int, AsyncResult[Any]]] = deque()
-            for batch in chain(first, queue):
+            for start, batch in chain(first, queue):
                 sent = pool.apply_async(_link_sent, (table_bytes(batch.table),))
                 pending.append((start, sent))
-                start += len(batch)
                 if len(pending) > workers:
                     at, result = pending.popleft()
                     yield (at, *result.get())
@@ -717,7 +725,7 @@ def _partitions(records: PersonRecords) -> list[IntArray]:
 
 def _dedupe_identities(
     records: PersonRecords, say: Progress, hash_key: bytes
-) -> tuple[IntArray, IntArray, LinkageModel, tuple[npt.NDArray[np.uint64], IntArray]]:
+) -> tuple[IntArray, IntArray, LinkageModel, tuple[npt.NDArray[np.uint64], RowArray]]:
     """Pairs of positions judged one person, the model trained on the way, and every record's
     blocking keys (hashes, positions) for the index, from the features the dedupe built.
 
@@ -742,7 +750,7 @@ def _dedupe_identities(
         assert result.features is not None
         keys = record_keys(result.features)
         hashes.append(key_hashes(keys.keys, hash_key))
-        rows.append(group[keys.rows].astype(np.int32 if len(records) < 2**31 else np.int64))
+        rows.append(as_key_rows(group[keys.rows], len(records)))
         log.info(
             "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
         )
@@ -756,7 +764,7 @@ def _dedupe_identities(
     all_hashes = all_hashes[order]
     all_rows = np.concatenate(rows)
     rows.clear()
-    keys_of = (all_hashes, all_rows[order])
+    keys_of = (all_hashes, as_key_rows(all_rows[order], len(records)))
     del order, all_rows
     return np.concatenate(lefts), np.concatenate(rights), model, keys_of
 

@@ -46,7 +46,13 @@ from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons.index import IndexMeta, PersonIndex, RowArray
 from bonafide.persons.match import Matcher
-from bonafide.persons.resolve import BatchLinker, LinkedBatch, link_batch, table_bytes
+from bonafide.persons.resolve import (
+    BatchLinker,
+    LinkedBatch,
+    link_batch,
+    placed,
+    table_bytes,
+)
 
 __all__ = ["spark_linker"]
 
@@ -132,11 +138,7 @@ def _linked_on_spark(
 ) -> Iterator[LinkedBatch]:
     # each batch as Arrow IPC with its first record's position in the run; on the driver
     # (parallelize takes a list)
-    sent: list[tuple[int, bytes]] = []
-    start = 0
-    for batch in batches:
-        sent.append((start, table_bytes(batch.table)))
-        start += len(batch)
+    sent = [(start, table_bytes(batch.table)) for start, batch in placed(batches)]
     if not sent:
         return
     index = matcher.index
