@@ -31,9 +31,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bonafide.linkage.comparisons import Features
+from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons import resolve
+from bonafide.persons.files import PersonFiles
 from bonafide.persons.index import BlockingCounts, PersonIndex
+from bonafide.persons.link_model import load_link_model
 from bonafide.persons.match import Matcher
 from bonafide.persons.resolve import resolve_registries
 from bonafide.registry.schema import Kind
@@ -117,7 +120,10 @@ def _unlinked(
 
 
 def _diagnose(
-    index: PersonIndex, records: PersonRecords, true_person: np.ndarray
+    index: PersonIndex,
+    records: PersonRecords,
+    true_person: np.ndarray,
+    saved: LinkageModel | None,
 ) -> dict[str, int]:
     """Why each linkable record without a person has none (see the module's text)."""
     if not len(records):
@@ -134,9 +140,10 @@ def _diagnose(
     found_any = np.zeros(len(records), dtype=bool)
     found_any[query] = True
     overflowed = counts.no_candidate_with_overflow
-    # the true person's match weight where it was scored: a lookup's prior is 1 / persons, so a
-    # population five times larger needs log2(5) = 2.3 bits more evidence for the same link
-    pairs = Matcher(index, resolve.LINK_CANDIDATES).score(records)
+    # the true person's match weight where it was scored, as resolve scored it (its link
+    # model): a lookup's prior is one in the number of persons, so a population
+    # five times larger needs log2(5) = 2.3 bits more evidence for the same link
+    pairs = Matcher(index, resolve.LINK_CANDIDATES, saved).score(records)
     true_pair = pairs.person_id == true_person[pairs.query]
     weight = np.full(len(records), -np.inf)
     np.maximum.at(weight, pairs.query[true_pair], pairs.match_weight[true_pair])
@@ -206,7 +213,8 @@ def main(population: Path, json_out: Path | None, resolve_first: bool, why: bool
         index = PersonIndex.open(store.vault, any_keys=True) if why else None
         for kind, (records, true_person) in unlinked.items():
             assert index is not None
-            why = _diagnose(index, records, true_person)
+            saved = load_link_model(PersonFiles(store.vault).current())
+            why = _diagnose(index, records, true_person, saved)
             print(f"  {kind:<11} without a person, linkable: {why}", flush=True)
             figures[f"{kind}_unlinked_why"] = why
     if report is not None:

@@ -79,30 +79,38 @@ def _best_candidates(
     a person had their true person in their blocks but not among the candidates scored)."""
     if not len(queries):
         return queries, rows
-    by_sum = _rank_within(queries, -told, rows)
+    # one sort by what the keys tell together serves the first half, the rows that fill a
+    # query's room and the order returned
+    by_sum = np.lexsort((rows, -told, queries))
+    group_start = _group_starts(queries[by_sum])
+    rank_by_sum = np.arange(len(by_sum)) - group_start
     by_most = _rank_within(queries, -most, -told, rows)
     half = max(limit // 2, 1)
-    keep = (by_sum < half) | (by_most < limit - half)
+    kept = (rank_by_sum < half) | (by_most[by_sum] < limit - half)
     # a query with room left takes its next rows by what they tell together
-    taken = np.bincount(queries[keep], minlength=int(queries.max()) + 1)
-    room = limit - taken[queries]
-    rest = np.flatnonzero(~keep)
-    if len(rest):
-        order_in_rest = _rank_within(queries[rest], -told[rest], rows[rest])
-        keep[rest[order_in_rest < room[rest]]] = True
-    order = np.lexsort((rows[keep], -told[keep], queries[keep]))
-    return queries[keep][order], rows[keep][order]
+    taken = np.bincount(queries[by_sum][kept], minlength=int(queries.max()) + 1)
+    room = limit - taken[queries[by_sum]]
+    rest = ~kept
+    # rest rows before each position, in sorted order
+    rest_before: IntArray = np.cumsum(rest, dtype=np.int64) - rest.astype(np.int64)
+    rank_in_rest: IntArray = rest_before - rest_before[group_start]
+    chosen = by_sum[kept | (rest & (rank_in_rest < room))]
+    return queries[chosen], rows[chosen]
 
 
 def _rank_within(queries: IntArray, *keys: npt.NDArray[np.generic]) -> IntArray:
     """Each element's rank within its query, ordered by `keys` (the first sorts first)."""
     order = np.lexsort((*reversed(keys), queries))
-    sorted_queries = queries[order]
-    first = np.flatnonzero(np.r_[True, sorted_queries[1:] != sorted_queries[:-1]])
-    group_start = np.repeat(first, np.diff(np.r_[first, len(order)]))
     rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - group_start
+    rank[order] = np.arange(len(order)) - _group_starts(queries[order])
     return rank
+
+
+def _group_starts(sorted_queries: IntArray) -> IntArray:
+    """For each element of sorted queries, the position where its query's run starts."""
+    first = np.flatnonzero(np.r_[True, sorted_queries[1:] != sorted_queries[:-1]])
+    starts: IntArray = np.repeat(first, np.diff(np.r_[first, len(sorted_queries)]))
+    return starts
 
 
 @dataclass
