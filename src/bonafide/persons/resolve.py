@@ -607,9 +607,11 @@ def resolve_registries(
 ) -> ResolveReport:
     """Resolve the store's registries into persons; incremental unless `rebuild`. Records are
     linked to persons by `linker`, by default by `workers` forked processes (None: one per
-    core the process may use)."""
+    core the process may use); a large identity registry's groups of birth years are
+    deduplicated by `workers` forked processes."""
     say = progress or (lambda _: None)
-    linker = linker or forked_linker(workers or len(os.sched_getaffinity(0)))
+    workers = workers or len(os.sched_getaffinity(0))
+    linker = linker or forked_linker(workers)
     data_dir = store.data_dir
     report = ResolveReport()
     identity_imports = _imports(store, Kind.IDENTITY)
@@ -629,7 +631,7 @@ def resolve_registries(
     with _new_generation(store, files) as generation:
         if current is None:
             store.execute("clear person links", "DELETE FROM person_links")
-            index = _build_fresh(store, generation, say, report)
+            index = _build_fresh(store, generation, say, report, workers)
         else:
             index = _add_identities(store, current, generation, say, report, linker)
         _link_other_kinds(store, index, load_link_model(current), generation, say, report, linker)
@@ -724,37 +726,35 @@ def _partitions(records: PersonRecords) -> list[IntArray]:
 
 
 def _dedupe_identities(
-    records: PersonRecords, say: Progress, hash_key: bytes
+    records: PersonRecords, say: Progress, hash_key: bytes, workers: int = 1
 ) -> tuple[IntArray, IntArray, LinkageModel, tuple[npt.NDArray[np.uint64], RowArray]]:
     """Pairs of positions judged one person, the model trained on the way, and every record's
     blocking keys (hashes, positions) for the index, from the features the dedupe built.
 
     Up to PARTITION records are deduplicated at once. A larger registry is split into groups
     of birth years so that memory stays bounded: the model is trained on the first group and
-    scores the rest. Duplicates whose birth years differ (a typo in the year) are then found
-    only when their years fall in one group — a loss measured in docs/benchmarks.md."""
+    scores the rest, in `workers` forked processes. Duplicates whose birth years differ (a
+    typo in the year) are then found only when their years fall in one group — a loss
+    measured in docs/benchmarks.md."""
     groups = _partitions(records) if len(records) > PARTITION else [np.arange(len(records))]
-    model: LinkageModel | None = None
-    lefts, rights, hashes, rows = [], [], [], []
-    for number, group in enumerate(groups, start=1):
+    say(f"deduplicating identity records: group 1 of {len(groups)}")
+    first = _dedupe_group(records, groups[0], None, hash_key)
+    model = first.model
+    deduped = [first]
+    for number, group in enumerate(
+        _deduped_groups(records, groups[1:], model, hash_key, workers), 2
+    ):
         say(f"deduplicating identity records: group {number} of {len(groups)}")
-        part = PersonRecords(records.table.take(pa.array(group)))
-        # the names parsed stay cached: linking the other registries meets them again
-        result = link_records(
-            part, None, THRESHOLD, model=model, keep_features=True, cache_names=True
-        )
-        model = result.model
-        position = {r: i for i, r in enumerate(part.ids)}
-        lefts.append(group[[position[r] for r in result.left_ids]])
-        rights.append(group[[position[r] for r in result.right_ids]])
-        assert result.features is not None
-        keys = record_keys(result.features)
-        hashes.append(key_hashes(keys.keys, hash_key))
-        rows.append(as_key_rows(group[keys.rows], len(records)))
+        deduped.append(group)
+    for number, group in enumerate(deduped, start=1):
         log.info(
-            "resolve identity group=%d records=%d pairs=%d", number, len(part), len(result.left_ids)
+            "resolve identity group=%d records=%d pairs=%d", number, group.records, len(group.left)
         )
-    assert model is not None
+    lefts = [g.left for g in deduped]
+    rights = [g.right for g in deduped]
+    hashes = [g.hashes for g in deduped]
+    rows = [g.rows for g in deduped]
+    del deduped, first
     _return_freed_memory()  # the dedupe's names and features, before the keys are sorted
     # sorted here, where the unsorted arrays can go as the sorted ones come (the index is
     # written sorted): at 10 M people they are 160 M keys
@@ -769,12 +769,80 @@ def _dedupe_identities(
     return np.concatenate(lefts), np.concatenate(rights), model, keys_of
 
 
+@dataclass
+class _DedupedGroup:
+    """One group of identity records deduplicated: its pairs and its records' keys, in the
+    positions of the whole registry."""
+
+    records: int
+    left: IntArray
+    right: IntArray
+    hashes: npt.NDArray[np.uint64]
+    rows: RowArray
+    model: LinkageModel
+
+
+def _dedupe_group(
+    records: PersonRecords, group: IntArray, model: LinkageModel | None, hash_key: bytes
+) -> _DedupedGroup:
+    part = PersonRecords(records.table.take(pa.array(group)))
+    result = link_records(part, None, THRESHOLD, model=model, keep_features=True, cache_names=True)
+    position = {r: i for i, r in enumerate(part.ids)}
+    assert result.features is not None
+    keys = record_keys(result.features)
+    return _DedupedGroup(
+        len(part),
+        group[[position[r] for r in result.left_ids]],
+        group[[position[r] for r in result.right_ids]],
+        key_hashes(keys.keys, hash_key),
+        as_key_rows(group[keys.rows], len(records)),
+        result.model,
+    )
+
+
+# What forked dedupe workers deduplicate with: set before the pool forks (the registry's
+# records are shared, copy-on-write); each group is sent as its positions.
+_DEDUPING: tuple[PersonRecords, LinkageModel, bytes] | None = None
+
+
+def _dedupe_sent(group: IntArray) -> _DedupedGroup:
+    assert _DEDUPING is not None
+    records, model, hash_key = _DEDUPING
+    return _dedupe_group(records, group, model, hash_key)
+
+
+def _deduped_groups(
+    records: PersonRecords,
+    groups: list[IntArray],
+    model: LinkageModel,
+    hash_key: bytes,
+    workers: int,
+) -> Iterator[_DedupedGroup]:
+    """The groups deduplicated with a trained model, in order: in `workers` forked
+    processes where there is more than one group and a way to fork."""
+    global _DEDUPING
+    if workers <= 1 or len(groups) <= 1 or "fork" not in mp.get_all_start_methods():
+        for group in groups:
+            yield _dedupe_group(records, group, model, hash_key)
+        return
+    _DEDUPING = (records, model, hash_key)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_dedupe_sent, groups)
+    finally:
+        _DEDUPING = None
+
+
 def _build_fresh(
-    store: RegistryStore, generation: Generation, say: Progress, report: ResolveReport
+    store: RegistryStore,
+    generation: Generation,
+    say: Progress,
+    report: ResolveReport,
+    workers: int,
 ) -> PersonIndex:
     records, imports = _read_records(store, Kind.IDENTITY, [])
     hash_key = index_key(store.vault)
-    left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key)
+    left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key, workers)
     persons = component_labels(len(records), left, right)
     count = int(persons.max()) + 1 if len(persons) else 0
     say(f"{count:,} persons; writing the index")
