@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
@@ -125,7 +125,7 @@ class NameKeyTable:
         column = names if isinstance(names, pa.StringArray) else pa.array(list(names), pa.string())
         encoded = pc.dictionary_encode(column.fill_null(""))
         distinct: pa.StringArray = encoded.dictionary
-        parse = _parsed if cache else parse_name.__wrapped__
+        parse = parse_name if cache else parse_name.__wrapped__
         # a row asks only whether a name reads both ways round: uncached (hashing a parse
         # for the cache costs more than the answer), the row itself is kept
         swapped = swapped_roles.__wrapped__
@@ -149,7 +149,7 @@ class NameKeyTable:
                     row = _name_row(parse(text), swapped, wanted)
                     if cache:
                         if len(memo) >= _ROW_MEMO_LIMIT:
-                            memo.clear()
+                            _forget_older_half(memo)
                         memo[text] = row
                 rows.append(row)
             for part, interner in (
@@ -207,10 +207,16 @@ class _NameRow(NamedTuple):
     facts: tuple[object, ...]  # a caller's facts, in the order asked
 
 
-# rows kept per set of facts asked for; cleared when full (a run of batches in birth-date
-# order meets the same names close together)
+# rows kept per set of facts asked for; when full, the older half is forgotten (a run of
+# batches in birth-date order meets the same names close together)
 _row_memo: dict[tuple[tuple[str, Fact], ...], dict[str, _NameRow]] = {}
 _ROW_MEMO_LIMIT = 400_000
+
+
+def _forget_older_half(memo: dict[str, _NameRow]) -> None:
+    """Forget the rows kept longest (a dict keeps its keys in the order they came)."""
+    for text in list(islice(memo, len(memo) // 2)):
+        del memo[text]
 
 
 def _name_row(
@@ -257,15 +263,9 @@ class _Interner:
         return list(self._index)
 
 
-# names parsed lately, kept: the real-time path scores the same candidates' names batch after
-# batch (a common surname's block), and a parse costs tens of microseconds
-_parsed = lru_cache(maxsize=262_144)(parse_name)
-
-
 def release_name_caches() -> None:
     """Forget the names parsed so far (hundreds of megabytes when full): for a long run that
     has finished with names and goes on to other work."""
-    _parsed.cache_clear()
     parse_name.cache_clear()
     _row_memo.clear()
 

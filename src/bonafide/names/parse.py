@@ -182,9 +182,10 @@ def _sex_of_patronymic(latin: str) -> str:
     return "f" if latin.endswith("na") else "m"
 
 
-# Linking a registry parses each lookup's candidates again and again; a million parsed names
-# (about 0.5 GB when full) keep most of them parsed across batches: 25 % faster linking.
-@lru_cache(maxsize=1_000_000)
+# Linking a registry parses each lookup's candidates again and again: names parsed lately are
+# kept. Behind the name tables' own rows (`batch._row_memo`) a quarter of a million suffices;
+# each forked worker keeps its own, so a million each held gigabytes at 10 M people.
+@lru_cache(maxsize=262_144)
 def parse_name(text: str) -> ParsedName:
     """The parts of one written name."""
     tokens, maiden, written_initials = _split(text)
