@@ -414,9 +414,10 @@ def test_links_are_the_same_from_one_process_or_several(
     import shutil
 
     from bonafide.persons import resolve
+    from bonafide.persons.link_model import load_link_model
 
     monkeypatch.setattr(resolve, "BATCH", 700)  # several batches for the workers to share
-    links = {}
+    links, link_models = {}, {}
     for workers in (1, 2):
         copy = tmp_path / f"data-{workers}"
         shutil.copytree(resolved.data_dir, copy)
@@ -426,9 +427,15 @@ def test_links_are_the_same_from_one_process_or_several(
                 "test links",
                 "SELECT kind, record_key, person_id, probability FROM person_links ORDER BY 1, 2",
             )
+            # the link model's sample is scored by the workers too
+            link_models[workers] = load_link_model(PersonFiles(store.vault).current())
         assert report.blocking.lookups > 3 * 700
     assert len(links[1]) > 1_000
     assert links[1] == links[2]
+    one, two = link_models[1], link_models[2]
+    assert one is not None
+    assert two is not None
+    assert one.to_json() == two.to_json()
 
 
 def test_histories_hold_each_persons_linked_records_however_they_are_streamed(

@@ -30,7 +30,7 @@ import numpy.typing as npt
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons.files import Generation
-from bonafide.persons.match import Matcher
+from bonafide.persons.match import MatchedPairs
 
 __all__ = [
     "LINK_MODEL_FILE",
@@ -62,13 +62,13 @@ def sample_positions(lookups: int) -> IntArray:
     return chosen
 
 
-def learn_link_model(matcher: Matcher, sample: PersonRecords) -> LinkageModel | None:
-    """m learned from `sample` (the lookups at `sample_positions`) scored by `matcher`, on the
-    matcher's model; None when there are none."""
+def learn_link_model(
+    model: LinkageModel, sample: PersonRecords, pairs: MatchedPairs
+) -> LinkageModel | None:
+    """m learned from `sample` (the lookups at `sample_positions`), whose candidate `pairs`
+    were scored by a matcher on `model`; None when there are none."""
     if not len(sample):
         return None
-    pairs = matcher.score(sample)
-    model = matcher.model
     learned = dict(model.m)
     counted: dict[str, int] = {}
     for _ in range(ROUNDS):

@@ -71,6 +71,31 @@ class MatchedPairs:
     levels: IntArray  # pairs × comparisons
     adjustments: dict[int, FloatArray]  # comparison column → term-frequency adjustment
 
+    @classmethod
+    def joined(cls, parts: Sequence[tuple[int, MatchedPairs]]) -> MatchedPairs:
+        """The pairs of runs of queries scored apart, as if scored together: each part with
+        the position of its first query. A part without a term-frequency adjustment that
+        another has adjusts nothing there."""
+        scored = [(start, part) for start, part in parts if len(part.query)]
+        if not scored:
+            return parts[0][1]  # no pairs, in the shape a matcher gives them
+        parts = scored
+        columns = sorted({c for _, part in parts for c in part.adjustments})
+        return cls(
+            query=np.concatenate([part.query + start for start, part in parts]),
+            row=np.concatenate([part.row for _, part in parts]),
+            person_id=np.concatenate([part.person_id for _, part in parts]),
+            probability=np.concatenate([part.probability for _, part in parts]),
+            match_weight=np.concatenate([part.match_weight for _, part in parts]),
+            levels=np.concatenate([part.levels for _, part in parts]),
+            adjustments={
+                c: np.concatenate(
+                    [part.adjustments.get(c, np.zeros(len(part.query))) for _, part in parts]
+                )
+                for c in columns
+            },
+        )
+
     def most_probable_person(self, queries: int) -> tuple[IntArray, FloatArray]:
         """Each query's most probable index row (-1 where it had no candidate) and the
         probability that the query denotes that row's person rather than any other candidate

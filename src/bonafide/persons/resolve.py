@@ -66,7 +66,7 @@ from bonafide.persons.link_model import (
     sample_positions,
     save_link_model,
 )
-from bonafide.persons.match import Matcher
+from bonafide.persons.match import MatchedPairs, Matcher
 from bonafide.persons.watchlist import WATCHLIST_FILE, write_watchlist
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
@@ -94,6 +94,7 @@ THRESHOLD = 0.5
 # the desk scores more (match.CANDIDATE_LIMIT); for millions of records, ten keep the true person
 # (the tests check the links against the truth) at a tenth of the work.
 LINK_CANDIDATES = 10
+SCORED_TOGETHER = 25_000  # the link model's sample is scored this many lookups at a time
 LINKING_STORE_MEMORY = "1GB"  # DuckDB's while forked workers link (`_link_other_kinds`)
 PARTITION = 600_000  # identity records deduplicated at once (~3.5 GB at this size)
 # Fields compared when linking another registry's records to persons. A residence address is
@@ -248,6 +249,33 @@ _MATCHER: Matcher | None = None
 def _link_sent(data: bytes) -> tuple[IntArray, npt.NDArray[np.float64], BlockingCounts]:
     assert _MATCHER is not None
     return link_batch(_MATCHER, PersonRecords(ipc.open_stream(data).read_all()))
+
+
+def _score_sent(data: bytes) -> MatchedPairs:
+    assert _MATCHER is not None
+    return _MATCHER.score(PersonRecords(ipc.open_stream(data).read_all()))
+
+
+def _scored(matcher: Matcher, records: PersonRecords, workers: int) -> MatchedPairs:
+    """Every candidate pair of `records`, scored a share of SCORED_TOGETHER records at a time
+    (a name's coded features are those of the first spelling met in its table, so the shares
+    are fixed whatever the number of workers), in `workers` forked processes where there are
+    several shares and a way to fork."""
+    global _MATCHER
+    starts = list(range(0, len(records), SCORED_TOGETHER))
+    shares = [table_bytes(records.table.slice(s, SCORED_TOGETHER)) for s in starts]
+    _MATCHER = matcher
+    try:
+        if workers <= 1 or len(shares) <= 1 or "fork" not in mp.get_all_start_methods():
+            parts = [_score_sent(share) for share in shares]
+        else:
+            with mp.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_score_sent, shares)
+    finally:
+        _MATCHER = None
+    if not parts:
+        return matcher.score(records)
+    return MatchedPairs.joined(list(zip(starts, parts, strict=True)))
 
 
 def link_batch(
@@ -522,9 +550,11 @@ def _link_other_kinds(
     say: Progress,
     report: ResolveReport,
     linker: BatchLinker,
+    workers: int,
 ) -> None:
     """Link the records of the other registries' unresolved imports to persons, with a link
-    model learned from their lookups (`link_model.py`; else `saved`, else the index's)."""
+    model learned from their lookups (`link_model.py`; else `saved`, else the index's), their
+    sample scored by `workers` forked processes."""
     meta = index.meta
     kinds = list(_LOOKUP_KINDS)
     done = {kind.value: meta.resolved_imports.get(kind.value, []) for kind in kinds}
@@ -535,7 +565,10 @@ def _link_other_kinds(
     records, lookups = _collect_lookups(store, kinds, done, retry)
     say("learning how other registries' records differ from identity records")
     sample = _lookup_sample(store, sample_positions(lookups))
-    model = learn_link_model(Matcher(index, LINK_CANDIDATES), sample) or saved
+    learner = Matcher(index, LINK_CANDIDATES)
+    pairs = _scored(learner, sample, workers)
+    model = learn_link_model(learner.model, sample, pairs) or saved
+    del pairs
     del sample
     if model is not None:
         save_link_model(generation, model)
@@ -634,7 +667,9 @@ def resolve_registries(
             index = _build_fresh(store, generation, say, report, workers)
         else:
             index = _add_identities(store, current, generation, say, report, linker)
-        _link_other_kinds(store, index, load_link_model(current), generation, say, report, linker)
+        _link_other_kinds(
+            store, index, load_link_model(current), generation, say, report, linker, workers
+        )
         say("writing each person's records and the population's base rates")
         write_histories(store, generation)
         write_watchlist(store, generation)
