@@ -5,6 +5,7 @@ import numpy as np
 from bonafide.names import NameKeyTable, parse_name
 from bonafide.names.batch import part_categories
 from bonafide.names.compare import compare_given, compare_patronymic, compare_surname
+from bonafide.names.latin import has_cyrillic, reading
 from tests.names.test_model import dev_rows
 
 
@@ -31,3 +32,45 @@ def test_every_pair_gets_the_comparators_category_shortcut_or_not() -> None:
                 for a, b in zip(left.tolist(), right.tolist(), strict=True)
             ]
             assert codes.tolist() == expected, (part, round_)
+
+
+def test_categories_do_not_depend_on_which_spelling_a_table_met_first() -> None:
+    """A table keeps one spelling of each part key and compares it for all: every spelling
+    of a key must then compare as the comparators compare it, in whatever order the names
+    come. Cyrillic names and the same names typed in Latin letters share their readings."""
+    cyrillic = sorted({r[s] for r in dev_rows() for s in ("a", "b") if has_cyrillic(r[s])})
+    typed = [" ".join(reading(word) for word in name.split()).title() for name in cyrillic]
+    # and a typist's slip: a letter doubled in each longer word
+    slipped = [
+        " ".join(w[:4] + w[3:] if len(w) > 4 else w for w in name.split()) for name in cyrillic
+    ]
+    names = sorted(set(cyrillic[:500] + typed[:500] + slipped[:500]))
+    # compared within groups of surnames whose readings begin alike: spellings of one name,
+    # typos of it and its neighbours
+    by_reading: dict[str, list[int]] = {}
+    for position, name in enumerate(names):
+        parsed = parse_name(name)
+        if parsed.surnames:
+            by_reading.setdefault(parsed.surnames[0].word.latin[:4], []).append(position)
+    groups = [g for g in by_reading.values() if len(g) > 1]
+    assert len(groups) > 50
+    pairs = np.array([(a, b) for g in groups for a in g for b in g] or [(0, 0)])
+    comparators = {
+        "given": compare_given,
+        "surname": compare_surname,
+        "patronymic": compare_patronymic,
+    }
+    for seed in range(3):
+        order = np.random.default_rng(seed).permutation(len(names))
+        shuffled = [names[i] for i in order]
+        where = np.argsort(order)  # a name's position among the shuffled
+        left, right = where[pairs[:, 0]], where[pairs[:, 1]]
+        table = NameKeyTable.build(shuffled, cache=False)
+        for part, (categories, codes) in part_categories(table, left, right).items():
+            expected = [
+                categories.index(
+                    str(comparators[part](parse_name(shuffled[a]), parse_name(shuffled[b]))[0])
+                )
+                for a, b in zip(left.tolist(), right.tolist(), strict=True)
+            ]
+            assert codes.tolist() == expected, (part, seed)

@@ -29,6 +29,7 @@ from bonafide.names.compare import (
     compare_given,
     compare_patronymic,
     compare_surname,
+    surname_as_written,
     surname_sex,
 )
 from bonafide.names.latin import has_cyrillic, looks_belarusian, skeleton, vowel_frame
@@ -227,7 +228,11 @@ def _name_row(
     return _NameRow(
         p,
         _given_key(p),
-        tuple((s.word.latin, looks_belarusian(s.word.text)) for s in p.surnames),
+        # all the comparison reads: the first spelling of a key met in a table stands for all
+        tuple(
+            (s.word.latin, looks_belarusian(s.word.text), *surname_as_written(s.word))
+            for s in p.surnames
+        ),
         _patronymic_key(p),
         _SEX_CODE[p.sex],
         _SEX_CODE[surname_sex(p)],

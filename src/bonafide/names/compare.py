@@ -41,6 +41,7 @@ __all__ = [
     "given_initial_agrees",
     "patronymic_initial_agrees",
     "sexes_conflict",
+    "surname_as_written",
 ]
 
 
@@ -201,6 +202,19 @@ def _given_by_initial(a: ParsedName, b: ParsedName) -> tuple[GivenAgreement, str
 
 def _same_sound(a: str, b: str) -> bool:
     return skeleton(a) == skeleton(b) and vowel_frame(a) == vowel_frame(b)
+
+
+def surname_as_written(word: Word) -> tuple[bool, bool, str | None]:
+    """What comparing surnames reads from a surname as written, besides its reading and
+    whether it looks Belarusian: whether it is Cyrillic, whether it has letters only Russian
+    writes, and the word itself where typed in Latin letters (a typist's slip shows there).
+    Two spellings alike in all of these compare alike with any other surname."""
+    written = word.text.lower()
+    return (
+        has_cyrillic(word.text),
+        _RUSSIAN_ONLY.search(word.text) is not None,
+        written if written.isascii() and written.isalpha() else None,
+    )
 
 
 def _plain_keys_meet(a: Surname, b: Surname) -> bool:

@@ -860,6 +860,9 @@ def _deduped_groups(
         for group in groups:
             yield _dedupe_group(records, group, model, hash_key)
         return
+    # each worker would copy the names the first group parsed as it touched them (reference
+    # counts write to every object): they start empty instead
+    _return_freed_memory()
     _DEDUPING = (records, model, hash_key)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
