@@ -95,7 +95,9 @@ THRESHOLD = 0.5
 # (the tests check the links against the truth) at a tenth of the work.
 LINK_CANDIDATES = 10
 SCORED_TOGETHER = 25_000  # the link model's sample is scored this many lookups at a time
-LINKING_STORE_MEMORY = "1GB"  # DuckDB's while forked workers link (`_link_other_kinds`)
+# DuckDB's memory while forked workers deduplicate or link: lowering the limit also gives back
+# what reading the records left it holding (3.5 GB after the identity records at 10 M people)
+WORKERS_STORE_MEMORY = "1GB"
 PARTITION = 600_000  # identity records deduplicated at once (~3.5 GB at this size)
 # Fields compared when linking another registry's records to persons. A residence address is
 # not a birth place, so places are left out; the rest mean the same in every registry.
@@ -258,9 +260,9 @@ def _score_sent(data: bytes) -> MatchedPairs:
 
 def _scored(matcher: Matcher, records: PersonRecords, workers: int) -> MatchedPairs:
     """Every candidate pair of `records`, scored a share of SCORED_TOGETHER records at a time
-    (a name's coded features are those of the first spelling met in its table, so the shares
-    are fixed whatever the number of workers), in `workers` forked processes where there are
-    several shares and a way to fork."""
+    (the same shares whatever the number of workers, so that nothing a batch holds in common
+    can make the model depend on it), in `workers` forked processes where there are several
+    shares and a way to fork."""
     global _MATCHER
     starts = list(range(0, len(records), SCORED_TOGETHER))
     shares = [table_bytes(records.table.slice(s, SCORED_TOGETHER)) for s in starts]
@@ -579,7 +581,7 @@ def _link_other_kinds(
             f"({lookups:,} distinct combinations of names and birth date)"
         )
         # the store only reads the lookups out meanwhile: its memory goes to the workers
-        with store.memory_limited(LINKING_STORE_MEMORY), _reading_lookups(store) as batches:
+        with store.memory_limited(WORKERS_STORE_MEMORY), _reading_lookups(store) as batches:
             persons, probability = _link_to_index(
                 matcher, batches, lookups, say, report.blocking, linker
             )
@@ -880,7 +882,8 @@ def _build_fresh(
 ) -> PersonIndex:
     records, imports = _read_records(store, Kind.IDENTITY, [])
     hash_key = index_key(store.vault)
-    left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key, workers)
+    with store.memory_limited(WORKERS_STORE_MEMORY):  # the store is not used meanwhile
+        left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key, workers)
     persons = component_labels(len(records), left, right)
     count = int(persons.max()) + 1 if len(persons) else 0
     say(f"{count:,} persons; writing the index")
