@@ -272,7 +272,10 @@ def resolve_command(
         typer.Option(
             "--workers",
             min=1,
-            help="Processes linking records to persons (default: one per core).",
+            help=(
+                "Processes deduplicating identity records and linking records to persons "
+                "(default: one per core)."
+            ),
         ),
     ] = None,
     spark: Annotated[
