@@ -247,6 +247,7 @@ def test_results_are_plain_text_beside_the_target_only_once_complete(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(cohort_module, "BATCH", 64)  # batches the population can fill
     dossiers = population.dossiers()[: cohort_module.BATCH + 5]
     (tmp_path / "in").mkdir()
     path = _cohort(tmp_path / "in" / "cohort.jsonl", [_line(d) for d in dossiers])
@@ -281,6 +282,7 @@ def test_ctrl_c_says_what_was_kept_and_leaves_the_earlier_results_whole(
 ) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(resolved_data_dir, data_dir)
+    monkeypatch.setattr(cohort_module, "BATCH", 64)  # batches the population can fill
     dossiers = population.dossiers()[: cohort_module.BATCH * 2]
     path = _cohort(tmp_path / "cohort.jsonl", [_line(d) for d in dossiers])
     out = tmp_path / "results.jsonl"

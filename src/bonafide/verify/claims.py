@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from bonafide.verify.dossier import Claim
@@ -108,7 +109,7 @@ class ClaimResult:
     def records(self) -> list[Record]:
         return [e.record for e in self.evidence]
 
-    @property
+    @cached_property  # written once, by the process that examined the claim
     def reason(self) -> str:
         from bonafide.verify.prose import claim_reason
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -43,9 +44,9 @@ log = logging.getLogger(__name__)
 _SHOWN_REJECTS = 10
 
 
-def _open_verifier(vault: Vault, remember: bool) -> Verifier:
+def _open_verifier(vault: Vault, remember: bool, workers: int) -> Verifier:
     try:
-        return Verifier.open(vault, remember=remember)
+        return Verifier.open(vault, remember=remember, workers=workers)
     except FileNotFoundError as error:
         # a person index resolved before verification existed has no histories or base rates
         raise StoreError(
@@ -209,6 +210,16 @@ def verify_command(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show a progress bar for a cohort.")
     ] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes examining a cohort's dossiers (default: one per core; the reports "
+            "are the same with any number).",
+            show_default=False,
+        ),
+    ] = None,
     passphrase_file: PassphraseFileOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
@@ -230,7 +241,7 @@ def verify_command(
     try:
         with unlocked(directory, passphrase_file, key_file) as vault:
             apply_retention(vault)
-            verifier = _open_verifier(vault, remember)
+            verifier = _open_verifier(vault, remember, workers or len(os.sched_getaffinity(0)))
             audit = AuditLog(vault)
             try:
                 if not cohort:

@@ -37,7 +37,7 @@ from bonafide.verify.verifier import DossierReport, Verifier
 __all__ = ["BATCH", "Reject", "verify_cohort"]
 
 log = logging.getLogger(__name__)
-BATCH = 64  # dossiers whose identities are looked up in one scoring pass
+BATCH = 256  # dossiers looked up in one scoring pass, in shares when workers examine them
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,13 @@ logs a name, number or place: logs carry codes and counts only.
 
 from __future__ import annotations
 
+import gc
 import logging
+import math
+import multiprocessing as mp
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
 from typing import Any
 
 from bonafide.cases import CaseStore
@@ -61,6 +66,10 @@ WATCHLIST = 5.0
 POSSIBLE_WATCHLIST = 1.0  # a weaker hit: asked about; namesakes grow with the population
 DECISIVE_STRENGTH = 0.9  # the whole name and the birth date as far as the entry gives it
 SERVED_STRENGTH = 0.55  # enough, with the listed service in the person's work
+# a share sent to a worker: large enough that its identities are looked up in one pass, small
+# enough that the parent concludes the first shares while the workers examine the last
+SHARE_AT_LEAST = 64
+SHARES_PER_WORKER = 2
 
 
 @dataclass
@@ -96,6 +105,22 @@ class DossierReport:
             "signals": [s.to_json() for s in self.signals],
             "questions": self.questions,
         }
+
+
+@dataclass
+class _Examined:
+    """What a dossier's examination found before the earlier applicants are consulted: all of
+    it reads only the resolved registries, so it can be done in any process, in any order."""
+
+    dossier: Dossier
+    identity: IdentityResult
+    person: int | None
+    documents: list[DocumentCheck]
+    claims: list[ClaimResult]
+    signals: list[Signal]
+
+
+_Examination = _Examined | InputError
 
 
 def _watchlist_signals(
@@ -169,7 +194,12 @@ def _earlier_signals(matches: list[EarlierMatch]) -> list[Signal]:
 
 
 class Verifier:
-    """Verifies dossiers against the resolved registries in a data directory."""
+    """Verifies dossiers against the resolved registries in a data directory.
+
+    With `workers` above one, a batch's dossiers are examined by that many forked processes
+    (the index and histories shared with them, copy on write) while this one consults the
+    earlier applicants, concludes and keeps each report in the batch's order: the reports are
+    those one process would give."""
 
     def __init__(
         self,
@@ -179,6 +209,7 @@ class Verifier:
         cases: CaseStore,
         remember: bool = True,
         watchlist: WatchlistScreen | None = None,
+        workers: int = 1,
     ) -> None:
         self.matcher = matcher
         self.histories = histories
@@ -186,12 +217,20 @@ class Verifier:
         self.cases = cases
         self.earlier = EarlierApplicants(cases) if remember else None
         self.watchlist = watchlist
+        self.workers = workers if "fork" in mp.get_all_start_methods() else 1
+        self._pool: Pool | None = None
 
     @classmethod
-    def open(cls, vault: Vault, remember: bool = True, cases: CaseStore | None = None) -> Verifier:
+    def open(
+        cls,
+        vault: Vault,
+        remember: bool = True,
+        cases: CaseStore | None = None,
+        workers: int = 1,
+    ) -> Verifier:
         """Every report is kept in the case store (`cases`, or one opened for the verifier);
         `remember`: also each verified dossier's keyed hashes, to catch a second application
-        under the same or another name."""
+        under the same or another name; `workers`: processes examining a batch's dossiers."""
         index, histories, baselines, watchlist = PersonFiles(vault).read_current(
             lambda g: (
                 PersonIndex.open_generation(g),
@@ -201,9 +240,13 @@ class Verifier:
             )
         )
         store = cases if cases is not None else CaseStore.open(vault)
-        return cls(Matcher(index), histories, baselines, store, remember, watchlist)
+        return cls(Matcher(index), histories, baselines, store, remember, watchlist, workers)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
         self.cases.close()
 
     def verify(self, dossier: object, source: str = "dossier") -> DossierReport:
@@ -219,17 +262,55 @@ class Verifier:
         """Reports on many dossiers, their identities looked up in one pass; a malformed
         dossier gets an InputError in its place and does not stop the others."""
         names = sources or [f"dossier {n}" for n in range(1, len(dossiers) + 1)]
+        given = list(zip(dossiers, names, strict=True))
         results: list[DossierReport | InputError] = []
+        for examined in self._examinations(given):
+            if isinstance(examined, InputError):
+                results.append(examined)
+                continue
+            report = self._concluded(examined)
+            # kept at once, so a later dossier of the batch finds it as an earlier applicant
+            self.cases.keep(report.dossier_id, report.to_json())
+            results.append(report)
+        self.cases.commit()
+        return results
+
+    def _examinations(self, given: list[tuple[object, str]]) -> Iterator[_Examination]:
+        """Each dossier examined, in the order given: here, or in shares by the workers."""
+        if self.workers <= 1 or len(given) < 2 * SHARE_AT_LEAST:
+            yield from self._examined(given)
+            return
+        size = max(SHARE_AT_LEAST, math.ceil(len(given) / (self.workers * SHARES_PER_WORKER)))
+        shares = [given[at : at + size] for at in range(0, len(given), size)]
+        for examined in self._workers().imap(_examine_sent, shares):
+            yield from examined
+
+    def _workers(self) -> Pool:
+        if self._pool is None:
+            # forked once, when the first large batch comes: the workers inherit the opened
+            # index and histories instead of reading and decrypting them again
+            gc.freeze()  # the collector in a worker would touch, and so copy, every object
+            try:
+                self._pool = mp.get_context("fork").Pool(
+                    self.workers, initializer=_examine_here, initargs=(self,)
+                )
+            finally:
+                gc.unfreeze()
+        return self._pool
+
+    def _examined(self, given: list[tuple[object, str]]) -> list[_Examination]:
+        """Dossiers parsed and examined, their identities looked up in one pass."""
+        examinations: list[_Examination] = []
         valid: list[tuple[int, Dossier]] = []
-        for position, (given, source) in enumerate(zip(dossiers, names, strict=True)):
-            problems = dossier_problems_of(given)
+        for position, (dossier, source) in enumerate(given):
+            problems = dossier_problems_of(dossier)
             parsed = None
             if not problems:
-                assert isinstance(given, dict)
-                parsed, problems = parse_dossier(given, self.baselines.date)
+                assert isinstance(dossier, dict)
+                parsed, problems = parse_dossier(dossier, self.baselines.date)
             if parsed is None:
                 shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
-                results.append(
+                examinations.append(
                     InputError(
                         f"{source}: {len(problems)} problem(s): {shown}",
                         hint="see docs/formats.md#the-dossier for the dossier format",
@@ -237,25 +318,21 @@ class Verifier:
                 )
             else:
                 valid.append((position, parsed))
-                results.append(InputError(f"{source}: not verified"))  # replaced below
+                examinations.append(InputError(f"{source}: not verified"))  # replaced below
         queries = [identity_queries(d.identity) for _, d in valid]
         asked_all = [q for qs in queries for q in qs]
         found = self.matcher.match_many(asked_all, limit=CANDIDATES) if asked_all else []
         start = 0
-        for (position, dossier), asked in zip(valid, queries, strict=True):
+        for (position, parsed), asked in zip(valid, queries, strict=True):
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
             start += len(asked)
-            report = self._report(dossier, identity_from(candidates))
-            # kept at once, so a later dossier of the batch finds it as an earlier applicant
-            self.cases.keep(report.dossier_id, report.to_json())
-            results[position] = report
-        self.cases.commit()
-        return results
+            examinations[position] = self._examine(parsed, identity_from(candidates))
+        return examinations
 
     def _records(self, kind: Kind, person: int | None) -> list[dict[str, Any]]:
         return self.histories.of(kind, person).to_pylist() if person is not None else []
 
-    def _report(self, dossier: Dossier, identity: IdentityResult) -> DossierReport:
+    def _examine(self, dossier: Dossier, identity: IdentityResult) -> _Examined:
         person = identity.person_id if identity.status is not IdentityStatus.NOT_FOUND else None
         identity_records = self._records(Kind.IDENTITY, person)
         documents = check_documents(dossier.identity, identity_records)
@@ -309,6 +386,14 @@ class Verifier:
             hits = self.watchlist.screen(dossier.identity)
             hits += self.watchlist.screen_at(dossier.identity, services)
         signals += _watchlist_signals(self._records(Kind.WATCHLIST, person), hits, services)
+        for claim in claims:  # the prose is written by the examining worker, not the parent
+            _ = claim.reason
+        return _Examined(dossier, identity, person, documents, claims, signals)
+
+    def _concluded(self, examined: _Examined) -> DossierReport:
+        """The report: the examination, the earlier applicants it recalls, the verdict."""
+        dossier, identity, person = examined.dossier, examined.identity, examined.person
+        documents, claims, signals = examined.documents, examined.claims, list(examined.signals)
         if self.earlier is not None:
             signals += _earlier_signals(
                 self.earlier.matches(dossier.dossier_id, dossier.identity, person)
@@ -331,3 +416,17 @@ class Verifier:
             questions=questions(dossier.sex, claims, signals, documents),
             claimed=dossier.identity,
         )
+
+
+_EXAMINER: Verifier | None = None
+
+
+def _examine_here(verifier: Verifier) -> None:
+    """A forked worker's start: the verifier it inherited examines what it is sent."""
+    global _EXAMINER
+    _EXAMINER = verifier
+
+
+def _examine_sent(given: list[tuple[object, str]]) -> list[_Examination]:
+    assert _EXAMINER is not None
+    return _EXAMINER._examined(given)
