@@ -47,7 +47,7 @@ KNOWN_BUGS = {
         "(verify_many looks up an empty batch) and every identity without a candidate crashes"
     ),
     "submitted": (
-        "dossier_problems returns [] when fastjsonschema rejects a bad 'submitted' date but "
+        "dossier_problems returned [] when the fast check rejected a bad 'submitted' date but "
         "jsonschema (no format checker) finds nothing; then date.fromisoformat raises ValueError "
         "(and, once refused, the dossier meets the no_candidates crash)"
     ),
