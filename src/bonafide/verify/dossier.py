@@ -10,6 +10,7 @@ malformed input, never a claim quietly judged on a date that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,17 +79,36 @@ class Dossier:
         return min(starts) if starts else None
 
 
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
 def _hidden_characters(value: object, where: str) -> list[str]:
     """Every text of `value` holding a character that is not text, by its path."""
+    if hidden_character("\n".join(_texts(value))) is None:  # one search; a line feed is text
+        return []
+    return _hidden_characters_at(value, where)
+
+
+def _hidden_characters_at(value: object, where: str) -> list[str]:
     if isinstance(value, str):
         found = hidden_character(value)
         return [f"{where}: holds {found}, which is not text; remove it"] if found else []
     if isinstance(value, dict):
         return [
-            p for key, item in value.items() for p in _hidden_characters(item, f"{where}/{key}")
+            p for key, item in value.items() for p in _hidden_characters_at(item, f"{where}/{key}")
         ]
     if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in _hidden_characters(item, f"{where}/{i}")]
+        return [
+            p for i, item in enumerate(value) for p in _hidden_characters_at(item, f"{where}/{i}")
+        ]
     return []
 
 
