@@ -11,6 +11,7 @@ import gc
 import logging
 import math
 import multiprocessing as mp
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
@@ -422,8 +423,10 @@ _EXAMINER: Verifier | None = None
 
 
 def _examine_here(verifier: Verifier) -> None:
-    """A forked worker's start: the verifier it inherited examines what it is sent."""
+    """A forked worker's start: the verifier it inherited examines what it is sent. Ctrl-C is
+    the parent's to handle: it stops the workers (each would otherwise print a traceback)."""
     global _EXAMINER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _EXAMINER = verifier
 
 
