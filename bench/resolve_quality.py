@@ -234,4 +234,8 @@ if __name__ == "__main__":
     resolve_first = "--no-resolve" not in arguments
     why = "--no-why" not in arguments
     arguments = [a for a in arguments if a not in ("--no-resolve", "--no-why")]
+    unknown = [a for a in arguments if a.startswith("-")]
+    if len(arguments) != 1 or unknown or not (Path(arguments[0]) / "registries").is_dir():
+        # a store would otherwise be opened, and made, wherever the argument points
+        sys.exit(__doc__)
     main(Path(arguments[0]), json_out, resolve_first, why)
