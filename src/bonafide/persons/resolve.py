@@ -778,14 +778,14 @@ def _dedupe_identities(
     first = _dedupe_group(records, groups[0], None, hash_key)
     model = first.model
     deduped = [first]
-    for number, group in enumerate(
+    for number, done in enumerate(
         _deduped_groups(records, groups[1:], model, hash_key, workers), 2
     ):
         say(f"deduplicating identity records: group {number} of {len(groups)}")
-        deduped.append(group)
-    for number, group in enumerate(deduped, start=1):
+        deduped.append(done)
+    for number, done in enumerate(deduped, start=1):
         log.info(
-            "resolve identity group=%d records=%d pairs=%d", number, group.records, len(group.left)
+            "resolve identity group=%d records=%d pairs=%d", number, done.records, len(done.left)
         )
     lefts = [g.left for g in deduped]
     rights = [g.right for g in deduped]
