@@ -20,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
-import multiprocessing as mp
 import os
 import shutil
 from collections import deque
@@ -38,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
+from bonafide.forking import can_fork, forked_pool
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.link import link_records
@@ -268,10 +268,10 @@ def _scored(matcher: Matcher, records: PersonRecords, workers: int) -> MatchedPa
     shares = [table_bytes(records.table.slice(s, SCORED_TOGETHER)) for s in starts]
     _MATCHER = matcher
     try:
-        if workers <= 1 or len(shares) <= 1 or "fork" not in mp.get_all_start_methods():
+        if workers <= 1 or len(shares) <= 1 or not can_fork():
             parts = [_score_sent(share) for share in shares]
         else:
-            with mp.get_context("fork").Pool(workers) as pool:
+            with forked_pool(workers) as pool:
                 parts = pool.map(_score_sent, shares)
     finally:
         _MATCHER = None
@@ -307,13 +307,13 @@ def _linked_batches(
     global _MATCHER
     queue = placed(batches)
     first = list(islice(queue, 2))
-    if workers <= 1 or len(first) <= 1 or "fork" not in mp.get_all_start_methods():
+    if workers <= 1 or len(first) <= 1 or not can_fork():
         for start, batch in chain(first, queue):
             yield (start, *link_batch(matcher, batch))
         return
     _MATCHER = matcher
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             pending: deque[tuple[int, AsyncResult[Any]]] = deque()
             for start, batch in chain(first, queue):
                 sent = pool.apply_async(_link_sent, (table_bytes(batch.table),))
@@ -858,7 +858,7 @@ def _deduped_groups(
     """The groups deduplicated with a trained model, in order: in `workers` forked
     processes where there is more than one group and a way to fork."""
     global _DEDUPING
-    if workers <= 1 or len(groups) <= 1 or "fork" not in mp.get_all_start_methods():
+    if workers <= 1 or len(groups) <= 1 or not can_fork():
         for group in groups:
             yield _dedupe_group(records, group, model, hash_key)
         return
@@ -867,7 +867,7 @@ def _deduped_groups(
     _return_freed_memory()
     _DEDUPING = (records, model, hash_key)
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             yield from pool.imap(_dedupe_sent, groups)
     finally:
         _DEDUPING = None

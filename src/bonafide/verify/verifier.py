@@ -7,10 +7,8 @@ logs a name, number or place: logs carry codes and counts only.
 
 from __future__ import annotations
 
-import gc
 import logging
 import math
-import multiprocessing as mp
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Any
 
 from bonafide.cases import CaseStore
 from bonafide.errors import InputError
+from bonafide.forking import can_fork, forked_pool
 from bonafide.persons.baselines import Baselines
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.histories import Histories
@@ -218,7 +217,7 @@ class Verifier:
         self.cases = cases
         self.earlier = EarlierApplicants(cases) if remember else None
         self.watchlist = watchlist
-        self.workers = workers if "fork" in mp.get_all_start_methods() else 1
+        self.workers = workers if can_fork() else 1
         self._pool: Pool | None = None
 
     @classmethod
@@ -290,13 +289,7 @@ class Verifier:
         if self._pool is None:
             # forked once, when the first large batch comes: the workers inherit the opened
             # index and histories instead of reading and decrypting them again
-            gc.freeze()  # the collector in a worker would touch, and so copy, every object
-            try:
-                self._pool = mp.get_context("fork").Pool(
-                    self.workers, initializer=_examine_here, initargs=(self,)
-                )
-            finally:
-                gc.unfreeze()
+            self._pool = forked_pool(self.workers, _examine_here, (self,))
         return self._pool
 
     def _examined(self, given: list[tuple[object, str]]) -> list[_Examination]:
