@@ -15,8 +15,9 @@ keys matching nobody, its true person not in its blocks, in its blocks but beyon
 candidates scored, or scored below the threshold. With `--json FILE`, writes them there too;
 with `--no-resolve`, reads the store's last resolve instead (an index of older keys is read as
 it is: the keys it lacks find nobody); with `--no-why`, prints the figures only (the why looks
-every record without a person up again: hours at 10 M people). The figures are counted in the
-store, the truth read from its Parquet files.
+every record without a person up again: hours at 10 M people; `--why-sample N` looks up a random
+N of each registry's instead, seeded, and says so). The figures are counted in the store, the
+truth read from its Parquet files.
 """
 
 from __future__ import annotations
@@ -119,6 +120,16 @@ def _unlinked(
     return records, np.asarray(true_person, dtype=np.int64)[keep]
 
 
+def _sample(
+    records: PersonRecords, true_person: np.ndarray, size: int | None
+) -> tuple[PersonRecords, np.ndarray]:
+    """At most `size` of the records, drawn at random (seeded: the same draw every run)."""
+    if size is None or len(records) <= size:
+        return records, true_person
+    chosen = np.sort(np.random.default_rng(16).choice(len(records), size, replace=False))
+    return PersonRecords(records.table.take(pa.array(chosen))), true_person[chosen]
+
+
 def _diagnose(
     index: PersonIndex,
     records: PersonRecords,
@@ -182,7 +193,13 @@ def _print_blocking(counts: BlockingCounts) -> None:
     )
 
 
-def main(population: Path, json_out: Path | None, resolve_first: bool, why: bool) -> None:
+def main(
+    population: Path,
+    json_out: Path | None,
+    resolve_first: bool,
+    why: bool,
+    why_sample: int | None = None,
+) -> None:
     figures: dict[str, object] = {}
     unlinked: dict[str, tuple[PersonRecords, np.ndarray]] = {}
     with RegistryStore.open(bench_vault(population / "store")) as store:
@@ -214,6 +231,10 @@ def main(population: Path, json_out: Path | None, resolve_first: bool, why: bool
         for kind, (records, true_person) in unlinked.items():
             assert index is not None
             saved = load_link_model(PersonFiles(store.vault).current())
+            if why_sample is not None and len(records) > why_sample:
+                print(f"  {kind:<11} why: a sample of {why_sample:,} of {len(records):,}")
+                figures[f"{kind}_unlinked_why_sample_of"] = len(records)
+            records, true_person = _sample(records, true_person, why_sample)
             why = _diagnose(index, records, true_person, saved)
             print(f"  {kind:<11} without a person, linkable: {why}", flush=True)
             figures[f"{kind}_unlinked_why"] = why
@@ -231,6 +252,13 @@ if __name__ == "__main__":
         at = arguments.index("--json")
         json_out = Path(arguments[at + 1])
         del arguments[at : at + 2]
+    why_sample = None
+    if "--why-sample" in arguments:
+        at = arguments.index("--why-sample")
+        if at + 1 >= len(arguments) or not arguments[at + 1].isdigit():
+            sys.exit(__doc__)
+        why_sample = int(arguments[at + 1])
+        del arguments[at : at + 2]
     resolve_first = "--no-resolve" not in arguments
     why = "--no-why" not in arguments
     arguments = [a for a in arguments if a not in ("--no-resolve", "--no-why")]
@@ -238,4 +266,4 @@ if __name__ == "__main__":
     if len(arguments) != 1 or unknown or not (Path(arguments[0]) / "registries").is_dir():
         # a store would otherwise be opened, and made, wherever the argument points
         sys.exit(__doc__)
-    main(Path(arguments[0]), json_out, resolve_first, why)
+    main(Path(arguments[0]), json_out, resolve_first, why, why_sample)

@@ -467,3 +467,25 @@ def test_histories_hold_each_persons_linked_records_however_they_are_streamed(
                 held = histories.of(kind, person).column("record_id").to_pylist()
                 assert sorted(held) == sorted(records)
             assert histories.of(kind, max(expected) + 1).num_rows == 0
+
+
+def test_an_unsure_link_is_scored_again_with_more_candidates(
+    resolved: Resolved, population: Population, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bonafide.persons import resolve
+
+    # one candidate first, then eight: at 2,500 people a lookup's blocks are small
+    monkeypatch.setattr(resolve, "LINK_CANDIDATES_UNSURE", 8)
+    matcher = Matcher(PersonIndex.open(vault_for(resolved.data_dir)), 1)
+    # without a birth date half of them are unsure: their namesakes compete
+    asked = _queries(resolved, population, 300)
+    queries = query_records([{k: v for k, v in q.items() if k != "birth_date"} for q in asked])
+    rows, best, counts = resolve.link_batch(matcher, queries)
+    first_rows, first_best = matcher.score(queries).most_probable_person(len(queries))
+    wider_rows, wider_best = matcher.with_limit(8).score(queries).most_probable_person(len(queries))
+    sure = (first_rows >= 0) & (first_best >= resolve.SURE)
+    assert 0 < sure.sum() < len(queries)
+    assert (wider_best != first_best)[~sure].any()
+    np.testing.assert_array_equal(rows, np.where(sure, first_rows, wider_rows))
+    np.testing.assert_allclose(best, np.where(sure, first_best, wider_best))
+    assert counts.lookups == len(queries)  # the keys are counted once

@@ -190,6 +190,10 @@ class Matcher:
         )
         self.comparisons = tuple(c for c in COMPARISONS if c.name in self.model.comparisons)
 
+    def with_limit(self, candidate_limit: int) -> Matcher:
+        """This matcher scoring `candidate_limit` candidates per record."""
+        return Matcher(self.index, candidate_limit, self.model)
+
     @classmethod
     def open(cls, vault: Vault, candidate_limit: int = CANDIDATE_LIMIT) -> Matcher:
         return cls(PersonIndex.open(vault), candidate_limit)

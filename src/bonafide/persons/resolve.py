@@ -94,6 +94,12 @@ THRESHOLD = 0.5
 # the desk scores more (match.CANDIDATE_LIMIT); for millions of records, ten keep the true person
 # (the tests check the links against the truth) at a tenth of the work.
 LINK_CANDIDATES = 10
+# A lookup linked below SURE, or not at all, is scored again with this many candidates: at 1 M
+# people a tenth to a third of lookups, which another namesake or the true person ranked
+# beyond the tenth decides (bench/link_sample.py: 40 candidates for every lookup give the same
+# links as this, and with them precision and recall each rise, at every scale measured).
+LINK_CANDIDATES_UNSURE = 40
+SURE = 0.9
 SCORED_TOGETHER = 25_000  # the link model's sample is scored this many lookups at a time
 # DuckDB's memory while forked workers deduplicate or link: lowering the limit also gives back
 # what reading the records left it holding (3.5 GB after the identity records at 10 M people)
@@ -283,10 +289,19 @@ def _scored(matcher: Matcher, records: PersonRecords, workers: int) -> MatchedPa
 def link_batch(
     matcher: Matcher, records: PersonRecords
 ) -> tuple[IntArray, npt.NDArray[np.float64], BlockingCounts]:
-    """A batch of records linked: each one's best row and probability, what its keys did."""
+    """A batch of records linked: each one's best row and probability, what its keys did.
+
+    Each record is scored against its first `matcher.candidate_limit` candidates; one linked
+    below SURE, or not at all, is scored again against LINK_CANDIDATES_UNSURE (its first
+    candidates among them: the ranking keeps its order whatever the limit)."""
     counts = BlockingCounts()
     pairs = matcher.score(records, counts)
     rows, best = pairs.most_probable_person(len(records))
+    unsure = np.flatnonzero((rows < 0) | (best < SURE))
+    if len(unsure) and matcher.candidate_limit < LINK_CANDIDATES_UNSURE:
+        wider = matcher.with_limit(LINK_CANDIDATES_UNSURE)
+        again = PersonRecords(records.table.take(pa.array(unsure)))
+        rows[unsure], best[unsure] = wider.score(again).most_probable_person(len(unsure))
     return rows, best, counts
 
 
