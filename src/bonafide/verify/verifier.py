@@ -22,7 +22,7 @@ from bonafide.persons.baselines import Baselines
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.histories import Histories
 from bonafide.persons.index import PersonIndex
-from bonafide.persons.match import Matcher
+from bonafide.persons.match import MatchCandidate, Matcher
 from bonafide.reference.security import security_service_of
 from bonafide.registry.schema import Kind
 from bonafide.vault import Vault
@@ -39,12 +39,14 @@ from bonafide.verify.dossier import Dossier, dossier_problems_of, parse_dossier
 from bonafide.verify.earlier import EarlierApplicants, EarlierMatch
 from bonafide.verify.identity import (
     CANDIDATES,
+    FIRST_CANDIDATES,
     DocumentCheck,
     IdentityResult,
     IdentityStatus,
     check_documents,
     identity_from,
     identity_queries,
+    settled,
 )
 from bonafide.verify.kinds import KIND_SPECS
 from bonafide.verify.life import Ending, life_end
@@ -315,13 +317,27 @@ class Verifier:
                 examinations.append(InputError(f"{source}: not verified"))  # replaced below
         queries = [identity_queries(d.identity) for _, d in valid]
         asked_all = [q for qs in queries for q in qs]
-        found = self.matcher.match_many(asked_all, limit=CANDIDATES) if asked_all else []
+        found = self._looked_up(asked_all)
         start = 0
         for (position, parsed), asked in zip(valid, queries, strict=True):
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
             start += len(asked)
             examinations[position] = self._examine(parsed, identity_from(candidates))
         return examinations
+
+    def _looked_up(self, asked: list[dict[str, str]]) -> list[list[MatchCandidate]]:
+        """Each identity query's best persons: against its first candidates, and again against
+        all the matcher scores where those leave it unsettled."""
+        if not asked:
+            return []
+        first = self.matcher.with_limit(min(FIRST_CANDIDATES, self.matcher.candidate_limit))
+        found = first.match_many(asked, limit=CANDIDATES)
+        unsure = [i for i, candidates in enumerate(found) if not settled(candidates)]
+        if unsure and first.candidate_limit < self.matcher.candidate_limit:
+            again = self.matcher.match_many([asked[i] for i in unsure], limit=CANDIDATES)
+            for i, candidates in zip(unsure, again, strict=True):
+                found[i] = candidates
+        return found
 
     def _records(self, kind: Kind, person: int | None) -> list[dict[str, Any]]:
         return self.histories.of(kind, person).to_pylist() if person is not None else []
