@@ -14,7 +14,11 @@ registry imported and resolved), the whole applicant cohort is verified:
 - the cohort in batches of 500 with `Verifier.verify_many`: dossiers per second (≥ 500), in one
   process, then again with a worker per core examining the dossiers (the workers forked before
   the first pass, so their caches are no warmer than the first pass's; the second pass finds
-  every dossier remembered from the first, a little more work for the parent).
+  every dossier remembered from the first, a little more work for the parent);
+- last, the identities of the cohort looked up as verification does (ten candidates first, a
+  hundred where those do not settle one) and against a hundred candidates every time: how many
+  come out differently (status, person or the candidates shown), and each way's time (the
+  second meets the names the first parsed).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bonafide.verify import DossierReport, Verifier  # noqa: E402
+from bonafide.verify.dossier import parse_dossier  # noqa: E402
+from bonafide.verify.identity import CANDIDATES, identity_from, identity_queries  # noqa: E402
 from population import prepare  # noqa: E402
 from splink_realtime import percentile  # noqa: E402
 from vaults import bench_vault  # noqa: E402
@@ -105,6 +111,41 @@ def quality(reports: list[DossierReport], kinds: dict[str, str]) -> None:
     )
 
 
+def identities_checked(verifier: Verifier, dossiers: list[dict[str, object]]) -> None:
+    """The cohort's identities as verification looks them up, and against every candidate."""
+    differ = total = 0
+    seconds = {"as verified": 0.0, "every candidate": 0.0}
+    for start in range(0, len(dossiers), BATCH):
+        queries = []
+        for dossier in dossiers[start : start + BATCH]:
+            parsed, _ = parse_dossier(dossier, verifier.baselines.date)
+            if parsed is not None:
+                queries.append(identity_queries(parsed.identity))
+        asked = [query for some in queries for query in some]
+        began = time.perf_counter()
+        found = verifier._looked_up(asked)
+        seconds["as verified"] += time.perf_counter() - began
+        began = time.perf_counter()
+        every = verifier.matcher.match_many(asked, limit=CANDIDATES)
+        seconds["every candidate"] += time.perf_counter() - began
+        at = 0
+        for some in queries:
+            one = identity_from([c for cs in found[at : at + len(some)] for c in cs])
+            other = identity_from([c for cs in every[at : at + len(some)] for c in cs])
+            at += len(some)
+            total += 1
+            differ += (one.status, [c.person_id for c in one.candidates]) != (
+                other.status,
+                [c.person_id for c in other.candidates],
+            )
+    print(
+        f"  identities: {differ} of {total:,} differ from a hundred candidates every time; "
+        f"looked up in {seconds['as verified']:.1f} s as verified, "
+        f"{seconds['every candidate']:.1f} s against every candidate",
+        flush=True,
+    )
+
+
 def main(sizes: list[int], work: Path) -> None:
     for people in sizes or [1_000_000]:
         root, store, _ = prepare(people, work)
@@ -153,8 +194,9 @@ def main(sizes: list[int], work: Path) -> None:
         for start in range(0, len(dossiers), BATCH):
             verifier.verify_many(dossiers[start : start + BATCH])
         shared_rate = len(dossiers) / (time.perf_counter() - started)
-        verifier.close()
         print(f"  batches of {BATCH}, {workers} workers: {shared_rate:,.0f} dossiers/s", flush=True)
+        identities_checked(verifier, dossiers)
+        verifier.close()
 
 
 if __name__ == "__main__":

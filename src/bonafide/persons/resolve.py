@@ -38,6 +38,7 @@ import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
 from bonafide.forking import can_fork, forked_pool
+from bonafide.heap import settle
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.link import link_records
@@ -261,7 +262,9 @@ def _link_sent(data: bytes) -> tuple[IntArray, npt.NDArray[np.float64], Blocking
 
 def _score_sent(data: bytes) -> MatchedPairs:
     assert _MATCHER is not None
-    return _MATCHER.score(PersonRecords(ipc.open_stream(data).read_all()))
+    pairs = _MATCHER.score(PersonRecords(ipc.open_stream(data).read_all()))
+    settle()
+    return pairs
 
 
 def _scored(matcher: Matcher, records: PersonRecords, workers: int) -> MatchedPairs:
@@ -302,6 +305,7 @@ def link_batch(
         wider = matcher.with_limit(LINK_CANDIDATES_UNSURE)
         again = PersonRecords(records.table.take(pa.array(unsure)))
         rows[unsure], best[unsure] = wider.score(again).most_probable_person(len(unsure))
+    settle()  # the names parsed will mostly serve the next batches too
     return rows, best, counts
 
 
@@ -842,7 +846,7 @@ def _dedupe_group(
     position = {r: i for i, r in enumerate(part.ids)}
     assert result.features is not None
     keys = record_keys(result.features)
-    return _DedupedGroup(
+    deduped = _DedupedGroup(
         len(part),
         group[[position[r] for r in result.left_ids]],
         group[[position[r] for r in result.right_ids]],
@@ -850,6 +854,9 @@ def _dedupe_group(
         as_key_rows(group[keys.rows], len(records)),
         result.model,
     )
+    del result, keys, part
+    settle()
+    return deduped
 
 
 # What forked dedupe workers deduplicate with: set before the pool forks (the registry's

@@ -18,6 +18,7 @@ from typing import Any
 from bonafide.cases import CaseStore
 from bonafide.errors import InputError
 from bonafide.forking import can_fork, forked_pool
+from bonafide.heap import settle
 from bonafide.persons.baselines import Baselines
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.histories import Histories
@@ -275,6 +276,8 @@ class Verifier:
             self.cases.keep(report.dossier_id, report.to_json())
             results.append(report)
         self.cases.commit()
+        if len(given) >= SHARE_AT_LEAST:
+            settle()
         return results
 
     def _examinations(self, given: list[tuple[object, str]]) -> Iterator[_Examination]:
@@ -323,6 +326,8 @@ class Verifier:
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
             start += len(asked)
             examinations[position] = self._examine(parsed, identity_from(candidates))
+        if len(given) >= SHARE_AT_LEAST:
+            settle()  # the names and records met will mostly be met again
         return examinations
 
     def _looked_up(self, asked: list[dict[str, str]]) -> list[list[MatchCandidate]]:
