@@ -38,6 +38,7 @@ from bonafide.registry.schema import Kind
 from bonafide.registry.store import RegistryStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resolve_quality import person_of_true
 from vaults import bench_vault
 
 KINDS = ("residence", "education", "employment", "watchlist")
@@ -53,13 +54,7 @@ def _sample(
     table = store.arrow(
         "bench link sample",
         f"""
-        WITH identity_truth AS (SELECT * FROM read_parquet('{truth}/identity.parquet')),
-        person_of_true AS (
-            SELECT t.person_id AS true_person, min(l.person_id) AS person_id
-            FROM person_links l JOIN registry_identity r ON r.record_key = l.record_key
-            JOIN identity_truth t ON t.record_id = r.record_id
-            WHERE l.kind = 'identity' GROUP BY 1
-        ),
+        WITH {person_of_true(truth)},
         drawn AS (
             SELECT * FROM registry_{kind} USING SAMPLE reservoir({size} ROWS) REPEATABLE (16)
         )

@@ -62,6 +62,18 @@ def _links(store: RegistryStore, kind: str) -> dict[str, int]:
     return {str(record): int(person) for record, person in rows}
 
 
+def person_of_true(truth: str) -> str:
+    """SQL common tables: `person_of_true`, the person resolve gave each true person's identity
+    records (`truth`: the population's truth directory, quoted for SQL)."""
+    return f"""identity_truth AS (SELECT * FROM read_parquet('{truth}/identity.parquet')),
+        person_of_true AS (
+            SELECT t.person_id AS true_person, min(l.person_id) AS person_id
+            FROM person_links l JOIN registry_identity r ON r.record_key = l.record_key
+            JOIN identity_truth t ON t.record_id = r.record_id
+            WHERE l.kind = 'identity' GROUP BY 1
+        )"""
+
+
 def _figures(store: RegistryStore, population: Path, kind: str) -> dict[str, float]:
     """Links, precision, recall and the share without a person, counted in the store (the
     truth read from its Parquet file): at 10 M people, Python dictionaries of every link would
@@ -70,14 +82,8 @@ def _figures(store: RegistryStore, population: Path, kind: str) -> dict[str, flo
     row = store.execute(
         "bench link figures",
         f"""
-        WITH identity_truth AS (SELECT * FROM read_parquet('{truth}/identity.parquet')),
+        WITH {person_of_true(truth)},
         kind_truth AS (SELECT * FROM read_parquet('{truth}/{kind}.parquet')),
-        person_of_true AS (
-            SELECT t.person_id AS true_person, min(l.person_id) AS person_id
-            FROM person_links l JOIN registry_identity r ON r.record_key = l.record_key
-            JOIN identity_truth t ON t.record_id = r.record_id
-            WHERE l.kind = 'identity' GROUP BY 1
-        ),
         links AS (
             SELECT l.person_id, p.person_id AS right_person
             FROM person_links l JOIN registry_{kind} r ON r.record_key = l.record_key

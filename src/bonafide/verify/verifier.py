@@ -277,7 +277,7 @@ class Verifier:
             results.append(report)
         self.cases.commit()
         if len(given) >= SHARE_AT_LEAST:
-            settle()
+            settle()  # the names and records met will mostly be met again
         return results
 
     def _examinations(self, given: list[tuple[object, str]]) -> Iterator[_Examination]:
@@ -326,8 +326,6 @@ class Verifier:
             candidates = [c for cs in found[start : start + len(asked)] for c in cs]
             start += len(asked)
             examinations[position] = self._examine(parsed, identity_from(candidates))
-        if len(given) >= SHARE_AT_LEAST:
-            settle()  # the names and records met will mostly be met again
         return examinations
 
     def _looked_up(self, asked: list[dict[str, str]]) -> list[list[MatchCandidate]]:
@@ -446,4 +444,6 @@ def _examine_here(verifier: Verifier) -> None:
 
 def _examine_sent(given: list[tuple[object, str]]) -> list[_Examination]:
     assert _EXAMINER is not None
-    return _EXAMINER._examined(given)
+    examined = _EXAMINER._examined(given)
+    settle()  # the names and records met will mostly be met again
+    return examined
