@@ -4,7 +4,7 @@ A resolve's workers and a verifier keep hundreds of thousands of small objects f
 they run: names parsed, each name's row of keys, the opened histories' rows. Python's collector
 walks every tracked object at each full collection, and a batch that allocates millions of
 objects sets off many: at 1 M people, linking four batches of 100,000 lookups took 102.5 s, and
-73.9 s with what survived each batch frozen out of the collector (docs/benchmarks.md). Objects
+72.7 s with what survived each batch frozen out of the collector (docs/benchmarks.md). Objects
 frozen are still freed when nothing refers to them; only a reference cycle that dies after it
 was frozen is kept, and `settle` collects every cycle before it freezes.
 """
