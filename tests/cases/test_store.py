@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bonafide.cases import CASES_FILE, CaseStore, KeptDossier
@@ -117,6 +117,7 @@ def test_keep_replaces_a_dossier_of_the_same_code(store: CaseStore) -> None:
         max_leaves=12,
     ),
 )
+@example(code="BF-LARGE", value={"beyond 64 bits": [2**70, -(2**64)], "text": "Аляксандр"})
 def test_any_report_round_trips(store: CaseStore, code: str, value: object) -> None:
     store.keep(code, {"verdict": "consistent", "value": value})
     kept = store.get(code)
@@ -142,11 +143,17 @@ def test_applicant_keys_find_other_dossiers(store: CaseStore) -> None:
     store.replace_keys(CODE, keys)
     store.replace_keys(OTHER, keys[:1])
     person = keys[0][1]
-    assert store.dossiers_with(person, CODE) == [store.dossier_key(OTHER)]
-    assert store.dossiers_with(person, OTHER) == [store.dossier_key(CODE)]
+    assert store.dossiers_with([person], CODE) == {person: [store.dossier_key(OTHER)]}
+    assert store.dossiers_with([person], OTHER) == {person: [store.dossier_key(CODE)]}
+    held_by_code_only = keys[1][1]
+    assert store.dossiers_with([person, held_by_code_only], OTHER) == {
+        person: [store.dossier_key(CODE)],
+        held_by_code_only: [store.dossier_key(CODE)],
+    }
+    assert store.dossiers_with([], OTHER) == {}
     assert sorted(store.keys_of(store.dossier_key(CODE))) == sorted(keys)
     store.replace_keys(CODE, keys[1:])
-    assert store.dossiers_with(person, OTHER) == []
+    assert store.dossiers_with([person], OTHER) == {}
     store.keep(OTHER, report(OTHER))
     assert store.code_of(store.dossier_key(OTHER)) == OTHER
     assert store.code_of(store.dossier_key("BF-NONE")) is None
@@ -204,7 +211,7 @@ def test_reduce_older_than_keeps_code_verdict_and_decision(store: CaseStore) -> 
     assert other is not None
     assert (other.verdict, other.reduced, other.report) == ("inconsistent", True, None)
     assert store.keys_of(store.dossier_key(CODE)) == []
-    assert store.dossiers_with(applicant_keys(store)[0][1], "BF-NONE") == []
+    assert store.dossiers_with([applicant_keys(store)[0][1]], "BF-NONE") == {}
     assert store.reduce_older_than(30, now=now + dt.timedelta(days=400)) == []  # once only
     assert store.count() == 2
 

@@ -116,6 +116,10 @@ class ClaimResult:
         return claim_reason(self)
 
     def to_json(self) -> dict[str, Any]:
+        return dict(self._json)
+
+    @cached_property  # written once, by the process that examined the claim, as `reason` is
+    def _json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
             "position": self.position,

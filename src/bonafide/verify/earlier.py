@@ -18,7 +18,7 @@ from typing import Any
 from bonafide.cases import CaseStore
 from bonafide.names import reading, skeleton
 
-__all__ = ["EarlierApplicants", "EarlierMatch"]
+__all__ = ["ApplicantKeys", "EarlierApplicants", "EarlierMatch"]
 
 
 @dataclass
@@ -39,11 +39,16 @@ def _name_key(identity: dict[str, Any]) -> str | None:
     return f"{words[0]}|{words[1]}|{born}"
 
 
+ApplicantKeys = list[tuple[str, bytes]]  # (kind, keyed hash): what a dossier is found by
+
+
 class EarlierApplicants:
     def __init__(self, cases: CaseStore) -> None:
         self._cases = cases
 
-    def _keys(self, identity: dict[str, Any], person_id: int | None) -> list[tuple[str, bytes]]:
+    def keys(self, identity: dict[str, Any], person_id: int | None) -> ApplicantKeys:
+        """The keyed hashes a dossier is found by. They read only the vault's hash key, so a
+        forked examiner computes them and the process keeping the cases only compares."""
         keys = []
         if person_id is not None:
             keys.append(("person", self._cases.hash(f"person:{person_id}")))
@@ -56,15 +61,15 @@ class EarlierApplicants:
             keys.append(("name", self._cases.hash(f"name:{name}")))
         return keys
 
-    def matches(
-        self, dossier_id: str, identity: dict[str, Any], person_id: int | None
-    ) -> list[EarlierMatch]:
-        keys = self._keys(identity, person_id)
+    def matches(self, dossier_id: str, keys: ApplicantKeys) -> list[EarlierMatch]:
+        """The earlier dossiers sharing one of `keys` (the dossier's own, by `keys`) that
+        this dossier matches or repeats."""
         mine = {kind: {h for k, h in keys if k == kind} for kind in ("person", "document", "name")}
         found: dict[bytes, EarlierMatch] = {}
         repeats: dict[bytes, tuple[str, str | None]] = {}
+        holding = self._cases.dossiers_with([h for _, h in keys], dossier_id)
         for kind, key_hash in keys:
-            for other in self._cases.dossiers_with(key_hash, dossier_id):
+            for other in holding.get(key_hash, ()):
                 if other in found:
                     continue
                 theirs = self._cases.keys_of(other)
@@ -107,7 +112,7 @@ class EarlierApplicants:
             verified_at=kept.verified_at if kept else None,
         )
 
-    def remember(self, dossier_id: str, identity: dict[str, Any], person_id: int | None) -> None:
+    def remember(self, dossier_id: str, keys: ApplicantKeys) -> None:
         """Keep a dossier's keys; written with the case store's next commit (one per batch,
         not per dossier: a commit waits for the disk)."""
-        self._cases.replace_keys(dossier_id, self._keys(identity, person_id))
+        self._cases.replace_keys(dossier_id, keys)

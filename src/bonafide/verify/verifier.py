@@ -37,7 +37,7 @@ from bonafide.verify.claims import (
     unverifiable,
 )
 from bonafide.verify.dossier import Dossier, dossier_problems_of, parse_dossier
-from bonafide.verify.earlier import EarlierApplicants, EarlierMatch
+from bonafide.verify.earlier import ApplicantKeys, EarlierApplicants, EarlierMatch
 from bonafide.verify.identity import (
     CANDIDATES,
     FIRST_CANDIDATES,
@@ -121,6 +121,7 @@ class _Examined:
     documents: list[DocumentCheck]
     claims: list[ClaimResult]
     signals: list[Signal]
+    applicant_keys: ApplicantKeys  # what the earlier applicants are searched by (if remembered)
 
 
 _Examination = _Examined | InputError
@@ -399,19 +400,19 @@ class Verifier:
             hits = self.watchlist.screen(dossier.identity)
             hits += self.watchlist.screen_at(dossier.identity, services)
         signals += _watchlist_signals(self._records(Kind.WATCHLIST, person), hits, services)
-        for claim in claims:  # the prose is written by the examining worker, not the parent
-            _ = claim.reason
-        return _Examined(dossier, identity, person, documents, claims, signals)
+        for claim in claims:  # the prose and JSON are written by the examiner, not the parent
+            claim.to_json()
+        keys = self.earlier.keys(dossier.identity, person) if self.earlier is not None else []
+        return _Examined(dossier, identity, person, documents, claims, signals, keys)
 
     def _concluded(self, examined: _Examined) -> DossierReport:
         """The report: the examination, the earlier applicants it recalls, the verdict."""
-        dossier, identity, person = examined.dossier, examined.identity, examined.person
+        dossier, identity = examined.dossier, examined.identity
         documents, claims, signals = examined.documents, examined.claims, list(examined.signals)
         if self.earlier is not None:
-            signals += _earlier_signals(
-                self.earlier.matches(dossier.dossier_id, dossier.identity, person)
-            )
-            self.earlier.remember(dossier.dossier_id, dossier.identity, person)
+            keys = examined.applicant_keys
+            signals += _earlier_signals(self.earlier.matches(dossier.dossier_id, keys))
+            self.earlier.remember(dossier.dossier_id, keys)
         verdict = overall(identity, documents, claims, signals)
         log.info(
             "verify verdict=%s claims=%d signals=%d",
