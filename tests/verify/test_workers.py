@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bonafide.verify import DossierReport, Verifier
+from bonafide.verify.verifier import SHARE_AT_LEAST, shares_of
 from tests.vaults import vault_for
 
 from ..conftest import Population
@@ -70,3 +71,15 @@ def test_a_small_batch_is_examined_without_forking(
     assert not forked
     assert len(shown) == 3
     assert all(isinstance(r, dict) for r in shown)
+
+
+def test_shares_shrink_as_a_batch_goes_and_keep_its_order() -> None:
+    batch = list(range(500))
+    shares = shares_of(batch, workers=2)
+    assert [x for share in shares for x in share] == batch
+    sizes = [len(share) for share in shares]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == 125  # half of the batch for each of two workers, in halves
+    assert all(size >= SHARE_AT_LEAST for size in sizes[:-1])
+    assert sizes[-1] <= SHARE_AT_LEAST
+    assert shares_of([], workers=2) == []

@@ -69,10 +69,12 @@ WATCHLIST = 5.0
 POSSIBLE_WATCHLIST = 1.0  # a weaker hit: asked about; namesakes grow with the population
 DECISIVE_STRENGTH = 0.9  # the whole name and the birth date as far as the entry gives it
 SERVED_STRENGTH = 0.55  # enough, with the listed service in the person's work
-# a share sent to a worker: large enough that its identities are looked up in one pass, small
-# enough that the parent concludes the first shares while the workers examine the last
-SHARE_AT_LEAST = 64
-SHARES_PER_WORKER = 2
+# shares sent to the workers shrink as a batch goes (a half of what is left for each worker,
+# never fewer than SHARE_AT_LEAST dossiers): the first are large, their identities looked up
+# in one pass; the last are small, so the workers stay busy to the end and the parent, which
+# concludes the dossiers in order, has little left to conclude once they finish
+SHARE_AT_LEAST = 16
+SHARED_AT_LEAST = 128  # a smaller batch is examined here: sending it would cost more than it saves
 
 
 @dataclass
@@ -277,18 +279,16 @@ class Verifier:
             self.cases.keep(report.dossier_id, report.to_json())
             results.append(report)
         self.cases.commit()
-        if len(given) >= SHARE_AT_LEAST:
+        if len(given) >= SHARED_AT_LEAST:
             settle()  # the names and records met will mostly be met again
         return results
 
     def _examinations(self, given: list[tuple[object, str]]) -> Iterator[_Examination]:
         """Each dossier examined, in the order given: here, or in shares by the workers."""
-        if self.workers <= 1 or len(given) < 2 * SHARE_AT_LEAST:
+        if self.workers <= 1 or len(given) < SHARED_AT_LEAST:
             yield from self._examined(given)
             return
-        size = max(SHARE_AT_LEAST, math.ceil(len(given) / (self.workers * SHARES_PER_WORKER)))
-        shares = [given[at : at + size] for at in range(0, len(given), size)]
-        for examined in self._workers().imap(_examine_sent, shares):
+        for examined in self._workers().imap(_examine_sent, shares_of(given, self.workers)):
             yield from examined
 
     def _workers(self) -> Pool:
@@ -430,6 +430,17 @@ class Verifier:
             questions=questions(dossier.sex, claims, signals, documents),
             claimed=dossier.identity,
         )
+
+
+def shares_of(given: list[Any], workers: int) -> list[list[Any]]:
+    """`given` in shares for `workers`, in order, shrinking as they go (`SHARE_AT_LEAST`)."""
+    shares = []
+    at = 0
+    while at < len(given):
+        size = max(SHARE_AT_LEAST, math.ceil((len(given) - at) / (2 * workers)))
+        shares.append(given[at : at + size])
+        at += size
+    return shares
 
 
 _EXAMINER: Verifier | None = None
