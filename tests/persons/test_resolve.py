@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 from bonafide.cli import app
 from bonafide.errors import InputError
 from bonafide.linkage import link_records
+from bonafide.linkage.records import PersonRecords
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.index import PersonIndex
-from bonafide.persons.match import Matcher, query_records
+from bonafide.persons.match import MatchedPairs, Matcher, query_records
 from bonafide.persons.match_cli import read_record
 from bonafide.persons.resolve import ResolveReport, resolve_registries
 from bonafide.registry import RegistryStore, StoreSettings, import_registry
@@ -489,3 +490,39 @@ def test_an_unsure_link_is_scored_again_with_more_candidates(
     np.testing.assert_array_equal(rows, np.where(sure, first_rows, wider_rows))
     np.testing.assert_allclose(best, np.where(sure, first_best, wider_best))
     assert counts.lookups == len(queries)  # the keys are counted once
+
+
+def test_a_lookup_that_had_all_its_candidates_is_not_scored_again(
+    resolved: Resolved, population: Population, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bonafide.persons import resolve
+
+    monkeypatch.setattr(resolve, "LINK_CANDIDATES_UNSURE", 8)
+    matcher = Matcher(PersonIndex.open(vault_for(resolved.data_dir)), 3)
+    asked = _queries(resolved, population, 300)
+    queries = query_records([{k: v for k, v in q.items() if k != "birth_date"} for q in asked])
+    first = matcher.score(queries)
+    had = np.bincount(first.query, minlength=len(queries))
+    rows, best = first.most_probable_person(len(queries))
+    unsure = (rows < 0) | (best < resolve.SURE)
+    # both kinds of unsure lookup are there: with the limit's candidates, and with fewer
+    assert (unsure & (had >= 3)).any()
+    assert (unsure & (had < 3)).any()
+    rescored: list[str] = []
+    wider = matcher.with_limit(8)
+    score = wider.score
+
+    def spied(records: PersonRecords, counts: object = None) -> MatchedPairs:
+        rescored.extend(records.ids)
+        return score(records)
+
+    monkeypatch.setattr(wider, "score", spied)
+    monkeypatch.setattr(matcher, "with_limit", lambda limit: wider)
+    linked_rows, linked_best, _ = resolve.link_batch(matcher, queries)
+    ids = queries.ids
+    assert sorted(rescored) == sorted(ids[i] for i in np.flatnonzero(unsure & (had >= 3)))
+    # one with fewer had them all: the wider look would give what the first gave
+    alone_rows, alone_best = score(queries).most_probable_person(len(queries))
+    fewer = had < 3
+    np.testing.assert_array_equal(linked_rows[fewer], alone_rows[fewer])
+    np.testing.assert_allclose(linked_best[fewer], alone_best[fewer])

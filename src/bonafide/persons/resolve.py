@@ -95,10 +95,11 @@ THRESHOLD = 0.5
 # the desk scores more (match.CANDIDATE_LIMIT); for millions of records, ten keep the true person
 # (the tests check the links against the truth) at a tenth of the work.
 LINK_CANDIDATES = 10
-# A lookup linked below SURE, or not at all, is scored again with this many candidates: at 1 M
-# people a tenth to a third of lookups, which another namesake or the true person ranked
-# beyond the tenth decides (bench/link_sample.py: 40 candidates for every lookup give the same
-# links as this, and with them precision and recall each rise, at every scale measured).
+# A lookup linked below SURE, or not at all, is scored again with this many candidates when
+# it had the first limit's (with fewer it had all): at 1 M people a tenth to a third of
+# lookups, which another namesake or the true person ranked beyond the tenth decides
+# (bench/link_sample.py: 40 candidates for every lookup give the same links as this, and with
+# them precision and recall each rise, at every scale measured).
 LINK_CANDIDATES_UNSURE = 40
 SURE = 0.9
 SCORED_TOGETHER = 25_000  # the link model's sample is scored this many lookups at a time
@@ -296,11 +297,13 @@ def link_batch(
 
     Each record is scored against its first `matcher.candidate_limit` candidates; one linked
     below SURE, or not at all, is scored again against LINK_CANDIDATES_UNSURE (its first
-    candidates among them: the ranking keeps its order whatever the limit)."""
+    candidates among them: the ranking keeps its order whatever the limit) — unless it had
+    fewer candidates than the limit, since then it had them all."""
     counts = BlockingCounts()
     pairs = matcher.score(records, counts)
     rows, best = pairs.most_probable_person(len(records))
-    unsure = np.flatnonzero((rows < 0) | (best < SURE))
+    limited = np.bincount(pairs.query, minlength=len(records)) >= matcher.candidate_limit
+    unsure = np.flatnonzero(((rows < 0) | (best < SURE)) & limited)
     if len(unsure) and matcher.candidate_limit < LINK_CANDIDATES_UNSURE:
         wider = matcher.with_limit(LINK_CANDIDATES_UNSURE)
         again = PersonRecords(records.table.take(pa.array(unsure)))
