@@ -62,8 +62,8 @@ class EarlierApplicants:
         return keys
 
     def matches(self, dossier_id: str, keys: ApplicantKeys) -> list[EarlierMatch]:
-        """The earlier dossiers sharing one of `keys` (the dossier's own, by `keys`) that
-        this dossier matches or repeats."""
+        """The earlier dossiers, other than this one, that share one of its `keys` and that it
+        matches or repeats."""
         mine = {kind: {h for k, h in keys if k == kind} for kind in ("person", "document", "name")}
         found: dict[bytes, EarlierMatch] = {}
         repeats: dict[bytes, tuple[str, str | None]] = {}

@@ -74,7 +74,8 @@ SERVED_STRENGTH = 0.55  # enough, with the listed service in the person's work
 # in one pass; the last are small, so the workers stay busy to the end and the parent, which
 # concludes the dossiers in order, has little left to conclude once they finish
 SHARE_AT_LEAST = 16
-SHARED_AT_LEAST = 128  # a smaller batch is examined here: sending it would cost more than it saves
+# a smaller batch is examined in this process: sending it out would cost more than it saves
+SMALLEST_SHARED_BATCH = 128
 
 
 @dataclass
@@ -279,13 +280,13 @@ class Verifier:
             self.cases.keep(report.dossier_id, report.to_json())
             results.append(report)
         self.cases.commit()
-        if len(given) >= SHARED_AT_LEAST:
+        if len(given) >= SMALLEST_SHARED_BATCH:
             settle()  # the names and records met will mostly be met again
         return results
 
     def _examinations(self, given: list[tuple[object, str]]) -> Iterator[_Examination]:
         """Each dossier examined, in the order given: here, or in shares by the workers."""
-        if self.workers <= 1 or len(given) < SHARED_AT_LEAST:
+        if self.workers <= 1 or len(given) < SMALLEST_SHARED_BATCH:
             yield from self._examined(given)
             return
         for examined in self._workers().imap(_examine_sent, shares_of(given, self.workers)):
