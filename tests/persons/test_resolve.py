@@ -470,11 +470,19 @@ def test_histories_hold_each_persons_linked_records_however_they_are_streamed(
             assert histories.of(kind, max(expected) + 1).num_rows == 0
 
 
-def _undated_lookups(resolved: Resolved, population: Population) -> PersonRecords:
-    """Lookups of 300 persons without their birth dates: half of them are unsure, their
-    namesakes compete."""
+def _second_look(
+    resolved: Resolved, population: Population, monkeypatch: pytest.MonkeyPatch, first: int
+) -> tuple[Matcher, PersonRecords]:
+    """A matcher of `first` candidates whose second look takes eight (at 2,500 people a
+    lookup's blocks are small), and lookups of 300 persons without their birth dates: half of
+    them are unsure, their namesakes compete."""
+    from bonafide.persons import resolve
+
+    monkeypatch.setattr(resolve, "LINK_CANDIDATES_UNSURE", 8)
+    matcher = Matcher(PersonIndex.open(vault_for(resolved.data_dir)), first)
     asked = _queries(resolved, population, 300)
-    return query_records([{k: v for k, v in q.items() if k != "birth_date"} for q in asked])
+    lookups = query_records([{k: v for k, v in q.items() if k != "birth_date"} for q in asked])
+    return matcher, lookups
 
 
 def test_an_unsure_link_is_scored_again_with_more_candidates(
@@ -482,10 +490,7 @@ def test_an_unsure_link_is_scored_again_with_more_candidates(
 ) -> None:
     from bonafide.persons import resolve
 
-    # one candidate first, then eight: at 2,500 people a lookup's blocks are small
-    monkeypatch.setattr(resolve, "LINK_CANDIDATES_UNSURE", 8)
-    matcher = Matcher(PersonIndex.open(vault_for(resolved.data_dir)), 1)
-    queries = _undated_lookups(resolved, population)
+    matcher, queries = _second_look(resolved, population, monkeypatch, first=1)
     rows, best, counts = resolve.link_batch(matcher, queries)
     first_rows, first_best = matcher.score(queries).most_probable_person(len(queries))
     wider_rows, wider_best = matcher.with_limit(8).score(queries).most_probable_person(len(queries))
@@ -502,9 +507,7 @@ def test_a_lookup_that_had_all_its_candidates_is_not_scored_again(
 ) -> None:
     from bonafide.persons import resolve
 
-    monkeypatch.setattr(resolve, "LINK_CANDIDATES_UNSURE", 8)
-    matcher = Matcher(PersonIndex.open(vault_for(resolved.data_dir)), 3)
-    queries = _undated_lookups(resolved, population)
+    matcher, queries = _second_look(resolved, population, monkeypatch, first=3)
     first = matcher.score(queries)
     had = np.bincount(first.query, minlength=len(queries))
     rows, best = first.most_probable_person(len(queries))
