@@ -22,7 +22,7 @@ from bonafide.linkage.coded import CodeArray, Coded, TextArray
 from bonafide.linkage.frequencies import TermFrequencies
 from bonafide.linkage.records import PersonRecords
 from bonafide.names import NameKeyTable, reading, skeleton
-from bonafide.names.batch import part_categories
+from bonafide.names.batch import NameFact, part_categories
 from bonafide.names.parse import ParsedName
 
 __all__ = [
@@ -123,16 +123,19 @@ def _phrase_reading(value: str | None) -> str:
     return " ".join(reading(w) for w in value.split()) if value else ""
 
 
-# What the features keep of each distinct name's parse (`NameKeyTable.build`).
-_NAME_FACTS: dict[str, Callable[[ParsedName], object]] = {
-    "has_given": lambda p: p.given is not None,
-    "has_surname": lambda p: p.surname is not None,
-    "has_patronymic": lambda p: p.patronymic is not None,
-    "given": lambda p: skeleton(p.given.latin) if p.given else "",
-    "given_class": lambda p: _given_class(p),
-    "surname": lambda p: skeleton(p.surname.word.latin) if p.surname else "",
-    "surname_stem": lambda p: skeleton(p.surname.form.stem) if p.surname else "",
-    "surname_term": lambda p: p.surname.form.stem if p.surname else "",
+# What the features keep of each distinct name's parse (`NameKeyTable.build`), each read from
+# one part of it.
+_NAME_FACTS: dict[str, NameFact] = {
+    "has_given": NameFact("given", lambda p: p.given is not None),
+    "has_surname": NameFact("surname", lambda p: p.surname is not None),
+    "has_patronymic": NameFact("patronymic", lambda p: p.patronymic is not None),
+    "given": NameFact("given", lambda p: skeleton(p.given.latin) if p.given else ""),
+    "given_class": NameFact("given", lambda p: _given_class(p)),
+    "surname": NameFact("surname", lambda p: skeleton(p.surname.word.latin) if p.surname else ""),
+    "surname_stem": NameFact(
+        "surname", lambda p: skeleton(p.surname.form.stem) if p.surname else ""
+    ),
+    "surname_term": NameFact("surname", lambda p: p.surname.form.stem if p.surname else ""),
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,18 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bonafide.names.columns import (
+    PARTS,
+    SEX_CODE,
+    NameColumn,
+    WordRoles,
+    forget_words,
+    given_key,
+    parse_column,
+    part_of,
+    patronymic_key,
+    surname_key,
+)
 from bonafide.names.compare import (
     GivenAgreement,
     PatronymicAgreement,
@@ -29,10 +41,9 @@ from bonafide.names.compare import (
     compare_given,
     compare_patronymic,
     compare_surname,
-    surname_as_written,
     surname_sex,
 )
-from bonafide.names.latin import has_cyrillic, looks_belarusian, skeleton, vowel_frame
+from bonafide.names.latin import has_cyrillic, skeleton, vowel_frame
 from bonafide.names.model import compare_names, weights
 from bonafide.names.parse import ParsedName, lone_word, parse_name, swapped_roles
 from bonafide.names.surname import bare, correspondence_key, plain_keys
@@ -48,22 +59,6 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-_SEX_CODE = {None: 0, "m": 1, "f": 2}
-
-
-def _given_key(name: ParsedName) -> str | None:
-    """What decides a given name's comparisons: its reading, else its written initial."""
-    if name.given is not None:
-        return name.given.latin
-    return f"{name.initials[0]}." if name.initials else None
-
-
-def _patronymic_key(name: ParsedName) -> str | None:
-    if name.patronymic is not None:
-        return name.patronymic.latin
-    if name.given is None and len(name.initials) > 1:
-        return f"{name.initials[1]}."
-    return None
 
 
 def _lone_role(
@@ -78,8 +73,13 @@ def _lone_role(
     return 1 if name.given is not None else 2
 
 
-# A fact of a parsed name a caller keeps (`NameKeyTable.build`): a value per distinct name.
-Fact = Callable[[ParsedName], object]
+class NameFact(NamedTuple):
+    """A value a caller keeps of each distinct name (`NameKeyTable.build`), read from one part
+    of its parse only (`part_of`): a word in that role gives it the same value in any name,
+    which lets names parsed column-wise have it from their words."""
+
+    part: str  # given, surname or patronymic
+    read: Callable[[ParsedName], object]
 
 
 @dataclass
@@ -116,71 +116,56 @@ class NameKeyTable:
     def build(
         cls,
         names: Sequence[str] | pa.StringArray,
-        facts: Mapping[str, Fact] | None = None,
+        facts: Mapping[str, NameFact] | None = None,
         cache: bool = True,
     ) -> NameKeyTable:
         """`facts`: values a caller wants of each distinct name's parse, kept coded (the
         parses themselves are not kept). `cache`: keep the parses in the process's caches
         for later tables; a one-off batch has no later tables, and a million names' parses
-        would hold half a gigabyte."""
+        would hold half a gigabyte.
+
+        Names of two or three plain words are parsed column-wise from their words
+        (`columns.parse_column`); the others one by one (`parse_name`), as before."""
         column = names if isinstance(names, pa.StringArray) else pa.array(list(names), pa.string())
         encoded = pc.dictionary_encode(column.fill_null(""))
         distinct: pa.StringArray = encoded.dictionary
         parse = parse_name if cache else parse_name.__wrapped__
-        # a row asks only whether a name reads both ways round: uncached (hashing a parse
-        # for the cache costs more than the answer), the row itself is kept
-        swapped = swapped_roles.__wrapped__
         wanted = tuple((facts or {}).items())
-        # a name's row is the same in every table: kept, a batch meeting the names of the
-        # last (its queries again, its candidates' neighbours) does no work for them
-        memo = _row_memo.setdefault(wanted, {}) if cache else {}
-        given, surname, patronymic = _Interner(), _Interner(), _Interner()
-        kept = [_Interner() for _ in wanted]
-        parsed_of: dict[str, list[ParsedName]] = {"given": [], "surname": [], "patronymic": []}
-        sex: list[int] = []
-        marked: list[int] = []
-        lone: list[int] = []
-        # a slice at a time: without the memo, only a slice's parses are alive at once (the
-        # first parse of each part key is kept)
-        for start in range(0, len(distinct), _PARSE_SLICE):
-            rows: list[_NameRow] = []
-            for text in distinct.slice(start, _PARSE_SLICE).to_pylist():
-                row = memo.get(text)
-                if row is None:
-                    row = _name_row(parse(text), swapped, wanted)
-                    if cache:
-                        if len(memo) >= _ROW_MEMO_LIMIT:
-                            _forget_older_half(memo)
-                        memo[text] = row
-                rows.append(row)
-            for part, interner in (
-                ("given", given),
-                ("surname", surname),
-                ("patronymic", patronymic),
-            ):
-                new = interner.extend([getattr(row, part) for row in rows])
-                parsed_of[part].extend(rows[i].parsed for i in new.tolist())
-            sex.extend(row.sex for row in rows)
-            marked.extend(row.surname_sex for row in rows)
-            lone.extend(row.lone_role for row in rows)
-            for number, interner in enumerate(kept):
-                interner.extend([row.facts[number] for row in rows])
+        plain = parse_column(distinct)
+        coding = _Coding(len(distinct), len(wanted))
+        coding.add_words(plain, wanted)
+        coding.add_names(distinct, np.flatnonzero(~plain.parsed), wanted, cache)
+        parsed_of: dict[str, list[ParsedName]] = {}
+        codes: dict[str, IntArray] = {}
+        for number, part in enumerate(PARTS):
+            codes[part], firsts = _first_appearance(coding.part_ids[number])
+            parsed_of[part] = [
+                parse(distinct[p].as_py())
+                if plain.parsed[p]
+                else coding.first_parse[number][int(coding.part_ids[number][p])]
+                for p in firsts.tolist()
+            ]
+        kept: dict[str, tuple[list[object], IntArray]] = {}
+        for number, (name, _) in enumerate(wanted):
+            fact_codes, firsts = _first_appearance(coding.fact_ids[number])
+            values = coding.fact_values[number]
+            kept[name] = ([values[int(coding.fact_ids[number][p])] for p in firsts], fact_codes)
+        sex = np.where(plain.parsed, plain.sex, coding.sex).astype(np.int8)
+        marked = np.where(plain.parsed, plain.surname_sex, coding.surname_sex).astype(np.int8)
+        lone = np.where(plain.parsed, plain.lone_role, coding.lone_role).astype(np.int8)
         return cls(
             encoded.indices.to_numpy().astype(np.int32),
             distinct,
-            given.codes(),
-            surname.codes(),
-            patronymic.codes(),
-            np.array(sex, dtype=np.int8),
-            np.array(marked, dtype=np.int8),
-            np.array(lone, dtype=np.int8),
+            codes["given"],
+            codes["surname"],
+            codes["patronymic"],
+            sex,
+            marked,
+            lone,
             parsed_of["given"],
             parsed_of["surname"],
             parsed_of["patronymic"],
-            facts={
-                name: (interner.values(), interner.codes())
-                for (name, _), interner in zip(wanted, kept, strict=True)
-            },
+            facts=kept,
         )
 
     def name(self, row: int) -> str:
@@ -193,6 +178,124 @@ class NameKeyTable:
 
 
 _PARSE_SLICE = 10_000  # distinct names turned into Python strings at a time
+
+
+def _first_appearance(ids: IntArray) -> tuple[IntArray, IntArray]:
+    """Codes for ids numbered in order of first appearance, and where each code first appears."""
+    if not len(ids):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[order] = np.arange(len(first))
+    codes: IntArray = rank[inverse]
+    return codes, first[order]
+
+
+class _Coding:
+    """A table's part keys and facts as ids per distinct name, gathered from the words of the
+    names parsed column-wise and from the rows of the others; ids are numbered as met."""
+
+    def __init__(self, names: int, facts: int) -> None:
+        self.part_ids = [np.full(names, -1, dtype=np.int64) for _ in PARTS]
+        self.fact_ids = [np.full(names, -1, dtype=np.int64) for _ in range(facts)]
+        self._part_index: list[dict[object, int]] = [{} for _ in PARTS]
+        self._fact_index: list[dict[object, int]] = [{} for _ in range(facts)]
+        self.fact_values: list[list[object]] = [[] for _ in range(facts)]
+        # per part: the parse of the first name parsed one by one that holds each key id
+        self.first_parse: list[dict[int, ParsedName]] = [{} for _ in PARTS]
+        self.sex = np.zeros(names, dtype=np.int8)
+        self.surname_sex = np.zeros(names, dtype=np.int8)
+        self.lone_role = np.zeros(names, dtype=np.int8)
+
+    def _fact_id(self, number: int, value: object) -> int:
+        index = self._fact_index[number]
+        found = index.get(value)
+        if found is None:
+            found = index[value] = len(index)
+            self.fact_values[number].append(value)
+        return found
+
+    def add_words(self, plain: NameColumn, wanted: tuple[tuple[str, NameFact], ...]) -> None:
+        """The ids of the names parsed column-wise, from their words' roles."""
+        at = np.flatnonzero(plain.parsed)
+        for number, part in enumerate(PARTS):
+            index = self._part_index[number]
+            word_ids = np.array(
+                [index.setdefault(w.keys[number], len(index)) for w in plain.words] + [-1],
+                dtype=np.int64,
+            )
+            # a word index of -1 (no word in that role) takes the key of a part left empty
+            word_ids[-1] = index.setdefault(None, len(index))
+            self.part_ids[number][at] = word_ids[getattr(plain, part)[at]]
+        memo = _fact_memo.setdefault(wanted, {})
+        absent = tuple(fact.read(ParsedName("")) for _, fact in wanted)
+        word_values = [_word_facts(memo, w, wanted) if w.plain else absent for w in plain.words]
+        for number, (_, fact) in enumerate(wanted):
+            word_ids = np.array(
+                [self._fact_id(number, v[number]) for v in [*word_values, absent]],
+                dtype=np.int64,
+            )
+            self.fact_ids[number][at] = word_ids[getattr(plain, fact.part)[at]]
+
+    def add_names(
+        self,
+        distinct: pa.StringArray,
+        positions: IntArray,
+        wanted: tuple[tuple[str, NameFact], ...],
+        cache: bool,
+    ) -> None:
+        """The ids of the names parsed one by one (`parse_name`)."""
+        parse = parse_name if cache else parse_name.__wrapped__
+        # a row asks only whether a name reads both ways round: uncached (hashing a parse
+        # for the cache costs more than the answer), the row itself is kept
+        swapped = swapped_roles.__wrapped__
+        # a name's row is the same in every table: kept, a batch meeting the names of the
+        # last (its queries again, its candidates' neighbours) does no work for them
+        memo = _row_memo.setdefault(wanted, {}) if cache else {}
+        # a slice at a time: without the memo, only a slice's parses are alive at once (the
+        # first parse of each part key is kept)
+        for start in range(0, len(positions), _PARSE_SLICE):
+            where = positions[start : start + _PARSE_SLICE]
+            texts = distinct.take(pa.array(where)).to_pylist()
+            for position, text in zip(where.tolist(), texts, strict=True):
+                row = memo.get(text)
+                if row is None:
+                    row = _name_row(parse(text), swapped, wanted)
+                    if cache:
+                        if len(memo) >= _ROW_MEMO_LIMIT:
+                            _forget_older_half(memo)
+                        memo[text] = row
+                for number, key in enumerate((row.given, row.surname, row.patronymic)):
+                    index = self._part_index[number]
+                    key_id = index.setdefault(key, len(index))
+                    self.part_ids[number][position] = key_id
+                    self.first_parse[number].setdefault(key_id, row.parsed)
+                for number, value in enumerate(row.facts):
+                    self.fact_ids[number][position] = self._fact_id(number, value)
+                self.sex[position] = row.sex
+                self.surname_sex[position] = row.surname_sex
+                self.lone_role[position] = row.lone_role
+
+
+# facts of the words met, per set of facts asked for
+_fact_memo: dict[tuple[tuple[str, NameFact], ...], dict[str, tuple[object, ...]]] = {}
+
+
+def _word_facts(
+    memo: dict[str, tuple[object, ...]],
+    word: WordRoles,
+    wanted: tuple[tuple[str, NameFact], ...],
+) -> tuple[object, ...]:
+    """A plain word's value of each fact, in the role each fact reads."""
+    assert word.as_given.given is not None
+    text = word.as_given.given.text
+    values = memo.get(text)
+    if values is None:
+        if len(memo) >= _ROW_MEMO_LIMIT:
+            _forget_older_half(memo)
+        values = memo[text] = tuple(fact.read(word.as_part(fact.part)) for _, fact in wanted)
+    return values
 
 
 class _NameRow(NamedTuple):
@@ -210,11 +313,11 @@ class _NameRow(NamedTuple):
 
 # rows kept per set of facts asked for; when full, the older half is forgotten (a run of
 # batches in birth-date order meets the same names close together)
-_row_memo: dict[tuple[tuple[str, Fact], ...], dict[str, _NameRow]] = {}
+_row_memo: dict[tuple[tuple[str, NameFact], ...], dict[str, _NameRow]] = {}
 _ROW_MEMO_LIMIT = 400_000
 
 
-def _forget_older_half(memo: dict[str, _NameRow]) -> None:
+def _forget_older_half(memo: dict[str, Any]) -> None:
     """Forget the rows kept longest (a dict keeps its keys in the order they came)."""
     for text in list(islice(memo, len(memo) // 2)):
         del memo[text]
@@ -223,49 +326,18 @@ def _forget_older_half(memo: dict[str, _NameRow]) -> None:
 def _name_row(
     p: ParsedName,
     swapped: Callable[[ParsedName], ParsedName | None],
-    facts: tuple[tuple[str, Fact], ...],
+    facts: tuple[tuple[str, NameFact], ...],
 ) -> _NameRow:
     return _NameRow(
         p,
-        _given_key(p),
-        # all the comparison reads: the first spelling of a key met in a table stands for all
-        tuple(
-            (s.word.latin, looks_belarusian(s.word.text), *surname_as_written(s.word))
-            for s in p.surnames
-        ),
-        _patronymic_key(p),
-        _SEX_CODE[p.sex],
-        _SEX_CODE[surname_sex(p)],
+        given_key(p),
+        surname_key(p),
+        patronymic_key(p),
+        SEX_CODE[p.sex],
+        SEX_CODE[surname_sex(p)],
         _lone_role(p, swapped),
-        tuple(fact(p) for _, fact in facts),
+        tuple(fact.read(part_of(p, fact.part)) for _, fact in facts),
     )
-
-
-class _Interner:
-    """Integer codes for values as they come, numbered in order of first appearance."""
-
-    def __init__(self) -> None:
-        self._index: dict[object, int] = {}
-        self._codes: list[IntArray] = []
-
-    def extend(self, values: list[object]) -> IntArray:
-        """Codes `values`; returns the positions among them of the values first seen here."""
-        index, before = self._index, len(self._index)
-        codes = np.fromiter(
-            (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
-        )
-        self._codes.append(codes)
-        if len(index) == before:
-            return np.empty(0, np.int64)
-        codes_seen, first = np.unique(codes, return_index=True)
-        new: IntArray = first[codes_seen >= before]
-        return np.sort(new)
-
-    def codes(self) -> IntArray:
-        return np.concatenate(self._codes) if self._codes else np.empty(0, np.int64)
-
-    def values(self) -> list[object]:
-        return list(self._index)
 
 
 def release_name_caches() -> None:
@@ -273,6 +345,8 @@ def release_name_caches() -> None:
     has finished with names and goes on to other work."""
     parse_name.cache_clear()
     _row_memo.clear()
+    _fact_memo.clear()
+    forget_words()
 
 
 _DENSE_LIMIT = 1 << 24  # part-key pairs held in a dense table below this many cells

@@ -20,12 +20,17 @@ __all__ = [
     "ParsedName",
     "Surname",
     "Word",
+    "WordFacts",
+    "given_points",
     "lone_word",
     "parse_name",
     "read_as_given",
     "read_as_surname",
+    "sex_of_patronymic",
+    "stands_alone",
     "surname_alternatives",
     "swapped_roles",
+    "word_facts",
 ]
 
 _MAIDEN_MARKERS = re.compile(
@@ -104,12 +109,21 @@ def surname_alternatives(tokens: tuple[str, ...]) -> tuple[Surname, ...]:
     return tuple(result)
 
 
+def stands_alone(token: str) -> bool:
+    """True when a word, between single spaces, is read by `parse_name` as a word of its own
+    whatever name it stands in: no separator, bracket, initial or maiden-name marker in it."""
+    if _TOKEN.fullmatch(token) is None or _INITIAL.fullmatch(token) or _INITIALS.fullmatch(token):
+        return False
+    # a marker is followed by a space: at a word's end, the space after it
+    return _MAIDEN_MARKERS.search(token + " ") is None
+
+
 def _surnames(tokens: list[str]) -> list[Surname]:
     return list(surname_alternatives(tuple(tokens)))
 
 
 @dataclass(frozen=True)
-class _Facts:
+class WordFacts:
     """What parsing needs to know of one word, whatever name it stands in."""
 
     word: Word
@@ -121,13 +135,13 @@ class _Facts:
 
 
 @lru_cache(maxsize=500_000)
-def _facts(token: str) -> _Facts | None:
+def word_facts(token: str) -> WordFacts | None:
     """The facts of one token, None if it has no letters; cached (names repeat words)."""
     latin = reading(token)
     if not latin:
         return None
     table = given_names()
-    return _Facts(
+    return WordFacts(
         word=Word(token, latin),
         patronymic_like=looks_patronymic(latin),
         patronymic_classes=table.patronymic_classes(latin),
@@ -137,7 +151,7 @@ def _facts(token: str) -> _Facts | None:
     )
 
 
-def _lone_given(facts: _Facts) -> bool:
+def _lone_given(facts: WordFacts) -> bool:
     # Alina, Marina end like a woman's surname (-ina) but are far likelier given names
     return (
         facts.given is not None and (facts.given.exact or not facts.gendered) and not facts.capitals
@@ -145,40 +159,49 @@ def _lone_given(facts: _Facts) -> bool:
 
 
 def _choose_given(
-    facts: list[_Facts], rest: list[int], patronymic_at: int | None
+    facts: list[WordFacts], rest: list[int], patronymic_at: int | None
 ) -> tuple[int | None, GivenMatch | None]:
     """Which word is the given name: the likeliest by table, ending, case and position."""
     if len(rest) < 2:
         return None, None
-    table = given_names()
     best: tuple[float, int, GivenMatch | None] | None = None
     for order, i in enumerate(rest):
-        word = facts[i]
-        match = word.given
-        points = 0.0
-        if match is None:
-            match = table.near(word.word.latin)
-            points += 1.0 if match else 0.0
-        elif match.exact:
-            points += 2.0 if match.diminutive else 3.0  # a full name beats a diminutive
-        else:
-            points += 1.5
-        if word.gendered:
-            points -= 1.5  # a gendered surname ending: -ov, -ova, -skaya …
-        if word.patronymic_like:
-            points -= 1.5  # no given name ends like a patronymic; many surnames do: Якубович
-        if word.capitals:
-            points -= 2.0  # SURNAME written in capitals
+        points, match = given_points(facts[i])
         if patronymic_at is not None and i == patronymic_at - 1:
-            points += 3.0
-        points -= 0.01 * order  # otherwise, reading order
+            points += POINTS_BEFORE_PATRONYMIC
+        points -= ORDER_PENALTY * order  # otherwise, reading order
         if best is None or points > best[0]:
             best = (points, i, match)
     assert best is not None
     return best[1], best[2]
 
 
-def _sex_of_patronymic(latin: str) -> str:
+POINTS_BEFORE_PATRONYMIC = 3.0  # a given name stands before its patronymic
+ORDER_PENALTY = 0.01  # a point per hundred words further on: reading order breaks ties
+
+
+def given_points(word: WordFacts) -> tuple[float, GivenMatch | None]:
+    """How likely a word is the given name by what it is (table, ending, case), wherever it
+    stands; and its given-name classes, exact or a typo away."""
+    match = word.given
+    points = 0.0
+    if match is None:
+        match = given_names().near(word.word.latin)
+        points += 1.0 if match else 0.0
+    elif match.exact:
+        points += 2.0 if match.diminutive else 3.0  # a full name beats a diminutive
+    else:
+        points += 1.5
+    if word.gendered:
+        points -= 1.5  # a gendered surname ending: -ov, -ova, -skaya …
+    if word.patronymic_like:
+        points -= 1.5  # no given name ends like a patronymic; many surnames do: Якубович
+    if word.capitals:
+        points -= 2.0  # SURNAME written in capitals
+    return points, match
+
+
+def sex_of_patronymic(latin: str) -> str:
     return "f" if latin.endswith("na") else "m"
 
 
@@ -190,7 +213,7 @@ def parse_name(text: str) -> ParsedName:
     """The parts of one written name."""
     tokens, maiden, written_initials = _split(text)
     initials = tuple(reading(letter) for letter in written_initials if reading(letter))
-    facts = [f for f in map(_facts, tokens) if f is not None]
+    facts = [f for f in map(word_facts, tokens) if f is not None]
     if not facts:
         return ParsedName(text, initials=initials)
     words = [f.word for f in facts]
@@ -225,7 +248,7 @@ def parse_name(text: str) -> ParsedName:
     table = given_names()
     sex = table.sex_of(given_match) if given_match else None
     if sex is None and patronymic_at is not None:
-        sex = _sex_of_patronymic(words[patronymic_at].latin)
+        sex = sex_of_patronymic(words[patronymic_at].latin)
     if sex is None and surnames:
         sex = surnames[0].form.sex
     return ParsedName(
@@ -277,7 +300,7 @@ def swapped_roles(name: ParsedName) -> ParsedName | None:
         return None
     if len(name.surnames) != 1 or " " in name.surnames[0].word.text.strip():
         return None
-    other = _facts(name.surnames[0].word.text)
+    other = word_facts(name.surnames[0].word.text)
     if other is None or other.given is None or not other.given.exact or other.gendered:
         return None
     table = given_names()
