@@ -77,8 +77,8 @@ def _as_parsed(column: NameColumn, position: int) -> dict[str, object]:
     found: dict[str, object] = {}
     for part in PARTS:
         word = int(getattr(column, part)[position])
-        found[part] = column.words[word].as_part(part) if word >= 0 else part_of(
-            parse_name(""), part
+        found[part] = (
+            column.words[word].as_part(part) if word >= 0 else part_of(parse_name(""), part)
         )
     found["sex"] = int(column.sex[position])
     found["surname_sex"] = int(column.surname_sex[position])
