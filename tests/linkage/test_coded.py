@@ -5,8 +5,12 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pyarrow as pa
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bonafide.linkage.coded import Coded
+from bonafide.linkage.comparisons import _alnum, _alnum_column
 
 ALPHABET = ["a", "b", "é", "я", "Я", "Ё", "z", "0", "ß", "\U0001f600", ""]
 
@@ -41,3 +45,12 @@ def test_derived_and_common_columns_keep_the_codes_meaning() -> None:
     # one dictionary: codes compare across the columns as the texts do
     assert ((a.codes == b.codes) == (a.text() == b.text())).all()
     assert ((a.codes < b.codes) == (a.text() < b.text())).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=40))
+@example(["ab-12 3", "Straße 5", "ıi", "№ 12", "ﬀ1", "MP1234567", ""])
+def test_document_numbers_are_reduced_alike_by_arrow_and_by_python(values: list[str]) -> None:
+    """Upper case and only letters A–Z and digits: Arrow for ASCII values, Python for the
+    rest (ß becomes SS, ﬀ FF), one result for both."""
+    assert _alnum_column(pa.array(values, pa.string())) == [_alnum(v) for v in values]

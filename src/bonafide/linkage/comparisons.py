@@ -43,6 +43,17 @@ def _alnum(value: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", value.upper())
 
 
+def _alnum_column(values: pa.StringArray) -> list[str]:
+    """`_alnum` of each value: by Arrow where a value is ASCII (document numbers are, and a
+    batch holds hundreds of thousands), by Python where upper case may change its length."""
+    ascii_only = pc.string_is_ascii(values)
+    converted = pc.replace_substring_regex(pc.ascii_upper(values), r"[^0-9A-Z]", "").to_pylist()
+    if not pc.all(ascii_only).as_py():
+        for at in np.flatnonzero(~ascii_only.to_numpy(zero_copy_only=False)).tolist():
+            converted[at] = _alnum(values[at].as_py())
+    return converted
+
+
 def _column(records: PersonRecords, field: str) -> pa.StringArray:
     column: pa.StringArray = records.table.column(field).combine_chunks()
     return column
@@ -74,7 +85,10 @@ def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> Coded:
             rows.append(seen[value])
         return Coded.of(converted, np.array(rows, dtype=np.int64))
     encoded = pc.dictionary_encode(values)
-    converted = [convert(v) for v in encoded.dictionary.to_pylist()] + [""]
+    if convert is _alnum:
+        converted = [*_alnum_column(encoded.dictionary), ""]
+    else:
+        converted = [convert(v) for v in encoded.dictionary.to_pylist()] + [""]
     missing = len(converted) - 1
     return Coded.of(converted, encoded.indices.fill_null(missing).to_numpy(zero_copy_only=False))
 
