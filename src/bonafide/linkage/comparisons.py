@@ -47,7 +47,9 @@ def _alnum_column(values: pa.StringArray) -> list[str]:
     """`_alnum` of each value: by Arrow where a value is ASCII (document numbers are, and a
     batch holds hundreds of thousands), by Python where upper case may change its length."""
     ascii_only = pc.string_is_ascii(values)
-    converted = pc.replace_substring_regex(pc.ascii_upper(values), r"[^0-9A-Z]", "").to_pylist()
+    converted: list[str] = pc.replace_substring_regex(
+        pc.ascii_upper(values), r"[^0-9A-Z]", ""
+    ).to_pylist()
     if not pc.all(ascii_only).as_py():
         for at in np.flatnonzero(~ascii_only.to_numpy(zero_copy_only=False)).tolist():
             converted[at] = _alnum(values[at].as_py())
