@@ -83,7 +83,7 @@ def _results(records: PersonRecords) -> tuple[dict[str, npt.NDArray[Any]], dict[
             for rule, make_key in blocking.BLOCKING_KEYS.items()
         }
         index_keys = record_keys(features)
-        keys[f"{name}_record_keys"] = _digest(index_keys.keys)
+        keys[f"{name}_record_keys"] = _digest(index_keys.texts())
         arrays[f"{name}_record_key_rows"] = index_keys.rows
         arrays[f"{name}_record_key_coarse"] = index_keys.coarse
     link = blocking.candidate_pairs(Features.build(records), LEFT, dedupe=False)

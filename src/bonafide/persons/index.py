@@ -115,31 +115,46 @@ def _group_starts(sorted_queries: IntArray) -> IntArray:
 class RecordKeys:
     """Every blocking key of a batch of records, prefixed by its rule."""
 
-    keys: list[str]
+    keys: list[str] | pa.StringArray  # a few records' as a list, a batch's in Arrow
     rows: IntArray  # the record holding each key
     limits: IntArray  # the most records each key may hold before it is too common (`block_limit`)
     rules: IntArray  # each key's rule: its position in BLOCKING_KEYS
     # a refinement's coarse key (its position in `keys`); -1 for a coarse key
     coarse: IntArray
 
+    def texts(self) -> list[str]:
+        return self.keys if isinstance(self.keys, list) else self.keys.to_pylist()
+
 
 def record_keys(features: Features) -> RecordKeys:
     """Every blocking key of every record, with the record's position, its block limit, its
     rule and, for a refinement, where its coarse key is."""
-    keys: list[str] = []
+    # a batch's million keys are joined to their rules' prefixes by Arrow; a desk lookup's few
+    # in Python, where Arrow's calls cost more than they save
+    in_arrow = len(features) >= SMALL
+    texts: list[pa.StringArray] = []
+    listed: list[str] = []
     rows: list[IntArray] = []
     limits: list[IntArray] = []
     rules: list[IntArray] = []
     coarse: list[IntArray] = []
-    # rule → the position in `keys` of each record's key of that rule (-1: none)
+    # rule → the position among the keys of each record's key of that rule (-1: none)
     position_of: dict[str, IntArray] = {}
+    held = 0
     for number, (rule, make_key) in enumerate(BLOCKING_KEYS.items()):
         values = make_key(features)
-        present = np.flatnonzero(np.array([v is not None for v in values], dtype=bool))
+        if in_arrow:
+            column = pa.array(values, pa.string())
+            present = np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False))
+            prefix = pa.scalar(f"{rule}{_SEPARATOR}", pa.string())
+            texts.append(pc.binary_join_element_wise(prefix, column.drop_null(), ""))
+        else:
+            present = np.flatnonzero(np.array([v is not None for v in values], dtype=bool))
+            listed.extend(f"{rule}{_SEPARATOR}{v}" for v in values[present])
         positions = np.full(len(values), -1, dtype=np.int64)
-        positions[present] = len(keys) + np.arange(len(present))
+        positions[present] = held + np.arange(len(present))
+        held += len(present)
         position_of[rule] = positions
-        keys.extend(f"{rule}{_SEPARATOR}{v}" for v in values[present])
         rows.append(present.astype(np.int64))
         limits.append(np.full(len(present), block_limit(rule), dtype=np.int64))
         rules.append(np.full(len(present), number, dtype=np.int64))
@@ -149,7 +164,7 @@ def record_keys(features: Features) -> RecordKeys:
         else:
             coarse.append(np.full(len(present), -1, dtype=np.int64))
     return RecordKeys(
-        keys,
+        pa.concat_arrays(texts) if in_arrow else listed,
         np.concatenate(rows),
         np.concatenate(limits),
         np.concatenate(rules),
@@ -238,7 +253,7 @@ def as_key_rows(rows: npt.NDArray[Any], records: int) -> RowArray:
     return rows.astype(np.int64, copy=False)
 
 
-def key_hashes(keys: list[str], key: bytes) -> HashArray:
+def key_hashes(keys: list[str] | pa.StringArray, key: bytes) -> HashArray:
     """A 64-bit keyed hash (BLAKE2b) of each key: the same in every process and version for
     one vault, meaningless without its key."""
 
@@ -252,11 +267,13 @@ def key_hashes(keys: list[str], key: bytes) -> HashArray:
             count=len(texts),
         )
 
-    if len(keys) < SMALL:  # a desk lookup's few keys: Arrow's encoding costs more than it saves
-        return hashed(keys)
+    if isinstance(keys, list) and len(keys) < SMALL:
+        return hashed(keys)  # a desk lookup's few keys: Arrow's encoding costs more than it saves
     # each distinct key hashed once: a batch's lookups repeat their birth years and surnames
     # (at 1 M people one key in seven is distinct)
-    encoded = pc.dictionary_encode(pa.array(keys, pa.string()))
+    encoded = pc.dictionary_encode(
+        keys if isinstance(keys, pa.Array) else pa.array(keys, pa.string())
+    )
     result: HashArray = hashed(encoded.dictionary.to_pylist())[encoded.indices.to_numpy()]
     return result
 
@@ -376,7 +393,7 @@ class PersonIndex:
         meta.save(generation)
         return cls(generation, records, hashes, rows, model, meta)
 
-    def hashes_of(self, keys: list[str]) -> HashArray:
+    def hashes_of(self, keys: list[str] | pa.StringArray) -> HashArray:
         return key_hashes(keys, self.hash_key)
 
     def candidate_rows(
