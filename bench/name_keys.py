@@ -68,8 +68,8 @@ def run(population: Path, way: str) -> None:
     for part in ("given", "surname", "patronymic", "sex", "surname_sex", "lone_role"):
         digest.update(np.asarray(getattr(table, part)).tobytes())
     print(
-        f"{way}: {len(names):,} rows, {len(distinct):,} distinct ({share:.1%} of the shape "
-        f"parsed column-wise) in {seconds:.1f} s; slices of {SLICE:,} distinct: "
+        f"{way}: {len(names):,} rows, {len(distinct):,} distinct ({share:.1%} of them of a "
+        f"shape parsed column-wise) in {seconds:.1f} s; slices of {SLICE:,} distinct: "
         + ", ".join(f"{s:.2f}" for s in slices)
         + f" s; table {digest.hexdigest()[:12]}",
         flush=True,

@@ -328,6 +328,7 @@ def _name_row(
     swapped: Callable[[ParsedName], ParsedName | None],
     facts: tuple[tuple[str, NameFact], ...],
 ) -> _NameRow:
+    parts = {part: part_of(p, part) for part in {fact.part for _, fact in facts}}
     return _NameRow(
         p,
         given_key(p),
@@ -336,7 +337,7 @@ def _name_row(
         SEX_CODE[p.sex],
         SEX_CODE[surname_sex(p)],
         _lone_role(p, swapped),
-        tuple(fact.read(part_of(p, fact.part)) for _, fact in facts),
+        tuple(fact.read(parts[fact.part]) for _, fact in facts),
     )
 
 
