@@ -30,7 +30,6 @@ from bonafide.names.columns import (
     forget_words,
     given_key,
     parse_column,
-    part_of,
     patronymic_key,
     surname_key,
 )
@@ -75,8 +74,9 @@ def _lone_role(
 
 class NameFact(NamedTuple):
     """A value a caller keeps of each distinct name (`NameKeyTable.build`), read from one part
-    of its parse only (`part_of`): a word in that role gives it the same value in any name,
-    which lets names parsed column-wise have it from their words."""
+    of its parse only: a name parsed column-wise has it from the word in that role (`part_of`
+    of the word's parse), a name parsed one by one from its whole parse, and both must give
+    one value (a test compares the two tables)."""
 
     part: str  # given, surname or patronymic
     read: Callable[[ParsedName], object]
@@ -131,37 +131,24 @@ class NameKeyTable:
         distinct: pa.StringArray = encoded.dictionary
         parse = parse_name if cache else parse_name.__wrapped__
         wanted = tuple((facts or {}).items())
-        plain = parse_column(distinct)
         coding = _Coding(len(distinct), len(wanted))
-        coding.add_words(plain, wanted)
-        coding.add_names(distinct, np.flatnonzero(~plain.parsed), wanted, cache)
-        parsed_of: dict[str, list[ParsedName]] = {}
-        codes: dict[str, IntArray] = {}
-        for number, part in enumerate(PARTS):
-            codes[part], firsts = _first_appearance(coding.part_ids[number])
-            parsed_of[part] = [
-                parse(distinct[p].as_py())
-                if plain.parsed[p]
-                else coding.first_parse[number][int(coding.part_ids[number][p])]
-                for p in firsts.tolist()
-            ]
-        kept: dict[str, tuple[list[object], IntArray]] = {}
-        for number, (name, _) in enumerate(wanted):
-            fact_codes, firsts = _first_appearance(coding.fact_ids[number])
-            values = coding.fact_values[number]
-            kept[name] = ([values[int(coding.fact_ids[number][p])] for p in firsts], fact_codes)
-        sex = np.where(plain.parsed, plain.sex, coding.sex).astype(np.int8)
-        marked = np.where(plain.parsed, plain.surname_sex, coding.surname_sex).astype(np.int8)
-        lone = np.where(plain.parsed, plain.lone_role, coding.lone_role).astype(np.int8)
+        if len(distinct) >= _COLUMN_WISE_AT_LEAST:
+            plain = parse_column(distinct)
+            coding.add_words(plain, wanted)
+            coding.add_names(distinct, np.flatnonzero(~plain.parsed), wanted, cache)
+            codes, parsed_of, kept = coding.by_first_appearance(distinct, plain, parse, wanted)
+        else:
+            coding.add_names(distinct, np.arange(len(distinct)), wanted, cache)
+            codes, parsed_of, kept = coding.as_met(wanted)
         return cls(
             encoded.indices.to_numpy().astype(np.int32),
             distinct,
             codes["given"],
             codes["surname"],
             codes["patronymic"],
-            sex,
-            marked,
-            lone,
+            coding.sex,
+            coding.surname_sex,
+            coding.lone_role,
             parsed_of["given"],
             parsed_of["surname"],
             parsed_of["patronymic"],
@@ -178,6 +165,10 @@ class NameKeyTable:
 
 
 _PARSE_SLICE = 10_000  # distinct names turned into Python strings at a time
+# Below this many distinct names a table parses them one by one: a desk lookup's hundred
+# names are mostly new, and the first name holding each part key is parsed whole anyway (for
+# the comparators), so parsing column-wise too would do their work twice.
+_COLUMN_WISE_AT_LEAST = 2_000
 
 
 def _first_appearance(ids: IntArray) -> tuple[IntArray, IntArray]:
@@ -192,35 +183,34 @@ def _first_appearance(ids: IntArray) -> tuple[IntArray, IntArray]:
     return codes, first[order]
 
 
+# per part its codes, per part the parse of the first name holding each key, per fact its
+# values and codes
+_Numbered = tuple[
+    dict[str, IntArray], dict[str, list[ParsedName]], dict[str, tuple[list[object], IntArray]]
+]
+
+
 class _Coding:
     """A table's part keys and facts as ids per distinct name, gathered from the words of the
-    names parsed column-wise and from the rows of the others; ids are numbered as met."""
+    names parsed column-wise and from the rows of the others; ids are numbered as met (each
+    dict holds its values in the order of their ids)."""
 
     def __init__(self, names: int, facts: int) -> None:
         self.part_ids = [np.full(names, -1, dtype=np.int64) for _ in PARTS]
         self.fact_ids = [np.full(names, -1, dtype=np.int64) for _ in range(facts)]
-        self._part_index: list[dict[object, int]] = [{} for _ in PARTS]
-        self._fact_index: list[dict[object, int]] = [{} for _ in range(facts)]
-        self.fact_values: list[list[object]] = [[] for _ in range(facts)]
+        self.part_index: list[dict[object, int]] = [{} for _ in PARTS]
+        self.fact_index: list[dict[object, int]] = [{} for _ in range(facts)]
         # per part: the parse of the first name parsed one by one that holds each key id
         self.first_parse: list[dict[int, ParsedName]] = [{} for _ in PARTS]
         self.sex = np.zeros(names, dtype=np.int8)
         self.surname_sex = np.zeros(names, dtype=np.int8)
         self.lone_role = np.zeros(names, dtype=np.int8)
 
-    def _fact_id(self, number: int, value: object) -> int:
-        index = self._fact_index[number]
-        found = index.get(value)
-        if found is None:
-            found = index[value] = len(index)
-            self.fact_values[number].append(value)
-        return found
-
     def add_words(self, plain: NameColumn, wanted: tuple[tuple[str, NameFact], ...]) -> None:
         """The ids of the names parsed column-wise, from their words' roles."""
         at = np.flatnonzero(plain.parsed)
         for number, part in enumerate(PARTS):
-            index = self._part_index[number]
+            index = self.part_index[number]
             word_ids = np.array(
                 [index.setdefault(w.keys[number], len(index)) for w in plain.words] + [-1],
                 dtype=np.int64,
@@ -232,11 +222,58 @@ class _Coding:
         absent = tuple(fact.read(ParsedName("")) for _, fact in wanted)
         word_values = [_word_facts(memo, w, wanted) if w.plain else absent for w in plain.words]
         for number, (_, fact) in enumerate(wanted):
+            index = self.fact_index[number]
             word_ids = np.array(
-                [self._fact_id(number, v[number]) for v in [*word_values, absent]],
+                [index.setdefault(v[number], len(index)) for v in [*word_values, absent]],
                 dtype=np.int64,
             )
             self.fact_ids[number][at] = word_ids[getattr(plain, fact.part)[at]]
+
+    def as_met(self, wanted: tuple[tuple[str, NameFact], ...]) -> _Numbered:
+        """Codes, first parses and facts where every name was parsed one by one, in order:
+        the ids were numbered as first met."""
+        return (
+            dict(zip(PARTS, self.part_ids, strict=True)),
+            {
+                part: list(first.values())
+                for part, first in zip(PARTS, self.first_parse, strict=True)
+            },
+            {
+                name: (list(index), ids)
+                for (name, _), index, ids in zip(
+                    wanted, self.fact_index, self.fact_ids, strict=True
+                )
+            },
+        )
+
+    def by_first_appearance(
+        self,
+        distinct: pa.StringArray,
+        plain: NameColumn,
+        parse: Callable[[str], ParsedName],
+        wanted: tuple[tuple[str, NameFact], ...],
+    ) -> _Numbered:
+        """Codes numbered by the names' order, the parse of the first name holding each part
+        key, and each fact's values in order with its codes."""
+        self.sex[plain.parsed] = plain.sex[plain.parsed]
+        self.surname_sex[plain.parsed] = plain.surname_sex[plain.parsed]
+        self.lone_role[plain.parsed] = plain.lone_role[plain.parsed]
+        codes: dict[str, IntArray] = {}
+        parsed_of: dict[str, list[ParsedName]] = {}
+        for number, part in enumerate(PARTS):
+            codes[part], firsts = _first_appearance(self.part_ids[number])
+            parsed_of[part] = [
+                parse(distinct[p].as_py())
+                if plain.parsed[p]
+                else self.first_parse[number][int(self.part_ids[number][p])]
+                for p in firsts.tolist()
+            ]
+        kept: dict[str, tuple[list[object], IntArray]] = {}
+        for number, (name, _) in enumerate(wanted):
+            fact_codes, firsts = _first_appearance(self.fact_ids[number])
+            values = list(self.fact_index[number])
+            kept[name] = ([values[int(self.fact_ids[number][p])] for p in firsts], fact_codes)
+        return codes, parsed_of, kept
 
     def add_names(
         self,
@@ -257,8 +294,8 @@ class _Coding:
         # first parse of each part key is kept)
         for start in range(0, len(positions), _PARSE_SLICE):
             where = positions[start : start + _PARSE_SLICE]
-            texts = distinct.take(pa.array(where)).to_pylist()
-            for position, text in zip(where.tolist(), texts, strict=True):
+            rows: list[_NameRow] = []
+            for text in distinct.take(pa.array(where)).to_pylist():
                 row = memo.get(text)
                 if row is None:
                     row = _name_row(parse(text), swapped, wanted)
@@ -266,16 +303,20 @@ class _Coding:
                         if len(memo) >= _ROW_MEMO_LIMIT:
                             _forget_older_half(memo)
                         memo[text] = row
-                for number, key in enumerate((row.given, row.surname, row.patronymic)):
-                    index = self._part_index[number]
-                    key_id = index.setdefault(key, len(index))
-                    self.part_ids[number][position] = key_id
-                    self.first_parse[number].setdefault(key_id, row.parsed)
-                for number, value in enumerate(row.facts):
-                    self.fact_ids[number][position] = self._fact_id(number, value)
-                self.sex[position] = row.sex
-                self.surname_sex[position] = row.surname_sex
-                self.lone_role[position] = row.lone_role
+                rows.append(row)
+            for number, part in enumerate(PARTS):
+                index, first = self.part_index[number], self.first_parse[number]
+                ids = [index.setdefault(getattr(row, part), len(index)) for row in rows]
+                self.part_ids[number][where] = ids
+                for key_id, row in zip(ids, rows, strict=True):
+                    if key_id not in first:
+                        first[key_id] = row.parsed
+            for number, index in enumerate(self.fact_index):
+                ids = [index.setdefault(row.facts[number], len(index)) for row in rows]
+                self.fact_ids[number][where] = ids
+            self.sex[where] = [row.sex for row in rows]
+            self.surname_sex[where] = [row.surname_sex for row in rows]
+            self.lone_role[where] = [row.lone_role for row in rows]
 
 
 # facts of the words met, per set of facts asked for
@@ -328,7 +369,6 @@ def _name_row(
     swapped: Callable[[ParsedName], ParsedName | None],
     facts: tuple[tuple[str, NameFact], ...],
 ) -> _NameRow:
-    parts = {part: part_of(p, part) for part in {fact.part for _, fact in facts}}
     return _NameRow(
         p,
         given_key(p),
@@ -337,7 +377,9 @@ def _name_row(
         SEX_CODE[p.sex],
         SEX_CODE[surname_sex(p)],
         _lone_role(p, swapped),
-        tuple(fact.read(parts[fact.part]) for _, fact in facts),
+        # read from the whole parse: a fact reads only its part (`NameFact`), as it reads it
+        # from a word's part for names parsed column-wise
+        tuple(fact.read(p) for _, fact in facts),
     )
 
 
