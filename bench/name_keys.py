@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from bonafide.linkage.comparisons import _NAME_FACTS
 from bonafide.names import batch
-from bonafide.names.columns import NameColumn, parse_column
+from bonafide.names.columns import parse_column
 
 SLICE = 100_000
 COLUMNS = ["Фамилия", "Имя", "Отчество"]
@@ -40,18 +40,9 @@ def _names(population: Path) -> pa.StringArray:
     return names
 
 
-def _one_by_one(column: pa.StringArray) -> NameColumn:
-    """No name parsed column-wise: every one left to `parse_name`."""
-    words = parse_column(column[:0]).words
-    none = np.zeros(len(column), dtype=bool)
-    empty = np.full(len(column), -1, dtype=np.int64)
-    zeros = np.zeros(len(column), dtype=np.int8)
-    return NameColumn(none, empty, empty, empty, zeros, zeros, zeros, words)
-
-
 def run(population: Path, way: str) -> None:
     if way == "one by one":
-        setattr(batch, "parse_column", _one_by_one)  # noqa: B010 - the module's own name
+        batch._COLUMN_WISE_AT_LEAST = sys.maxsize  # every table parses its names one by one
     names = _names(population)
     distinct = pc.unique(names)
     share = parse_column(distinct).parsed.mean()

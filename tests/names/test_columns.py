@@ -13,16 +13,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bonafide.linkage.comparisons import _NAME_FACTS
-from bonafide.names import NameKeyTable, parse_name
+from bonafide.names import NameKeyTable, ParsedName, parse_name
 from bonafide.names import batch as batch_module
 from bonafide.names.batch import release_name_caches
-from bonafide.names.columns import (
-    PARTS,
-    SEX_CODE,
-    NameColumn,
-    parse_column,
-    part_of,
-)
+from bonafide.names.columns import PARTS, SEX_CODE, NameColumn, parse_column
 from bonafide.names.parse import swapped_roles
 from tests.names.test_model import dev_rows
 
@@ -71,6 +65,15 @@ def _names(seed: int, count: int) -> list[str]:
         rng.shuffle(words)
         names.append(" ".join(words))
     return names
+
+
+def part_of(name: ParsedName, part: str) -> ParsedName:
+    """A name holding only one part of `name` (given, surname or patronymic)."""
+    if part == "given":
+        return ParsedName("", given=name.given, given_match=name.given_match)
+    if part == "surname":
+        return ParsedName("", surnames=name.surnames)
+    return ParsedName("", patronymic=name.patronymic, patronymic_classes=name.patronymic_classes)
 
 
 def _as_parsed(column: NameColumn, position: int) -> dict[str, object]:
@@ -129,15 +132,8 @@ def test_any_words_in_any_order_are_parsed_as_parse_name_parses_them(names: list
 
 
 def _one_at_a_time(names: list[str], monkeypatch: pytest.MonkeyPatch) -> NameKeyTable:
-    def nothing_parsed(column: pa.StringArray) -> NameColumn:
-        found = parse_column(column[:0])
-        none = np.zeros(len(column), dtype=bool)
-        empty = np.full(len(column), -1, dtype=np.int64)
-        zeros = np.zeros(len(column), dtype=np.int8)
-        return NameColumn(none, empty, empty, empty, zeros, zeros, zeros, found.words)
-
     with monkeypatch.context() as patch:
-        patch.setattr(batch_module, "parse_column", nothing_parsed)
+        patch.setattr(batch_module, "_COLUMN_WISE_AT_LEAST", len(names) + 1)
         return NameKeyTable.build(names, _NAME_FACTS, cache=False)
 
 

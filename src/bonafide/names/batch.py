@@ -74,9 +74,9 @@ def _lone_role(
 
 class NameFact(NamedTuple):
     """A value a caller keeps of each distinct name (`NameKeyTable.build`), read from one part
-    of its parse only: a name parsed column-wise has it from the word in that role (`part_of`
-    of the word's parse), a name parsed one by one from its whole parse, and both must give
-    one value (a test compares the two tables)."""
+    of its parse only: a name parsed column-wise has it from the word in that role (a name
+    holding only that part, `WordRoles`), a name parsed one by one from its whole parse, and
+    both must give one value (a test compares the two tables)."""
 
     part: str  # given, surname or patronymic
     read: Callable[[ParsedName], object]

@@ -47,7 +47,6 @@ __all__ = [
     "forget_words",
     "given_key",
     "parse_column",
-    "part_of",
     "patronymic_key",
     "surname_key",
 ]
@@ -79,15 +78,6 @@ def patronymic_key(name: ParsedName) -> str | None:
     return None
 
 
-def part_of(name: ParsedName, part: str) -> ParsedName:
-    """A name holding only one part of `name` (given, surname or patronymic)."""
-    if part == "given":
-        return ParsedName("", given=name.given, given_match=name.given_match)
-    if part == "surname":
-        return ParsedName("", surnames=name.surnames)
-    return ParsedName("", patronymic=name.patronymic, patronymic_classes=name.patronymic_classes)
-
-
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -97,8 +87,8 @@ _PLAIN_SHAPE = r"^[^ ]+(?: [^ ]+){1,2}$"
 
 @dataclass(frozen=True)
 class WordRoles:
-    """One word, and the part of a name it makes in each role it can take. A role's part is a
-    name holding that part only (`batch.part_of`), as `parse_name` would hold it."""
+    """One word, and the part of a name it makes in each role it can take: a name holding only
+    that part, as `parse_name` would hold it in a name of which the word takes that role."""
 
     plain: bool  # a word of its own wherever it stands (`stands_alone`), with letters
     patronymic_like: bool
@@ -243,12 +233,11 @@ def parse_column(names: pa.StringArray) -> NameColumn:
     first_points = np.where(
         patronymic_at == 1, first_points + POINTS_BEFORE_PATRONYMIC, first_points
     )
-    first_points = first_points - ORDER_PENALTY * 0
     second_points = points[second]
     second_points = np.where(
         patronymic_at == 2, second_points + POINTS_BEFORE_PATRONYMIC, second_points
     )
-    second_points = second_points - ORDER_PENALTY * 1
+    second_points = second_points - ORDER_PENALTY  # one word further on; the first loses nothing
     second_given = second_points > first_points
     given = np.where(second_given, second, w0)
     surname = np.where(second_given, w0, second)
