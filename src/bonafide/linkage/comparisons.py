@@ -73,9 +73,14 @@ def _workers(pairs: int) -> int:
     return -1 if pairs >= _THREADED_PAIRS else 1
 
 
-def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> Coded:
+def _per_value(
+    values: pa.StringArray,
+    convert: Callable[[str], str],
+    convert_all: Callable[[pa.StringArray], list[str]] | None = None,
+) -> Coded:
     """`convert` of each value, "" where null; computed once per distinct value (a registry
-    repeats its settlements, streets and houses many times over)."""
+    repeats its settlements, streets and houses many times over), by `convert_all` at once
+    where the values are many and it is given (the same results, column-wise)."""
     if len(values) < SMALL:
         seen: dict[str | None, int] = {None: 0}
         converted = [""]
@@ -87,8 +92,8 @@ def _per_value(values: pa.StringArray, convert: Callable[[str], str]) -> Coded:
             rows.append(seen[value])
         return Coded.of(converted, np.array(rows, dtype=np.int64))
     encoded = pc.dictionary_encode(values)
-    if convert is _alnum:
-        converted = [*_alnum_column(encoded.dictionary), ""]
+    if convert_all is not None:
+        converted = [*convert_all(encoded.dictionary), ""]
     else:
         converted = [convert(v) for v in encoded.dictionary.to_pylist()] + [""]
     missing = len(converted) - 1
@@ -214,10 +219,10 @@ class Features:
         features = cls(
             names=table,
             birth=_per_value(_column(records, "birth_date"), str),
-            personal_number=_per_value(_column(records, "personal_number"), _alnum),
-            passport_number=_per_value(_column(records, "passport_number"), _alnum),
+            personal_number=_per_value(_column(records, "personal_number"), _alnum, _alnum_column),
+            passport_number=_per_value(_column(records, "passport_number"), _alnum, _alnum_column),
             house=_per_value(_column(records, "house"), str.lower),
-            postcode=_per_value(_column(records, "postcode"), _alnum),
+            postcode=_per_value(_column(records, "postcode"), _alnum, _alnum_column),
             region=_per_value(_column(records, "region"), str.lower),
             street=_per_value(street, _phrase_reading),
             street_skeleton=_per_value(street, _phrase_skeleton),

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import Any, NamedTuple
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,7 @@ from bonafide.names.compare import (
     compare_surname,
     surname_sex,
 )
+from bonafide.names.kept import Kept
 from bonafide.names.latin import has_cyrillic, skeleton, vowel_frame
 from bonafide.names.model import compare_names, weights
 from bonafide.names.parse import ParsedName, lone_word, parse_name, swapped_roles
@@ -218,9 +219,15 @@ class _Coding:
             # a word index of -1 (no word in that role) takes the key of a part left empty
             word_ids[-1] = index.setdefault(None, len(index))
             self.part_ids[number][at] = word_ids[getattr(plain, part)[at]]
-        memo = _fact_memo.setdefault(wanted, {})
+        kept = _word_facts.setdefault(wanted, Kept(_ROWS_KEPT))
+
+        def facts_of(word: WordRoles, _: str) -> tuple[object, ...]:
+            return tuple(fact.read(word.as_part(fact.part)) for _, fact in wanted)
+
         absent = tuple(fact.read(ParsedName("")) for _, fact in wanted)
-        word_values = [_word_facts(memo, w, wanted) if w.plain else absent for w in plain.words]
+        word_values = [
+            kept.get(w.text, partial(facts_of, w)) if w.plain else absent for w in plain.words
+        ]
         for number, (_, fact) in enumerate(wanted):
             index = self.fact_index[number]
             word_ids = np.array(
@@ -289,21 +296,17 @@ class _Coding:
         swapped = swapped_roles.__wrapped__
         # a name's row is the same in every table: kept, a batch meeting the names of the
         # last (its queries again, its candidates' neighbours) does no work for them
-        memo = _row_memo.setdefault(wanted, {}) if cache else {}
-        # a slice at a time: without the memo, only a slice's parses are alive at once (the
+        kept = _name_rows.setdefault(wanted, Kept(_ROWS_KEPT))
+
+        def row_of(text: str) -> _NameRow:
+            return _name_row(parse(text), swapped, wanted)
+
+        # a slice at a time: when nothing is kept, only a slice's parses are alive at once (the
         # first parse of each part key is kept)
         for start in range(0, len(positions), _PARSE_SLICE):
             where = positions[start : start + _PARSE_SLICE]
-            rows: list[_NameRow] = []
-            for text in distinct.take(pa.array(where)).to_pylist():
-                row = memo.get(text)
-                if row is None:
-                    row = _name_row(parse(text), swapped, wanted)
-                    if cache:
-                        if len(memo) >= _ROW_MEMO_LIMIT:
-                            _forget_older_half(memo)
-                        memo[text] = row
-                rows.append(row)
+            texts = distinct.take(pa.array(where)).to_pylist()
+            rows = [kept.get(text, row_of) if cache else row_of(text) for text in texts]
             for number, part in enumerate(PARTS):
                 index, first = self.part_index[number], self.first_parse[number]
                 ids = [index.setdefault(getattr(row, part), len(index)) for row in rows]
@@ -320,23 +323,7 @@ class _Coding:
 
 
 # facts of the words met, per set of facts asked for
-_fact_memo: dict[tuple[tuple[str, NameFact], ...], dict[str, tuple[object, ...]]] = {}
-
-
-def _word_facts(
-    memo: dict[str, tuple[object, ...]],
-    word: WordRoles,
-    wanted: tuple[tuple[str, NameFact], ...],
-) -> tuple[object, ...]:
-    """A plain word's value of each fact, in the role each fact reads."""
-    assert word.as_given.given is not None
-    text = word.as_given.given.text
-    values = memo.get(text)
-    if values is None:
-        if len(memo) >= _ROW_MEMO_LIMIT:
-            _forget_older_half(memo)
-        values = memo[text] = tuple(fact.read(word.as_part(fact.part)) for _, fact in wanted)
-    return values
+_word_facts: dict[tuple[tuple[str, NameFact], ...], Kept[str, tuple[object, ...]]] = {}
 
 
 class _NameRow(NamedTuple):
@@ -352,16 +339,10 @@ class _NameRow(NamedTuple):
     facts: tuple[object, ...]  # a caller's facts, in the order asked
 
 
-# rows kept per set of facts asked for; when full, the older half is forgotten (a run of
-# batches in birth-date order meets the same names close together)
-_row_memo: dict[tuple[tuple[str, NameFact], ...], dict[str, _NameRow]] = {}
-_ROW_MEMO_LIMIT = 400_000
-
-
-def _forget_older_half(memo: dict[str, Any]) -> None:
-    """Forget the rows kept longest (a dict keeps its keys in the order they came)."""
-    for text in list(islice(memo, len(memo) // 2)):
-        del memo[text]
+# rows kept per set of facts asked for (a run of batches in birth-date order meets the same
+# names close together)
+_name_rows: dict[tuple[tuple[str, NameFact], ...], Kept[str, _NameRow]] = {}
+_ROWS_KEPT = 400_000
 
 
 def _name_row(
@@ -387,8 +368,8 @@ def release_name_caches() -> None:
     """Forget the names parsed so far (hundreds of megabytes when full): for a long run that
     has finished with names and goes on to other work."""
     parse_name.cache_clear()
-    _row_memo.clear()
-    _fact_memo.clear()
+    _name_rows.clear()
+    _word_facts.clear()
     forget_words()
 
 

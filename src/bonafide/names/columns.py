@@ -17,7 +17,6 @@ property test compares the two on generated and hostile names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ import pyarrow.compute as pc
 
 from bonafide.names.compare import surname_as_written
 from bonafide.names.given import given_names
+from bonafide.names.kept import Kept
 from bonafide.names.latin import looks_belarusian
 from bonafide.names.parse import (
     ORDER_PENALTY,
@@ -90,6 +90,7 @@ class WordRoles:
     """One word, and the part of a name it makes in each role it can take: a name holding only
     that part, as `parse_name` would hold it in a name of which the word takes that role."""
 
+    text: str  # the word as written
     plain: bool  # a word of its own wherever it stands (`stands_alone`), with letters
     patronymic_like: bool
     has_patronymic_classes: bool
@@ -115,7 +116,19 @@ def _roles(token: str) -> WordRoles:
     if facts is None or not surnames:
         nothing = ParsedName("")
         return WordRoles(
-            False, False, False, False, 0.0, *(nothing,) * 3, 0, 0, 0, False, False, (None,) * 3
+            token,
+            False,
+            False,
+            False,
+            False,
+            0.0,
+            *(nothing,) * 3,
+            0,
+            0,
+            0,
+            False,
+            False,
+            (None,) * 3,
         )
     table = given_names()
     points, match = given_points(facts)
@@ -130,6 +143,7 @@ def _roles(token: str) -> WordRoles:
         "", patronymic=facts.word, patronymic_classes=facts.patronymic_classes
     )
     return WordRoles(
+        text=token,
         plain=True,
         patronymic_like=facts.patronymic_like,
         has_patronymic_classes=bool(facts.patronymic_classes),
@@ -153,23 +167,12 @@ def _roles(token: str) -> WordRoles:
     )
 
 
-# words looked at, kept across calls; when full, the older half is forgotten
-_word_memo: dict[str, WordRoles] = {}
-_WORD_MEMO_LIMIT = 300_000
-
-
-def word_roles(token: str) -> WordRoles:
-    roles = _word_memo.get(token)
-    if roles is None:
-        if len(_word_memo) >= _WORD_MEMO_LIMIT:
-            for old in list(islice(_word_memo, len(_word_memo) // 2)):
-                del _word_memo[old]
-        roles = _word_memo[token] = _roles(token)
-    return roles
+# words looked at, kept across calls
+_words: Kept[str, WordRoles] = Kept(300_000)
 
 
 def forget_words() -> None:
-    _word_memo.clear()
+    _words.clear()
 
 
 @dataclass
@@ -196,7 +199,7 @@ def parse_column(names: pa.StringArray) -> NameColumn:
     where = np.flatnonzero(shaped.to_numpy(zero_copy_only=False))
     split = pc.split_pattern(names.take(pa.array(where)), " ")
     coded = pc.dictionary_encode(pc.list_flatten(split))
-    words = [word_roles(t) for t in coded.dictionary.to_pylist()]
+    words = [_words.get(t, _roles) for t in coded.dictionary.to_pylist()]
     flat = coded.indices.to_numpy().astype(np.int64)
     starts = split.offsets.to_numpy()[:-1].astype(np.int64)
     sizes = pc.list_value_length(split).to_numpy().astype(np.int64)
@@ -227,8 +230,7 @@ def parse_column(names: pa.StringArray) -> NameColumn:
     ok &= ~three | (patronymic_at > 0)
 
     # the given name: the first of the two other words by points, as `_choose_given` counts them
-    second_at = np.where(three & (patronymic_at == 1), 2, 1)
-    second = np.where(second_at == 2, w2, w1)
+    second = np.where(patronymic_at == 1, w2, w1)
     first_points = points[w0]
     first_points = np.where(
         patronymic_at == 1, first_points + POINTS_BEFORE_PATRONYMIC, first_points

@@ -206,7 +206,7 @@ def sex_of_patronymic(latin: str) -> str:
 
 
 # Linking a registry parses each lookup's candidates again and again: names parsed lately are
-# kept. Behind the name tables' own rows (`batch._row_memo`) a quarter of a million suffices;
+# kept. Behind the name tables' own rows (`batch._name_rows`) a quarter of a million suffices;
 # each forked worker keeps its own, so a million each held gigabytes at 10 M people.
 @lru_cache(maxsize=262_144)
 def parse_name(text: str) -> ParsedName:
