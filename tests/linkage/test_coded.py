@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bonafide.linkage.coded import Coded
-from bonafide.linkage.comparisons import _alnum, _alnum_column
+from bonafide.linkage.comparisons import _alnum, _alnum_column, _birth_levels
 
 ALPHABET = ["a", "b", "é", "я", "Я", "Ё", "z", "0", "ß", "\U0001f600", ""]
 
@@ -54,3 +54,49 @@ def test_document_numbers_are_reduced_alike_by_arrow_and_by_python(values: list[
     """Upper case and only letters A–Z and digits: Arrow for ASCII values, Python for the
     rest (ß becomes SS, ﬀ FF), one result for both."""
     assert _alnum_column(pa.array(values, pa.string())) == [_alnum(v) for v in values]
+
+
+def _birth_level_of(x: str, y: str) -> int:
+    """The birth-date comparison's levels, one pair of YYYYMMDD texts at a time."""
+    if not x or not y:
+        return -1
+    x, y = x.ljust(8, "0"), y.ljust(8, "0")
+    differing = sum(p != q for p, q in zip(x, y, strict=True))
+    same_year = x[:4] == y[:4]
+    if differing == 0:
+        return 0
+    if same_year and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
+        return 1
+    if differing == 1:
+        return 2
+    return 3 if same_year else 4
+
+
+_DATE_DIGITS = st.text(alphabet="0123456789", min_size=0, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_DATE_DIGITS, st.sampled_from(["19850314", "19851403", "1985"])), max_size=40
+    ),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+@example(["19850314", "19851403", "19850315", "1985", "19860314", ""], False, random.Random(0))
+def test_birth_dates_compare_digit_by_digit_whether_packed_or_not(
+    dates: list[str], other_characters: bool, rng: random.Random
+) -> None:
+    """Dates of digits are compared packed into integers, any others digit by digit: both as
+    the levels say (exact, day and month swapped, one digit off, same year, different)."""
+    if other_characters:
+        dates = [*dates, "1985-3", "19８5"]  # a full-width digit is no digit
+    if not dates:
+        return
+    rows = np.arange(len(dates))
+    column = Coded.of(dates, rows)
+    left = np.array([rng.randrange(len(dates)) for _ in range(60)], dtype=np.int64)
+    right = np.array([rng.randrange(len(dates)) for _ in range(60)], dtype=np.int64)
+    levels = _birth_levels(column, left, right)
+    expected = [_birth_level_of(dates[a], dates[b]) for a, b in zip(left, right, strict=True)]
+    assert levels.tolist() == expected

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
+from typing import Any
 
-from bonafide.names import NameKeyTable, parse_name
-from bonafide.names.batch import part_categories
+import numpy as np
+import pytest
+
+import bonafide.names.batch as batch_module
+from bonafide.names import NameKeyTable, ParsedName, parse_name
+from bonafide.names.batch import part_categories, release_name_caches
 from bonafide.names.compare import compare_given, compare_patronymic, compare_surname
 from bonafide.names.latin import has_cyrillic, reading
 from tests.names.test_model import dev_rows
@@ -74,3 +79,42 @@ def test_categories_do_not_depend_on_which_spelling_a_table_met_first() -> None:
                 for a, b in zip(left.tolist(), right.tolist(), strict=True)
             ]
             assert codes.tolist() == expected, (part, seed)
+
+
+def test_a_later_table_takes_the_comparators_answers_kept_from_an_earlier_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pairs of part keys compared in one table are answered in the next without the
+    comparators (a run of batches meets the same surnames again), and alike."""
+    names = sorted({r[side] for r in dev_rows() for side in ("a", "b")})[:1_500]
+    calls = {"given": 0, "surname": 0, "patronymic": 0}
+
+    def counted(part: str, compare: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(a: ParsedName, b: ParsedName) -> Any:
+            calls[part] += 1
+            return compare(a, b)
+
+        return counting
+
+    monkeypatch.setattr(
+        batch_module,
+        "_PARTS",
+        tuple((part, c, counted(part, compare)) for part, c, compare in batch_module._PARTS),
+    )
+    release_name_caches()
+    rng = np.random.default_rng(8)
+    left, right = rng.integers(0, len(names), 30_000), rng.integers(0, len(names), 30_000)
+    first = part_categories(NameKeyTable.build(names, cache=False), left, right)
+    assert calls["surname"] > 100
+    assert calls["given"] > 10
+    compared = dict(calls)
+    order = rng.permutation(len(names))  # the same names met in another order
+    where = np.argsort(order)
+    later = NameKeyTable.build([names[i] for i in order], cache=False)
+    again = part_categories(later, where[left], where[right])
+    assert calls == compared
+    for part, (_, codes) in again.items():
+        assert codes.tolist() == first[part][1].tolist(), part
+    release_name_caches()  # forgotten: the comparators answer again
+    part_categories(NameKeyTable.build(names, cache=False), left, right)
+    assert calls["surname"] == 2 * compared["surname"]

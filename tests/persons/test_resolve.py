@@ -533,3 +533,33 @@ def test_a_lookup_that_had_all_its_candidates_is_not_scored_again(
     fewer = had < 3
     np.testing.assert_array_equal(linked_rows[fewer], alone_rows[fewer])
     np.testing.assert_allclose(linked_best[fewer], alone_best[fewer])
+
+
+def test_lookups_sharing_a_hash_are_joined_to_their_records_by_their_fields(
+    resolved: Resolved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are joined to their lookup by the hash of their person fields, unless two
+    lookups share one: then by the fields themselves, with the same result."""
+    from bonafide.persons import resolve
+
+    def numbered(store: RegistryStore) -> tuple[list[tuple[int, str, int]], int]:
+        resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+        rows = store.execute(
+            "test lookups",
+            "SELECT kind, record_key, query FROM resolve_records ORDER BY kind, record_key",
+        )
+        shared = store.scalar(
+            "test shared hashes",
+            "SELECT count(*) - count(DISTINCT combination) FROM resolve_lookups",
+        )
+        return [(int(k), str(r), int(q)) for k, r, q in rows], int(shared)
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        by_hash, shared = numbered(store)
+        assert shared == 0
+        # a hash of the birth date alone: thousands of lookups share one
+        monkeypatch.setattr(resolve, "_combination_hash", lambda columns: "hash(birth_date)")
+        by_fields, shared = numbered(store)
+    assert shared > 1_000
+    assert len(by_hash) > 1_000
+    assert by_fields == by_hash

@@ -325,17 +325,58 @@ def _birth_levels(column: Coded, left: IntArray, right: IntArray) -> IntArray:
     """exact, day and month swapped, one digit off, same year, different; -1 null."""
     a, b = column.codes[left], column.codes[right]
     null = _nulls(a, b)
-    digits = _digits(column.values)  # per distinct date, not per pair
+    packed = _packed_dates(column.values)  # per distinct date, not per pair
+    if packed is None:
+        levels = _birth_levels_by_digit(_digits(column.values), a, b)
+    else:
+        x, y = packed[a], packed[b]
+        other = x ^ y
+        # a nibble per digit: one bit set in each nibble that differs
+        nibbles = (other | other >> 1 | other >> 2 | other >> 3) & _NIBBLE_LOW_BITS
+        differing = np.bitwise_count(nibbles)
+        same_year = (x >> 16) == (y >> 16)
+        swapped = same_year & (((x >> 8) & 0xFF) == (y & 0xFF)) & ((x & 0xFF) == ((y >> 8) & 0xFF))
+        levels = _birth_level(differing, swapped, same_year)
+    levels[null] = NULL
+    return levels
+
+
+_NIBBLE_LOW_BITS = np.uint64(0x11111111)
+_NIBBLE_WEIGHTS = np.array([1 << (4 * (7 - n)) for n in range(8)], dtype=np.uint64)
+
+
+def _packed_dates(values: TextArray) -> npt.NDArray[np.uint64] | None:
+    """YYYYMMDD strings as eight 4-bit digits, the year's first in the highest; None where a
+    value holds anything but digits. Comparing a batch's million pairs of dates digit by
+    digit as (n × 8) matrices took a tenth of a second or more; two integers per pair, a
+    fifth of that."""
+    digits = _digits(values).astype(np.int64) - ord("0")
+    if len(digits) and not bool(((digits >= 0) & (digits <= 9)).all()):
+        return None
+    packed: npt.NDArray[np.uint64] = (digits.astype(np.uint64) * _NIBBLE_WEIGHTS).sum(
+        axis=1, dtype=np.uint64
+    )
+    return packed
+
+
+def _birth_levels_by_digit(digits: npt.NDArray[np.uint32], a: CodeArray, b: CodeArray) -> IntArray:
     x, y = digits[a], digits[b]
     differing = (x != y).sum(axis=1)
     same_year = (x[:, :4] == y[:, :4]).all(axis=1)
     swapped = (
         same_year & (x[:, 4:6] == y[:, 6:8]).all(axis=1) & (x[:, 6:8] == y[:, 4:6]).all(axis=1)
     )
-    levels = np.select(
+    return _birth_level(differing, swapped, same_year)
+
+
+def _birth_level(
+    differing: npt.NDArray[np.integer],
+    swapped: npt.NDArray[np.bool_],
+    same_year: npt.NDArray[np.bool_],
+) -> IntArray:
+    levels: IntArray = np.select(
         [differing == 0, swapped, differing == 1, same_year], [0, 1, 2, 3], default=4
     ).astype(np.int64)
-    levels[null] = NULL
     return levels
 
 

@@ -105,6 +105,9 @@ class NameKeyTable:
     _given_parsed: list[ParsedName]
     _surname_parsed: list[ParsedName]
     _patronymic_parsed: list[ParsedName]
+    # per part: the part keys as met, and each distinct key's place among them (the key
+    # itself names a pair of parts across tables, for the comparators' answers kept)
+    _part_keys: dict[str, tuple[list[object], IntArray]] = field(default_factory=dict)
     # a caller's facts (`build`): the distinct values, and per distinct name its value's index
     facts: dict[str, tuple[list[object], IntArray]] = field(default_factory=dict)
     # part → (sorted pair codes, their categories): each distinct pair of parts is compared
@@ -137,10 +140,10 @@ class NameKeyTable:
             plain = parse_column(distinct)
             coding.add_words(plain, wanted)
             coding.add_names(distinct, np.flatnonzero(~plain.parsed), wanted, cache)
-            codes, parsed_of, kept = coding.by_first_appearance(distinct, plain, parse, wanted)
+            codes, parsed_of, kept, met = coding.by_first_appearance(distinct, plain, parse, wanted)
         else:
             coding.add_names(distinct, np.arange(len(distinct)), wanted, cache)
-            codes, parsed_of, kept = coding.as_met(wanted)
+            codes, parsed_of, kept, met = coding.as_met(wanted)
         return cls(
             encoded.indices.to_numpy().astype(np.int32),
             distinct,
@@ -154,6 +157,10 @@ class NameKeyTable:
             parsed_of["surname"],
             parsed_of["patronymic"],
             facts=kept,
+            _part_keys={
+                part: (list(index), ids)
+                for part, index, ids in zip(PARTS, coding.part_index, met, strict=True)
+            },
         )
 
     def name(self, row: int) -> str:
@@ -185,9 +192,12 @@ def _first_appearance(ids: IntArray) -> tuple[IntArray, IntArray]:
 
 
 # per part its codes, per part the parse of the first name holding each key, per fact its
-# values and codes
+# values and codes, per part each code's key id (its place in the order the keys were met)
 _Numbered = tuple[
-    dict[str, IntArray], dict[str, list[ParsedName]], dict[str, tuple[list[object], IntArray]]
+    dict[str, IntArray],
+    dict[str, list[ParsedName]],
+    dict[str, tuple[list[object], IntArray]],
+    list[IntArray],
 ]
 
 
@@ -251,6 +261,7 @@ class _Coding:
                     wanted, self.fact_index, self.fact_ids, strict=True
                 )
             },
+            [np.arange(len(index), dtype=np.int64) for index in self.part_index],
         )
 
     def by_first_appearance(
@@ -267,8 +278,10 @@ class _Coding:
         self.lone_role[plain.parsed] = plain.lone_role[plain.parsed]
         codes: dict[str, IntArray] = {}
         parsed_of: dict[str, list[ParsedName]] = {}
+        met: list[IntArray] = []
         for number, part in enumerate(PARTS):
             codes[part], firsts = _first_appearance(self.part_ids[number])
+            met.append(self.part_ids[number][firsts])
             parsed_of[part] = [
                 parse(distinct[p].as_py())
                 if plain.parsed[p]
@@ -280,7 +293,7 @@ class _Coding:
             fact_codes, firsts = _first_appearance(self.fact_ids[number])
             values = list(self.fact_index[number])
             kept[name] = ([values[int(self.fact_ids[number][p])] for p in firsts], fact_codes)
-        return codes, parsed_of, kept
+        return codes, parsed_of, kept, met
 
     def add_names(
         self,
@@ -369,9 +382,16 @@ def release_name_caches() -> None:
     has finished with names and goes on to other work."""
     parse_name.cache_clear()
     _name_rows.clear()
+    _compared.clear()
     _word_facts.clear()
     forget_words()
 
+
+# part → (pair of part keys → its category's index): what the comparators answered, kept
+# across tables; at 10 M people a batch's comparisons of new pairs of surnames took a seventh
+# of its time, most of the pairs met in the batches before
+_compared: dict[str, Kept[tuple[object, object], int]] = {}
+_COMPARED_KEPT = 200_000
 
 _DENSE_LIMIT = 1 << 24  # part-key pairs held in a dense table below this many cells
 
@@ -585,9 +605,20 @@ def _part_codes(
     )
     codes[new[different]] = categories.index("different")
     new, a, b = new[~different], a[~different], b[~different]
-    for n, x, y in zip(new.tolist(), a.tolist(), b.tolist(), strict=True):
-        category, _ = compare(parsed[x], parsed[y])
-        codes[n] = categories.index(str(category))
+    if len(new):
+        # a pair of keys met in an earlier table was answered there (a key is all its part's
+        # comparator reads: `columns.surname_key`)
+        met, key_of = table._part_keys[part]
+        answers = _compared.setdefault(part, Kept(_COMPARED_KEPT))
+
+        def answer(x: int, y: int, _pair: tuple[object, object]) -> int:
+            category, _ = compare(parsed[x], parsed[y])
+            return categories.index(str(category))
+
+        first, second = key_of[a].tolist(), key_of[b].tolist()
+        pairs = zip(new.tolist(), a.tolist(), b.tolist(), first, second, strict=True)
+        for n, x, y, i, j in pairs:
+            codes[n] = answers.get((met[i], met[j]), partial(answer, x, y))
     merged = np.concatenate([known, unique[~found]])
     order = np.argsort(merged, kind="stable")
     table._cache[part] = (merged[order], np.concatenate([known_categories, codes[~found]])[order])

@@ -25,7 +25,7 @@ class Kept(Generic[K, V]):
         value = self._values.get(key)
         if value is None:
             if len(self._values) >= self._limit:
-                for old in list(islice(self._values, len(self._values) // 2)):
+                for old in list(islice(self._values, max(len(self._values) // 2, 1))):
                     del self._values[old]
             value = self._values[key] = make(key)
         return value
