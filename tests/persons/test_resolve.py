@@ -563,3 +563,31 @@ def test_lookups_sharing_a_hash_are_joined_to_their_records_by_their_fields(
     assert shared > 1_000
     assert len(by_hash) > 1_000
     assert by_fields == by_hash
+
+
+@pytest.mark.parametrize("people", [1_300, 2_000, 3_100, 5_000])
+def test_birth_year_groups_hold_whole_years_and_keep_two_workers_busy(
+    people: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+    from bonafide.persons import resolve
+
+    monkeypatch.setattr(resolve, "PARTITION", 700)
+    rng = np.random.default_rng(people)
+    years = rng.normal(1975, 15, people).astype(int).clip(1930, 2008).tolist()
+    born = [None if n % 50 == 0 else f"{y}-03-0{n % 9 + 1}" for n, y in enumerate(years)]
+    table = pa.table(
+        {
+            f: pa.array(born if f == "birth_date" else [None] * people, pa.string())
+            for f in PERSON_FIELDS
+        }
+    )
+    groups = resolve._partitions(PersonRecords(table))
+    assert sorted(np.concatenate(groups).tolist()) == list(range(people))
+    undated = groups.pop()  # records without a birth year come last
+    assert all(born[p] is None for p in undated.tolist())
+    group_years = [{born[p][:4] for p in g.tolist()} for g in groups]
+    for number, held in enumerate(group_years):
+        assert all(not (held & other) for other in group_years[number + 1 :])  # whole years
+        assert len(groups[number]) <= 700 or len(held) == 1
+    assert len(groups[1:]) % 2 == 0  # after the one that trains the model: an even number

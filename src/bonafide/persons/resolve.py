@@ -787,19 +787,38 @@ def _link_unchanged(source: Generation, target: Generation, names: tuple[str, ..
 
 def _partitions(records: PersonRecords) -> list[IntArray]:
     """Positions of the records in groups of whole birth years, each at most PARTITION records
-    (a single larger year stands alone); records without a birth year form the last group."""
+    (a single larger year stands alone); records without a birth year form the last group.
+
+    The first group trains the model alone and the others are shared by the workers: where
+    they are an odd number, the last is split in two by its years. At 1 M people the others
+    were one group, deduplicated on one core while the other waited. The groups depend on the
+    records only, never on the workers: one process and several find the same persons."""
     years = pc.utf8_slice_codeunits(records.table.column("birth_date"), 0, 4).to_pylist()
     by_year: dict[str, list[int]] = {}
     for position, year in enumerate(years):
         by_year.setdefault(year or "", []).append(position)
-    groups: list[list[int]] = [[]]
+    groups: list[list[str]] = [[]]
+    held = 0
     for year in sorted(y for y in by_year if y):
-        if groups[-1] and len(groups[-1]) + len(by_year[year]) > PARTITION:
+        if groups[-1] and held + len(by_year[year]) > PARTITION:
             groups.append([])
-        groups[-1].extend(by_year[year])
+            held = 0
+        groups[-1].append(year)
+        held += len(by_year[year])
+    if len(groups) % 2 == 0 and len(groups[-1]) > 1:
+        groups[-1:] = _halves(groups[-1], [len(by_year[y]) for y in groups[-1]])
+    positions = [[p for year in group for p in by_year[year]] for group in groups]
     if "" in by_year:
-        groups.append(by_year[""])
-    return [np.array(g, dtype=np.int64) for g in groups if g]
+        positions.append(by_year[""])
+    return [np.array(g, dtype=np.int64) for g in positions if g]
+
+
+def _halves(years: list[str], sizes: list[int]) -> list[list[str]]:
+    """Consecutive years in two groups of about equal records: the first ends with the year
+    holding the middle record."""
+    held = np.cumsum(sizes)
+    end = int(np.searchsorted(held, held[-1] / 2)) + 1
+    return [years[: min(end, len(years) - 1)], years[min(end, len(years) - 1) :]]
 
 
 def _dedupe_identities(
