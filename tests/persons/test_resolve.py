@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -519,9 +520,11 @@ def test_a_lookup_that_had_all_its_candidates_is_not_scored_again(
     wider = matcher.with_limit(8)
     score = wider.score
 
-    def spied(records: PersonRecords, counts: object = None) -> MatchedPairs:
+    def spied(
+        records: PersonRecords, counts: object = None, scored: MatchedPairs | None = None
+    ) -> MatchedPairs:
         rescored.extend(records.ids)
-        return score(records)
+        return score(records, scored=scored)
 
     monkeypatch.setattr(wider, "score", spied)
     monkeypatch.setattr(matcher, "with_limit", lambda limit: wider)
@@ -533,6 +536,35 @@ def test_a_lookup_that_had_all_its_candidates_is_not_scored_again(
     fewer = had < 3
     np.testing.assert_array_equal(linked_rows[fewer], alone_rows[fewer])
     np.testing.assert_allclose(linked_best[fewer], alone_best[fewer])
+
+
+def test_a_second_look_takes_the_pairs_the_first_scored(
+    resolved: Resolved, population: Population, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scored with the pairs of a first look, a wider look scores only its other pairs, and
+    gives every pair as scoring them all gives it, in the same order."""
+    from bonafide.persons import match
+
+    matcher, queries = _second_look(resolved, population, monkeypatch, first=3)
+    first = matcher.score(queries)
+    wider = matcher.with_limit(8)
+    everything = wider.score(queries)
+    assert len(first.query) < len(everything.query)
+    compared: list[int] = []
+    levels = match.comparison_levels
+
+    def counted(*args: Any) -> Any:
+        compared.append(len(args[2]))
+        return levels(*args)
+
+    monkeypatch.setattr(match, "comparison_levels", counted)
+    taken = wider.score(queries, scored=first)
+    assert sum(compared) == len(everything.query) - len(first.query)
+    for name in ("query", "row", "person_id", "probability", "match_weight", "levels"):
+        np.testing.assert_array_equal(getattr(taken, name), getattr(everything, name), name)
+    assert taken.adjustments.keys() == everything.adjustments.keys()
+    for column, adjusted in everything.adjustments.items():
+        np.testing.assert_array_equal(taken.adjustments[column], adjusted)
 
 
 def test_lookups_sharing_a_hash_are_joined_to_their_records_by_their_fields(

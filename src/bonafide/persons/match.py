@@ -96,6 +96,18 @@ class MatchedPairs:
             },
         )
 
+    def take(self, positions: IntArray, query: IntArray | None = None) -> MatchedPairs:
+        """The pairs at these positions, in their order; numbered `query` if given."""
+        return MatchedPairs(
+            query=self.query[positions] if query is None else query,
+            row=self.row[positions],
+            person_id=self.person_id[positions],
+            probability=self.probability[positions],
+            match_weight=self.match_weight[positions],
+            levels=self.levels[positions],
+            adjustments={c: a[positions] for c, a in self.adjustments.items()},
+        )
+
     def most_probable_person(self, queries: int) -> tuple[IntArray, FloatArray]:
         """Each query's most probable index row (-1 where it had no candidate) and the
         probability that the query denotes that row's person rather than any other candidate
@@ -212,15 +224,41 @@ class Matcher:
             len(features),
         )
 
-    def score(self, records: PersonRecords, counts: BlockingCounts | None = None) -> MatchedPairs:
+    def score(
+        self,
+        records: PersonRecords,
+        counts: BlockingCounts | None = None,
+        scored: MatchedPairs | None = None,
+    ) -> MatchedPairs:
         """Every candidate pair of every query record, scored; what the blocking keys did added
-        to `counts` if given."""
+        to `counts` if given. Pairs of these records already in `scored` (scored by this
+        model: a pair's score is its own) are taken from there, in the order scoring them
+        all would give."""
         if not len(records):
             return self._no_pairs()
         query, rows = self.candidate_pairs(Features.build(records), counts)
         if not len(rows):
             return self._no_pairs()
         query, rows = query.astype(np.int64), rows.astype(np.int64)
+        if scored is None or not len(scored.query):
+            return self._scored(records, query, rows)
+        size = max(len(self.index.records), 1)
+        wanted = query * size + rows
+        known = scored.query * size + scored.row
+        by_known = np.argsort(known)
+        at = np.minimum(np.searchsorted(known[by_known], wanted), len(known) - 1)
+        found = known[by_known[at]] == wanted
+        fresh = self._scored(records, query[~found], rows[~found])
+        together = MatchedPairs.joined([(0, scored.take(by_known[at[found]])), (0, fresh)])
+        placed = np.empty(len(wanted), dtype=np.int64)
+        placed[found] = np.arange(int(found.sum()))
+        placed[~found] = int(found.sum()) + np.arange(int((~found).sum()))
+        return together.take(placed)
+
+    def _scored(self, records: PersonRecords, query: IntArray, rows: IntArray) -> MatchedPairs:
+        """These (query, index row) pairs of the records, scored."""
+        if not len(rows):
+            return self._no_pairs()
         unique_rows, position = np.unique(rows, return_inverse=True)
         candidates = self.index.person_records(unique_rows)
         stacked = PersonRecords(pa.concat_tables([records.table, candidates.table]))

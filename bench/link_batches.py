@@ -1,0 +1,134 @@
+"""Where a resolve's linking time goes: real batches of lookups linked as resolve links them,
+each step timed.
+
+    .venv/bin/python bench/link_batches.py bench-data/population-1000000
+    .venv/bin/python bench/link_batches.py bench-data/population-10000000 --first 200
+
+Collects the lookups of a resolved population as resolve does (every registry's records,
+each distinct combination of person fields once, in birth-date order: timed, as it is part
+of a resolve), then links `--count` consecutive batches of `resolve.BATCH` lookups from batch
+`--first` on, in this one process, with the store's link model: `resolve.link_batch`, the
+first look at ten candidates and the second at forty for the unsure. The first batch warms
+the caches a run keeps (names, words, the comparators' answers) and is left out of the means;
+prints each batch's time, then the mean time per batch of each step (the steps indented are
+those of both looks together). Nothing is written to the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bonafide.heap import settle
+from bonafide.linkage import comparisons
+from bonafide.linkage.model import LinkageModel
+from bonafide.persons import match, resolve
+from bonafide.persons.files import PersonFiles
+from bonafide.persons.index import PersonIndex
+from bonafide.persons.link_model import load_link_model
+from bonafide.persons.match import MatchedPairs, Matcher
+from bonafide.registry.store import RegistryStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vaults import bench_vault
+
+spent: dict[str, float] = defaultdict(float)
+# the steps as printed: a look, then what it holds
+STEPS = (
+    "a look at 10 candidates",
+    "a look at 40 candidates",
+    "  blocking keys",
+    "  blocking keys' hashes",
+    "  choosing the candidates (candidate_rows)",
+    "  candidates' records",
+    "  features (names parsed, coded)",
+    "  comparisons",
+    "  term-frequency adjustments",
+    "  match weights",
+    "the most probable person",
+)
+
+
+def _timed(owner: Any, name: str, label: Callable[[tuple[Any, ...]], str] | str) -> None:
+    original = getattr(owner, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            step = label if isinstance(label, str) else label(args)
+            spent[step] += time.perf_counter() - start
+
+    setattr(owner, name, timed)
+
+
+def _time_the_steps() -> None:
+    _timed(Matcher, "score", lambda args: f"a look at {args[0].candidate_limit} candidates")
+    _timed(PersonIndex, "candidate_rows", "  choosing the candidates (candidate_rows)")
+    _timed(match, "record_keys", "  blocking keys")
+    _timed(PersonIndex, "hashes_of", "  blocking keys' hashes")
+    _timed(match, "comparison_levels", "  comparisons")
+    _timed(match, "term_frequency_adjustments", "  term-frequency adjustments")
+    _timed(LinkageModel, "score", "  match weights")
+    _timed(PersonIndex, "person_records", "  candidates' records")
+    _timed(MatchedPairs, "most_probable_person", "the most probable person")
+    build = comparisons.Features.build.__func__  # type: ignore[attr-defined]
+
+    def features(cls: type, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return build(cls, *args, **kwargs)
+        finally:
+            spent["  features (names parsed, coded)"] += time.perf_counter() - start
+
+    comparisons.Features.build = classmethod(features)  # type: ignore[method-assign,assignment]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("population", type=Path)
+    parser.add_argument("--first", type=int, default=18)
+    parser.add_argument("--count", type=int, default=6)
+    args = parser.parse_args()
+    store = RegistryStore.open(bench_vault(args.population / "store"), read_only=True)
+    index = PersonIndex.open(store.vault)
+    model = load_link_model(PersonFiles(store.vault).current())
+    start = time.perf_counter()
+    _, lookups = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+    print(f"{lookups:,} lookups collected in {time.perf_counter() - start:.1f} s", flush=True)
+    matcher = Matcher(index, resolve.LINK_CANDIDATES, model)
+    _time_the_steps()
+    settle()
+    times: list[float] = []
+    with resolve._reading_lookups(store) as batches:
+        for number, batch in enumerate(batches):
+            if number < args.first:
+                continue
+            if number >= args.first + args.count:
+                break
+            if number == args.first + 1:
+                spent.clear()  # the first batch warms the caches
+            start = time.perf_counter()
+            resolve.link_batch(matcher, batch)
+            times.append(time.perf_counter() - start)
+            settle()
+            print(f"batch {number}: {times[-1]:.2f} s", flush=True)
+    measured = max(len(times) - 1, 1)
+    print(f"mean of batches {args.first + 1}–{args.first + len(times) - 1}:", flush=True)
+    print(f"  {'a batch':<48} {sum(times[1:]) / measured:6.2f} s", flush=True)
+    for step in STEPS:
+        if step in spent:
+            print(f"  {step:<48} {spent[step] / measured:6.2f} s", flush=True)
+    for step, seconds in spent.items():
+        if step not in STEPS:
+            print(f"  {step:<48} {seconds / measured:6.2f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
