@@ -57,10 +57,11 @@ def main() -> None:
             rows = store.execute(
                 "bench links by threshold",
                 f"""{_links(truth, kind)}
-                SELECT at, count(*) FILTER (WHERE probability >= at),
-                    count(*) FILTER (WHERE probability >= at AND right_person),
+                SELECT threshold, count(*) FILTER (WHERE probability >= threshold),
+                    count(*) FILTER (WHERE probability >= threshold AND right_person),
                     (SELECT records FROM linkable)
-                FROM links, (SELECT unnest([{listed}]) AS at) GROUP BY at ORDER BY at""",
+                FROM links, (SELECT unnest([{listed}]) AS threshold)
+                GROUP BY threshold ORDER BY threshold""",
             )
             print(kind, flush=True)
             for at, links, right, linkable in rows:
