@@ -797,9 +797,10 @@ def _partitions(records: PersonRecords) -> list[IntArray]:
     (a single larger year stands alone); records without a birth year form the last group.
 
     The first group trains the model alone and the others are shared by the workers: where
-    they are an odd number, the last is split in two by its years. At 1 M people the others
-    were one group, deduplicated on one core while the other waited. The groups depend on the
-    records only, never on the workers: one process and several find the same persons."""
+    the groups of years after the first are an odd number, the last is split in two by its
+    years. At 1 M people they were one group, deduplicated on one core while the other
+    waited. The groups depend on the records only, never on the workers: one process and
+    several find the same persons."""
     years = pc.utf8_slice_codeunits(records.table.column("birth_date"), 0, 4).to_pylist()
     by_year: dict[str, list[int]] = {}
     for position, year in enumerate(years):
