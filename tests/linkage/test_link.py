@@ -8,6 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bonafide.cli import app
@@ -242,3 +244,37 @@ def test_small_inputs_get_the_same_features_and_keys_as_large_ones(
     for name, build in blocking.BLOCKING_KEYS.items():
         assert small_keys[name].tolist() == build(large).tolist(), name
     assert any(v is not None for v in small_keys["names_either_order"])
+
+
+_NAME_PART = st.one_of(
+    st.none(), st.sampled_from(["", " ", "Іваноў", "Ivanova", "Пётр  Ильич", "o'Neil"])
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_NAME_PART, _NAME_PART, _NAME_PART, _NAME_PART), max_size=30))
+def test_the_name_as_compared_is_the_same_in_sql(
+    names: list[tuple[str | None, str | None, str | None, str | None]],
+) -> None:
+    """`full_name_sql` gives what `_full_names` makes of a record's name columns, by either
+    of its paths (resolve looks records up by the SQL, features read them by the function)."""
+    import duckdb
+
+    from bonafide.linkage import comparisons
+    from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+
+    parts = ("full_name", "surname", "given_name", "patronymic")
+    columns = {field: [name[at] for name in names] for at, field in enumerate(parts)}
+    written = pa.table(
+        {f: pa.array(columns.get(f, [None] * len(names)), pa.string()) for f in PERSON_FIELDS}
+    )
+    sql = comparisons.full_name_sql(*parts)
+    in_sql = [value or "" for (value,) in duckdb.sql(f"SELECT {sql} FROM written").fetchall()]
+    records = PersonRecords(written)
+    assert comparisons._full_names(records).to_pylist() == in_sql
+    small = comparisons.SMALL
+    try:
+        comparisons.SMALL = 0  # the Arrow path, whatever the size
+        assert comparisons._full_names(records).to_pylist() == in_sql
+    finally:
+        comparisons.SMALL = small

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from bonafide.cli import app
 from bonafide.errors import InputError
 from bonafide.linkage import link_records
-from bonafide.linkage.records import PersonRecords
+from bonafide.linkage.comparisons import _full_names
+from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.index import PersonIndex
 from bonafide.persons.match import MatchedPairs, Matcher, query_records
@@ -152,6 +153,47 @@ def test_records_with_the_same_person_fields_share_their_link(resolved: Resolved
     shared = [g for g in groups if g[0] > 1]
     assert len(shared) > 100  # the registry repeats combinations: the test means something
     assert all(linked in (0, records) and persons <= 1 for records, linked, persons in shared)
+
+
+def test_a_name_written_whole_or_in_parts_is_one_lookup(resolved: Resolved) -> None:
+    """Each record's lookup holds the name as features read it (`Features.build`), and a
+    name one registry writes whole and another in parts is looked up once."""
+    from bonafide.persons import resolve
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+        kinds = list(resolve._LOOKUP_KINDS)
+        raw = " UNION ALL ".join(
+            f"SELECT CAST({number} AS TINYINT) AS kind, record_key, "
+            f"{resolve._select(kind, resolve._LINK_COLUMNS)} FROM registry_{kind.value}"
+            for number, kind in enumerate(kinds)
+        )
+        table = store.arrow(
+            "test lookups' names",
+            "SELECT r.query, l.full_name AS looked_up, "
+            "(c.full_name IS NOT NULL AND c.full_name <> '') AS written_whole, "
+            "c.full_name, c.surname, c.given_name, c.patronymic, c.birth_date "
+            f"FROM resolve_records r JOIN ({raw}) c USING (kind, record_key) "
+            "JOIN resolve_lookups l ON l.query = r.query",
+        )
+    assert table.num_rows > 1_000
+    records = PersonRecords(
+        pa.table(
+            {
+                f: table.column(f) if f in table.column_names else pa.nulls(len(table), pa.string())
+                for f in PERSON_FIELDS
+            }
+        )
+    )
+    as_read = _full_names(records).to_pylist()
+    looked_up = [v or "" for v in table.column("looked_up").to_pylist()]
+    assert looked_up == as_read
+    whole = table.column("written_whole").to_pylist()
+    queries = table.column("query").to_pylist()
+    by_query: dict[int, set[bool]] = {}
+    for query, written_whole in zip(queries, whole, strict=True):
+        by_query.setdefault(query, set()).add(written_whole)
+    assert sum(1 for ways in by_query.values() if ways == {True, False}) > 100
 
 
 def _imported_ids(data_dir: Path, kind: str) -> set[str]:

@@ -31,6 +31,7 @@ __all__ = [
     "Features",
     "comparison_levels",
     "count_terms",
+    "full_name_sql",
     "term_frequency_adjustments",
 ]
 
@@ -134,6 +135,15 @@ def _full_names(records: PersonRecords) -> pa.StringArray:
         pa.scalar("", pa.string()),
     )
     return whole
+
+
+def full_name_sql(full: str, surname: str, given: str, patronymic: str) -> str:
+    """SQL (DuckDB) for what `_full_names` makes of these columns: the whole name as written,
+    else its parts joined in registry order; null where `_full_names` gives "". Features read
+    a record's name from nothing else, so records whose name was only split differently
+    compare alike (resolve looks each such name up once)."""
+    parts = ", ".join(f"nullif({column}, '')" for column in (surname, given, patronymic))
+    return f"coalesce(nullif({full}, ''), nullif(concat_ws(' ', {parts}), ''))"
 
 
 def _phrase_skeleton(value: str | None) -> str:

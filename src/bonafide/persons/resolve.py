@@ -40,7 +40,7 @@ from bonafide.errors import StoreError
 from bonafide.forking import can_fork, forked_pool
 from bonafide.heap import settle
 from bonafide.linkage.clusters import component_labels
-from bonafide.linkage.comparisons import Features
+from bonafide.linkage.comparisons import Features, full_name_sql
 from bonafide.linkage.link import link_records
 from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
@@ -113,6 +113,10 @@ _LINK_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date"
 _IDENTITY_FIELDS = (*_LINK_FIELDS, "personal_number", "passport_number", "birth_place")
 # The person fields another registry's records are looked up by (`_person_columns`).
 _LINK_COLUMNS = (*_LINK_FIELDS, "personal_number")
+# What a lookup is (`_collect_lookups`): the fields a link depends on. Features read the name
+# as one text (`comparisons.full_name_sql`), so a name written whole in one registry and in
+# parts in another is one lookup (at 200 k people a fifth fewer lookups than by every column).
+_LOOKUP_COLUMNS = ("full_name", "birth_date", "sex", "personal_number")
 
 Progress = Callable[[str], None]
 
@@ -445,7 +449,8 @@ _LOOKUP_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind is not Ki
 def _collect_lookups(
     store: RegistryStore, kinds: list[Kind], done: dict[str, list[int]], retry_unlinked: bool
 ) -> tuple[dict[str, int], int]:
-    """Each distinct combination of person fields among the unresolved records of these
+    """Each distinct combination of the fields a link depends on (_LOOKUP_COLUMNS: the name
+    as compared, however a registry split it) among the unresolved records of these
     registries, once, in the temporary table `resolve_lookups`, numbered from 0 (`query`) in
     birth-date order; each record with its combination's number in `resolve_records` (`kind`:
     its registry's number in _LOOKUP_KINDS). Returns the records per kind and the number of
@@ -458,13 +463,18 @@ def _collect_lookups(
     records: at 10 M people, ranking the 70 M records themselves by seven text columns took a
     quarter of an hour, and gathering each combination's records into lists does not spill
     (DuckDB ran out of memory)."""
-    columns = list(_LINK_COLUMNS)
+    columns = list(_LOOKUP_COLUMNS)
     order = ["birth_date", *(c for c in columns if c != "birth_date")]
-    unresolved = " UNION ALL ".join(
+    records = " UNION ALL ".join(
         f"SELECT CAST({_LOOKUP_KINDS.index(kind)} AS TINYINT) AS kind, record_key, "
         f"{_select(kind, _LINK_COLUMNS)} FROM {registry_table(kind)} "
         f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
         for kind in kinds
+    )
+    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
+    unresolved = (
+        f"SELECT kind, record_key, {name} AS full_name, "
+        f"{', '.join(c for c in columns if c != 'full_name')} FROM ({records})"
     )
     combination = _combination_hash(columns)
     store.execute(
@@ -503,7 +513,7 @@ def _combination_hash(columns: list[str]) -> str:
     return f"hash({', '.join(columns)})"
 
 
-_LOOKUP_FIELDS = f"CAST(query AS VARCHAR) AS record_id, {', '.join(_LINK_COLUMNS)}"
+_LOOKUP_FIELDS = f"CAST(query AS VARCHAR) AS record_id, {', '.join(_LOOKUP_COLUMNS)}"
 
 
 def _lookup_sample(store: RegistryStore, positions: IntArray) -> PersonRecords:
