@@ -1,5 +1,6 @@
-"""How records of other registries are scored against persons: a woman's changed surname, and
-candidates competing for one record."""
+"""How records of other registries are scored against persons: a woman's changed surname,
+candidates competing for one record, and the link model's sample, lookups drawn by the
+records they stand for."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import numpy as np
 
 from bonafide.linkage.comparisons import COMPARISONS, Features, comparison_levels
 from bonafide.linkage.model import LinkageModel
+from bonafide.persons import link_model
+from bonafide.persons.link_model import MIN_LOOKUPS, SAMPLE, sample_lookups
 from bonafide.persons.match import MatchedPairs, query_records
 
 
@@ -86,3 +89,37 @@ def test_a_persons_many_rows_do_not_outvote_another_person() -> None:
     pairs = _pairs([0, 0, 0, 0], [1, 1, 1, 2], [6.0, 6.0, 6.0, 6.0])
     _, probability = pairs.most_probable_person(1)
     assert probability[0] < 0.5
+
+
+def test_lookups_are_drawn_by_their_records() -> None:
+    # one lookup stands for as many records as all the others together
+    others = 3 * SAMPLE
+    records = np.ones(others + 1, dtype=np.int64)
+    records[7] = others
+    positions, held = sample_lookups(records)
+    assert held.sum() == SAMPLE
+    assert np.all(np.diff(positions) > 0)  # in lookup order, each once
+    assert abs(held[positions == 7][0] / SAMPLE - 0.5) < 0.01
+    assert set(held[positions != 7].tolist()) == {1.0}
+    again = sample_lookups(records)  # seeded: a resolve draws the same sample each run
+    assert np.array_equal(again[0], positions)
+    assert np.array_equal(again[1], held)
+
+
+def test_every_record_is_drawn_where_there_are_fewer_than_the_sample() -> None:
+    records = np.array([1, 3, 2] * MIN_LOOKUPS, dtype=np.int64)
+    positions, held = sample_lookups(records)
+    assert positions.tolist() == list(range(len(records)))
+    assert held.tolist() == records.tolist()
+
+
+def test_too_few_lookups_teach_nothing() -> None:
+    positions, held = sample_lookups(np.full(MIN_LOOKUPS - 1, 5, dtype=np.int64))
+    assert len(positions) == 0
+    assert len(held) == 0
+
+
+def test_shares_are_weighted_by_the_records() -> None:
+    shares = link_model._shares(np.array([0, 1, 1]), np.array([8.0, 1.0, 1.0]), 3)
+    assert shares[0] > 0.75 > shares[1] > shares[2] > 0
+    assert abs(sum(shares) - 1) < 1e-12

@@ -7,8 +7,9 @@ records from before her marriage carry her maiden name. Scored with the identity
 such a record needs more evidence the larger the population (the lookup's prior is one in the
 number of persons), and at a million people most of them fall below the threshold.
 
-So resolve learns m again from a random sample of the lookups, with u (how often different
-people agree) kept from the identity model: u describes the population, m the registries. Each
+So resolve learns m again from a random sample of the records to link (their lookups, each
+counted as often as it was drawn), with u (how often different people agree) kept from the
+identity model: u describes the population, m the registries. Each
 comparison's m is counted over the pairs the *other* comparisons already make near certain (a
 lookup's best candidate at ≥ 0.99 without that comparison) — the classical estimate of one
 field's errors from the pairs the rest identify. Plain EM over all candidate pairs does not
@@ -36,7 +37,7 @@ __all__ = [
     "LINK_MODEL_FILE",
     "learn_link_model",
     "load_link_model",
-    "sample_positions",
+    "sample_lookups",
     "save_link_model",
 ]
 
@@ -52,21 +53,31 @@ ROUNDS = 2
 _SEED = 16
 
 
-def sample_positions(lookups: int) -> IntArray:
-    """The positions (in lookup order) of the lookups the model is learned from; none when
-    there are too few lookups to learn from."""
-    if lookups < MIN_LOOKUPS:
-        return np.empty(0, np.int64)
+def sample_lookups(records: IntArray) -> tuple[IntArray, FloatArray]:
+    """The lookups the model is learned from, given each lookup's number of records (in
+    lookup order): the positions of the lookups of SAMPLE records drawn at random, and how
+    many of those records each holds; none when there are too few lookups to learn from.
+
+    Drawn by records, so that m says how the registries' records differ from their persons'
+    identity records, however many records one lookup stands for (a name written whole in one
+    registry and in parts in another is one lookup; drawn by lookups, the model followed such
+    choices: at 1 M people, merging those lookups moved education's precision 0.9986 → 0.9980)."""
+    if len(records) < MIN_LOOKUPS:
+        return np.empty(0, np.int64), np.empty(0, np.float64)
+    total = int(records.sum())
     rng = np.random.default_rng(_SEED)
-    chosen: IntArray = np.sort(rng.choice(lookups, size=min(SAMPLE, lookups), replace=False))
-    return chosen
+    drawn = rng.choice(total, size=min(SAMPLE, total), replace=False)
+    lookup = np.searchsorted(np.cumsum(records), drawn, side="right")
+    positions, held = np.unique(lookup, return_counts=True)
+    return positions.astype(np.int64), held.astype(np.float64)
 
 
 def learn_link_model(
-    model: LinkageModel, sample: PersonRecords, pairs: MatchedPairs
+    model: LinkageModel, sample: PersonRecords, pairs: MatchedPairs, held: FloatArray
 ) -> LinkageModel | None:
-    """m learned from `sample` (the lookups at `sample_positions`), whose candidate `pairs`
-    were scored by a matcher on `model`; None when there are none."""
+    """m learned from `sample` (the lookups `sample_lookups` chose, each counted `held`
+    times), whose candidate `pairs` were scored by a matcher on `model`; None when there are
+    none."""
     if not len(sample):
         return None
     learned = dict(model.m)
@@ -78,10 +89,12 @@ def learn_link_model(
             without = scores.match_weight - scores.contributions[:, column]
             best = _best_per_lookup(pairs.query, without)
             levels = pairs.levels[best, column]
-            sure = levels[(without[best] >= SURE_WEIGHT) & (levels >= 0)]
+            is_sure = (without[best] >= SURE_WEIGHT) & (levels >= 0)
+            sure = levels[is_sure]
             counted[name] = len(sure)
             if len(sure) >= MIN_PAIRS:
-                m[name] = _shares(sure, len(model.levels[name]))
+                weights = held[pairs.query[best][is_sure]]
+                m[name] = _shares(sure, weights, len(model.levels[name]))
         learned = m
     log.info(
         "resolve link model lookups=%d pairs=%d comparisons learned=%d",
@@ -101,9 +114,9 @@ def _best_per_lookup(query: IntArray, weight: FloatArray) -> IntArray:
     return best
 
 
-def _shares(levels: IntArray, count: int) -> list[float]:
-    """Each level's share, smoothed so that no level is impossible."""
-    totals = np.bincount(levels, minlength=count).astype(np.float64)
+def _shares(levels: IntArray, weights: FloatArray, count: int) -> list[float]:
+    """Each level's share of the weights, smoothed so that no level is impossible."""
+    totals = np.bincount(levels, weights=weights, minlength=count).astype(np.float64)
     return [float(x) for x in (totals + 1.0 / count) / (totals.sum() + 1.0)]
 
 

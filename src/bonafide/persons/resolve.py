@@ -64,7 +64,7 @@ from bonafide.persons.link_model import (
     LINK_MODEL_FILE,
     learn_link_model,
     load_link_model,
-    sample_positions,
+    sample_lookups,
     save_link_model,
 )
 from bonafide.persons.match import MatchedPairs, Matcher
@@ -516,6 +516,15 @@ def _combination_hash(columns: list[str]) -> str:
 _LOOKUP_FIELDS = f"CAST(query AS VARCHAR) AS record_id, {', '.join(_LOOKUP_COLUMNS)}"
 
 
+def _records_per_lookup(store: RegistryStore) -> IntArray:
+    """How many records each lookup stands for, in lookup order."""
+    table = store.arrow(
+        "count each lookup's records",
+        "SELECT count(*) AS records FROM resolve_records GROUP BY query ORDER BY query",
+    )
+    return np.asarray(table.column("records").to_numpy(), dtype=np.int64)
+
+
 def _lookup_sample(store: RegistryStore, positions: IntArray) -> PersonRecords:
     """The lookups at these positions (`query` numbers)."""
     chosen = pa.table({"query": pa.array(positions, pa.int64())})
@@ -623,10 +632,11 @@ def _link_other_kinds(
     before = _link_counts(store)
     records, lookups = _collect_lookups(store, kinds, done, retry)
     say("learning how other registries' records differ from identity records")
-    sample = _lookup_sample(store, sample_positions(lookups))
+    positions, held = sample_lookups(_records_per_lookup(store))
+    sample = _lookup_sample(store, positions)
     learner = Matcher(index, LINK_CANDIDATES)
     pairs = _scored(learner, sample, workers)
-    model = learn_link_model(learner.model, sample, pairs) or saved
+    model = learn_link_model(learner.model, sample, pairs, held) or saved
     del pairs
     del sample
     if model is not None:
