@@ -11,12 +11,15 @@ of a resolve), then links `--count` consecutive batches of `resolve.BATCH` looku
 first look at ten candidates and the second at forty for the unsure. The first batch warms
 the caches a run keeps (names, words, the comparators' answers) and is left out of the means;
 prints each batch's time, then the mean time per batch of each step (the steps indented are
-those of both looks together). Nothing is written to the store.
+those of both looks together) and of the process's time in the kernel. Nothing is written to
+the store. `NUMPY_MADVISE_HUGEPAGE=1` in the environment puts NumPy's large arrays back on huge
+pages (`bonafide.heap.ordinary_pages`), to compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -114,6 +117,7 @@ def main() -> None:
                 break
             if number == args.first + 1:
                 spent.clear()  # the first batch warms the caches
+                kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime
             start = time.perf_counter()
             resolve.link_batch(matcher, batch)
             times.append(time.perf_counter() - start)
@@ -128,6 +132,9 @@ def main() -> None:
     for step, seconds in spent.items():
         if step not in STEPS:
             print(f"  {step:<48} {seconds / measured:6.2f} s", flush=True)
+    if len(times) > 1:
+        in_kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime - kernel
+        print(f"  {'of a batch, in the kernel (system time)':<48} {in_kernel / measured:6.2f} s")
 
 
 if __name__ == "__main__":
