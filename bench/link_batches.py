@@ -23,13 +23,14 @@ import resource
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from bonafide.heap import settle
 from bonafide.linkage import comparisons
 from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.records import PersonRecords
 from bonafide.persons import match, resolve
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.index import PersonIndex
@@ -93,36 +94,48 @@ def _time_the_steps() -> None:
     comparisons.Features.build = classmethod(features)  # type: ignore[method-assign,assignment]
 
 
+def collected(population: Path) -> tuple[RegistryStore, Matcher]:
+    """A resolved population's store with its lookups collected as resolve collects them (in
+    its temporary tables; their number and the time taken printed), and the matcher resolve
+    links them with."""
+    store = RegistryStore.open(bench_vault(population / "store"), read_only=True)
+    index = PersonIndex.open(store.vault)
+    model = load_link_model(PersonFiles(store.vault).current())
+    start = time.perf_counter()
+    _, lookups = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+    print(f"{lookups:,} lookups collected in {time.perf_counter() - start:.1f} s", flush=True)
+    return store, Matcher(index, resolve.LINK_CANDIDATES, model)
+
+
+def batches(store: RegistryStore, first: int, count: int) -> Iterator[tuple[int, PersonRecords]]:
+    """`count` consecutive batches of the collected lookups from batch `first` on, numbered."""
+    with resolve._reading_lookups(store) as read:
+        for number, batch in enumerate(read):
+            if number >= first + count:
+                break
+            if number >= first:
+                yield number, batch
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("population", type=Path)
     parser.add_argument("--first", type=int, default=18)
     parser.add_argument("--count", type=int, default=6)
     args = parser.parse_args()
-    store = RegistryStore.open(bench_vault(args.population / "store"), read_only=True)
-    index = PersonIndex.open(store.vault)
-    model = load_link_model(PersonFiles(store.vault).current())
-    start = time.perf_counter()
-    _, lookups = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
-    print(f"{lookups:,} lookups collected in {time.perf_counter() - start:.1f} s", flush=True)
-    matcher = Matcher(index, resolve.LINK_CANDIDATES, model)
+    store, matcher = collected(args.population)
     _time_the_steps()
     settle()
     times: list[float] = []
-    with resolve._reading_lookups(store) as batches:
-        for number, batch in enumerate(batches):
-            if number < args.first:
-                continue
-            if number >= args.first + args.count:
-                break
-            if number == args.first + 1:
-                spent.clear()  # the first batch warms the caches
-                kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime
-            start = time.perf_counter()
-            resolve.link_batch(matcher, batch)
-            times.append(time.perf_counter() - start)
-            settle()
-            print(f"batch {number}: {times[-1]:.2f} s", flush=True)
+    for number, batch in batches(store, args.first, args.count):
+        if number == args.first + 1:
+            spent.clear()  # the first batch warms the caches
+            kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime
+        start = time.perf_counter()
+        resolve.link_batch(matcher, batch)
+        times.append(time.perf_counter() - start)
+        settle()
+        print(f"batch {number}: {times[-1]:.2f} s", flush=True)
     measured = max(len(times) - 1, 1)
     print(f"mean of batches {args.first + 1}–{args.first + len(times) - 1}:", flush=True)
     print(f"  {'a batch':<48} {sum(times[1:]) / measured:6.2f} s", flush=True)

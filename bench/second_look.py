@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/second_look.py bench-data/population-1000000 --first 18 --count 4
 
-Collects the lookups of a resolved population as resolve does, then for `--count` consecutive
-batches from batch `--first` on: the first look (ten candidates), and for each lookup it leaves
-unsure (linked below `resolve.SURE` or not at all, with ten candidates found) the second look
-(forty). Prints, by band of the first look's probability, the unsure lookups and how many the
-second look links newly, links to another person, or unlinks. Nothing is written to the store.
+Collects the lookups of a resolved population as resolve does (`link_batches.collected`),
+then for `--count` consecutive batches from batch `--first` on: the first look (ten
+candidates), and for each lookup it leaves unsure (linked below `resolve.SURE` or not at all,
+with ten candidates found) the second look (forty). Prints, by band of the first look's
+probability, the unsure lookups and how many the second look links newly, links to another
+person, or unlinks. Nothing is written to the store.
 """
 
 from __future__ import annotations
@@ -20,14 +21,9 @@ import pyarrow as pa
 
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons import resolve
-from bonafide.persons.files import PersonFiles
-from bonafide.persons.index import PersonIndex
-from bonafide.persons.link_model import load_link_model
-from bonafide.persons.match import Matcher
-from bonafide.registry.store import RegistryStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vaults import bench_vault
+from link_batches import batches, collected
 
 # lower bounds of the bands of the first look's probability (a lookup scored again had ten
 # candidates, so it has a most probable one)
@@ -45,41 +41,33 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=18)
     parser.add_argument("--count", type=int, default=4)
     args = parser.parse_args()
-    store = RegistryStore.open(bench_vault(args.population / "store"), read_only=True)
-    index = PersonIndex.open(store.vault)
-    model = load_link_model(PersonFiles(store.vault).current())
-    resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
-    matcher = Matcher(index, resolve.LINK_CANDIDATES, model)
+    store, matcher = collected(args.population)
+    index = matcher.index
     wider = matcher.with_limit(resolve.LINK_CANDIDATES_UNSURE)
     # per band: unsure, linked newly, linked to another person, unlinked
     counts = np.zeros((len(BANDS), 4), dtype=np.int64)
     looked = 0
-    with resolve._reading_lookups(store) as batches:
-        for number, records in enumerate(batches):
-            if number < args.first:
-                continue
-            if number >= args.first + args.count:
-                break
-            looked += len(records)
-            pairs = matcher.score(records)
-            rows, best = pairs.most_probable_person(len(records))
-            limited = np.bincount(pairs.query, minlength=len(records)) >= matcher.candidate_limit
-            unsure = np.flatnonzero(((rows < 0) | (best < resolve.SURE)) & limited)
-            again = PersonRecords(records.table.take(pa.array(unsure)))
-            rows_after, best_after = wider.score(again).most_probable_person(len(unsure))
-            band = np.searchsorted(BANDS, best[unsure], side="right") - 1
-            linked = (rows[unsure] >= 0) & (best[unsure] >= resolve.THRESHOLD)
-            linked_after = (rows_after >= 0) & (best_after >= resolve.THRESHOLD)
-            person = index.person_ids(np.maximum(rows[unsure], 0))
-            person_after = index.person_ids(np.maximum(rows_after, 0))
-            changes = (
-                np.ones(len(unsure), dtype=bool),
-                ~linked & linked_after,
-                linked & linked_after & (person != person_after),
-                linked & ~linked_after,
-            )
-            for column, change in enumerate(changes):
-                counts[:, column] += np.bincount(band[change], minlength=len(BANDS))
+    for _, records in batches(store, args.first, args.count):
+        looked += len(records)
+        pairs = matcher.score(records)
+        rows, best = pairs.most_probable_person(len(records))
+        limited = np.bincount(pairs.query, minlength=len(records)) >= matcher.candidate_limit
+        unsure = np.flatnonzero(((rows < 0) | (best < resolve.SURE)) & limited)
+        again = PersonRecords(records.table.take(pa.array(unsure)))
+        rows_after, best_after = wider.score(again).most_probable_person(len(unsure))
+        band = np.searchsorted(BANDS, best[unsure], side="right") - 1
+        linked = (rows[unsure] >= 0) & (best[unsure] >= resolve.THRESHOLD)
+        linked_after = (rows_after >= 0) & (best_after >= resolve.THRESHOLD)
+        person = index.person_ids(np.maximum(rows[unsure], 0))
+        person_after = index.person_ids(np.maximum(rows_after, 0))
+        changes = (
+            np.ones(len(unsure), dtype=bool),
+            ~linked & linked_after,
+            linked & linked_after & (person != person_after),
+            linked & ~linked_after,
+        )
+        for column, change in enumerate(changes):
+            counts[:, column] += np.bincount(band[change], minlength=len(BANDS))
     print(f"{looked:,} lookups, {int(counts[:, 0].sum()):,} of them unsure")
     print(f"{'first look':<12} {'unsure':>8} {'linked now':>11} {'another':>8} {'unlinked':>9}")
     for number in range(len(BANDS)):
