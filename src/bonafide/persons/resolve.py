@@ -452,7 +452,8 @@ def _collect_lookups(
     """Each distinct combination of the fields a link depends on (_LOOKUP_COLUMNS: the name
     as compared, however a registry split it) among the unresolved records of these
     registries, once, in the temporary table `resolve_lookups`, numbered from 0 (`query`) in
-    birth-date order; each record with its combination's number in `resolve_records` (`kind`:
+    birth-date order, with how many records it stands for (`records`); each record with its
+    combination's number in `resolve_records` (`kind`:
     its registry's number in _LOOKUP_KINDS). Returns the records per kind and the number of
     lookups.
 
@@ -481,8 +482,8 @@ def _collect_lookups(
         "collect lookups",
         "CREATE OR REPLACE TEMP TABLE resolve_lookups AS SELECT "
         f"row_number() OVER (ORDER BY {', '.join(order)}) - 1 AS query, * FROM ("
-        f"SELECT DISTINCT {combination} AS combination, {', '.join(columns)} "
-        f"FROM ({unresolved}))",
+        f"SELECT {combination} AS combination, {', '.join(columns)}, count(*) AS records "
+        f"FROM ({unresolved}) GROUP BY ALL)",
     )
     # joined by the combination's hash where no two combinations share one (at 10 M people
     # the join on seven text columns took a minute and a half, on the hash a fraction of it)
@@ -517,10 +518,10 @@ _LOOKUP_FIELDS = f"CAST(query AS VARCHAR) AS record_id, {', '.join(_LOOKUP_COLUM
 
 
 def _records_per_lookup(store: RegistryStore) -> IntArray:
-    """How many records each lookup stands for, in lookup order."""
+    """How many records each lookup stands for, in lookup order (counted as they were
+    collected)."""
     table = store.arrow(
-        "count each lookup's records",
-        "SELECT count(*) AS records FROM resolve_records GROUP BY query ORDER BY query",
+        "read each lookup's records", "SELECT records FROM resolve_lookups ORDER BY query"
     )
     return np.asarray(table.column("records").to_numpy(), dtype=np.int64)
 
