@@ -1,4 +1,5 @@
-"""What a long run keeps of the words and names it has met: the latest, within a bound."""
+"""What a long run keeps of the words and names it has met: the most recently used, within a
+bound."""
 
 from __future__ import annotations
 
@@ -13,21 +14,26 @@ V = TypeVar("V")
 
 
 class Kept(Generic[K, V]):
-    """Values made once per key and kept. When full, the older half is forgotten: a dict keeps
-    its keys in the order they came, and a run of batches in birth-date order meets the same
-    names close together."""
+    """Values made once per key and kept. When full, the half used longest ago is forgotten: a
+    dict keeps its keys in the order they came, and a key met again goes to the end.
+
+    Forgetting in the order the keys first came dropped what every batch asks for (the pairs
+    of common surnames): at 10 M people a batch compared 16,000–29,000 surname pairs after
+    the first halving, 12,000–14,000 with nothing forgotten."""
 
     def __init__(self, limit: int) -> None:
         self._values: dict[K, V] = {}
         self._limit = limit
 
     def get(self, key: K, make: Callable[[K], V]) -> V:
-        value = self._values.get(key)
+        values = self._values
+        value = values.pop(key, None)
         if value is None:
-            if len(self._values) >= self._limit:
-                for old in list(islice(self._values, max(len(self._values) // 2, 1))):
-                    del self._values[old]
-            value = self._values[key] = make(key)
+            if len(values) >= self._limit:
+                for old in list(islice(values, max(len(values) // 2, 1))):
+                    del values[old]
+            value = make(key)
+        values[key] = value
         return value
 
     def clear(self) -> None:
