@@ -96,3 +96,17 @@ def test_huge_person_numbers_are_grouped_too() -> None:
     assert rows.tolist() == [10, 14, -1]
     assert probability[2] == 0.0
     assert 0.45 < probability[1] < 0.5  # two persons tie at the top: neither stands out
+
+
+def test_a_weight_that_is_no_number_does_not_hide_its_person() -> None:
+    pairs = MatchedPairs(
+        query=np.array([0, 0, 0], np.int64),
+        row=np.array([20, 21, 22], np.int64),
+        person_id=np.array([1, 1, 2], np.int64),
+        probability=np.zeros(3),
+        match_weight=np.array([np.nan, 3.0, 2.0]),
+        levels=np.zeros((3, 0), np.int64),
+        adjustments={},
+    )
+    rows, _ = pairs.most_probable_person(1)
+    assert rows.tolist() == [21]

@@ -93,7 +93,7 @@ def _best_candidates(
     group_start = _group_starts(sorted_queries)
     rank_by_sum = np.arange(len(by_sum)) - group_start
     # that order sorted again by the most telling key: by query, fewest, sum, row; both are
-    # integers, and a block holds fewer rows than the index, so one key holds them both
+    # integers, and a usable block holds no more rows than its limit, so one integer holds both
     blocks = int(fewest.max()) + 1
     by_most = np.argsort(sorted_queries * blocks + fewest[by_sum], kind="stable")
     rank_by_most = np.empty(len(by_sum), dtype=np.int64)
@@ -115,8 +115,8 @@ def _shared_keys(
     queries: IntArray, rows: IntArray, held: IntArray, size: int
 ) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
     """Each (query, row) pair once, sorted by query and row, from the rows each usable key of
-    the queries fetched (`held[i]` rows for the i-th key, in row order, `queries` and `rows`
-    one per row fetched), with what the pair's shared keys tell together — a key held by n of
+    the queries fetched (`held[i]` rows for the i-th key, `queries` and `rows` one per row
+    fetched), with what the pair's shared keys tell together — a key held by n of
     the index's `size` rows tells log2(size / n), summed in the keys' order — and the rows
     holding its most telling key (the fewest)."""
     codes = queries * size + rows

@@ -119,6 +119,7 @@ class MatchedPairs:
             int(self.person_id.min()) < 0
             or int(self.query.min()) < 0
             or int(self.query.max()) >= np.iinfo(np.int64).max // persons
+            or bool(np.isnan(self.match_weight).any())  # a group's top is no weight
         ):
             order = np.lexsort((-self.match_weight, self.person_id, self.query))
             query, person = self.query[order], self.person_id[order]
