@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +44,7 @@ __all__ = [
     "block_limit",
     "candidate_pairs",
     "expand_ranges",
+    "first_of_run",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -430,11 +432,18 @@ def candidate_pairs(features: Features, left_size: int, dedupe: bool) -> Candida
     return Candidates(left, code, (by_keys & names) != 0, (by_keys & ~names) != 0, by_keys)
 
 
+def first_of_run(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """True at each value that starts a run of equal values (sorted values: each distinct
+    value's first)."""
+    first = np.empty(len(values), dtype=bool)
+    first[:1] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return first
+
+
 def _runs(values: IntArray) -> IntArray:
     """Where each run of equal values starts."""
-    if not len(values):
-        return np.zeros(0, dtype=np.int64)
-    starts: IntArray = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    starts: IntArray = np.flatnonzero(first_of_run(values))
     return starts
 
 

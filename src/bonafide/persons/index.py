@@ -32,7 +32,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.errors import StoreError
-from bonafide.linkage.blocking import BLOCKING_KEYS, REFINED_FROM, block_limit, expand_ranges
+from bonafide.linkage.blocking import (
+    BLOCKING_KEYS,
+    REFINED_FROM,
+    block_limit,
+    expand_ranges,
+    first_of_run,
+)
 from bonafide.linkage.comparisons import SMALL, Features
 from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
@@ -127,9 +133,7 @@ def _shared_keys(
     # runs, and took a seventh of np.unique's time on a 1 M-person index
     by_code = np.argsort(codes, kind="stable")
     codes = codes[by_code]
-    first = np.empty(len(codes), dtype=bool)
-    first[0] = True
-    np.not_equal(codes[1:], codes[:-1], out=first[1:])
+    first = first_of_run(codes)
     pair_starts = np.flatnonzero(first)
     told = np.bincount(np.cumsum(first) - 1, weights=np.repeat(telling, held)[by_code])
     fewest: IntArray = np.minimum.reduceat(np.repeat(held, held)[by_code], pair_starts)
@@ -139,7 +143,7 @@ def _shared_keys(
 
 def _group_starts(sorted_queries: IntArray) -> IntArray:
     """For each element of sorted queries, the position where its query's run starts."""
-    first = np.flatnonzero(np.r_[True, sorted_queries[1:] != sorted_queries[:-1]])
+    first = np.flatnonzero(first_of_run(sorted_queries))
     starts: IntArray = np.repeat(first, np.diff(np.r_[first, len(sorted_queries)]))
     return starts
 
@@ -440,9 +444,7 @@ class PersonIndex:
         registry's linking time went to these searches in random order)."""
         order = np.argsort(hashes, kind="stable")
         sorted_hashes = hashes[order]
-        new = np.empty(len(hashes), dtype=bool)
-        new[:1] = True
-        np.not_equal(sorted_hashes[1:], sorted_hashes[:-1], out=new[1:])
+        new = first_of_run(sorted_hashes)
         distinct = sorted_hashes[new]
         which = np.cumsum(new) - 1
         starts = np.empty(len(hashes), dtype=np.int64)

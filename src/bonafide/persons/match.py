@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from bonafide.errors import InputError
+from bonafide.linkage.blocking import first_of_run
 from bonafide.linkage.comparisons import (
     COMPARISONS,
     Features,
@@ -131,17 +132,12 @@ class MatchedPairs:
         order = np.argsort(group_key, kind="stable")
         grouped = group_key[order]
         weight = self.match_weight[order]
-        first = np.empty(len(order), dtype=bool)
-        first[0] = True
-        np.not_equal(grouped[1:], grouped[:-1], out=first[1:])
+        first = first_of_run(grouped)
         group = np.cumsum(first) - 1
         top = np.maximum.reduceat(weight, np.flatnonzero(first))
         at_top = np.flatnonzero(weight == top[group])
         # the first pair at its group's top: in the stable order, the first of them
-        leading = np.empty(len(at_top), dtype=bool)
-        leading[0] = True
-        np.not_equal(group[at_top[1:]], group[at_top[:-1]], out=leading[1:])
-        best: IntArray = order[at_top[leading]]
+        best: IntArray = order[at_top[first_of_run(group[at_top])]]
         return best
 
     def most_probable_person(self, queries: int) -> tuple[IntArray, FloatArray]:
