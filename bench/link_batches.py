@@ -117,12 +117,17 @@ def batches(store: RegistryStore, first: int, count: int) -> Iterator[tuple[int,
                 yield number, batch
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def batch_arguments(doc: str, count: int) -> argparse.Namespace:
+    """A batch bench's arguments: the population, the first batch and how many."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("population", type=Path)
     parser.add_argument("--first", type=int, default=18)
-    parser.add_argument("--count", type=int, default=6)
-    args = parser.parse_args()
+    parser.add_argument("--count", type=int, default=count)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = batch_arguments(__doc__, 6)
     store, matcher = collected(args.population)
     _time_the_steps()
     settle()

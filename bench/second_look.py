@@ -12,7 +12,6 @@ person, or unlinks. Nothing is written to the store.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from bonafide.linkage.records import PersonRecords
 from bonafide.persons import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from link_batches import batches, collected
+from link_batches import batch_arguments, batches, collected
 
 # lower bounds of the bands of the first look's probability (a lookup scored again had ten
 # candidates, so it has a most probable one)
@@ -36,11 +35,7 @@ def _band_name(number: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("population", type=Path)
-    parser.add_argument("--first", type=int, default=18)
-    parser.add_argument("--count", type=int, default=4)
-    args = parser.parse_args()
+    args = batch_arguments(__doc__, 4)
     store, matcher = collected(args.population)
     index = matcher.index
     wider = matcher.with_limit(resolve.LINK_CANDIDATES_UNSURE)

@@ -135,10 +135,14 @@ def _shared_keys(
     codes = codes[by_code]
     first = first_of_run(codes)
     pair_starts = np.flatnonzero(first)
-    told = np.bincount(np.cumsum(first) - 1, weights=np.repeat(telling, held)[by_code])
+    # float64 already (the stubs say integers): asarray makes no copy
+    told = np.asarray(
+        np.bincount(np.cumsum(first) - 1, weights=np.repeat(telling, held)[by_code]),
+        dtype=np.float64,
+    )
     fewest: IntArray = np.minimum.reduceat(np.repeat(held, held)[by_code], pair_starts)
     codes = codes[pair_starts]
-    return codes // size, codes % size, told.astype(np.float64), fewest
+    return codes // size, codes % size, told, fewest
 
 
 def _group_starts(sorted_queries: IntArray) -> IntArray:
