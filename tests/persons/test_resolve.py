@@ -560,55 +560,45 @@ def test_a_lookup_that_had_all_its_candidates_is_not_scored_again(
     # both kinds of unsure lookup are there: with the limit's candidates, and with fewer
     assert (unsure & (had >= 3)).any()
     assert (unsure & (had < 3)).any()
-    rescored: list[str] = []
-    wider = matcher.with_limit(8)
-    score = wider.score
+    looks: list[list[str]] = []
+    score_pairs = matcher.score_pairs
 
-    def spied(
-        records: PersonRecords, counts: object = None, scored: MatchedPairs | None = None
-    ) -> MatchedPairs:
-        rescored.extend(records.ids)
-        return score(records, scored=scored)
+    def spied(records: PersonRecords, query: Any, rows: Any) -> MatchedPairs:
+        looks.append(records.ids)
+        return score_pairs(records, query, rows)
 
-    monkeypatch.setattr(wider, "score", spied)
-    monkeypatch.setattr(matcher, "with_limit", lambda limit: wider)
+    monkeypatch.setattr(matcher, "score_pairs", spied)
     linked_rows, linked_best, _ = resolve.link_batch(matcher, queries)
+    assert len(looks) == 2
+    rescored = looks[1]
     ids = queries.ids
     assert sorted(rescored) == sorted(ids[i] for i in np.flatnonzero(unsure & (had >= 3)))
     # one with fewer had them all: the wider look would give what the first gave
-    alone_rows, alone_best = score(queries).most_probable_person(len(queries))
+    alone_rows, alone_best = matcher.with_limit(8).score(queries).most_probable_person(len(queries))
     fewer = had < 3
     np.testing.assert_array_equal(linked_rows[fewer], alone_rows[fewer])
     np.testing.assert_allclose(linked_best[fewer], alone_best[fewer])
 
 
-def test_a_second_look_takes_the_pairs_the_first_scored(
+def test_a_wider_look_is_ranked_with_the_first(
     resolved: Resolved, population: Population, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Scored with the pairs of a first look, a wider look scores only its other pairs, and
-    gives every pair as scoring them all gives it, in the same order."""
-    from bonafide.persons import match
-
+    """The first look scores what `score` scores, in its order; the wider candidates are those
+    a wider matcher takes, in its order, the first look's among them: scored apart, each pair
+    is scored as scoring them all scores it."""
     matcher, queries = _second_look(resolved, population, monkeypatch, first=3)
-    first = matcher.score(queries)
-    wider = matcher.with_limit(8)
-    everything = wider.score(queries)
-    assert len(first.query) < len(everything.query)
-    compared: list[int] = []
-    levels = match.comparison_levels
-
-    def counted(*args: Any) -> Any:
-        compared.append(len(args[2]))
-        return levels(*args)
-
-    monkeypatch.setattr(match, "comparison_levels", counted)
-    taken = wider.score(queries, scored=first)
-    assert sum(compared) == len(everything.query) - len(first.query)
+    first, wider = matcher.score_looking_wider(queries, 8)
+    alone = matcher.score(queries)
+    everything = matcher.with_limit(8).score(queries)
+    assert len(first.query) < len(wider.query) == len(everything.query)
+    np.testing.assert_array_equal(wider.query, everything.query)
+    np.testing.assert_array_equal(wider.row, everything.row)
+    rest = matcher.score_pairs(queries, wider.query[~wider.first], wider.row[~wider.first])
     for name in ("query", "row", "person_id", "probability", "match_weight", "levels"):
-        np.testing.assert_array_equal(getattr(taken, name), getattr(everything, name), name)
-    assert taken.adjustments.keys() == everything.adjustments.keys()
-    for column, adjusted in everything.adjustments.items():
-        np.testing.assert_array_equal(taken.adjustments[column], adjusted)
+        np.testing.assert_array_equal(getattr(first, name), getattr(alone, name), name)
+        taken = getattr(everything, name)
+        np.testing.assert_array_equal(getattr(first, name), taken[wider.first], name)
+        np.testing.assert_array_equal(getattr(rest, name), taken[~wider.first], name)
 
 
 def test_lookups_sharing_a_hash_are_joined_to_their_records_by_their_fields(

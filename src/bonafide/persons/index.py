@@ -49,6 +49,7 @@ __all__ = [
     "KEYS_VERSION",
     "KEY_HASH",
     "BlockingCounts",
+    "CandidateRows",
     "IndexMeta",
     "PersonIndex",
     "RecordKeys",
@@ -69,15 +70,23 @@ IntArray = npt.NDArray[np.int64]
 RowArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
 HashArray = npt.NDArray[np.uint64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 _SEPARATOR = "\x1e"
 
 
 def _best_candidates(
-    queries: IntArray, rows: IntArray, told: FloatArray, fewest: IntArray, limit: int
-) -> tuple[IntArray, IntArray]:
+    queries: IntArray,
+    rows: IntArray,
+    told: FloatArray,
+    fewest: IntArray,
+    limit: int,
+    first_limit: int | None = None,
+) -> tuple[IntArray, IntArray, BoolArray]:
     """At most `limit` rows per query: half those whose shared keys tell the most together,
     half those sharing the single most telling key (the smallest block: `fewest`, the rows
-    holding it), the rest by what they tell together.
+    holding it), the rest by what they tell together. Also which of them `first_limit` (if
+    smaller) would choose: one ranking serves both, and a smaller limit's rows are among a
+    larger one's, in the same order.
 
     Keys overlap — a namesake shares the names, the names in either order and the surname with
     the birth year, three keys telling one fact — so the sum alone puts namesakes first. A woman
@@ -85,7 +94,7 @@ def _best_candidates(
     telling, which the sum ranked behind them (at 1 M people, six in ten records left without
     a person had their true person in their blocks but not among the candidates scored)."""
     if not len(queries):
-        return queries, rows
+        return queries, rows, np.zeros(0, dtype=bool)
     # the pairs come sorted by query and row, and each sort below is stable, so the rows need
     # no pass of their own (at 10 M people a batch's sorts of millions of pairs took seconds)
     # one sort by what the keys tell together serves the first half, the rows that fill a
@@ -104,17 +113,28 @@ def _best_candidates(
     by_most = np.argsort(sorted_queries * blocks + fewest[by_sum], kind="stable")
     rank_by_most = np.empty(len(by_sum), dtype=np.int64)
     rank_by_most[by_most] = np.arange(len(by_most)) - group_start
-    half = max(limit // 2, 1)
-    kept = (rank_by_sum < half) | (rank_by_most < limit - half)
-    # a query with room left takes its next rows by what they tell together
-    taken = np.bincount(sorted_queries[kept], minlength=int(queries.max()) + 1)
-    room = limit - taken[sorted_queries]
-    rest = ~kept
-    # rest rows before each position, in sorted order
-    rest_before: IntArray = np.cumsum(rest, dtype=np.int64) - rest.astype(np.int64)
-    rank_in_rest: IntArray = rest_before - rest_before[group_start]
-    chosen = by_sum[kept | (rest & (rank_in_rest < room))]
-    return queries[chosen], rows[chosen]
+
+    def chosen_within(most: int) -> BoolArray:
+        half = max(most // 2, 1)
+        kept = (rank_by_sum < half) | (rank_by_most < most - half)
+        # a query with room left takes its next rows by what they tell together
+        taken = np.bincount(sorted_queries[kept], minlength=int(queries.max()) + 1)
+        room = most - taken[sorted_queries]
+        rest = ~kept
+        # rest rows before each position, in sorted order
+        rest_before: IntArray = np.cumsum(rest, dtype=np.int64) - rest.astype(np.int64)
+        rank_in_rest: IntArray = rest_before - rest_before[group_start]
+        chosen: BoolArray = kept | (rest & (rank_in_rest < room))
+        return chosen
+
+    within = chosen_within(limit)
+    first = (
+        chosen_within(first_limit)[within]
+        if first_limit is not None and first_limit < limit
+        else np.ones(int(within.sum()), dtype=bool)
+    )
+    chosen = by_sum[within]
+    return queries[chosen], rows[chosen], first
 
 
 def _shared_keys(
@@ -150,6 +170,16 @@ def _group_starts(sorted_queries: IntArray) -> IntArray:
     first = np.flatnonzero(first_of_run(sorted_queries))
     starts: IntArray = np.repeat(first, np.diff(np.r_[first, len(sorted_queries)]))
     return starts
+
+
+@dataclass(frozen=True)
+class CandidateRows:
+    """(query, index row) pairs, each query's in the order of what their keys tell together;
+    `first`: those a smaller limit chooses too (its pairs, in the same order)."""
+
+    query: IntArray
+    row: IntArray
+    first: BoolArray
 
 
 @dataclass
@@ -464,11 +494,13 @@ class PersonIndex:
         limit: int,
         counts: BlockingCounts | None = None,
         lookups: int = 0,
-    ) -> tuple[IntArray, IntArray]:
+        first_limit: int | None = None,
+    ) -> CandidateRows:
         """(query, row) pairs: the rows holding any of each query's keys, skipping keys held by
         more rows than their block limit (as batch blocking does); at most `limit` per query,
-        those sharing the most telling keys first. `counts`, if given, adds what each rule did
-        for these `lookups` (records looked up).
+        those sharing the most telling keys first, and which of them `first_limit` would
+        choose. `counts`, if given, adds what each rule did for these `lookups` (records
+        looked up).
 
         A shared key tells log2(records / rows holding it): a document number or a birth date
         with initials shared by two rows tells more than a common name shared by thirty. Ranked
@@ -491,7 +523,7 @@ class PersonIndex:
         queries, rows, told, fewest = _shared_keys(
             np.repeat(query_of_key[usable], held), rows, held, max(len(self.records), 1)
         )
-        return _best_candidates(queries, rows, told, fewest, limit)
+        return CandidateRows(*_best_candidates(queries, rows, told, fewest, limit, first_limit))
 
     def person_records(self, rows: IntArray) -> PersonRecords:
         taken = self.records.take(pa.array(rows, pa.int64()))

@@ -27,7 +27,7 @@ from bonafide.linkage.comparisons import (
 )
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords, normalise_date
-from bonafide.persons.index import BlockingCounts, PersonIndex, record_keys
+from bonafide.persons.index import BlockingCounts, CandidateRows, PersonIndex, record_keys
 from bonafide.vault import Vault
 
 __all__ = ["CANDIDATE_LIMIT", "MatchCandidate", "MatchedPairs", "Matcher", "query_records"]
@@ -243,48 +243,51 @@ class Matcher:
     ) -> tuple[IntArray, IntArray]:
         """(query, index row) pairs from the index's keys, at most candidate_limit per query;
         what the keys did added to `counts` if given."""
-        keys = record_keys(features)
-        return self.index.candidate_rows(
-            self.index.hashes_of(keys.keys),
-            keys,
-            self.candidate_limit,
-            counts,
-            len(features),
-        )
+        found = self._candidates(features, self.candidate_limit, counts)
+        return found.query, found.row
 
-    def score(
+    def _candidates(
         self,
-        records: PersonRecords,
+        features: Features,
+        limit: int,
         counts: BlockingCounts | None = None,
-        scored: MatchedPairs | None = None,
-    ) -> MatchedPairs:
+        first_limit: int | None = None,
+    ) -> CandidateRows:
+        keys = record_keys(features)
+        found = self.index.candidate_rows(
+            self.index.hashes_of(keys.keys), keys, limit, counts, len(features), first_limit
+        )
+        return CandidateRows(found.query.astype(np.int64), found.row.astype(np.int64), found.first)
+
+    def score_looking_wider(
+        self, records: PersonRecords, wider_limit: int, counts: BlockingCounts | None = None
+    ) -> tuple[MatchedPairs, CandidateRows]:
+        """Every query's first candidates scored, as `score` scores them, and the candidates
+        a wider look would take (`wider_limit` per query; `first` marks those scored, which
+        are the scored pairs in their order): a second look at some queries then needs
+        neither their keys nor their blocks again (`score_pairs`)."""
+        if not len(records):
+            nothing = np.empty(0, np.int64)
+            return self._no_pairs(), CandidateRows(nothing, nothing, np.zeros(0, dtype=bool))
+        found = self._candidates(
+            Features.build(records),
+            max(wider_limit, self.candidate_limit),
+            counts,
+            self.candidate_limit,
+        )
+        return self.score_pairs(records, found.query[found.first], found.row[found.first]), found
+
+    def score(self, records: PersonRecords, counts: BlockingCounts | None = None) -> MatchedPairs:
         """Every candidate pair of every query record, scored; what the blocking keys did added
-        to `counts` if given. Pairs of these records already in `scored` (scored by this
-        model: a pair's score is its own) are taken from there, in the order scoring them
-        all would give."""
+        to `counts` if given."""
         if not len(records):
             return self._no_pairs()
         query, rows = self.candidate_pairs(Features.build(records), counts)
-        if not len(rows):
-            return self._no_pairs()
-        query, rows = query.astype(np.int64), rows.astype(np.int64)
-        if scored is None or not len(scored.query):
-            return self._scored(records, query, rows)
-        size = max(len(self.index.records), 1)
-        wanted = query * size + rows
-        known = scored.query * size + scored.row
-        by_known = np.argsort(known)
-        at = np.minimum(np.searchsorted(known[by_known], wanted), len(known) - 1)
-        found = known[by_known[at]] == wanted
-        fresh = self._scored(records, query[~found], rows[~found])
-        together = MatchedPairs.joined([(0, scored.take(by_known[at[found]])), (0, fresh)])
-        placed = np.empty(len(wanted), dtype=np.int64)
-        placed[found] = np.arange(int(found.sum()))
-        placed[~found] = int(found.sum()) + np.arange(int((~found).sum()))
-        return together.take(placed)
+        return self.score_pairs(records, query, rows)
 
-    def _scored(self, records: PersonRecords, query: IntArray, rows: IntArray) -> MatchedPairs:
-        """These (query, index row) pairs of the records, scored."""
+    def score_pairs(self, records: PersonRecords, query: IntArray, rows: IntArray) -> MatchedPairs:
+        """These (query, index row) pairs of the records, scored: a pair's score is its own,
+        whatever else is scored with it."""
         if not len(rows):
             return self._no_pairs()
         unique_rows, position = np.unique(rows, return_inverse=True)

@@ -303,22 +303,29 @@ def link_batch(
     below SURE, or not at all, is scored again against LINK_CANDIDATES_UNSURE (its first
     candidates among them: the ranking keeps its order whatever the limit; their scores are
     taken from the first look) — unless it had fewer candidates than the limit, since then
-    it had them all."""
+    it had them all. Both looks' candidates come from one ranking of the record's blocks."""
     counts = BlockingCounts()
-    pairs = matcher.score(records, counts)
+    pairs, wider = matcher.score_looking_wider(records, LINK_CANDIDATES_UNSURE, counts)
     rows, best = pairs.most_probable_person(len(records))
     limited = np.bincount(pairs.query, minlength=len(records)) >= matcher.candidate_limit
     unsure = np.flatnonzero(((rows < 0) | (best < SURE)) & limited)
     if len(unsure) and matcher.candidate_limit < LINK_CANDIDATES_UNSURE:
-        wider = matcher.with_limit(LINK_CANDIDATES_UNSURE)
-        again = PersonRecords(records.table.take(pa.array(unsure)))
-        # their first candidates are among the wider ones, scored already: a fifth to a
+        is_unsure = np.zeros(len(records), dtype=bool)
+        is_unsure[unsure] = True
+        asked = is_unsure[wider.query]
+        # the first look's pairs are the wider look's `first`, in their order: a fifth to a
         # half of the pairs a second look would score
-        first = np.flatnonzero(np.isin(pairs.query, unsure))
-        scored = pairs.take(first, np.searchsorted(unsure, pairs.query[first]))
-        rows[unsure], best[unsure] = wider.score(again, scored=scored).most_probable_person(
-            len(unsure)
-        )
+        scored_at = np.cumsum(wider.first) - 1
+        again = PersonRecords(records.table.take(pa.array(unsure)))
+        query = np.searchsorted(unsure, wider.query[asked])
+        first = wider.first[asked]
+        taken = pairs.take(scored_at[asked & wider.first], query[first])
+        fresh = matcher.score_pairs(again, query[~first], wider.row[asked & ~wider.first])
+        together = MatchedPairs.joined([(0, taken), (0, fresh)])
+        placed = np.empty(len(query), dtype=np.int64)
+        placed[first] = np.arange(len(taken.query))
+        placed[~first] = len(taken.query) + np.arange(len(fresh.query))
+        rows[unsure], best[unsure] = together.take(placed).most_probable_person(len(unsure))
     settle()  # the names parsed will mostly serve the next batches too
     return rows, best, counts
 
