@@ -12,8 +12,10 @@ first look at ten candidates and the second at forty for the unsure. The first b
 the caches a run keeps (names, words, the comparators' answers) and is left out of the means;
 prints each batch's time, then the mean time per batch of each step (the steps indented are
 those of both looks together) and of the process's time in the kernel. Nothing is written to
-the store. `NUMPY_MADVISE_HUGEPAGE=1` in the environment puts NumPy's large arrays back on huge
-pages (`bonafide.heap.ordinary_pages`), to compare.
+the store. The process keeps the memory it frees, as resolve's forked workers do
+(`bonafide.heap.reuse_freed_memory`). To compare, `NUMPY_MADVISE_HUGEPAGE=1` in the environment
+puts NumPy's large arrays back on huge pages (`bonafide.heap.ordinary_pages`), and
+`GLIBC_TUNABLES=glibc.malloc.tcache_count=7` (a default) leaves glibc's malloc as it is.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bonafide.heap import settle
+from bonafide.heap import reuse_freed_memory, settle
 from bonafide.linkage import comparisons
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
@@ -42,10 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from vaults import bench_vault
 
 spent: dict[str, float] = defaultdict(float)
+running: list[str] = []  # the steps timed that are under way, outermost first
 # the steps as printed: a look, then what it holds
 STEPS = (
-    "a look at 10 candidates",
-    "a look at 40 candidates",
+    "the first look (10 candidates; ranking 40)",
+    "the second look (the unsure's other pairs)",
     "  blocking keys",
     "  blocking keys' hashes",
     "  choosing the candidates (candidate_rows)",
@@ -62,18 +65,28 @@ def _timed(owner: Any, name: str, label: Callable[[tuple[Any, ...]], str] | str)
     original = getattr(owner, name)
 
     def timed(*args: Any, **kwargs: Any) -> Any:
+        step = label if isinstance(label, str) else label(args)
+        running.append(step)
         start = time.perf_counter()
         try:
             return original(*args, **kwargs)
         finally:
-            step = label if isinstance(label, str) else label(args)
-            spent[step] += time.perf_counter() - start
+            running.pop()
+            if step:
+                spent[step] += time.perf_counter() - start
 
     setattr(owner, name, timed)
 
 
 def _time_the_steps() -> None:
-    _timed(Matcher, "score", lambda args: f"a look at {args[0].candidate_limit} candidates")
+    first_look = "the first look (10 candidates; ranking 40)"
+    _timed(Matcher, "score_looking_wider", first_look)
+    # the first look scores its pairs within `score_looking_wider`, the second from link_batch
+    _timed(
+        Matcher,
+        "score_pairs",
+        lambda _: "" if first_look in running else "the second look (the unsure's other pairs)",
+    )
     _timed(PersonIndex, "candidate_rows", "  choosing the candidates (candidate_rows)")
     _timed(match, "record_keys", "  blocking keys")
     _timed(PersonIndex, "hashes_of", "  blocking keys' hashes")
@@ -128,6 +141,8 @@ def batch_arguments(doc: str, count: int) -> argparse.Namespace:
 
 def main() -> None:
     args = batch_arguments(__doc__, 6)
+    reused = reuse_freed_memory()
+    print(f"freed memory kept for the next batch: {'yes' if reused else 'no'}", flush=True)
     store, matcher = collected(args.population)
     _time_the_steps()
     settle()

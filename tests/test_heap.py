@@ -61,3 +61,70 @@ def test_importing_bonafide_keeps_arrays_on_ordinary_pages_unless_told(
         check=True,
     )
     assert result.stdout.strip() == asked
+
+
+def _resident() -> int:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _freed_memory_kept() -> bool:
+    """Whether 16 MB freed by an array stays with this process."""
+    import numpy as np
+
+    before = _resident()
+    block = np.ones(16 << 20, dtype=np.uint8)  # every page touched
+    grown = _resident() - before
+    del block
+    kept = _resident() - before
+    return grown >= 15 << 20 and kept >= 15 << 20
+
+
+_FREED_KEPT = (
+    "import sys; from bonafide.heap import reuse_freed_memory; "
+    "from tests.test_heap import _freed_memory_kept; "
+    "told = reuse_freed_memory() if sys.argv[1] == 'reuse' else None; "
+    "print(told, _freed_memory_kept())"
+)
+
+
+@pytest.mark.parametrize(
+    ("how", "tunables", "printed"),
+    [
+        ("reuse", None, "True True"),
+        ("defaults", None, "None False"),
+        ("reuse", "glibc.malloc.tcache_count=7", "False False"),  # glibc's own default
+    ],
+)
+def test_a_process_keeps_what_it_frees_when_told_unless_malloc_is_tuned(
+    how: str, tunables: str | None, printed: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
+    if tunables is not None:
+        env["GLIBC_TUNABLES"] = tunables
+    result = subprocess.run(
+        [sys.executable, "-c", _FREED_KEPT, how],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    assert result.stdout.strip() == printed
+
+
+def test_forked_workers_keep_what_they_free() -> None:
+    from bonafide.forking import can_fork, forked_pool
+
+    if not can_fork():
+        pytest.skip("no fork here")
+    with forked_pool(1, _STARTED.append, ("started",)) as pool:
+        assert pool.apply(_freed_memory_kept)
+        assert pool.apply(_started) == ["started"]  # the pool's own initializer ran too
+
+
+_STARTED: list[str] = []  # a worker's, appended to by the pool's initializer
+
+
+def _started() -> list[str]:
+    return _STARTED
