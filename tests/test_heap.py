@@ -9,9 +9,11 @@ import subprocess
 import sys
 import weakref
 
+import pyarrow as pa
 import pytest
 
 from bonafide.heap import settle
+from bonafide.linkage.records import PersonRecords
 
 
 class _Node:
@@ -113,18 +115,19 @@ def test_a_process_keeps_what_it_frees_when_told_unless_malloc_is_tuned(
     assert result.stdout.strip() == printed
 
 
-def test_forked_workers_keep_what_they_free() -> None:
-    from bonafide.forking import can_fork, forked_pool
+def test_resolves_linking_workers_keep_what_they_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bonafide.forking import can_fork
+    from bonafide.persons import resolve
 
     if not can_fork():
         pytest.skip("no fork here")
-    with forked_pool(1, _STARTED.append, ("started",)) as pool:
-        assert pool.apply(_freed_memory_kept)
-        assert pool.apply(_started) == ["started"]  # the pool's own initializer ran too
+    # a "batch" whose linking reports whether the worker kept 16 MB it freed
+    monkeypatch.setattr(resolve, "_link_sent", _kept_by_a_linking_worker)
+    monkeypatch.setattr(resolve, "table_bytes", lambda _: b"")
+    batches = [PersonRecords(pa.table({"record_id": ["a"]})) for _ in range(3)]
+    linked = list(resolve._linked_batches(None, batches, 2))  # type: ignore[arg-type]
+    assert [kept for _, kept, _, _ in linked] == [True, True, True]
 
 
-_STARTED: list[str] = []  # a worker's, appended to by the pool's initializer
-
-
-def _started() -> list[str]:
-    return _STARTED
+def _kept_by_a_linking_worker(_: bytes) -> tuple[bool, None, None]:
+    return _freed_memory_kept(), None, None

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from multiprocessing.pool import Pool
 from typing import Any
 
-from bonafide.heap import reuse_freed_memory
-
 __all__ = ["can_fork", "forked_pool"]
 
 
@@ -25,16 +23,9 @@ def forked_pool(
 ) -> Pool:
     """A pool of `workers` processes forked from this one (copy on write). The objects alive
     at the fork are frozen out of the workers' garbage collector: its passes would touch, and
-    so copy, every page holding one. Each worker keeps the memory it frees for its next tasks
-    (`heap.reuse_freed_memory`)."""
+    so copy, every page holding one."""
     gc.freeze()
     try:
-        return mp.get_context("fork").Pool(workers, _started, (initializer, initargs))
+        return mp.get_context("fork").Pool(workers, initializer, initargs)
     finally:
         gc.unfreeze()  # this process collects them as before
-
-
-def _started(initializer: Callable[..., object] | None, initargs: tuple[Any, ...]) -> None:
-    reuse_freed_memory()
-    if initializer is not None:
-        initializer(*initargs)

@@ -19,12 +19,14 @@ otherwise; the package does it on import, so every process and its forked worker
 
 glibc's malloc gives back to the kernel what a process frees at the top of its heap, and gives
 each large block a mapping of its own, unmapped when freed: a worker linking batch after batch
-then has the kernel fault in and zero every page of its next batch's arrays again. A forked
-worker (`forking.forked_pool`) asks malloc to keep what it frees instead
-(`reuse_freed_memory`): at 1 M people a batch spent 0.43–0.51 s of its 3.8–4.0 s in the
-kernel, and 0.20 s of 3.4–3.5 s with the memory kept, at the same peak (docs/benchmarks.md).
-The process that forks them keeps glibc's defaults: the store's engine frees gigabytes there,
-which would then stay with it.
+then has the kernel fault in and zero every page of its next batch's arrays again. Resolve's
+linking workers ask malloc to keep what they free instead (`reuse_freed_memory`): at 1 M
+people a batch spent 0.43–0.51 s of its 3.8–4.0 s in the kernel, and about 0.20 s of 3.1–3.5 s
+with the memory kept (docs/benchmarks.md). What is kept at the heap's top is bounded, and other
+processes keep glibc's defaults: the store's engine frees gigabytes, and a worker
+deduplicating a group of half a million identity records frees a few, which would stay with
+the process (at 10 M people, workers of every kind keeping up to a gigabyte each raised the
+resolve's peak by 0.8 GB).
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ _M_TOP_PAD = -2
 _M_MMAP_THRESHOLD = -3
 # blocks up to this size come from the heap: glibc's largest threshold on 64-bit systems
 _HEAP_BLOCKS_UP_TO = 32 << 20
-_KEPT_AT_THE_TOP = 1 << 30  # freed memory at the heap's top kept up to this much
-_GROWN_BY_AT_LEAST = 64 << 20
+_KEPT_AT_THE_TOP = 256 << 20  # freed memory at the heap's top kept up to this much
+_GROWN_BY_AT_LEAST = 16 << 20
 
 
 def settle() -> None:

@@ -38,7 +38,7 @@ import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
 from bonafide.forking import can_fork, forked_pool
-from bonafide.heap import settle
+from bonafide.heap import reuse_freed_memory, settle
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features, full_name_sql
 from bonafide.linkage.link import link_records
@@ -353,7 +353,8 @@ def _linked_batches(
         return
     _MATCHER = matcher
     try:
-        with forked_pool(workers) as pool:
+        # a worker links batch after batch of one shape: what one frees, the next takes
+        with forked_pool(workers, reuse_freed_memory) as pool:
             pending: deque[tuple[int, AsyncResult[Any]]] = deque()
             for start, batch in chain(first, queue):
                 sent = pool.apply_async(_link_sent, (table_bytes(batch.table),))
