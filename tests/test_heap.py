@@ -71,15 +71,14 @@ def _resident() -> int:
 
 
 def _freed_memory_kept() -> bool:
-    """Whether 16 MB freed by an array stays with this process."""
+    """Whether the 16 MB an array held stay with this process once it is freed (they may have
+    been with it before: a long-lived process's heap holds memory freed earlier)."""
     import numpy as np
 
-    before = _resident()
     block = np.ones(16 << 20, dtype=np.uint8)  # every page touched
-    grown = _resident() - before
+    holding = _resident()
     del block
-    kept = _resident() - before
-    return grown >= 15 << 20 and kept >= 15 << 20
+    return holding - _resident() < 8 << 20
 
 
 _FREED_KEPT = (
