@@ -254,10 +254,9 @@ class Matcher:
         first_limit: int | None = None,
     ) -> CandidateRows:
         keys = record_keys(features)
-        found = self.index.candidate_rows(
+        return self.index.candidate_rows(
             self.index.hashes_of(keys.keys), keys, limit, counts, len(features), first_limit
         )
-        return CandidateRows(found.query.astype(np.int64), found.row.astype(np.int64), found.first)
 
     def score_looking_wider(
         self, records: PersonRecords, wider_limit: int, counts: BlockingCounts | None = None
