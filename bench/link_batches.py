@@ -116,7 +116,12 @@ def collected(population: Path) -> tuple[RegistryStore, Matcher]:
     model = load_link_model(PersonFiles(store.vault).current())
     start = time.perf_counter()
     _, lookups = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
-    print(f"{lookups:,} lookups collected in {time.perf_counter() - start:.1f} s", flush=True)
+    exact = resolve._mark_exact_lookups(store, index)
+    print(
+        f"{lookups:,} lookups collected, {exact:,} of them written exactly as one person, "
+        f"in {time.perf_counter() - start:.1f} s",
+        flush=True,
+    )
     return store, Matcher(index, resolve.LINK_CANDIDATES, model)
 
 

@@ -8,7 +8,8 @@ in this process, then, for each registry linked to persons: precision (links to 
 holding the record's true identity records) and recall (of the records whose true person has an
 identity record) and the share of its records left without a person. Prints the time of the
 resolve, the figures and what each blocking key did for the lookups linking records to persons:
-the share of lookups holding it, the share whose block was over its limit (skipped), the
+the share of lookups holding it (those written exactly as one person are linked without it,
+and counted apart), the share whose block was over its limit (skipped), the
 candidate rows it fetched per lookup; and the lookups left with no usable key. Then why each
 linkable record without a person has none: looked up again, its keys all over their limits, its
 keys matching nobody, its true person not in its blocks, in its blocks but beyond the ten
@@ -180,7 +181,11 @@ def _diagnose(
 
 def _print_blocking(counts: BlockingCounts) -> None:
     lookups = max(counts.lookups, 1)
-    print(f"  blocking, {counts.lookups:,} lookups:", flush=True)
+    print(
+        f"  blocking, {counts.lookups:,} lookups ({counts.exact:,} more linked without it: "
+        "written exactly as one person):",
+        flush=True,
+    )
     print(f"    {'key':<34} {'held':>7} {'over limit':>10} {'rows/lookup':>11}", flush=True)
     for n, rule in enumerate(counts.rules):
         held = int(counts.held[n])

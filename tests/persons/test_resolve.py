@@ -657,3 +657,93 @@ def test_birth_year_groups_hold_whole_years_and_keep_two_workers_busy(
         assert all(not (held & other) for other in group_years[number + 1 :])  # whole years
         assert len(groups[number]) <= 700 or len(held) == 1
     assert len(groups[1:]) % 2 == 0  # after the one that trains the model: an even number
+
+
+def _exactly_written(store: RegistryStore, index: PersonIndex) -> tuple[PersonRecords, Any]:
+    """The resolved store's lookups, collected and marked as resolve marks them, as one batch
+    with their exact rows."""
+    from bonafide.persons import resolve
+
+    resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+    marked = resolve._mark_exact_lookups(store, index)
+    with resolve._reading_lookups(store) as batches:
+        lookups = PersonRecords(pa.concat_tables([b.table for b in batches]))
+    exact = lookups.table.column(resolve.EXACT_ROW).to_numpy()
+    assert int((exact >= 0).sum()) == marked
+    return lookups, exact
+
+
+def test_lookups_written_exactly_as_one_person_are_given_its_row(resolved: Resolved) -> None:
+    """A lookup is given an index row where its name and birth date are written exactly as
+    those of one person's identity records and of no other person's, and its sex and personal
+    number, where it has them, are that person's: checked against every lookup."""
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        index = PersonIndex.open(store.vault)
+        lookups, exact = _exactly_written(store, index)
+    records = index.records.to_pylist()
+    written: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in records:
+        name = record["full_name"] or " ".join(
+            record[p] for p in ("surname", "given_name", "patronymic") if record[p]
+        )
+        if name and record["birth_date"]:
+            written.setdefault((name, record["birth_date"]), []).append(record)
+    persons = index.person_ids(np.arange(len(records)))
+    for lookup, row in zip(lookups.table.to_pylist(), exact, strict=True):
+        same = written.get((lookup["full_name"], lookup["birth_date"]), [])
+        sexes = {r["sex"] for r in same} - {None}
+        numbers = {r["personal_number"] for r in same} - {None}
+        expected = (
+            len({r["person_id"] for r in same}) == 1
+            and (lookup["sex"] is None or sexes <= {lookup["sex"]})
+            and (lookup["personal_number"] in (None, *numbers) and len(numbers) <= 1)
+        )
+        assert (row >= 0) == expected, lookup["record_id"]
+        if row >= 0:
+            assert persons[row] == same[0]["person_id"]
+            if lookup["personal_number"] is not None:
+                assert records[row]["personal_number"] == lookup["personal_number"]
+    assert 0.2 < (exact >= 0).mean() < 0.9  # both kinds are there: the test means something
+
+
+def test_an_exact_row_is_scored_alone_when_sure_else_the_blocks_decide(
+    resolved: Resolved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lookup linked by its exact row gets the person the blocks give it (nearly always;
+    its probability without the competitors); given a wrong row, it is not sure of it and is
+    linked through the blocks as if it had none."""
+    from bonafide.persons import resolve
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        index = PersonIndex.open(store.vault)
+        lookups, exact = _exactly_written(store, index)
+    matcher = Matcher(index, resolve.LINK_CANDIDATES)
+    plain = PersonRecords(lookups.table.drop_columns([resolve.EXACT_ROW]))
+    rows, best, counts = resolve.link_batch(matcher, lookups)
+    blocks_rows, blocks_best, blocks_counts = resolve.link_batch(matcher, plain)
+    given = exact >= 0
+    assert counts.exact == int((given & (best >= resolve.SURE)).sum()) > 0.9 * given.sum()
+    assert counts.lookups == len(exact) - counts.exact
+    assert blocks_counts.exact == 0
+    assert blocks_counts.lookups == len(exact)
+    same = index.person_ids(rows[given]) == index.person_ids(blocks_rows[given])
+    assert same.mean() > 0.995
+    # no competitor shares the odds; the blocks may choose another of the person's records,
+    # one that fits a shade better (the exact row is one the name and birth date are written
+    # as, not the person's best)
+    assert (best[given][same] >= blocks_best[given][same] - 1e-5).all()
+    np.testing.assert_array_equal(rows[~given], blocks_rows[~given])
+    np.testing.assert_allclose(best[~given], blocks_best[~given])
+    # each given lookup pointed at another person's row
+    wrong = np.full(len(exact), -1)
+    shuffled = np.random.default_rng(5).permutation(exact[given])
+    other = index.person_ids(shuffled) != index.person_ids(exact[given])
+    wrong[np.flatnonzero(given)[other]] = shuffled[other]
+    misled = PersonRecords(
+        plain.table.append_column(resolve.EXACT_ROW, pa.array(wrong, pa.int64()))
+    )
+    rows, best, counts = resolve.link_batch(matcher, misled)
+    assert other.sum() > 0.9 * given.sum()
+    assert counts.exact == 0
+    np.testing.assert_array_equal(rows, blocks_rows)
+    np.testing.assert_allclose(best, blocks_best)

@@ -261,6 +261,9 @@ class BlockingCounts:
     # lookups without a candidate that had a key over its limit: the others matched nobody
     # (their person may have no identity record, or a key over its limit hid it)
     no_candidate_with_overflow: int = 0
+    # lookups linked to the one person written exactly as they are, without the blocks
+    # (resolve's `_mark_exact_lookups`): not among `lookups`
+    exact: int = 0
 
     def __post_init__(self) -> None:
         self.held = np.zeros(len(self.rules), np.int64)
@@ -299,6 +302,7 @@ class BlockingCounts:
         self.without_keys += other.without_keys
         self.every_key_overflowed += other.every_key_overflowed
         self.no_candidate_with_overflow += other.no_candidate_with_overflow
+        self.exact += other.exact
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -306,6 +310,7 @@ class BlockingCounts:
             "without_keys": self.without_keys,
             "every_key_overflowed": self.every_key_overflowed,
             "no_candidate_with_overflow": self.no_candidate_with_overflow,
+            "exact": self.exact,
             "rules": {
                 rule: {
                     "held": int(self.held[n]),
