@@ -43,6 +43,7 @@ __all__ = [
     "Candidates",
     "block_limit",
     "candidate_pairs",
+    "distinct_keys",
     "expand_ranges",
     "first_of_run",
 ]
@@ -204,12 +205,25 @@ def _text_keys(name: str, features: Features) -> ObjectArray:
     few records, record by record)."""
     if len(features) < SMALL:
         return _python_keys(name, features)
-    keys = _integer_keys(name, features)
-    present = np.flatnonzero(keys >= 0)
-    result: ObjectArray = np.full(len(keys), None, dtype=object)
+    present, texts, held = distinct_keys(name, features)
+    result: ObjectArray = np.full(len(features), None, dtype=object)
     if not len(present):
         return result
-    _, first, inverse = np.unique(keys[present], return_index=True, return_inverse=True)
+    distinct = np.empty(len(texts), dtype=object)
+    distinct[:] = texts
+    result[present] = distinct[held]
+    return result
+
+
+def distinct_keys(name: str, features: Features) -> tuple[IntArray, list[str], IntArray]:
+    """The key `name` of a batch of records, as `BLOCKING_KEYS[name]` gives it, coded: the
+    records holding one, the text of each distinct key once, and which of them each of those
+    records holds. A caller that hashes or stores the keys does so once per distinct key."""
+    keys = _integer_keys(name, features)
+    present = np.flatnonzero(keys >= 0)
+    if not len(present):
+        return present, [], np.empty(0, dtype=np.int64)
+    _, first, held = np.unique(keys[present], return_index=True, return_inverse=True)
     rows = present[first]
     columns = [part.text(rows).tolist() for part in _parts(name, features)]
     if name in _EITHER_ORDER:
@@ -219,10 +233,7 @@ def _text_keys(name: str, features: Features) -> ObjectArray:
             texts.append(_SEPARATOR.join((*pair, *rest)))
     else:
         texts = [_SEPARATOR.join(values) for values in zip(*columns, strict=True)]
-    distinct = np.empty(len(texts), dtype=object)
-    distinct[:] = texts
-    result[present] = distinct[inverse]
-    return result
+    return present, texts, held.astype(np.int64, copy=False)
 
 
 def _python_keys(name: str, features: Features) -> ObjectArray:

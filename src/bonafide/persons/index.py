@@ -36,6 +36,7 @@ from bonafide.linkage.blocking import (
     BLOCKING_KEYS,
     REFINED_FROM,
     block_limit,
+    distinct_keys,
     expand_ranges,
     first_of_run,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "KEY_HASH",
     "BlockingCounts",
     "CandidateRows",
+    "CodedKeys",
     "IndexMeta",
     "PersonIndex",
     "RecordKeys",
@@ -186,7 +188,7 @@ class CandidateRows:
 class RecordKeys:
     """Every blocking key of a batch of records, prefixed by its rule."""
 
-    keys: list[str] | pa.StringArray  # a few records' as a list, a batch's in Arrow
+    keys: list[str] | CodedKeys  # a few records' as a list, a batch's coded
     rows: IntArray  # the record holding each key
     limits: IntArray  # the most records each key may hold before it is too common (`block_limit`)
     rules: IntArray  # each key's rule: its position in BLOCKING_KEYS
@@ -194,16 +196,31 @@ class RecordKeys:
     coarse: IntArray
 
     def texts(self) -> list[str]:
-        return self.keys if isinstance(self.keys, list) else self.keys.to_pylist()
+        return self.keys if isinstance(self.keys, list) else self.keys.texts()
+
+
+@dataclass(frozen=True)
+class CodedKeys:
+    """A batch's blocking keys: each distinct key's text once, and each key's position among
+    them."""
+
+    distinct: list[str]
+    codes: IntArray
+
+    def texts(self) -> list[str]:
+        return [self.distinct[code] for code in self.codes.tolist()]
 
 
 def record_keys(features: Features) -> RecordKeys:
     """Every blocking key of every record, with the record's position, its block limit, its
     rule and, for a refinement, where its coarse key is."""
-    # a batch's million keys are joined to their rules' prefixes by Arrow; a desk lookup's few
-    # in Python, where Arrow's calls cost more than they save
+    # a batch's million keys are coded (each distinct key's text made once, and hashed once by
+    # `key_hashes`: at 1 M people one key in seven is distinct); a desk lookup's few in Python,
+    # where NumPy's and Arrow's calls cost more than they save. The rules' functions are
+    # BLOCKING_KEYS' own for a few records, `distinct_keys` of each rule for a batch.
     in_arrow = len(features) >= SMALL
-    texts: list[pa.StringArray] = []
+    distinct: list[str] = []
+    held_keys: list[IntArray] = []
     listed: list[str] = []
     rows: list[IntArray] = []
     limits: list[IntArray] = []
@@ -213,16 +230,15 @@ def record_keys(features: Features) -> RecordKeys:
     position_of: dict[str, IntArray] = {}
     held = 0
     for number, (rule, make_key) in enumerate(BLOCKING_KEYS.items()):
-        values = make_key(features)
         if in_arrow:
-            column = pa.array(values, pa.string())
-            present = np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False))
-            prefix = pa.scalar(f"{rule}{_SEPARATOR}", pa.string())
-            texts.append(pc.binary_join_element_wise(prefix, column.drop_null(), ""))
+            present, texts, held_key = distinct_keys(rule, features)
+            held_keys.append(held_key + len(distinct))
+            distinct.extend(f"{rule}{_SEPARATOR}{text}" for text in texts)
         else:
+            values = make_key(features)
             present = np.flatnonzero(np.array([v is not None for v in values], dtype=bool))
             listed.extend(f"{rule}{_SEPARATOR}{v}" for v in values[present])
-        positions = np.full(len(values), -1, dtype=np.int64)
+        positions = np.full(len(features), -1, dtype=np.int64)
         positions[present] = held + np.arange(len(present))
         held += len(present)
         position_of[rule] = positions
@@ -234,8 +250,13 @@ def record_keys(features: Features) -> RecordKeys:
             coarse.append(position_of[REFINED_FROM[rule]][present])
         else:
             coarse.append(np.full(len(present), -1, dtype=np.int64))
+    coded = (
+        CodedKeys(distinct, np.concatenate(held_keys) if held_keys else np.empty(0, np.int64))
+        if in_arrow
+        else listed
+    )
     return RecordKeys(
-        pa.concat_arrays(texts) if in_arrow else listed,
+        coded,
         np.concatenate(rows),
         np.concatenate(limits),
         np.concatenate(rules),
@@ -329,7 +350,7 @@ def as_key_rows(rows: npt.NDArray[Any], records: int) -> RowArray:
     return rows.astype(np.int64, copy=False)
 
 
-def key_hashes(keys: list[str] | pa.StringArray, key: bytes) -> HashArray:
+def key_hashes(keys: list[str] | pa.StringArray | CodedKeys, key: bytes) -> HashArray:
     """A 64-bit keyed hash (BLAKE2b) of each key: the same in every process and version for
     one vault, meaningless without its key."""
 
@@ -349,6 +370,9 @@ def key_hashes(keys: list[str] | pa.StringArray, key: bytes) -> HashArray:
         return hashed(keys)  # a desk lookup's few keys: Arrow's encoding costs more than it saves
     # each distinct key hashed once: a batch's lookups repeat their birth years and surnames
     # (at 1 M people one key in seven is distinct)
+    if isinstance(keys, CodedKeys):
+        coded: HashArray = hashed(keys.distinct)[keys.codes]
+        return coded
     encoded = pc.dictionary_encode(
         keys if isinstance(keys, pa.Array) else pa.array(keys, pa.string())
     )
@@ -471,7 +495,7 @@ class PersonIndex:
         meta.save(generation)
         return cls(generation, records, hashes, rows, model, meta)
 
-    def hashes_of(self, keys: list[str] | pa.StringArray) -> HashArray:
+    def hashes_of(self, keys: list[str] | pa.StringArray | CodedKeys) -> HashArray:
         return key_hashes(keys, self.hash_key)
 
     def _blocks_of(self, hashes: HashArray) -> tuple[IntArray, IntArray]:
