@@ -593,11 +593,13 @@ def _mark_exact_lookups(store: RegistryStore, index: PersonIndex) -> int:
                 SELECT {name} AS full_name, birth_date, sex, personal_number, person_id, row
                 FROM index_records
             ), persons AS (
+                -- one value or none: its least and greatest are one (DISTINCT counts cost
+                -- DuckDB a hash table each; at 10 M people 11 M records)
                 SELECT full_name, birth_date,
-                    count(DISTINCT person_id) AS persons,
-                    count(DISTINCT sex) AS sexes, any_value(sex) AS sex,
-                    count(DISTINCT personal_number) AS numbers,
-                    any_value(personal_number) AS personal_number,
+                    min(person_id) = max(person_id) AS one_person,
+                    min(sex) AS sex, max(sex) AS other_sex,
+                    min(personal_number) AS personal_number,
+                    max(personal_number) AS other_number,
                     arg_max(row, (personal_number IS NOT NULL)::INTEGER * 2
                         + (sex IS NOT NULL)::INTEGER) AS row
                 FROM written WHERE full_name IS NOT NULL AND birth_date IS NOT NULL
@@ -605,10 +607,10 @@ def _mark_exact_lookups(store: RegistryStore, index: PersonIndex) -> int:
             )
             SELECT l.query, p.row FROM resolve_lookups l
             JOIN persons p ON p.full_name = l.full_name AND p.birth_date = l.birth_date
-            WHERE p.persons = 1
-                AND (l.sex IS NULL OR p.sexes = 0 OR (p.sexes = 1 AND p.sex = l.sex))
-                AND (l.personal_number IS NULL
-                    OR (p.numbers = 1 AND p.personal_number = l.personal_number))""",
+            WHERE p.one_person
+                AND (l.sex IS NULL OR p.sex IS NULL OR (p.sex = p.other_sex AND p.sex = l.sex))
+                AND (l.personal_number IS NULL OR (p.personal_number = p.other_number
+                    AND p.personal_number = l.personal_number))""",
         )
     return int(store.scalar("count exact lookups", "SELECT count(*) FROM resolve_exact"))
 
@@ -628,8 +630,9 @@ def _lookup_sample(store: RegistryStore, positions: IntArray) -> PersonRecords:
     with store.scanning("sample_lookups", chosen):
         table = store.arrow(
             "read a sample of lookups",
-            f"SELECT {_LOOKUP_FIELDS} FROM resolve_lookups "
-            "WHERE query IN (SELECT query FROM sample_lookups) ORDER BY query",
+            # joined, not filtered by IN: at 10 M people 0.6 s instead of 2.5–18 s
+            f"SELECT {_LOOKUP_FIELDS} FROM sample_lookups JOIN resolve_lookups USING (query) "
+            "ORDER BY query",
         )
     return _as_person_records(table)
 
