@@ -127,7 +127,7 @@ def collected(population: Path) -> tuple[RegistryStore, Matcher]:
 
 def batches(store: RegistryStore, first: int, count: int) -> Iterator[tuple[int, PersonRecords]]:
     """`count` consecutive batches of the collected lookups from batch `first` on, numbered."""
-    with resolve._reading_lookups(store) as (read, _):
+    with resolve._reading_lookups(store) as read:
         for number, batch in enumerate(read):
             if number >= first + count:
                 break

@@ -638,31 +638,16 @@ def _lookup_sample(store: RegistryStore, positions: IntArray) -> PersonRecords:
 
 
 @contextmanager
-def _reading_lookups(
-    store: RegistryStore,
-) -> Iterator[tuple[Iterator[PersonRecords], list[IntArray]]]:
-    """Every lookup, BATCH at a time, read from the store as they are linked (no other
-    statement may run on the store meanwhile), and the numbers (`query`) of the lookups read
-    so far, batch after batch.
-
-    Read as the store holds them, not sorted: nearly in birth-date order still (at 1 M people a
-    batch of 100,000 spans 160,000 to 270,000 numbers), which is what the name caches need.
-    Sorting them first kept the workers waiting 12 s at 10 M people, and took 27 s of the
-    store's time beside them."""
-    numbers: list[IntArray] = []
-
-    def batches(reader: pa.RecordBatchReader) -> Iterator[PersonRecords]:
-        for table in _rebatched(reader, BATCH):
-            numbers.append(np.asarray(table.column("query").to_numpy(), dtype=np.int64))
-            yield _as_person_records(table)
-
+def _reading_lookups(store: RegistryStore) -> Iterator[Iterator[PersonRecords]]:
+    """Every lookup in order, BATCH at a time, read from the store as they are linked (no
+    other statement may run on the store meanwhile)."""
     with store.reading(
         "read lookups",
-        f"SELECT query, {_LOOKUP_FIELDS}, coalesce(e.row, -1) AS {EXACT_ROW} "
-        "FROM resolve_lookups LEFT JOIN resolve_exact e USING (query)",
+        f"SELECT {_LOOKUP_FIELDS}, coalesce(e.row, -1) AS {EXACT_ROW} "
+        "FROM resolve_lookups LEFT JOIN resolve_exact e USING (query) ORDER BY query",
         BATCH,
     ) as reader:
-        yield batches(reader), numbers
+        yield (_as_person_records(table) for table in _rebatched(reader, BATCH))
 
 
 def _rebatched(reader: pa.RecordBatchReader, size: int) -> Iterator[pa.Table]:
@@ -767,17 +752,11 @@ def _link_other_kinds(
             f"({lookups:,} distinct combinations of names and birth date)"
         )
         # the store only reads the lookups out meanwhile: its memory goes to the workers
-        with (
-            store.memory_limited(WORKERS_STORE_MEMORY),
-            _reading_lookups(store) as (batches, numbers),
-        ):
-            in_read_order = _link_to_index(matcher, batches, lookups, say, report.blocking, linker)
-        read = np.concatenate(numbers)  # each linked position's lookup
-        persons = np.empty_like(in_read_order[0])
-        persons[read] = in_read_order[0]
-        probability = np.empty_like(in_read_order[1])
-        probability[read] = in_read_order[1]
-        del matcher, read, in_read_order
+        with store.memory_limited(WORKERS_STORE_MEMORY), _reading_lookups(store) as batches:
+            persons, probability = _link_to_index(
+                matcher, batches, lookups, say, report.blocking, linker
+            )
+        del matcher
         release_name_caches()  # the links are written by the store: no more names to parse
         _write_query_links(store, persons, probability)
     store.execute("drop lookups", "DROP TABLE resolve_lookups")
