@@ -5,13 +5,15 @@ each step timed.
     .venv/bin/python bench/link_batches.py bench-data/population-10000000 --first 200
 
 Collects the lookups of a resolved population as resolve does (every registry's records,
-each distinct combination of person fields once, in birth-date order: timed, as it is part
-of a resolve), then links `--count` consecutive batches of `resolve.BATCH` lookups from batch
-`--first` on, in this one process, with the store's link model: `resolve.link_batch`, the
-first look at ten candidates and the second at forty for the unsure. The first batch warms
-the caches a run keeps (names, words, the comparators' answers) and is left out of the means;
-prints each batch's time, then the mean time per batch of each step (the steps indented are
-those of both looks together) and of the process's time in the kernel. Nothing is written to
+each distinct combination of person fields once, numbered in birth-date order, and those
+written exactly as one person: timed, as it is part of a resolve), then links `--count`
+batches of `resolve.BATCH` lookups from batch `--first` on, read as resolve reads them, in this
+one process, with the store's link model: `resolve.link_batch` — a lookup written exactly as
+one person against that person's record alone, the others through the blocks, the first look
+at ten candidates and the second at forty for the unsure. The first batch warms the caches a
+run keeps (names, words, the comparators' answers) and is left out of the means; prints each
+batch's time, then the mean time per batch of each step (the steps indented are those of
+every scoring together) and of the process's time in the kernel. Nothing is written to
 the store. The process keeps the memory it frees, as resolve's forked workers do
 (`bonafide.heap.reuse_freed_memory`). To compare, `NUMPY_MADVISE_HUGEPAGE=1` in the environment
 puts NumPy's large arrays back on huge pages (`bonafide.heap.ordinary_pages`), and
@@ -47,6 +49,8 @@ spent: dict[str, float] = defaultdict(float)
 running: list[str] = []  # the steps timed that are under way, outermost first
 # the steps as printed: a look, then what it holds
 STEPS = (
+    "the exact lookups, each against its one record",
+    "the others, through the blocks",
     "the first look (10 candidates; ranking 40)",
     "the second look (the unsure's other pairs)",
     "  blocking keys",
@@ -80,12 +84,21 @@ def _timed(owner: Any, name: str, label: Callable[[tuple[Any, ...]], str] | str)
 
 def _time_the_steps() -> None:
     first_look = "the first look (10 candidates; ranking 40)"
+    blocks = "the others, through the blocks"
+    _timed(resolve, "_looked_up", blocks)
     _timed(Matcher, "score_looking_wider", first_look)
-    # the first look scores its pairs within `score_looking_wider`, the second from link_batch
+    # the first look scores its pairs within `score_looking_wider`, the second within
+    # `_looked_up`, the exact lookups' outside both
     _timed(
         Matcher,
         "score_pairs",
-        lambda _: "" if first_look in running else "the second look (the unsure's other pairs)",
+        lambda _: (
+            ""
+            if first_look in running
+            else "the second look (the unsure's other pairs)"
+            if blocks in running
+            else "the exact lookups, each against its one record"
+        ),
     )
     _timed(PersonIndex, "candidate_rows", "  choosing the candidates (candidate_rows)")
     _timed(match, "record_keys", "  blocking keys")
