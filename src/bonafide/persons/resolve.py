@@ -314,8 +314,9 @@ def link_batch(
     if len(given):
         pairs = matcher.score_pairs(_taken(records, given), np.arange(len(given)), exact[given])
         alone_rows, alone_best = pairs.most_probable_person(len(given))
-        sure = given[alone_best >= SURE]
-        rows[sure], best[sure] = alone_rows[alone_best >= SURE], alone_best[alone_best >= SURE]
+        is_sure = alone_best >= SURE
+        sure = given[is_sure]
+        rows[sure], best[sure] = alone_rows[is_sure], alone_best[is_sure]
         looked[sure] = False
         counts.exact += len(sure)
     rest = np.flatnonzero(looked)
