@@ -128,7 +128,7 @@ def collected(population: Path) -> tuple[RegistryStore, Matcher]:
     index = PersonIndex.open(store.vault)
     model = load_link_model(PersonFiles(store.vault).current())
     start = time.perf_counter()
-    _, lookups = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+    lookups = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False).count
     exact = resolve._mark_exact_lookups(store, index)
     print(
         f"{lookups:,} lookups collected, {exact:,} of them written exactly as one person, "

@@ -161,7 +161,7 @@ def test_a_name_written_whole_or_in_parts_is_one_lookup(resolved: Resolved) -> N
     from bonafide.persons import resolve
 
     with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
-        resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+        collected = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
         kinds = list(resolve._LOOKUP_KINDS)
         raw = " UNION ALL ".join(
             f"SELECT CAST({number} AS TINYINT) AS kind, record_key, "
@@ -173,7 +173,7 @@ def test_a_name_written_whole_or_in_parts_is_one_lookup(resolved: Resolved) -> N
             "SELECT r.query, l.full_name AS looked_up, "
             "(c.full_name IS NOT NULL AND c.full_name <> '') AS written_whole, "
             "c.full_name, c.surname, c.given_name, c.patronymic, c.birth_date "
-            f"FROM resolve_records r JOIN ({raw}) c USING (kind, record_key) "
+            f"FROM ({collected.records_sql()}) r JOIN ({raw}) c USING (kind, record_key) "
             "JOIN resolve_lookups l ON l.query = r.query",
         )
     assert table.num_rows > 1_000
@@ -609,10 +609,11 @@ def test_lookups_sharing_a_hash_are_joined_to_their_records_by_their_fields(
     from bonafide.persons import resolve
 
     def numbered(store: RegistryStore) -> tuple[list[tuple[int, str, int]], int]:
-        resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+        collected = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
         rows = store.execute(
             "test lookups",
-            "SELECT kind, record_key, query FROM resolve_records ORDER BY kind, record_key",
+            f"SELECT kind, record_key, query FROM ({collected.records_sql()}) "
+            "ORDER BY kind, record_key",
         )
         shared = store.scalar(
             "test shared hashes",
@@ -629,6 +630,31 @@ def test_lookups_sharing_a_hash_are_joined_to_their_records_by_their_fields(
     assert shared > 1_000
     assert len(by_hash) > 1_000
     assert by_fields == by_hash
+
+
+@pytest.mark.parametrize("in_a_transaction", [False, True])
+def test_lookups_are_numbered_from_0_in_birth_date_then_name_order(
+    resolved: Resolved, in_a_transaction: bool
+) -> None:
+    """The lookups' numbers are their places in birth-date, name, sex and personal-number
+    order, as a window over that order numbers them, also inside the transaction resolve
+    runs in (where a new table's rows are numbered from a large offset)."""
+    from bonafide.persons import resolve
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        if in_a_transaction:
+            store.execute("test begin", "BEGIN TRANSACTION")
+        collected = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+        numbers = store.execute(
+            "test numbers",
+            "SELECT query, row_number() OVER (ORDER BY birth_date, full_name, sex, "
+            "personal_number) - 1 FROM resolve_lookups ORDER BY query",
+        )
+        records = store.scalar("test records", "SELECT sum(records) FROM resolve_lookups")
+    assert len(numbers) == collected.count > 1_000
+    assert [q for q, _ in numbers] == list(range(collected.count))
+    assert all(q == w for q, w in numbers)
+    assert records == sum(collected.records.values())
 
 
 @pytest.mark.parametrize("people", [1_300, 2_000, 3_100, 5_000])

@@ -495,28 +495,60 @@ def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool)
     return where
 
 
-# the registries linked to persons through lookups, each by its number in `resolve_records`
+# the registries linked to persons through lookups, each by its number in `CollectedLookups`
 _LOOKUP_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind is not Kind.IDENTITY)
+
+
+@dataclass(frozen=True)
+class CollectedLookups:
+    """The lookups `_collect_lookups` numbered in the temporary view `resolve_lookups`, and how
+    to find their records again."""
+
+    records: dict[str, int]  # the unresolved records, per kind
+    count: int  # the lookups
+    # SQL: the unresolved records, each as `kind` (its number in _LOOKUP_KINDS), `record_key`
+    # and the _LOOKUP_COLUMNS
+    unresolved: str
+    # whether two lookups share a combination's hash (then records are joined to their lookup
+    # by every field: at 10 M people the join on the fields took a minute and a half, on the
+    # hash a fraction of it)
+    shared_hash: bool
+
+    def records_sql(self) -> str:
+        """SQL: each unresolved record (`kind`, `record_key`) with its lookup's number (`query`).
+
+        Found again from the registries when needed rather than kept beside the lookups: at
+        10 M people 70 M records' keys held as a temporary table made the store spill and
+        read back gigabytes through the whole link."""
+        combination = _combination_hash(list(_LOOKUP_COLUMNS))
+        same = (
+            " AND ".join(f"r.{c} IS NOT DISTINCT FROM l.{c}" for c in _LOOKUP_COLUMNS)
+            if self.shared_hash
+            else "r.combination = l.combination"
+        )
+        return (
+            "SELECT r.kind, r.record_key, l.query "
+            f"FROM (SELECT *, {combination} AS combination FROM ({self.unresolved})) r "
+            f"JOIN resolve_lookups l ON {same}"
+        )
 
 
 def _collect_lookups(
     store: RegistryStore, kinds: list[Kind], done: dict[str, list[int]], retry_unlinked: bool
-) -> tuple[dict[str, int], int]:
+) -> CollectedLookups:
     """Each distinct combination of the fields a link depends on (_LOOKUP_COLUMNS: the name
     as compared, however a registry split it) among the unresolved records of these
-    registries, once, in the temporary table `resolve_lookups`, numbered from 0 (`query`) in
-    birth-date order, with how many records it stands for (`records`); each record with its
-    combination's number in `resolve_records` (`kind`:
-    its registry's number in _LOOKUP_KINDS). Returns the records per kind and the number of
-    lookups.
+    registries, once, in the temporary view `resolve_lookups`, numbered from 0 (`query`) in
+    birth-date order, with how many records it stands for (`records`).
 
     A person's residences, studies and jobs usually repeat one name and birth date, in one
     registry and across them, and a link depends on nothing else: each combination is looked up
     once. In birth-date order, neighbouring lookups share candidates, which the name parser's
-    cache then holds parsed. Distinct combinations are numbered, then joined back to their
-    records: at 10 M people, ranking the 70 M records themselves by seven text columns took a
-    quarter of an hour, and gathering each combination's records into lists does not spill
-    (DuckDB ran out of memory)."""
+    cache then holds parsed. The combinations are grouped and stored in that order, and
+    numbered by their place in the table (its `rowid`): at 10 M people numbering them by a
+    window over the sort took 85 s and wrote 17 GB of spill, the sorted table 54 s and 9 GB.
+    An ORDER BY fixes the order of the rows a table is created from, whatever
+    `preserve_insertion_order` says."""
     columns = list(_LOOKUP_COLUMNS)
     order = ["birth_date", *(c for c in columns if c != "birth_date")]
     records = " UNION ALL ".join(
@@ -530,36 +562,48 @@ def _collect_lookups(
         f"SELECT kind, record_key, {name} AS full_name, "
         f"{', '.join(c for c in columns if c != 'full_name')} FROM ({records})"
     )
-    combination = _combination_hash(columns)
     store.execute(
         "collect lookups",
-        "CREATE OR REPLACE TEMP TABLE resolve_lookups AS SELECT "
-        f"row_number() OVER (ORDER BY {', '.join(order)}) - 1 AS query, * FROM ("
-        f"SELECT {combination} AS combination, {', '.join(columns)}, count(*) AS records "
-        f"FROM ({unresolved}) GROUP BY ALL)",
+        "CREATE OR REPLACE TEMP TABLE resolve_lookup_rows AS "
+        f"SELECT {_combination_hash(columns)} AS combination, {', '.join(columns)}, "
+        f"count(*) AS records FROM ({unresolved}) GROUP BY ALL ORDER BY {', '.join(order)}",
     )
-    # joined by the combination's hash where no two combinations share one (at 10 M people
-    # the join on seven text columns took a minute and a half, on the hash a fraction of it)
-    shared_hash = store.scalar(
-        "check the lookups' hashes",
-        "SELECT count(*) > count(DISTINCT combination) FROM resolve_lookups",
-    )
-    same = (
-        " AND ".join(f"r.{c} IS NOT DISTINCT FROM l.{c}" for c in columns)
-        if shared_hash
-        else "r.combination = l.combination"
-    )
+    # a table's rows are numbered in the order they were stored, from 0, or inside a
+    # transaction from a large offset
+    first, last, lookups = store.execute(
+        "number the lookups", "SELECT min(rowid), max(rowid), count(*) FROM resolve_lookup_rows"
+    )[0]
+    if lookups and last - first + 1 != lookups:
+        raise StoreError(
+            f"the store numbered {lookups} lookups from {first} to {last}",
+            hint="report this: resolve expects a new table's rows numbered one after another",
+        )
     store.execute(
-        "number the records by their lookup",
-        "CREATE OR REPLACE TEMP TABLE resolve_records AS SELECT r.kind, r.record_key, l.query "
-        f"FROM (SELECT *, {combination} AS combination FROM ({unresolved})) r "
-        f"JOIN resolve_lookups l ON {same}",
+        "number the lookups",
+        "CREATE OR REPLACE TEMP VIEW resolve_lookups AS "
+        f"SELECT rowid - {int(first or 0)} AS query, * FROM resolve_lookup_rows",
+    )
+    shared_hash = bool(
+        store.scalar(
+            "check the lookups' hashes",
+            "SELECT count(*) > count(DISTINCT combination) FROM resolve_lookup_rows",
+        )
     )
     counts = store.execute(
-        "count unresolved records", "SELECT kind, count(*) FROM resolve_records GROUP BY kind"
+        "count unresolved records", f"SELECT kind, count(*) FROM ({records}) GROUP BY kind"
     )
-    lookups = int(store.scalar("count lookups", "SELECT count(*) FROM resolve_lookups"))
-    return {_LOOKUP_KINDS[int(k)].value: int(n) for k, n in counts}, lookups
+    return CollectedLookups(
+        {_LOOKUP_KINDS[int(k)].value: int(n) for k, n in counts},
+        int(lookups),
+        unresolved,
+        shared_hash,
+    )
+
+
+def _drop_lookups(store: RegistryStore) -> None:
+    store.execute("drop lookups", "DROP VIEW resolve_lookups")
+    store.execute("drop lookups' rows", "DROP TABLE resolve_lookup_rows")
+    store.execute("drop exact lookups", "DROP TABLE IF EXISTS resolve_exact")
 
 
 def _combination_hash(columns: list[str]) -> str:
@@ -691,7 +735,10 @@ def _link_counts(store: RegistryStore) -> dict[str, int]:
 
 
 def _write_query_links(
-    store: RegistryStore, persons: IntArray, probability: npt.NDArray[np.float64]
+    store: RegistryStore,
+    collected: CollectedLookups,
+    persons: IntArray,
+    probability: npt.NDArray[np.float64],
 ) -> None:
     """Link every record of every lookup to the lookup's person (`_collect_lookups`)."""
     found = np.flatnonzero(persons >= 0)
@@ -709,7 +756,7 @@ def _write_query_links(
         store.execute(
             "write person links",
             f"INSERT INTO person_links SELECT CASE r.kind {kind_names} END, r.record_key, "
-            "l.person_id, l.probability FROM resolve_records r "
+            f"l.person_id, l.probability FROM ({collected.records_sql()}) r "
             "JOIN query_links l ON l.query = r.query",
         )
 
@@ -734,7 +781,8 @@ def _link_other_kinds(
     retry = report.new_identity_records > 0 and not report.rebuilt
     _return_freed_memory()
     before = _link_counts(store)
-    records, lookups = _collect_lookups(store, kinds, done, retry)
+    collected = _collect_lookups(store, kinds, done, retry)
+    records, lookups = collected.records, collected.count
     exact = _mark_exact_lookups(store, index)
     say("learning how other registries' records differ from identity records")
     positions, held = sample_lookups(_records_per_lookup(store))
@@ -759,10 +807,8 @@ def _link_other_kinds(
             )
         del matcher
         release_name_caches()  # the links are written by the store: no more names to parse
-        _write_query_links(store, persons, probability)
-    store.execute("drop lookups", "DROP TABLE resolve_lookups")
-    store.execute("drop exact lookups", "DROP TABLE resolve_exact")
-    store.execute("drop lookups' records", "DROP TABLE resolve_records")
+        _write_query_links(store, collected, persons, probability)
+    _drop_lookups(store)
     after = _link_counts(store)
     for kind in kinds:
         linked = after.get(kind.value, 0) - before.get(kind.value, 0)
