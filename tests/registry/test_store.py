@@ -104,3 +104,29 @@ def test_transaction_rolls_back_on_error(store: RegistryStore) -> None:
     with pytest.raises(ValueError, match="boom"):
         fail_inside()
     assert store.scalar("test", "SELECT max(version) FROM schema_version") == len(MIGRATIONS)
+
+
+def test_memory_is_widened_by_what_the_process_gave_back_then_restored(data_dir: Path) -> None:
+    settings = StoreSettings(memory_limit="2GB", threads=1)
+    with RegistryStore.open(vault_for(data_dir), settings) as store:
+
+        def limit() -> str:
+            return str(store.scalar("test limit", "SELECT current_setting('memory_limit')"))
+
+        before = limit()
+        with store.memory_widened(3 * 10**9):
+            assert limit() == "4.6 GiB"  # 2 GB and 3 GB
+            with store.memory_limited("1GB"):
+                assert limit() == "953.6 MiB"
+            assert limit() == "4.6 GiB"
+        assert limit() == before == "1.8 GiB"
+
+
+@pytest.mark.parametrize(
+    ("limit", "size"),
+    [("4GB", 4 * 10**9), ("512 mb", 512 * 10**6), ("3.5GiB", int(3.5 * 2**30)), ("none", None)],
+)
+def test_memory_limits_are_read_as_sizes(limit: str, size: int | None) -> None:
+    from bonafide.registry.store import _bytes_of
+
+    assert _bytes_of(limit) == size

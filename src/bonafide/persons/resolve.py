@@ -761,6 +761,18 @@ def _write_query_links(
         )
 
 
+@dataclass
+class _LinkedLookups:
+    """The other registries' lookups linked to persons, their links not yet written."""
+
+    collected: CollectedLookups
+    done: dict[str, list[int]]  # per kind, the imports resolved before
+    before: dict[str, int]  # per kind, the person links before
+    exact: int
+    persons: IntArray  # per lookup, its person (-1: none)
+    probability: npt.NDArray[np.float64]
+
+
 def _link_other_kinds(
     store: RegistryStore,
     index: PersonIndex,
@@ -770,10 +782,11 @@ def _link_other_kinds(
     report: ResolveReport,
     linker: BatchLinker,
     workers: int,
-) -> None:
+) -> _LinkedLookups:
     """Link the records of the other registries' unresolved imports to persons, with a link
     model learned from their lookups (`link_model.py`; else `saved`, else the index's), their
-    sample scored by `workers` forked processes."""
+    sample scored by `workers` forked processes; the links are written by
+    `_write_other_links`, once the index is no longer needed."""
     meta = index.meta
     kinds = list(_LOOKUP_KINDS)
     done = {kind.value: meta.resolved_imports.get(kind.value, []) for kind in kinds}
@@ -790,37 +803,48 @@ def _link_other_kinds(
     learner = Matcher(index, LINK_CANDIDATES)
     pairs = _scored(learner, sample, workers)
     model = learn_link_model(learner.model, sample, pairs, held) or saved
-    del pairs
-    del sample
+    del pairs, sample, learner
     if model is not None:
         save_link_model(generation, model)
-    matcher = Matcher(index, LINK_CANDIDATES, model)
+    persons = np.empty(0, np.int64)
+    probability = np.empty(0, np.float64)
     if lookups:
         say(
             f"linking {sum(records.values()):,} records to persons "
             f"({lookups:,} distinct combinations of names and birth date)"
         )
+        matcher = Matcher(index, LINK_CANDIDATES, model)
         # the store only reads the lookups out meanwhile: its memory goes to the workers
         with store.memory_limited(WORKERS_STORE_MEMORY), _reading_lookups(store) as batches:
             persons, probability = _link_to_index(
                 matcher, batches, lookups, say, report.blocking, linker
             )
         del matcher
-        release_name_caches()  # the links are written by the store: no more names to parse
-        _write_query_links(store, collected, persons, probability)
+    release_name_caches()  # the links are written by the store: no more names to parse
+    return _LinkedLookups(collected, done, before, exact, persons, probability)
+
+
+def _write_other_links(
+    store: RegistryStore, linked: _LinkedLookups, meta: IndexMeta, report: ResolveReport
+) -> None:
+    """Write the other registries' links (`_link_other_kinds`) and count them."""
+    collected = linked.collected
+    records, lookups = collected.records, collected.count
+    if lookups:
+        _write_query_links(store, collected, linked.persons, linked.probability)
     _drop_lookups(store)
     after = _link_counts(store)
-    for kind in kinds:
-        linked = after.get(kind.value, 0) - before.get(kind.value, 0)
+    for kind in _LOOKUP_KINDS:
+        written = after.get(kind.value, 0) - linked.before.get(kind.value, 0)
         if records.get(kind.value):
-            report.unlinked[kind.value] = records[kind.value] - linked
-            log.info("resolve kind=%s linked=%d of=%d", kind.value, linked, records[kind.value])
-        report.linked[kind.value] = linked
+            report.unlinked[kind.value] = records[kind.value] - written
+            log.info("resolve kind=%s linked=%d of=%d", kind.value, written, records[kind.value])
+        report.linked[kind.value] = written
         meta.resolved_imports[kind.value] = sorted(
-            set(done[kind.value]) | set(_imports(store, kind))
+            set(linked.done[kind.value]) | set(_imports(store, kind))
         )
-        meta.links[kind.value] = meta.links.get(kind.value, 0) + linked
-    log.info("resolve lookups=%d exact=%d records=%d", lookups, exact, sum(records.values()))
+        meta.links[kind.value] = meta.links.get(kind.value, 0) + written
+    log.info("resolve lookups=%d exact=%d records=%d", lookups, linked.exact, sum(records.values()))
     blocking = report.blocking
     if blocking.every_key_overflowed or blocking.without_keys:
         log.warning(
@@ -888,16 +912,24 @@ def resolve_registries(
             index = _build_fresh(store, generation, say, report, workers)
         else:
             index = _add_identities(store, current, generation, say, report, linker)
-        _link_other_kinds(
+        linked = _link_other_kinds(
             store, index, load_link_model(current), generation, say, report, linker, workers
         )
-        say("writing each person's records and the population's base rates")
-        write_histories(store, generation)
-        write_watchlist(store, generation)
-        compute_baselines(store).save(generation)
-        index.meta.save(generation)
-    report.persons = index.meta.persons
-    report.identity_records = index.meta.records
+        meta = index.meta
+        # what remains is the store's work: the memory the index held is its to use
+        freed = index.nbytes
+        del index
+        _return_freed_memory()
+        with store.memory_widened(freed):
+            _write_other_links(store, linked, meta, report)
+            del linked
+            say("writing each person's records and the population's base rates")
+            write_histories(store, generation)
+            write_watchlist(store, generation)
+            compute_baselines(store).save(generation)
+        meta.save(generation)
+    report.persons = meta.persons
+    report.identity_records = meta.records
     return report
 
 

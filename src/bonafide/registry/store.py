@@ -10,6 +10,7 @@ DuckDB errors into `StoreError`s naming the operation.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -54,11 +55,14 @@ class StoreSettings:
 class RegistryStore:
     """An open registry store. Use `RegistryStore.open` as a context manager."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, vault: Vault) -> None:
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, vault: Vault, memory_limit: str = "4GB"
+    ) -> None:
         self._connection = connection
         self.vault = vault
         self.data_dir = vault.data_dir
         self._stale_scans: list[str] = []  # registrations to drop once a rollback is done
+        self._memory_limit = memory_limit  # as written, e.g. "4GB"
 
     @classmethod
     def open(
@@ -91,7 +95,7 @@ class RegistryStore:
             )
         except duckdb.Error as error:
             raise _open_error(path, error) from None
-        store = cls(connection, vault)
+        store = cls(connection, vault, settings.memory_limit)
         try:
             store._migrate(read_only=read_only)
         except BaseException:
@@ -154,12 +158,30 @@ class RegistryStore:
     def memory_limited(self, limit: str) -> Iterator[None]:
         """DuckDB's memory held to `limit` (e.g. "1GB") inside the block, beyond which it
         spills (sealed): while other work of the process needs the memory."""
-        before = self.scalar("read the memory limit", "SELECT current_setting('memory_limit')")
+        with self._memory_limit_set(limit):
+            yield
+
+    @contextmanager
+    def memory_widened(self, extra: int) -> Iterator[None]:
+        """DuckDB's memory limit raised by `extra` bytes inside the block: while memory the
+        process held for other work, and has given back, may go to the store. A limit not
+        written as a size (a share of the machine) is left as it is."""
+        size = _bytes_of(self._memory_limit)
+        widened = self._memory_limit if size is None else f"{(size + max(extra, 0)) // 10**6}MB"
+        with self._memory_limit_set(widened):
+            yield
+
+    @contextmanager
+    def _memory_limit_set(self, limit: str) -> Iterator[None]:
+        # restored as it was written: read back, DuckDB rounds it (4GB reads "3.7 GiB")
+        before = self._memory_limit
         self.execute("limit memory", f"SET memory_limit = '{limit}'")
+        self._memory_limit = limit
         try:
             yield
         finally:
             self.execute("restore the memory limit", f"SET memory_limit = '{before}'")
+            self._memory_limit = before
 
     @contextmanager
     def reading(
@@ -319,3 +341,28 @@ def _open_error(path: Path, error: duckdb.Error) -> StoreError:
         f"cannot open the registry store {path}: {_first_lines(error)}",
         hint="check the --data-dir; if the file is damaged, restore it from a backup",
     )
+
+
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "BYTES": 1,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+}
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([A-Za-z]*)\s*")
+
+
+def _bytes_of(limit: str) -> int | None:
+    """The bytes of a memory limit written as a size ("4GB", "3.7 GiB"); None for another
+    way of writing it."""
+    match = _SIZE.fullmatch(limit)
+    if match is None or match[2].upper() not in _UNITS:
+        return None
+    return int(float(match[1]) * _UNITS[match[2].upper()])
