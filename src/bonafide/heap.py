@@ -37,7 +37,7 @@ import os
 
 import numpy as np
 
-__all__ = ["ordinary_pages", "reuse_freed_memory", "settle"]
+__all__ = ["ordinary_pages", "resident_bytes", "reuse_freed_memory", "settle"]
 
 # mallopt's parameters (glibc's malloc.h)
 _M_TRIM_THRESHOLD = -1
@@ -47,6 +47,16 @@ _M_MMAP_THRESHOLD = -3
 _HEAP_BLOCKS_UP_TO = 32 << 20
 _KEPT_AT_THE_TOP = 256 << 20  # freed memory at the heap's top kept up to this much
 _GROWN_BY_AT_LEAST = 16 << 20
+
+
+def resident_bytes() -> int:
+    """The memory this process holds in RAM now (0 where the system does not say)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def settle() -> None:

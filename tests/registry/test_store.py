@@ -106,7 +106,7 @@ def test_transaction_rolls_back_on_error(store: RegistryStore) -> None:
     assert store.scalar("test", "SELECT max(version) FROM schema_version") == len(MIGRATIONS)
 
 
-def test_memory_is_widened_by_what_the_process_gave_back_then_restored(data_dir: Path) -> None:
+def test_memory_is_raised_to_at_least_a_size_then_restored(data_dir: Path) -> None:
     settings = StoreSettings(memory_limit="2GB", threads=1)
     with RegistryStore.open(vault_for(data_dir), settings) as store:
 
@@ -114,12 +114,25 @@ def test_memory_is_widened_by_what_the_process_gave_back_then_restored(data_dir:
             return str(store.scalar("test limit", "SELECT current_setting('memory_limit')"))
 
         before = limit()
-        with store.memory_widened(3 * 10**9):
-            assert limit() == "4.6 GiB"  # 2 GB and 3 GB
+        with store.memory_at_least(5 * 10**9):
+            assert limit() == "4.6 GiB"
             with store.memory_limited("1GB"):
                 assert limit() == "953.6 MiB"
             assert limit() == "4.6 GiB"
         assert limit() == before == "1.8 GiB"
+        with store.memory_at_least(10**9):  # lower than the limit: the limit stays
+            assert limit() == before
+        assert 0 <= store.memory_used() < 2 * 10**9
+
+
+def test_a_process_knows_what_it_holds_in_memory() -> None:
+    from bonafide.heap import resident_bytes
+
+    before = resident_bytes()
+    held = bytearray(200 * 2**20)
+    held[::4096] = b"x" * len(held[::4096])  # touched: in RAM
+    assert resident_bytes() - before > 150 * 2**20
+    del held
 
 
 @pytest.mark.parametrize(

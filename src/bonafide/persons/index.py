@@ -424,11 +424,6 @@ class PersonIndex:
         self.meta = meta
         self.hash_key = index_key(generation.vault)
 
-    @property
-    def nbytes(self) -> int:
-        """The memory its records and keys hold."""
-        return int(self.records.nbytes + self.key_hashes.nbytes + self.key_rows.nbytes)
-
     @staticmethod
     def exists(vault: Vault) -> bool:
         return PersonFiles(vault).current() is not None

@@ -38,7 +38,7 @@ import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
 from bonafide.forking import can_fork, forked_pool
-from bonafide.heap import reuse_freed_memory, settle
+from bonafide.heap import resident_bytes, reuse_freed_memory, settle
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features, full_name_sql
 from bonafide.linkage.link import link_records
@@ -864,6 +864,7 @@ def _return_freed_memory() -> None:
     the process that freed it."""
     release_name_caches()
     gc.collect()
+    pa.default_memory_pool().release_unused()
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:  # not glibc: its allocator keeps what it keeps
@@ -916,11 +917,14 @@ def resolve_registries(
             store, index, load_link_model(current), generation, say, report, linker, workers
         )
         meta = index.meta
-        # what remains is the store's work: the memory the index held is its to use
-        freed = index.nbytes
+        # what remains is the store's work: what the index gave back is its to use, up to
+        # what the process held once linked (so the peak stays the linking's)
+        held = resident_bytes()
         del index
         _return_freed_memory()
-        with store.memory_widened(freed):
+        store_memory = held - (resident_bytes() - store.memory_used())
+        log.info("resolve held_mb=%d store_memory_mb=%d", held >> 20, store_memory >> 20)
+        with store.memory_at_least(store_memory):
             _write_other_links(store, linked, meta, report)
             del linked
             say("writing each person's records and the population's base rates")

@@ -162,14 +162,25 @@ class RegistryStore:
             yield
 
     @contextmanager
-    def memory_widened(self, extra: int) -> Iterator[None]:
-        """DuckDB's memory limit raised by `extra` bytes inside the block: while memory the
-        process held for other work, and has given back, may go to the store. A limit not
-        written as a size (a share of the machine) is left as it is."""
-        size = _bytes_of(self._memory_limit)
-        widened = self._memory_limit if size is None else f"{(size + max(extra, 0)) // 10**6}MB"
+    def memory_at_least(self, size: int) -> Iterator[None]:
+        """DuckDB's memory limit raised to `size` bytes inside the block, if it is lower:
+        while memory the process held for other work, and has given back, may go to the
+        store. A limit not written as a size is left as it is."""
+        configured = _bytes_of(self._memory_limit)
+        widened = (
+            f"{size // 10**6}MB"
+            if configured is not None and size > configured
+            else self._memory_limit
+        )
         with self._memory_limit_set(widened):
             yield
+
+    def memory_used(self) -> int:
+        """The bytes DuckDB holds in memory now."""
+        used = self.scalar(
+            "read the memory used", "SELECT sum(memory_usage_bytes) FROM duckdb_memory()"
+        )
+        return int(used or 0)
 
     @contextmanager
     def _memory_limit_set(self, limit: str) -> Iterator[None]:
