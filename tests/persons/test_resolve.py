@@ -699,6 +699,27 @@ def _exactly_written(store: RegistryStore, index: PersonIndex) -> tuple[PersonRe
     return lookups, exact
 
 
+def test_lookups_read_in_ranges_come_whole_in_order_and_in_full_batches(
+    resolved: Resolved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bonafide.persons import resolve
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        index = PersonIndex.open(store.vault)
+        whole, _ = _exactly_written(store, index)
+        monkeypatch.setattr(resolve, "READ_AT_ONCE", 777)
+        monkeypatch.setattr(resolve, "BATCH", 1_000)
+        with resolve._reading_lookups(store) as batches:
+            read = [b.table for b in batches]
+    assert whole.table.num_rows > 3_000
+    assert [t.num_rows for t in read[:-1]] == [1_000] * (len(read) - 1)
+    assert 0 < read[-1].num_rows <= 1_000
+    assert pa.concat_tables(read).equals(whole.table)
+    assert pa.concat_tables(read).column("record_id").to_pylist() == [
+        str(n) for n in range(whole.table.num_rows)
+    ]
+
+
 def test_lookups_written_exactly_as_one_person_are_given_its_row(resolved: Resolved) -> None:
     """A lookup is given an index row where its name and birth date are written exactly as
     those of one person's identity records and of no other person's, and its sex and personal
