@@ -140,12 +140,12 @@ def collected(population: Path) -> tuple[RegistryStore, Matcher]:
 
 def batches(store: RegistryStore, first: int, count: int) -> Iterator[tuple[int, PersonRecords]]:
     """`count` consecutive batches of the collected lookups from batch `first` on, numbered."""
-    with resolve._reading_lookups(store) as read:
-        for number, batch in enumerate(read):
-            if number >= first + count:
-                break
-            if number >= first:
-                yield number, batch
+    lookups = int(store.scalar("count lookups", "SELECT count(*) FROM resolve_lookups"))
+    for number, batch in enumerate(resolve._read_lookups(store, lookups)):
+        if number >= first + count:
+            break
+        if number >= first:
+            yield number, batch
 
 
 def batch_arguments(doc: str, count: int) -> argparse.Namespace:

@@ -690,10 +690,10 @@ def _exactly_written(store: RegistryStore, index: PersonIndex) -> tuple[PersonRe
     with their exact rows."""
     from bonafide.persons import resolve
 
-    resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
+    collected = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
     marked = resolve._mark_exact_lookups(store, index)
-    with resolve._reading_lookups(store) as batches:
-        lookups = PersonRecords(pa.concat_tables([b.table for b in batches]))
+    batches = resolve._read_lookups(store, collected.count)
+    lookups = PersonRecords(pa.concat_tables([b.table for b in batches]))
     exact = lookups.table.column(resolve.EXACT_ROW).to_numpy()
     assert int((exact >= 0).sum()) == marked
     return lookups, exact
@@ -709,8 +709,7 @@ def test_lookups_read_in_ranges_come_whole_in_order_and_in_full_batches(
         whole, _ = _exactly_written(store, index)
         monkeypatch.setattr(resolve, "READ_AT_ONCE", 777)
         monkeypatch.setattr(resolve, "BATCH", 1_000)
-        with resolve._reading_lookups(store) as batches:
-            read = [b.table for b in batches]
+        read = [b.table for b in resolve._read_lookups(store, whole.table.num_rows)]
     assert whole.table.num_rows > 3_000
     assert [t.num_rows for t in read[:-1]] == [1_000] * (len(read) - 1)
     assert 0 < read[-1].num_rows <= 1_000

@@ -572,7 +572,8 @@ def _collect_lookups(
     # a table's rows are numbered in the order they were stored, from 0, or inside a
     # transaction from a large offset
     first, last, lookups = store.execute(
-        "number the lookups", "SELECT min(rowid), max(rowid), count(*) FROM resolve_lookup_rows"
+        "check the lookups' row numbers",
+        "SELECT min(rowid), max(rowid), count(*) FROM resolve_lookup_rows",
     )[0]
     if lookups and last - first + 1 != lookups:
         raise StoreError(
@@ -683,16 +684,14 @@ def _lookup_sample(store: RegistryStore, positions: IntArray) -> PersonRecords:
     return _as_person_records(table)
 
 
-@contextmanager
-def _reading_lookups(store: RegistryStore) -> Iterator[Iterator[PersonRecords]]:
-    """Every lookup in order, BATCH at a time, read from the store as they are linked,
-    READ_AT_ONCE lookups at a time.
+def _read_lookups(store: RegistryStore, count: int) -> Iterator[PersonRecords]:
+    """The `count` lookups collected, in order, BATCH at a time, read from the store as they
+    are linked, READ_AT_ONCE lookups at a time.
 
     The lookups are stored in order, numbered by their place, and a range of numbers reads
     only its part of the table: at 10 M people a million lookups came in 0.2–0.4 s. Read
     whole and sorted, the first batch came after 17 s while the workers waited, and the read
     took 40 s of the store's processor time beside them."""
-    count = int(store.scalar("count lookups", "SELECT count(*) FROM resolve_lookup_rows"))
 
     def ranges() -> Iterator[pa.RecordBatch]:
         for start in range(0, count, READ_AT_ONCE):
@@ -704,7 +703,7 @@ def _reading_lookups(store: RegistryStore) -> Iterator[Iterator[PersonRecords]]:
             )
             yield from table.to_batches()
 
-    yield (_as_person_records(table) for table in _rebatched(ranges(), BATCH))
+    return (_as_person_records(table) for table in _rebatched(ranges(), BATCH))
 
 
 def _rebatched(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
@@ -827,9 +826,9 @@ def _link_other_kinds(
         )
         matcher = Matcher(index, LINK_CANDIDATES, model)
         # the store only reads the lookups out meanwhile: its memory goes to the workers
-        with store.memory_limited(WORKERS_STORE_MEMORY), _reading_lookups(store) as batches:
+        with store.memory_limited(WORKERS_STORE_MEMORY):
             persons, probability = _link_to_index(
-                matcher, batches, lookups, say, report.blocking, linker
+                matcher, _read_lookups(store, lookups), lookups, say, report.blocking, linker
             )
         del matcher
     release_name_caches()  # the links are written by the store: no more names to parse
