@@ -683,6 +683,17 @@ def test_birth_year_groups_hold_whole_years_and_keep_two_workers_busy(
         assert all(not (held & other) for other in group_years[number + 1 :])  # whole years
         assert len(groups[number]) <= 700 or len(held) == 1
     assert len(groups[1:]) % 2 == 0  # after the one that trains the model: an even number
+    # the first trains alone: about half a group, of the earliest years
+    trained = sorted(group_years[0])
+    dated = sorted({b[:4] for b in born if b})
+    births = sorted(b[:4] for b in born if b)
+    assert trained == dated[: len(trained)]
+    assert 350 <= len(groups[0]) < 350 + births.count(trained[-1])
+    # the others about equal (to within a year's records each side), so that two workers
+    # finish together
+    sizes = [len(g) for g in groups[1:]]
+    largest_year = max(births.count(y) for y in dated)
+    assert max(sizes) - min(sizes) <= 2 * largest_year
 
 
 def _exactly_written(store: RegistryStore, index: PersonIndex) -> tuple[PersonRecords, Any]:
