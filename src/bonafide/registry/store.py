@@ -63,6 +63,7 @@ class RegistryStore:
         self.data_dir = vault.data_dir
         self._stale_scans: list[str] = []  # registrations to drop once a rollback is done
         self._memory_limit = memory_limit  # as written, e.g. "4GB"
+        self.read_only = False  # opened to read only: it keeps what it makes in temporary tables
 
     @classmethod
     def open(
@@ -96,6 +97,7 @@ class RegistryStore:
         except duckdb.Error as error:
             raise _open_error(path, error) from None
         store = cls(connection, vault, settings.memory_limit)
+        store.read_only = read_only
         try:
             store._migrate(read_only=read_only)
         except BaseException:
@@ -151,7 +153,12 @@ class RegistryStore:
     def arrow(self, operation: str, sql: str, params: Sequence[object] | None = None) -> pa.Table:
         """Run one query for `operation` and return its result as an Arrow table."""
         with self._operation(operation):
-            table: pa.Table = self._connection.sql(sql, params=params).to_arrow_table()
+            if params is None:
+                table: pa.Table = self._connection.sql(sql).to_arrow_table()
+            else:
+                # a relation with parameters converts its result on one thread, ten times
+                # slower (1.2 s against 0.17 s for a million lookups)
+                table = self._connection.execute(sql, params).fetch_arrow_table()
             return table
 
     @contextmanager
