@@ -56,14 +56,18 @@ class RegistryStore:
     """An open registry store. Use `RegistryStore.open` as a context manager."""
 
     def __init__(
-        self, connection: duckdb.DuckDBPyConnection, vault: Vault, memory_limit: str = "4GB"
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        vault: Vault,
+        memory_limit: str = "4GB",
+        read_only: bool = False,
     ) -> None:
         self._connection = connection
         self.vault = vault
         self.data_dir = vault.data_dir
         self._stale_scans: list[str] = []  # registrations to drop once a rollback is done
         self._memory_limit = memory_limit  # as written, e.g. "4GB"
-        self.read_only = False  # opened to read only: it keeps what it makes in temporary tables
+        self.read_only = read_only  # then what it makes is kept in temporary tables
 
     @classmethod
     def open(
@@ -96,8 +100,7 @@ class RegistryStore:
             )
         except duckdb.Error as error:
             raise _open_error(path, error) from None
-        store = cls(connection, vault, settings.memory_limit)
-        store.read_only = read_only
+        store = cls(connection, vault, settings.memory_limit, read_only)
         try:
             store._migrate(read_only=read_only)
         except BaseException:
