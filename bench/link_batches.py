@@ -28,6 +28,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -120,10 +121,10 @@ def _time_the_steps() -> None:
     comparisons.Features.build = classmethod(features)  # type: ignore[method-assign,assignment]
 
 
-def collected(population: Path) -> tuple[RegistryStore, Matcher]:
+def collected(population: Path) -> tuple[RegistryStore, Matcher, int]:
     """A resolved population's store with its lookups collected as resolve collects them (in
-    its temporary tables; their number and the time taken printed), and the matcher resolve
-    links them with."""
+    its temporary tables; their number and the time taken printed), the matcher resolve
+    links them with, and their number."""
     store = RegistryStore.open(bench_vault(population / "store"), read_only=True)
     index = PersonIndex.open(store.vault)
     model = load_link_model(PersonFiles(store.vault).current())
@@ -135,17 +136,16 @@ def collected(population: Path) -> tuple[RegistryStore, Matcher]:
         f"in {time.perf_counter() - start:.1f} s",
         flush=True,
     )
-    return store, Matcher(index, resolve.LINK_CANDIDATES, model)
+    return store, Matcher(index, resolve.LINK_CANDIDATES, model), lookups
 
 
-def batches(store: RegistryStore, first: int, count: int) -> Iterator[tuple[int, PersonRecords]]:
-    """`count` consecutive batches of the collected lookups from batch `first` on, numbered."""
-    lookups = int(store.scalar("count lookups", "SELECT count(*) FROM resolve_lookups"))
-    for number, batch in enumerate(resolve._read_lookups(store, lookups)):
-        if number >= first + count:
-            break
-        if number >= first:
-            yield number, batch
+def batches(
+    store: RegistryStore, lookups: int, first: int, count: int
+) -> Iterator[tuple[int, PersonRecords]]:
+    """`count` consecutive batches of the `lookups` collected from batch `first` on, numbered
+    (read from there, as resolve reads them)."""
+    read = resolve._read_lookups(store, lookups, first * resolve.BATCH)
+    yield from enumerate(islice(read, count), start=first)
 
 
 def batch_arguments(doc: str, count: int) -> argparse.Namespace:
@@ -161,11 +161,11 @@ def main() -> None:
     args = batch_arguments(__doc__, 6)
     reused = reuse_freed_memory()
     print(f"freed memory kept for the next batch: {'yes' if reused else 'no'}", flush=True)
-    store, matcher = collected(args.population)
+    store, matcher, lookups = collected(args.population)
     _time_the_steps()
     settle()
     times: list[float] = []
-    for number, batch in batches(store, args.first, args.count):
+    for number, batch in batches(store, lookups, args.first, args.count):
         if number == args.first + 1:
             spent.clear()  # the first batch warms the caches
             kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime

@@ -36,13 +36,13 @@ def _band_name(number: int) -> str:
 
 def main() -> None:
     args = batch_arguments(__doc__, 4)
-    store, matcher = collected(args.population)
+    store, matcher, lookups = collected(args.population)
     index = matcher.index
     wider = matcher.with_limit(resolve.LINK_CANDIDATES_UNSURE)
     # per band: unsure, linked newly, linked to another person, unlinked
     counts = np.zeros((len(BANDS), 4), dtype=np.int64)
     looked = 0
-    for _, records in batches(store, args.first, args.count):
+    for _, records in batches(store, lookups, args.first, args.count):
         looked += len(records)
         pairs = matcher.score(records)
         rows, best = pairs.most_probable_person(len(records))

