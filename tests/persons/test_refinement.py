@@ -51,6 +51,14 @@ def _resolve(
     return report, right / max(len(links), 1), right / max(linkable, 1)
 
 
+@pytest.fixture(autouse=True)
+def blocks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every lookup not written exactly as a person goes through the blocks, those written
+    alike one too (`PersonIndex.rows_written_alike` finds none): what the blocks do is what
+    these tests are about."""
+    monkeypatch.setattr(index, "ALIKE_ROWS", 0)
+
+
 @pytest.fixture(scope="module")
 def truth(population: Population) -> dict[str, dict[str, int]]:
     return {kind: _truth(population, kind) for kind in ("identity", "residence")}

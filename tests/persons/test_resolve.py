@@ -475,7 +475,8 @@ def test_links_are_the_same_from_one_process_or_several(
             )
             # the link model's sample is scored by the workers too
             link_models[workers] = load_link_model(PersonFiles(store.vault).current())
-        assert report.blocking.lookups > 3 * 700
+        # looked up through the blocks or alike records: several batches' worth
+        assert report.blocking.lookups + report.blocking.alike > 3 * 700
     assert len(links[1]) > 1_000
     assert links[1] == links[2]
     one, two = link_models[1], link_models[2]
@@ -780,9 +781,9 @@ def test_an_exact_row_is_scored_alone_when_sure_else_the_blocks_decide(
     blocks_rows, blocks_best, blocks_counts = resolve.link_batch(matcher, plain)
     given = exact >= 0
     assert counts.exact == int((given & (best >= resolve.SURE)).sum()) > 0.9 * given.sum()
-    assert counts.lookups == len(exact) - counts.exact
+    assert counts.lookups == len(exact) - counts.exact - counts.alike
     assert blocks_counts.exact == 0
-    assert blocks_counts.lookups == len(exact)
+    assert blocks_counts.lookups == len(exact) - blocks_counts.alike
     same = index.person_ids(rows[given]) == index.person_ids(blocks_rows[given])
     assert same.mean() > 0.995
     # no competitor shares the odds; the blocks may choose another of the person's records,
@@ -804,3 +805,120 @@ def test_an_exact_row_is_scored_alone_when_sure_else_the_blocks_decide(
     assert counts.exact == 0
     np.testing.assert_array_equal(rows, blocks_rows)
     np.testing.assert_allclose(best, blocks_best)
+
+
+def _alike_groups(index: PersonIndex) -> dict[str, list[int]]:
+    """The index's rows by their ALIKE_KEY, found from their records' features."""
+    from bonafide.linkage.comparisons import Features
+    from bonafide.persons.index import alike_keys
+
+    records = PersonRecords(index.records.select(list(PERSON_FIELDS)))
+    present, coded = alike_keys(Features.build(records))
+    groups: dict[str, list[int]] = {}
+    for row, key in zip(present.tolist(), coded.texts(), strict=True):
+        groups.setdefault(key, []).append(row)
+    return groups
+
+
+def test_records_written_alike_one_person_are_given_its_rows(resolved: Resolved) -> None:
+    """A record is given the index rows holding its ALIKE_KEY (surname, given name, birth date
+    as the blocking keys read them) where they are one person's, no more than ALIKE_ROWS of
+    them, and none otherwise: checked against every lookup, keys found apart."""
+    from bonafide.linkage.comparisons import Features
+    from bonafide.persons.index import ALIKE_ROWS, alike_keys
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        resolved_index = PersonIndex.open(store.vault)
+        lookups, _ = _exactly_written(store, resolved_index)
+    groups = _alike_groups(resolved_index)
+    # every third key held by several records made two persons': namesakes born on one day
+    persons = resolved_index.person_ids(np.arange(len(resolved_index.records))).copy()
+    several = [rows for rows in groups.values() if len(rows) > 1][::3]
+    for rows in several:
+        persons[rows[0]] = persons.max() + 1
+    records = resolved_index.records
+    index = PersonIndex(
+        resolved_index.generation,
+        records.set_column(records.column_names.index("person_id"), "person_id", pa.array(persons)),
+        resolved_index.key_hashes,
+        resolved_index.key_rows,
+        resolved_index.model,
+        resolved_index.meta,
+    )
+    features = Features.build(lookups)
+    records, rows = index.rows_written_alike(features)
+    assert np.all(np.diff(records) >= 0)
+    given: dict[int, list[int]] = {}
+    for record, row in zip(records.tolist(), rows.tolist(), strict=True):
+        given.setdefault(record, []).append(row)
+    present, coded = alike_keys(features)
+    expected: dict[int, list[int]] = {}
+    shared = 0
+    for record, key in zip(present.tolist(), coded.texts(), strict=True):
+        held = groups.get(key, [])
+        if len({int(persons[r]) for r in held}) > 1:
+            shared += 1
+        elif 0 < len(held) <= ALIKE_ROWS:
+            expected[record] = held
+    assert {r: sorted(v) for r, v in given.items()} == {r: sorted(v) for r, v in expected.items()}
+    assert len(expected) > len(lookups) / 4
+    assert len(several) > 10
+    assert shared > 10  # left to the blocks
+
+
+def test_a_record_written_alike_one_person_is_scored_alone_when_sure_else_the_blocks_decide(
+    resolved: Resolved, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lookups scored against the one person written alike them get the person the blocks give
+    them (nearly always; their probability without the competitors); the others, looked up
+    through the blocks apart from them, get exactly what the blocks give them together."""
+    from bonafide.linkage.comparisons import Features
+    from bonafide.persons import index as person_index
+    from bonafide.persons import resolve
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        index = PersonIndex.open(store.vault)
+        lookups, _ = _exactly_written(store, index)
+    plain = PersonRecords(lookups.table.drop_columns([resolve.EXACT_ROW]))
+    matcher = Matcher(index, resolve.LINK_CANDIDATES)
+    rows, best, counts = resolve.link_batch(matcher, plain)
+    with monkeypatch.context() as patched:
+        patched.setattr(person_index, "ALIKE_ROWS", 0)
+        blocks_rows, blocks_best, blocks_counts = resolve.link_batch(matcher, plain)
+    asked = np.unique(index.rows_written_alike(Features.build(plain))[0])
+    alike = np.zeros(len(plain), dtype=bool)
+    alike[asked] = best[asked] >= resolve.SURE
+    assert counts.alike == int(alike.sum()) > 0.8 * len(asked)
+    assert counts.lookups == len(plain) - counts.alike
+    assert blocks_counts.alike == 0
+    assert blocks_counts.lookups == len(plain)
+    same = index.person_ids(rows[alike]) == index.person_ids(blocks_rows[alike])
+    assert same.mean() > 0.995
+    assert (best[alike][same] >= blocks_best[alike][same] - 1e-5).all()
+    np.testing.assert_array_equal(rows[~alike], blocks_rows[~alike])
+    np.testing.assert_allclose(best[~alike], blocks_best[~alike])
+
+
+def test_the_keys_of_some_records_find_what_all_the_keys_find_for_them(
+    resolved: Resolved,
+) -> None:
+    """`RecordKeys.of_records`: candidates found from some records' keys, taken from the keys
+    of a whole batch, are those found for them from the whole batch's keys — a batch's keys
+    coded, and a few records' listed."""
+    from bonafide.linkage.comparisons import Features
+    from bonafide.persons.index import record_keys
+
+    with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
+        index = PersonIndex.open(store.vault)
+        lookups, _ = _exactly_written(store, index)
+    for size in (len(lookups), 150):
+        records = PersonRecords(lookups.table.slice(0, size).drop_columns(["exact_row"]))
+        keys = record_keys(Features.build(records))
+        some = np.flatnonzero(np.random.default_rng(size).random(size) < 0.4)
+        whole = index.candidate_rows(index.hashes_of(keys.keys), keys, 10)
+        taken = keys.of_records(some, size)
+        assert (np.bincount(taken.rows, minlength=len(some)) > 0).sum() > 0.9 * len(some)
+        part = index.candidate_rows(index.hashes_of(taken.keys), taken, 10)
+        kept = np.isin(whole.query, some)
+        np.testing.assert_array_equal(some[part.query], whole.query[kept])
+        np.testing.assert_array_equal(part.row, whole.row[kept])

@@ -36,6 +36,7 @@ from bonafide.linkage.comparisons import Features
 __all__ = [
     "BLOCKING_KEYS",
     "BLOCK_LIMITS",
+    "INDEX_ONLY_KEYS",
     "KEYS_WITH_BIRTH_DATE",
     "MAX_BLOCK",
     "NAME_KEYS",
@@ -149,6 +150,13 @@ _KEY_PARTS: dict[str, tuple[Part, ...]] = {
     "surname_settlement_given_initial": (_surname, _field("settlement_skeleton"), _given_initial),
     "birth_date_initials": (_field("birth"), _surname_initial, _given_initial),
 }
+# Keys the person index holds besides the blocking keys, never blocked on (no block of theirs
+# is ever fetched as candidates): "names_birth_date" finds the identity records written alike
+# a lookup (surname, given name and birth date), which resolve scores alone where they are one
+# person's (`PersonIndex.rows_written_alike`).
+INDEX_ONLY_KEYS: dict[str, tuple[Part, ...]] = {
+    "names_birth_date": (_surname, _given, _field("birth")),
+}
 # refinement → the coarse key it stands in for. Its key is the coarse key's followed by the
 # separator and its further parts, so a refined value names its coarse value.
 REFINED_FROM = {
@@ -171,7 +179,7 @@ SMALL = 200
 def _parts(name: str, features: Features) -> list[Coded]:
     """The key's parts; an either-order key's first two coded in one dictionary, so that the
     smaller code is the text sorting first."""
-    parts = [part(features) for part in _KEY_PARTS[name]]
+    parts = [part(features) for part in _KEY_PARTS.get(name) or INDEX_ONLY_KEYS[name]]
     if name in _EITHER_ORDER:
         first, second, *rest = parts
         return [*Coded.common(first, second), *rest]
@@ -216,7 +224,8 @@ def _text_keys(name: str, features: Features) -> ObjectArray:
 
 
 def distinct_keys(name: str, features: Features) -> tuple[IntArray, list[str], IntArray]:
-    """The key `name` of a batch of records, as `BLOCKING_KEYS[name]` gives it, coded: the
+    """The key `name` of a batch of records, as `BLOCKING_KEYS[name]` gives it (or an
+    `INDEX_ONLY_KEYS` key, as it would give it), coded: the
     records holding one, the text of each distinct key once, and which of them each of those
     records holds. A caller that hashes or stores the keys does so once per distinct key."""
     keys = _integer_keys(name, features)

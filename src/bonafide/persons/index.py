@@ -47,6 +47,8 @@ from bonafide.persons.files import Generation, PersonFiles
 from bonafide.vault import Vault
 
 __all__ = [
+    "ALIKE_KEY",
+    "ALIKE_ROWS",
     "KEYS_VERSION",
     "KEY_HASH",
     "BlockingCounts",
@@ -57,15 +59,22 @@ __all__ = [
     "RecordKeys",
     "RowArray",
     "as_key_rows",
+    "index_keys",
     "key_hashes",
     "record_keys",
 ]
 
 KEY_HASH = "blake2b-64-keyed"
 # the blocking keys' version: bumped when BLOCKING_KEYS change what they hold (2: given names
-# by their class in the given-name table; 3: the refinements of coarse keys, REFINED_FROM); an
-# index with older keys must be re-indexed
-KEYS_VERSION = 3
+# by their class in the given-name table; 3: the refinements of coarse keys, REFINED_FROM; 4:
+# the records' ALIKE_KEY besides); an index with older keys must be re-indexed
+KEYS_VERSION = 4
+# The index-only key (`blocking.INDEX_ONLY_KEYS`) of records written alike: surname, given name
+# and birth date, compared as the blocking keys compare them
+ALIKE_KEY = "names_birth_date"
+# the most records of one person `rows_written_alike` gives a lookup (a person holds one
+# identity record per document, a few in a lifetime)
+ALIKE_ROWS = 16
 IntArray = npt.NDArray[np.int64]
 # the index rows holding each key: 32-bit while the index has fewer than 2^31 records (half
 # the memory of a 10 M-person index's 160 M keys)
@@ -198,6 +207,25 @@ class RecordKeys:
     def texts(self) -> list[str]:
         return self.keys if isinstance(self.keys, list) else self.keys.texts()
 
+    def of_records(self, positions: IntArray, records: int) -> RecordKeys:
+        """The keys of the records at these positions (ascending, among `records`), each
+        record numbered by its place among them."""
+        number = np.full(records, -1, dtype=np.int64)
+        number[positions] = np.arange(len(positions))
+        kept = number[self.rows] >= 0
+        # a refinement's coarse key is its own record's: kept with it, and moved as it moves
+        moved = np.cumsum(kept) - 1
+        coarse = self.coarse[kept]
+        coarse = np.where(coarse >= 0, moved[np.maximum(coarse, 0)], -1)
+        keys: list[str] | CodedKeys
+        if isinstance(self.keys, CodedKeys):
+            keys = CodedKeys(self.keys.distinct, self.keys.codes[kept])
+        else:
+            keys = [key for key, keep in zip(self.keys, kept.tolist(), strict=True) if keep]
+        return RecordKeys(
+            keys, number[self.rows[kept]], self.limits[kept], self.rules[kept], coarse
+        )
+
 
 @dataclass(frozen=True)
 class CodedKeys:
@@ -264,6 +292,23 @@ def record_keys(features: Features) -> RecordKeys:
     )
 
 
+def alike_keys(features: Features) -> tuple[IntArray, CodedKeys]:
+    """The records holding an ALIKE_KEY, and their keys (prefixed as blocking keys are)."""
+    present, texts, held = distinct_keys(ALIKE_KEY, features)
+    return present, CodedKeys([f"{ALIKE_KEY}{_SEPARATOR}{text}" for text in texts], held)
+
+
+def index_keys(features: Features, hash_key: bytes) -> tuple[HashArray, IntArray]:
+    """Every key the index holds of these records, hashed, and the record holding each: their
+    blocking keys, then their ALIKE_KEY."""
+    keys = record_keys(features)
+    alike, coded = alike_keys(features)
+    return (
+        np.concatenate([key_hashes(keys.keys, hash_key), key_hashes(coded, hash_key)]),
+        np.concatenate([keys.rows, alike]),
+    )
+
+
 @dataclass
 class BlockingCounts:
     """What the index's blocking keys did for a run of lookups: per rule (`BLOCKING_KEYS`),
@@ -285,6 +330,10 @@ class BlockingCounts:
     # lookups linked to the one person written exactly as they are, without the blocks
     # (resolve's `_mark_exact_lookups`): not among `lookups`
     exact: int = 0
+    # lookups linked to the one person whose identity records are written alike them (the
+    # ALIKE_KEY), scored against those records alone (`resolve._looked_up`): not among
+    # `lookups` either
+    alike: int = 0
 
     def __post_init__(self) -> None:
         self.held = np.zeros(len(self.rules), np.int64)
@@ -324,6 +373,7 @@ class BlockingCounts:
         self.every_key_overflowed += other.every_key_overflowed
         self.no_candidate_with_overflow += other.no_candidate_with_overflow
         self.exact += other.exact
+        self.alike += other.alike
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -332,6 +382,7 @@ class BlockingCounts:
             "every_key_overflowed": self.every_key_overflowed,
             "no_candidate_with_overflow": self.no_candidate_with_overflow,
             "exact": self.exact,
+            "alike": self.alike,
             "rules": {
                 rule: {
                     "held": int(self.held[n]),
@@ -553,6 +604,29 @@ class PersonIndex:
             np.repeat(query_of_key[usable], held), rows, held, max(len(self.records), 1)
         )
         return CandidateRows(*_best_candidates(queries, rows, told, fewest, limit, first_limit))
+
+    def rows_written_alike(self, features: Features) -> tuple[IntArray, IntArray]:
+        """(record, row) pairs: each record's rows of the index holding its ALIKE_KEY, where
+        they are the records of one person, no more than ALIKE_ROWS; sorted by record.
+
+        Any other person's records differ from such a record in surname, given name or birth
+        date as the blocking keys read them, so the blocks would rank that person's first."""
+        present, coded = alike_keys(features)
+        starts, ends = self._blocks_of(key_hashes(coded, self.hash_key))
+        held = ends - starts
+        usable = (held > 0) & (held <= ALIKE_ROWS)
+        present, held = present[usable], held[usable]
+        rows = np.asarray(
+            self.key_rows[expand_ranges(starts[usable], ends[usable])], dtype=np.int64
+        )
+        records = np.repeat(present, held)
+        if not len(rows):
+            return records, rows
+        persons = self.person_ids(rows)
+        first = np.cumsum(held) - held
+        one = np.minimum.reduceat(persons, first) == np.maximum.reduceat(persons, first)
+        kept = np.repeat(one, held)
+        return records[kept], rows[kept]
 
     def person_records(self, rows: IntArray) -> PersonRecords:
         taken = self.records.take(pa.array(rows, pa.int64()))

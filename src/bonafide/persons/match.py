@@ -27,7 +27,13 @@ from bonafide.linkage.comparisons import (
 )
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords, normalise_date
-from bonafide.persons.index import BlockingCounts, CandidateRows, PersonIndex, record_keys
+from bonafide.persons.index import (
+    BlockingCounts,
+    CandidateRows,
+    PersonIndex,
+    RecordKeys,
+    record_keys,
+)
 from bonafide.vault import Vault
 
 __all__ = ["CANDIDATE_LIMIT", "MatchCandidate", "MatchedPairs", "Matcher", "query_records"]
@@ -243,33 +249,39 @@ class Matcher:
     ) -> tuple[IntArray, IntArray]:
         """(query, index row) pairs from the index's keys, at most candidate_limit per query;
         what the keys did added to `counts` if given."""
-        found = self._candidates(features, self.candidate_limit, counts)
+        found = self._candidates(record_keys(features), len(features), self.candidate_limit, counts)
         return found.query, found.row
 
     def _candidates(
         self,
-        features: Features,
+        keys: RecordKeys,
+        queries: int,
         limit: int,
         counts: BlockingCounts | None = None,
         first_limit: int | None = None,
     ) -> CandidateRows:
-        keys = record_keys(features)
         return self.index.candidate_rows(
-            self.index.hashes_of(keys.keys), keys, limit, counts, len(features), first_limit
+            self.index.hashes_of(keys.keys), keys, limit, counts, queries, first_limit
         )
 
     def score_looking_wider(
-        self, records: PersonRecords, wider_limit: int, counts: BlockingCounts | None = None
+        self,
+        records: PersonRecords,
+        wider_limit: int,
+        counts: BlockingCounts | None = None,
+        keys: RecordKeys | None = None,
     ) -> tuple[MatchedPairs, CandidateRows]:
         """Every query's first candidates scored, as `score` scores them, and the candidates
         a wider look would take (`wider_limit` per query; `first` marks those scored, which
         are the scored pairs in their order): a second look at some queries then needs
-        neither their keys nor their blocks again (`score_pairs`)."""
+        neither their keys nor their blocks again (`score_pairs`). `keys`: the records'
+        blocking keys, where the caller has them."""
         if not len(records):
             nothing = np.empty(0, np.int64)
             return self._no_pairs(), CandidateRows(nothing, nothing, np.zeros(0, dtype=bool))
         found = self._candidates(
-            Features.build(records),
+            keys or record_keys(Features.build(records)),
+            len(records),
             max(wider_limit, self.candidate_limit),
             counts,
             self.candidate_limit,

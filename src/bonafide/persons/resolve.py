@@ -54,10 +54,11 @@ from bonafide.persons.index import (
     BlockingCounts,
     IndexMeta,
     PersonIndex,
+    RecordKeys,
     RowArray,
     as_key_rows,
     index_key,
-    key_hashes,
+    index_keys,
     record_keys,
 )
 from bonafide.persons.link_model import (
@@ -186,9 +187,9 @@ def _keys_of(
     hashes, rows = [], []
     for start in range(0, len(records), BATCH):
         part = PersonRecords(records.table.slice(start, BATCH))
-        keys = record_keys(Features.build(part))
-        hashes.append(key_hashes(keys.keys, hash_key))
-        rows.append(keys.rows + first_row + start)
+        part_hashes, part_rows = index_keys(Features.build(part), hash_key)
+        hashes.append(part_hashes)
+        rows.append(part_rows + first_row + start)
     if not hashes:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     return np.concatenate(hashes), np.concatenate(rows)
@@ -345,14 +346,53 @@ def _taken(records: PersonRecords, positions: IntArray) -> PersonRecords:
 def _looked_up(
     matcher: Matcher, records: PersonRecords, counts: BlockingCounts
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """Records linked through the index's blocks: each one's best row and probability.
+    """Records linked without an exact row: each one's best row and probability.
+
+    A record whose identity records written alike (`PersonIndex.rows_written_alike`) are one
+    person's is scored against those alone, and linked to that person if that makes it SURE:
+    the blocks would rank them first, and the links are those the blocks give
+    (docs/benchmarks.md), at a fraction of the cost. Every other record is looked up through
+    the index's blocks (`_through_blocks`)."""
+    features = Features.build(records)
+    rows = np.full(len(records), -1, dtype=np.int64)
+    best = np.zeros(len(records), dtype=np.float64)
+    linked = np.zeros(len(records), dtype=bool)
+    alike, alike_rows = matcher.index.rows_written_alike(features)
+    if len(alike):
+        asked = np.unique(alike)
+        pairs = matcher.score_pairs(
+            _taken(records, asked), np.searchsorted(asked, alike), alike_rows
+        )
+        asked_rows, asked_best = pairs.most_probable_person(len(asked))
+        is_sure = asked_best >= SURE
+        sure = asked[is_sure]
+        rows[sure], best[sure] = asked_rows[is_sure], asked_best[is_sure]
+        linked[sure] = True
+        counts.alike += len(sure)
+    keys = record_keys(features)
+    del features
+    rest = np.flatnonzero(~linked)
+    if len(rest) == len(records):
+        rows, best = _through_blocks(matcher, records, keys, counts)
+    elif len(rest):
+        rows[rest], best[rest] = _through_blocks(
+            matcher, _taken(records, rest), keys.of_records(rest, len(records)), counts
+        )
+    return rows, best
+
+
+def _through_blocks(
+    matcher: Matcher, records: PersonRecords, keys: RecordKeys, counts: BlockingCounts
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """Records linked through the index's blocks (their blocking `keys`): each one's best
+    row and probability.
 
     Each record is scored against its first `matcher.candidate_limit` candidates; one linked
     below SURE, or not at all, is scored again against LINK_CANDIDATES_UNSURE (its first
     candidates among them: the ranking keeps its order whatever the limit; their scores are
     taken from the first look) — unless it had fewer candidates than the limit, since then
     it had them all. Both looks' candidates come from one ranking of the record's blocks."""
-    pairs, wider = matcher.score_looking_wider(records, LINK_CANDIDATES_UNSURE, counts)
+    pairs, wider = matcher.score_looking_wider(records, LINK_CANDIDATES_UNSURE, counts, keys)
     rows, best = pairs.most_probable_person(len(records))
     limited = np.bincount(pairs.query, minlength=len(records)) >= matcher.candidate_limit
     unsure = np.flatnonzero(((rows < 0) | (best < SURE)) & limited)
@@ -1192,8 +1232,7 @@ def _dedupe_group(
     result = link_records(part, None, THRESHOLD, model=model, keep_features=True, cache_names=True)
     position = {r: i for i, r in enumerate(part.ids)}
     assert result.features is not None
-    keys = record_keys(result.features)
-    hashes = key_hashes(keys.keys, hash_key)
+    hashes, rows = index_keys(result.features, hash_key)
     # sorted here, on a worker: the groups' sorted runs are merged by the parent's stable
     # sort (`_dedupe_identities`) in a fifth of the time a sort of them all takes
     order = np.argsort(hashes, kind="stable")
@@ -1202,10 +1241,10 @@ def _dedupe_group(
         group[[position[r] for r in result.left_ids]],
         group[[position[r] for r in result.right_ids]],
         hashes[order],
-        as_key_rows(group[keys.rows[order]], len(records)),
+        as_key_rows(group[rows[order]], len(records)),
         result.model,
     )
-    del result, keys, part
+    del result, rows, part
     settle()
     return deduped
 
