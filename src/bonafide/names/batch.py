@@ -45,7 +45,7 @@ from bonafide.names.compare import (
 from bonafide.names.kept import Kept
 from bonafide.names.latin import has_cyrillic, skeleton, vowel_frame
 from bonafide.names.model import compare_names, weights
-from bonafide.names.parse import ParsedName, lone_word, parse_name, swapped_roles
+from bonafide.names.parse import ParsedName, Surname, lone_word, parse_name, swapped_roles
 from bonafide.names.surname import bare, correspondence_key, plain_keys
 
 __all__ = [
@@ -383,6 +383,7 @@ def release_name_caches() -> None:
     parse_name.cache_clear()
     _name_rows.clear()
     _compared.clear()
+    _surname_rows.clear()
     _word_facts.clear()
     forget_words()
 
@@ -418,14 +419,51 @@ _PARTS: tuple[
 )
 
 
+class _SurnameRow(NamedTuple):
+    """What `_SurnameKeys` holds of one surname: a function of its reading, its text and its
+    stem alone, so kept across tables (a batch meets the surnames of the batches before)."""
+
+    latin: str
+    frame: str
+    skeleton: str
+    keys: tuple[str, str, str, str, str]  # `_SurnameKeys.codes`' five, before interning
+    plain: list[str]  # its plain keys, sorted
+    written: str
+
+
+def _surname_row(surname: Surname) -> _SurnameRow:
+    latin = surname.word.latin
+    skeletal = skeleton(latin)
+    return _SurnameRow(
+        latin,
+        vowel_frame(latin),
+        skeletal,
+        (
+            latin,
+            skeletal,
+            skeleton(surname.form.stem),
+            # the correspondence keys: equal keys make the comparator's transliteration
+            f"~{correspondence_key(latin)}" if latin else "",
+            f"_{correspondence_key(bare(latin))}" if latin else "",
+        ),
+        sorted(plain_keys(latin, not has_cyrillic(surname.word.text))),
+        _typed(surname.word.text),
+    )
+
+
+_NO_SURNAME = _SurnameRow("", "", "", ("", "", "", "", ""), [""], "")
+_surname_rows: Kept[tuple[str, str, str], _SurnameRow] = Kept(_ROWS_KEPT)
+
+
 @dataclass
 class _SurnameKeys:
     """Per distinct surname key of a table: what decides cheaply that two surnames differ."""
 
     single: npt.NDArray[np.bool_]  # one surname (no double or maiden name)
-    latin: list[str]
-    frame: list[str]  # vowel frame of the reading
-    skeleton: list[str]
+    # as object arrays, gathered for many pairs at once
+    latin: npt.NDArray[np.object_]
+    frame: npt.NDArray[np.object_]  # vowel frame of the reading
+    skeleton: npt.NDArray[np.object_]
     # (keys × 5): reading, skeleton, skeleton of the stem, correspondence keys (as read and
     # bare), interned
     codes: npt.NDArray[np.int64]
@@ -433,53 +471,58 @@ class _SurnameKeys:
     # (`surname.plain_keys`; a word has one or several, repeated to fill the row), any of
     # which meeting makes the comparator's transliteration
     plain: npt.NDArray[np.int64]
-    written: list[str]  # the word as typed, when Latin letters (a typist's slip shows there)
+    written: npt.NDArray[np.object_]  # the word as typed, when Latin letters (a slip shows)
 
     @classmethod
     def of(cls, table: NameKeyTable) -> _SurnameKeys:
         if table._surname_keys is None:
             surnames = [p.surnames for p in table._surname_parsed]
-            first = [s[0] if s else None for s in surnames]
-            latin = [s.word.latin if s else "" for s in first]
-            skeletons = [skeleton(x) for x in latin]
-            stems = [skeleton(s.form.stem) if s else "" for s in first]
-            # the correspondence keys: equal keys make the comparator's transliteration
-            corresponding = [f"~{correspondence_key(x)}" if x else "" for x in latin]
-            bared = [f"_{correspondence_key(bare(x))}" if x else "" for x in latin]
+            rows = [
+                _surname_rows.get(
+                    (s[0].word.latin, s[0].word.text, s[0].form.stem),
+                    partial(_row_of_first, s[0]),
+                )
+                if s
+                else _NO_SURNAME
+                for s in surnames
+            ]
             interned: dict[str, int] = {}
             codes = np.array(
-                [
-                    [interned.setdefault(x, len(interned)) for x in row]
-                    for row in zip(latin, skeletons, stems, corresponding, bared, strict=True)
-                ],
+                [[interned.setdefault(x, len(interned)) for x in row.keys] for row in rows],
                 dtype=np.int64,
-            ).reshape(len(latin), 5)
+            ).reshape(len(rows), 5)
             plain_interned: dict[str, int] = {}
-            key_sets = [
-                sorted(plain_keys(s.word.latin, not has_cyrillic(s.word.text))) if s else [""]
-                for s in first
-            ]
-            width = max((len(keys) for keys in key_sets), default=1)
+            width = max((len(row.plain) for row in rows), default=1)
             plain = np.array(
                 [
                     [
                         plain_interned.setdefault(k, len(plain_interned))
-                        for k in (keys * width)[:width]
+                        for k in (row.plain * width)[:width]
                     ]
-                    for keys in key_sets
+                    for row in rows
                 ],
                 dtype=np.int64,
-            ).reshape(len(latin), width)
+            ).reshape(len(rows), width)
             table._surname_keys = cls(
                 np.array([len(s) == 1 for s in surnames], dtype=bool),
-                latin,
-                [vowel_frame(x) for x in latin],
-                skeletons,
+                _objects([row.latin for row in rows]),
+                _objects([row.frame for row in rows]),
+                _objects([row.skeleton for row in rows]),
                 codes,
                 plain,
-                [_typed(s.word.text) if s else "" for s in first],
+                _objects([row.written for row in rows]),
             )
         return table._surname_keys
+
+
+def _row_of_first(surname: Surname, _: tuple[str, str, str]) -> _SurnameRow:
+    return _surname_row(surname)
+
+
+def _objects(texts: list[str]) -> npt.NDArray[np.object_]:
+    array = np.empty(len(texts), dtype=object)
+    array[:] = texts
+    return array
 
 
 def _typed(text: str) -> str:
@@ -509,8 +552,8 @@ def _surnames_clearly_differ(table: NameKeyTable, a: IntArray, b: IntArray) -> B
     ):
         if not len(rows):
             break
-        left = [left_strings[i] for i in a[rows].tolist()]
-        right = [right_strings[i] for i in b[rows].tolist()]
+        left = left_strings[a[rows]]
+        right = right_strings[b[rows]]
         workers = -1 if len(rows) >= 5_000 else 1
         distance = process.cpdist(left, right, scorer=OSA.distance, workers=workers)
         differ[rows[distance <= 1]] = False

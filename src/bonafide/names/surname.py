@@ -112,6 +112,7 @@ _BARE = (
 )
 
 
+@lru_cache(maxsize=200_000)
 def bare(latin: str) -> str:
     """A reading as Latin typed without diacritics writes it: one letter per sound."""
     for digraph, letter in _BARE:
