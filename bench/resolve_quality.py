@@ -182,8 +182,8 @@ def _diagnose(
 def _print_blocking(counts: BlockingCounts) -> None:
     lookups = max(counts.lookups, 1)
     print(
-        f"  blocking, {counts.lookups:,} lookups ({counts.exact:,} more linked without it: "
-        "written exactly as one person):",
+        f"  blocking, {counts.lookups:,} lookups ({counts.exact:,} more linked without it "
+        f"written exactly as one person, {counts.alike:,} written alike one):",
         flush=True,
     )
     print(f"    {'key':<34} {'held':>7} {'over limit':>10} {'rows/lookup':>11}", flush=True)

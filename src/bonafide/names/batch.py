@@ -140,7 +140,9 @@ class NameKeyTable:
             plain = parse_column(distinct)
             coding.add_words(plain, wanted)
             coding.add_names(distinct, np.flatnonzero(~plain.parsed), wanted, cache)
-            codes, parsed_of, kept, met = coding.by_first_appearance(distinct, plain, parse, wanted)
+            codes, parsed_of, kept, met = coding.by_first_appearance(
+                distinct, plain, parse, wanted, cache
+            )
         else:
             coding.add_names(distinct, np.arange(len(distinct)), wanted, cache)
             codes, parsed_of, kept, met = coding.as_met(wanted)
@@ -270,9 +272,11 @@ class _Coding:
         plain: NameColumn,
         parse: Callable[[str], ParsedName],
         wanted: tuple[tuple[str, NameFact], ...],
+        keep: bool,
     ) -> _Numbered:
         """Codes numbered by the names' order, the parse of the first name holding each part
-        key, and each fact's values in order with its codes."""
+        key (or, where `keep`, one kept holding a surname key), and each fact's values in
+        order with its codes."""
         self.sex[plain.parsed] = plain.sex[plain.parsed]
         self.surname_sex[plain.parsed] = plain.surname_sex[plain.parsed]
         self.lone_role[plain.parsed] = plain.lone_role[plain.parsed]
@@ -281,7 +285,20 @@ class _Coding:
         met: list[IntArray] = []
         for number, part in enumerate(PARTS):
             codes[part], firsts = _first_appearance(self.part_ids[number])
-            met.append(self.part_ids[number][firsts])
+            ids = self.part_ids[number][firsts]
+            met.append(ids)
+            if part == "surname" and keep:
+                # a surname key is all that reads the parse (`columns.surname_key`): a parse
+                # holding it, kept from an earlier table, stands for the first name holding it
+                # here (the names a batch looks up are new, their surnames mostly not)
+                keys = list(self.part_index[number])
+                parsed_of[part] = [
+                    _surname_parses.get(keys[key], partial(_surnames_at, parse, distinct, p))
+                    if plain.parsed[p]
+                    else self.first_parse[number][key]
+                    for p, key in zip(firsts.tolist(), ids.tolist(), strict=True)
+                ]
+                continue
             parsed_of[part] = [
                 parse(distinct[p].as_py())
                 if plain.parsed[p]
@@ -335,6 +352,17 @@ class _Coding:
             self.lone_role[where] = [row.lone_role for row in rows]
 
 
+def _surnames_at(
+    parse: Callable[[str], ParsedName], names: pa.StringArray, at: int, _: object
+) -> ParsedName:
+    """The surnames of a name's parse, alone: all the table reads of a surname key's parse
+    (its comparisons, `_SurnameKeys`), without the rest of the parse kept alive."""
+    return ParsedName("", surnames=parse(names[at].as_py()).surnames)
+
+
+# the surnames of a parse per surname key met lately (`by_first_appearance`)
+_surname_parses: Kept[object, ParsedName] = Kept(100_000)
+
 # facts of the words met, per set of facts asked for
 _word_facts: dict[tuple[tuple[str, NameFact], ...], Kept[str, tuple[object, ...]]] = {}
 
@@ -384,6 +412,7 @@ def release_name_caches() -> None:
     _name_rows.clear()
     _compared.clear()
     _surname_rows.clear()
+    _surname_parses.clear()
     _word_facts.clear()
     forget_words()
 
@@ -452,7 +481,7 @@ def _surname_row(surname: Surname) -> _SurnameRow:
 
 
 _NO_SURNAME = _SurnameRow("", "", "", ("", "", "", "", ""), [""], "")
-_surname_rows: Kept[tuple[str, str, str], _SurnameRow] = Kept(_ROWS_KEPT)
+_surname_rows: Kept[tuple[str, str, str], _SurnameRow] = Kept(100_000)
 
 
 @dataclass

@@ -922,7 +922,13 @@ def _write_other_links(
             set(linked.done[kind.value]) | set(_imports(store, kind))
         )
         meta.links[kind.value] = meta.links.get(kind.value, 0) + written
-    log.info("resolve lookups=%d exact=%d records=%d", lookups, linked.exact, sum(records.values()))
+    log.info(
+        "resolve lookups=%d exact=%d alike=%d records=%d",
+        lookups,
+        linked.exact,
+        report.blocking.alike,
+        sum(records.values()),
+    )
     blocking = report.blocking
     if blocking.every_key_overflowed or blocking.without_keys:
         log.warning(
