@@ -314,11 +314,9 @@ def link_batch(
     looked = np.ones(len(records), dtype=bool)
     given = np.flatnonzero(exact >= 0)
     if len(given):
-        pairs = matcher.score_pairs(_taken(records, given), np.arange(len(given)), exact[given])
-        alone_rows, alone_best = pairs.most_probable_person(len(given))
-        is_sure = alone_best >= SURE
-        sure = given[is_sure]
-        rows[sure], best[sure] = alone_rows[is_sure], alone_best[is_sure]
+        sure = _linked_alone(
+            matcher, records, given, np.arange(len(given)), exact[given], rows, best
+        )
         looked[sure] = False
         counts.exact += len(sure)
     rest = np.flatnonzero(looked)
@@ -327,6 +325,26 @@ def link_batch(
         rows[rest], best[rest] = _looked_up(matcher, part, counts)
     settle()  # the names parsed will mostly serve the next batches too
     return rows, best, counts
+
+
+def _linked_alone(
+    matcher: Matcher,
+    records: PersonRecords,
+    asked: IntArray,
+    query: IntArray,
+    given_rows: IntArray,
+    rows: IntArray,
+    best: npt.NDArray[np.float64],
+) -> IntArray:
+    """The records at positions `asked` scored against the rows given them alone (pairs
+    `query`, a position in `asked`, and `given_rows`): where that makes one SURE, its row and
+    probability are set in `rows` and `best`; returns the positions so linked."""
+    pairs = matcher.score_pairs(_taken(records, asked), query, given_rows)
+    alone_rows, alone_best = pairs.most_probable_person(len(asked))
+    is_sure = alone_best >= SURE
+    sure = asked[is_sure]
+    rows[sure], best[sure] = alone_rows[is_sure], alone_best[is_sure]
+    return sure
 
 
 def _exact_rows(records: PersonRecords) -> tuple[PersonRecords, IntArray]:
@@ -360,13 +378,8 @@ def _looked_up(
     alike, alike_rows = matcher.index.rows_written_alike(features)
     if len(alike):
         asked = np.unique(alike)
-        pairs = matcher.score_pairs(
-            _taken(records, asked), np.searchsorted(asked, alike), alike_rows
-        )
-        asked_rows, asked_best = pairs.most_probable_person(len(asked))
-        is_sure = asked_best >= SURE
-        sure = asked[is_sure]
-        rows[sure], best[sure] = asked_rows[is_sure], asked_best[is_sure]
+        query = np.searchsorted(asked, alike)
+        sure = _linked_alone(matcher, records, asked, query, alike_rows, rows, best)
         linked[sure] = True
         counts.alike += len(sure)
     keys = record_keys(features)
