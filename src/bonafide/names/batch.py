@@ -452,10 +452,9 @@ class _SurnameRow(NamedTuple):
     """What `_SurnameKeys` holds of one surname: a function of its reading, its text and its
     stem alone, so kept across tables (a batch meets the surnames of the batches before)."""
 
-    latin: str
+    # `_SurnameKeys.codes`' five, before interning: the reading and its skeleton first
+    keys: tuple[str, str, str, str, str]
     frame: str
-    skeleton: str
-    keys: tuple[str, str, str, str, str]  # `_SurnameKeys.codes`' five, before interning
     plain: list[str]  # its plain keys, sorted
     written: str
 
@@ -464,9 +463,6 @@ def _surname_row(surname: Surname) -> _SurnameRow:
     latin = surname.word.latin
     skeletal = skeleton(latin)
     return _SurnameRow(
-        latin,
-        vowel_frame(latin),
-        skeletal,
         (
             latin,
             skeletal,
@@ -475,12 +471,13 @@ def _surname_row(surname: Surname) -> _SurnameRow:
             f"~{correspondence_key(latin)}" if latin else "",
             f"_{correspondence_key(bare(latin))}" if latin else "",
         ),
+        vowel_frame(latin),
         sorted(plain_keys(latin, not has_cyrillic(surname.word.text))),
         _typed(surname.word.text),
     )
 
 
-_NO_SURNAME = _SurnameRow("", "", "", ("", "", "", "", ""), [""], "")
+_NO_SURNAME = _SurnameRow(("", "", "", "", ""), "", [""], "")
 _surname_rows: Kept[tuple[str, str, str], _SurnameRow] = Kept(100_000)
 
 
@@ -534,9 +531,9 @@ class _SurnameKeys:
             ).reshape(len(rows), width)
             table._surname_keys = cls(
                 np.array([len(s) == 1 for s in surnames], dtype=bool),
-                _objects([row.latin for row in rows]),
+                _objects([row.keys[0] for row in rows]),
                 _objects([row.frame for row in rows]),
-                _objects([row.skeleton for row in rows]),
+                _objects([row.keys[1] for row in rows]),
                 codes,
                 plain,
                 _objects([row.written for row in rows]),
