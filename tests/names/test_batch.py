@@ -118,3 +118,22 @@ def test_a_later_table_takes_the_comparators_answers_kept_from_an_earlier_one(
     release_name_caches()  # forgotten: the comparators answer again
     part_categories(NameKeyTable.build(names, cache=False), left, right)
     assert calls["surname"] == 2 * compared["surname"]
+
+
+@pytest.mark.parametrize(
+    ("count", "span", "lowest"),
+    [(1, 1, 0), (50, 10, -1), (10_000, 6_000, 0), (10_000, 10_000_000, -1), (3, 5_000, 7)],
+)
+def test_ids_are_coded_in_order_of_first_appearance(count: int, span: int, lowest: int) -> None:
+    """Dense ids (a table as long as their span) and sparse ones (sorted) give the codes of
+    their first appearance: the first id met is 0, the next new one 1, and so on."""
+    ids = np.random.default_rng(count).integers(lowest, lowest + span, count)
+    codes, first = batch_module._first_appearance(ids)
+    numbered: dict[int, int] = {}
+    for position, value in enumerate(ids.tolist()):
+        numbered.setdefault(value, position)
+    firsts = sorted(numbered.values())
+    rank = {position: code for code, position in enumerate(firsts)}
+    expected = [rank[numbered[value]] for value in ids.tolist()]
+    assert codes.tolist() == expected
+    assert first.tolist() == firsts
