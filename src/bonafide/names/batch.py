@@ -300,29 +300,26 @@ class _Coding:
             codes[part], firsts = _first_appearance(self.part_ids[number])
             ids = self.part_ids[number][firsts]
             met.append(ids)
+            # per code: the name first holding it, its key id, whether it was parsed column-wise
+            at = zip(firsts.tolist(), ids.tolist(), plain.parsed[firsts].tolist(), strict=True)
+            first_parse = self.first_parse[number]
             if part == "surname" and keep:
                 # a surname key is all that reads the parse (`columns.surname_key`): a parse
                 # holding it, kept from an earlier table, stands for the first name holding it
                 # here (the names a batch looks up are new, their surnames mostly not)
                 keys = list(self.part_index[number])
-                first_parse = self.first_parse[number]
                 parsed_of[part] = [
                     _surname_parses.get(keys[key], partial(_surnames_at, parse, distinct, p))
                     if column_wise
                     else first_parse[key]
-                    for p, key, column_wise in zip(
-                        firsts.tolist(), ids.tolist(), plain.parsed[firsts].tolist(), strict=True
-                    )
+                    for p, key, column_wise in at
                 ]
                 continue
             # the texts taken at once: an Arrow scalar per name costs four times as much
             texts = distinct.take(pa.array(firsts)).to_pylist()
-            first_parse = self.first_parse[number]
             parsed_of[part] = [
-                parse(text) if column_wise else first_parse[key]
-                for text, key, column_wise in zip(
-                    texts, ids.tolist(), plain.parsed[firsts].tolist(), strict=True
-                )
+                parse(texts[n]) if column_wise else first_parse[key]
+                for n, (_, key, column_wise) in enumerate(at)
             ]
         kept: dict[str, tuple[list[object], IntArray]] = {}
         for number, (name, _) in enumerate(wanted):
