@@ -1,4 +1,5 @@
 """`heap.settle`: the garbage collected, what lives frozen out of the collector's passes;
+`heap.collector_paused`: no collection inside, the collector back as it was after;
 `heap.ordinary_pages`: NumPy's arrays on ordinary pages once bonafide is imported."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import weakref
 import pyarrow as pa
 import pytest
 
-from bonafide.heap import settle
+from bonafide.heap import collector_paused, settle
 from bonafide.linkage.records import PersonRecords
 
 
@@ -130,3 +131,29 @@ def test_resolves_linking_workers_keep_what_they_free(monkeypatch: pytest.Monkey
 
 def _kept_by_a_linking_worker(_: bytes) -> tuple[bool, None, None]:
     return _freed_memory_kept(), None, None
+
+
+def test_collector_paused_inside_and_back_after_overlapping_blocks() -> None:
+    gc.unfreeze()
+    assert gc.isenabled()
+    try:
+        outer = collector_paused()
+        outer.__enter__()
+        assert not gc.isenabled()
+        with collector_paused():  # another thread's block, overlapping
+            dead = _Node()
+            dead.other = dead
+            gone = weakref.ref(dead)
+            del dead
+            assert not gc.isenabled()
+        assert gone() is None  # settled at the block's end
+        assert not gc.isenabled()  # the outer block still runs
+        outer.__exit__(None, None, None)
+        assert gc.isenabled()
+        gc.disable()
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+        gc.unfreeze()

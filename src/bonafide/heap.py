@@ -34,10 +34,19 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
-__all__ = ["ordinary_pages", "resident_bytes", "reuse_freed_memory", "settle"]
+__all__ = [
+    "collector_paused",
+    "ordinary_pages",
+    "resident_bytes",
+    "reuse_freed_memory",
+    "settle",
+]
 
 # mallopt's parameters (glibc's malloc.h)
 _M_TRIM_THRESHOLD = -1
@@ -64,6 +73,34 @@ def settle() -> None:
     for a process between two large pieces of work, whose survivors will mostly live on."""
     gc.collect()
     gc.freeze()
+
+
+_pauses = 0  # blocks inside `collector_paused` now, in any thread
+_pauses_lock = threading.Lock()
+_enabled_before = True
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No automatic collection inside the block, then `settle`: for one large piece of work
+    whose objects mostly outlive it. The collector's passes, set off by the allocations,
+    would walk those objects again and again for the few cycles among them; they are
+    collected once, at the end, as `settle` does anyway. Blocks may overlap (threads of a
+    service): the collector comes back, as it was, when the last one ends."""
+    global _pauses, _enabled_before
+    with _pauses_lock:
+        if _pauses == 0:
+            _enabled_before = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _enabled_before:
+                gc.enable()
+        settle()
 
 
 def ordinary_pages() -> None:

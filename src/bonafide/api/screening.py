@@ -371,7 +371,7 @@ def persons_in_memory(
     title-cased; `GET /entities/{id}` gives the registry's own text and the `referents`."""
     found: dict[int, tuple[Entity, bool]] = {}
     for person_id in sorted({int(p) for p in person_ids}):
-        identity = histories.of(Kind.IDENTITY, person_id).to_pylist()
+        identity = histories.records(Kind.IDENTITY, person_id)
         if not identity:
             continue
         listed = histories.of(Kind.WATCHLIST, person_id).num_rows > 0

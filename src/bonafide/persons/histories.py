@@ -10,6 +10,7 @@ dossier's budget.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -102,9 +103,24 @@ class History:
     person_ids: IntArray
 
     def of(self, person_id: int) -> pa.Table:
-        start = int(np.searchsorted(self.person_ids, person_id, side="left"))
-        end = int(np.searchsorted(self.person_ids, person_id, side="right"))
+        start, end = self._span(person_id)
         return self.table.slice(start, end - start)
+
+    def records(self, person_id: int) -> list[dict[str, Any]]:
+        """The person's records as rows. Column by column: converting a slice of the table
+        row by row costs a third more, and most persons have no record of a kind at all."""
+        start, end = self._span(person_id)
+        if start == end:
+            return []
+        names = self.table.column_names
+        values = [column.slice(start, end - start).to_pylist() for column in self.table.columns]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+    def _span(self, person_id: int) -> tuple[int, int]:
+        return (
+            int(np.searchsorted(self.person_ids, person_id, side="left")),
+            int(np.searchsorted(self.person_ids, person_id, side="right")),
+        )
 
 
 class Histories:
@@ -124,3 +140,6 @@ class Histories:
 
     def of(self, kind: Kind, person_id: int) -> pa.Table:
         return self.kinds[kind].of(person_id)
+
+    def records(self, kind: Kind, person_id: int) -> list[dict[str, Any]]:
+        return self.kinds[kind].records(person_id)

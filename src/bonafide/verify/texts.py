@@ -221,8 +221,15 @@ def _renamings_named(name: _Words) -> list[_Renaming]:
         return []
     index = _renamings_by_key()
     found = {id(r): r for key in name[0].keys for r in index.get(key, ())}
-    order = {id(r): n for n, r in enumerate(_renamings())}
+    order = _renaming_order()
     return sorted(found.values(), key=lambda r: order[id(r)])
+
+
+@cache
+def _renaming_order() -> dict[int, int]:
+    """Each renaming's place in the table (by identity: the renamings live as long as the
+    process, cached above)."""
+    return {id(r): n for n, r in enumerate(_renamings())}
 
 
 @cache

@@ -18,7 +18,7 @@ from typing import Any
 from bonafide.cases import CaseStore
 from bonafide.errors import InputError
 from bonafide.forking import can_fork, forked_pool
-from bonafide.heap import settle
+from bonafide.heap import collector_paused
 from bonafide.persons.baselines import Baselines
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.histories import Histories
@@ -270,6 +270,15 @@ class Verifier:
         dossier gets an InputError in its place and does not stop the others."""
         names = sources or [f"dossier {n}" for n in range(1, len(dossiers) + 1)]
         given = list(zip(dossiers, names, strict=True))
+        if len(given) < SMALLEST_SHARED_BATCH:
+            return self._verified(given)
+        # the names, records and reports met will mostly live on (`collector_paused`); in
+        # this process while the workers examine, the collector's passes over the reports
+        # unpickled took a third of its time (docs/benchmarks.md)
+        with collector_paused():
+            return self._verified(given)
+
+    def _verified(self, given: list[tuple[object, str]]) -> list[DossierReport | InputError]:
         results: list[DossierReport | InputError] = []
         for examined in self._examinations(given):
             if isinstance(examined, InputError):
@@ -280,8 +289,6 @@ class Verifier:
             self.cases.keep(report.dossier_id, report.to_json())
             results.append(report)
         self.cases.commit()
-        if len(given) >= SMALLEST_SHARED_BATCH:
-            settle()  # the names and records met will mostly be met again
         return results
 
     def _examinations(self, given: list[tuple[object, str]]) -> Iterator[_Examination]:
@@ -345,7 +352,7 @@ class Verifier:
         return found
 
     def _records(self, kind: Kind, person: int | None) -> list[dict[str, Any]]:
-        return self.histories.of(kind, person).to_pylist() if person is not None else []
+        return self.histories.records(kind, person) if person is not None else []
 
     def _examine(self, dossier: Dossier, identity: IdentityResult) -> _Examined:
         person = identity.person_id if identity.status is not IdentityStatus.NOT_FOUND else None
@@ -457,6 +464,5 @@ def _examine_here(verifier: Verifier) -> None:
 
 def _examine_sent(given: list[tuple[object, str]]) -> list[_Examination]:
     assert _EXAMINER is not None
-    examined = _EXAMINER._examined(given)
-    settle()  # the names and records met will mostly be met again
-    return examined
+    with collector_paused():  # the names and records met will mostly be met again
+        return _EXAMINER._examined(given)

@@ -529,17 +529,39 @@ _BY_PRECISION = {
 _ORDER = ("year", "month", "day")
 
 
-def _birth(entry: WatchlistEntry, claimed: Span | None) -> BirthAgreement | None:
-    """How the birth dates agree as far as both go; None when they cannot be one person's."""
-    if entry.birth_date is None or claimed is None:
+def _listed_span(entry: WatchlistEntry) -> Span | None:
+    """The days an entry's birth date may mean, as far as the entry gives it."""
+    if entry.birth_date is None:
+        return None
+    return _entry_span(entry.birth_date, entry.birth_precision or "year")
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A dossier's birth date as screened: its span and how precise it is."""
+
+    span: Span
+    precision: str
+
+    @classmethod
+    def of(cls, span: Span | None) -> _Claimed | None:
+        return cls(span, _precision_of(span)) if span is not None else None
+
+
+def _birth(
+    entry: WatchlistEntry, listed: Span | None, claimed: _Claimed | None
+) -> BirthAgreement | None:
+    """How the birth dates agree as far as both go (`listed`: the entry's, `_listed_span`);
+    None when they cannot be one person's."""
+    if entry.birth_date is None or listed is None or claimed is None:
         return BirthAgreement.UNKNOWN
     precision = entry.birth_precision or "year"
-    listed = _entry_span(entry.birth_date, precision)
-    if listed.overlaps(claimed):
-        coarser = min(precision, _precision_of(claimed), key=_ORDER.index)
+    if listed.overlaps(claimed.span):
+        coarser = min(precision, claimed.precision, key=_ORDER.index)
         return _BY_PRECISION[coarser]
-    if precision == "day" and claimed.first == claimed.last:
-        a, b = entry.birth_date, claimed.first
+    claimed_span = claimed.span
+    if precision == "day" and claimed_span.first == claimed_span.last:
+        a, b = entry.birth_date, claimed_span.first
         if abs((a - b).days) == 1:
             return BirthAgreement.NEAR
         if (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 1:
@@ -550,7 +572,7 @@ def _birth(entry: WatchlistEntry, claimed: Span | None) -> BirthAgreement | None
         if abs(a.year - b.year) == 1 and abs(a.timetuple().tm_yday - b.timetuple().tm_yday) <= 2:
             return BirthAgreement.NEAR
         return None
-    return BirthAgreement.NEAR if listed.gap_days(claimed) <= 366 else None
+    return BirthAgreement.NEAR if listed.gap_days(claimed_span) <= 366 else None
 
 
 def _judge(grades: _Grades, birth: BirthAgreement, entry: _Name) -> float | None:
@@ -609,6 +631,7 @@ class WatchlistScreen:
         rows = table.to_pylist()
         self.entries: list[WatchlistEntry] = []
         self._names: list[list[_Name]] = []
+        self._listed: list[Span | None] = []  # each entry's birth span, worked out once
         self._index: dict[tuple[str, ...], list[int]] = {}
         # organisation → birth year → dated entries; built when first asked
         self._by_organisation: dict[str, dict[int, list[int]]] | None = None
@@ -617,6 +640,7 @@ class WatchlistScreen:
             names = _names_of(row)
             self.entries.append(entry)
             self._names.append(names)
+            self._listed.append(_listed_span(entry))
             # a year either side: a birth date one slip away is still screened
             year = entry.birth_date.year if entry.birth_date is not None else None
             years = [year - 1, year, year + 1] if year is not None else []
@@ -664,9 +688,10 @@ class WatchlistScreen:
             for key in _keys(_Name(variant), years):
                 candidates.update(self._index.get(key, ()))
         sex = identity.get("sex")
+        screened = _Claimed.of(claimed)
         hits = []
         for position in sorted(candidates):
-            hit = self._compare(position, variants, claimed, sex)
+            hit = self._compare(position, variants, screened, sex)
             if hit is not None:
                 hits.append(hit)
         hits.sort(key=lambda h: -h.strength)
@@ -689,10 +714,11 @@ class WatchlistScreen:
         years = list(range(claimed.first.year, claimed.last.year + 1))
         sex = identity.get("sex")
         own = readings[0].parsed
+        screened = _Claimed.of(claimed)
         hits = []
         for position in self._at(organisations, years):
             entry = self.entries[position]
-            birth = _birth(entry, claimed)
+            birth = _birth(entry, self._listed[position], screened)
             if birth not in (
                 BirthAgreement.SAME_DAY,
                 BirthAgreement.SAME_MONTH,
@@ -735,10 +761,10 @@ class WatchlistScreen:
         return found
 
     def _compare(
-        self, position: int, variants: list[ParsedName], claimed: Span | None, sex: object
+        self, position: int, variants: list[ParsedName], claimed: _Claimed | None, sex: object
     ) -> WatchlistHit | None:
         entry = self.entries[position]
-        birth = _birth(entry, claimed)
+        birth = _birth(entry, self._listed[position], claimed)
         if birth is None:
             return None
         best: tuple[float, _Grades] | None = None

@@ -27,9 +27,8 @@ class Span:
     approximate: bool = False
     text: str = ""
 
-    def overlaps(self, other: Span, slack_days: int = 0) -> bool:
-        slack = dt.timedelta(days=slack_days)
-        return self.first <= other.last + slack and other.first <= self.last + slack
+    def overlaps(self, other: Span) -> bool:
+        return self.first <= other.last and other.first <= self.last
 
     def gap_days(self, other: Span) -> int:
         """Days between the spans (0 where they overlap)."""
