@@ -38,7 +38,7 @@ import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
 from bonafide.forking import can_fork, forked_pool
-from bonafide.heap import resident_bytes, reuse_freed_memory, settle
+from bonafide.heap import collector_paused, resident_bytes, reuse_freed_memory
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features, full_name_sql
 from bonafide.linkage.link import link_records
@@ -272,9 +272,8 @@ def _link_sent(data: bytes) -> tuple[IntArray, npt.NDArray[np.float64], Blocking
 
 def _score_sent(data: bytes) -> MatchedPairs:
     assert _MATCHER is not None
-    pairs = _MATCHER.score(PersonRecords(ipc.open_stream(data).read_all()))
-    settle()
-    return pairs
+    with collector_paused():
+        return _MATCHER.score(PersonRecords(ipc.open_stream(data).read_all()))
 
 
 def _scored(matcher: Matcher, records: PersonRecords, workers: int) -> MatchedPairs:
@@ -307,6 +306,14 @@ def link_batch(
     A record given an exact row (the column EXACT_ROW, `_mark_exact_lookups`) is scored
     against that row alone, and linked to it if that makes it SURE. Every other record is
     looked up through the index's blocks (`_looked_up`)."""
+    # the names parsed will mostly serve the next batches too (`collector_paused`)
+    with collector_paused():
+        return _linked_batch(matcher, records)
+
+
+def _linked_batch(
+    matcher: Matcher, records: PersonRecords
+) -> tuple[IntArray, npt.NDArray[np.float64], BlockingCounts]:
     counts = BlockingCounts()
     records, exact = _exact_rows(records)
     rows = np.full(len(records), -1, dtype=np.int64)
@@ -323,7 +330,6 @@ def link_batch(
     if len(rest):
         part = records if len(rest) == len(records) else _taken(records, rest)
         rows[rest], best[rest] = _looked_up(matcher, part, counts)
-    settle()  # the names parsed will mostly serve the next batches too
     return rows, best, counts
 
 
@@ -1247,6 +1253,14 @@ class _DedupedGroup:
 def _dedupe_group(
     records: PersonRecords, group: IntArray, model: LinkageModel | None, hash_key: bytes
 ) -> _DedupedGroup:
+    # the names parsed will mostly serve the next groups too (`collector_paused`)
+    with collector_paused():
+        return _deduped_group(records, group, model, hash_key)
+
+
+def _deduped_group(
+    records: PersonRecords, group: IntArray, model: LinkageModel | None, hash_key: bytes
+) -> _DedupedGroup:
     part = PersonRecords(records.table.take(pa.array(group)))
     result = link_records(part, None, THRESHOLD, model=model, keep_features=True, cache_names=True)
     position = {r: i for i, r in enumerate(part.ids)}
@@ -1264,7 +1278,6 @@ def _dedupe_group(
         result.model,
     )
     del result, rows, part
-    settle()
     return deduped
 
 
