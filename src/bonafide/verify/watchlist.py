@@ -553,7 +553,7 @@ def _birth(
 ) -> BirthAgreement | None:
     """How the birth dates agree as far as both go (`listed`: the entry's, `_listed_span`);
     None when they cannot be one person's."""
-    if entry.birth_date is None or listed is None or claimed is None:
+    if listed is None or claimed is None:
         return BirthAgreement.UNKNOWN
     precision = entry.birth_precision or "year"
     if listed.overlaps(claimed.span):
@@ -561,7 +561,7 @@ def _birth(
         return _BY_PRECISION[coarser]
     claimed_span = claimed.span
     if precision == "day" and claimed_span.first == claimed_span.last:
-        a, b = entry.birth_date, claimed_span.first
+        a, b = listed.first, claimed_span.first  # a day's span: the listed day itself
         if abs((a - b).days) == 1:
             return BirthAgreement.NEAR
         if (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 1:
