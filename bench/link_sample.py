@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from bonafide.linkage.records import PersonRecords
-from bonafide.persons import resolve
+from bonafide.persons import fields, resolve
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.index import PersonIndex
 from bonafide.persons.link_model import load_link_model
@@ -50,7 +50,7 @@ def _sample(
     """`size` random records of `kind` and the person resolve gave each one's true identity
     records (-1: its true person has none)."""
     truth = str(population / "truth").replace("'", "''")
-    columns = resolve._select(Kind(kind), resolve._LINK_COLUMNS)
+    columns = fields.select_sql(Kind(kind), fields.LINK_COLUMNS)
     table = store.arrow(
         "bench link sample",
         f"""
@@ -64,7 +64,7 @@ def _sample(
         """,
     )
     expected = np.asarray(table.column("expected").to_numpy(), dtype=np.int64)
-    return resolve._as_person_records(table.drop_columns(["expected"])), expected
+    return fields.as_person_records(table.drop_columns(["expected"])), expected
 
 
 def _figures(index: PersonIndex, pairs: MatchedPairs, expected: np.ndarray) -> str:

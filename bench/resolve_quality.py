@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from bonafide.linkage.comparisons import Features
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
-from bonafide.persons import resolve
+from bonafide.persons import fields, resolve
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.index import BlockingCounts, PersonIndex
 from bonafide.persons.link_model import load_link_model
@@ -114,7 +114,7 @@ def _unlinked(
     store: RegistryStore, kind: str, truth: dict[str, int], person_of_true: dict[int, int]
 ) -> tuple[PersonRecords, np.ndarray]:
     """The records of `kind` without a person whose true person has one; that person's id."""
-    columns = resolve._select(Kind(kind), resolve._LINK_COLUMNS)
+    columns = fields.select_sql(Kind(kind), fields.LINK_COLUMNS)
     table = store.arrow(
         "bench unlinked records",
         f"SELECT r.record_id AS truth_id, {columns} FROM registry_{kind} r LEFT JOIN "
@@ -123,7 +123,7 @@ def _unlinked(
     )
     true_person = [person_of_true.get(truth[r], -1) for r in table.column("truth_id").to_pylist()]
     keep = np.flatnonzero(np.array(true_person) >= 0)
-    records = resolve._as_person_records(table.take(pa.array(keep)))
+    records = fields.as_person_records(table.take(pa.array(keep)))
     return records, np.asarray(true_person, dtype=np.int64)[keep]
 
 

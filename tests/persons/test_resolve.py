@@ -158,14 +158,14 @@ def test_records_with_the_same_person_fields_share_their_link(resolved: Resolved
 def test_a_name_written_whole_or_in_parts_is_one_lookup(resolved: Resolved) -> None:
     """Each record's lookup holds the name as features read it (`Features.build`), and a
     name one registry writes whole and another in parts is looked up once."""
-    from bonafide.persons import resolve
+    from bonafide.persons import fields, resolve
 
     with RegistryStore.open(vault_for(resolved.data_dir), SETTINGS, read_only=True) as store:
         collected = resolve._collect_lookups(store, list(resolve._LOOKUP_KINDS), {}, False)
         kinds = list(resolve._LOOKUP_KINDS)
         raw = " UNION ALL ".join(
             f"SELECT CAST({number} AS TINYINT) AS kind, record_key, "
-            f"{resolve._select(kind, resolve._LINK_COLUMNS)} FROM registry_{kind.value}"
+            f"{fields.select_sql(kind, fields.LINK_COLUMNS)} FROM registry_{kind.value}"
             for number, kind in enumerate(kinds)
         )
         table = store.arrow(

@@ -36,7 +36,14 @@ from bonafide.persons.index import (
 )
 from bonafide.vault import Vault
 
-__all__ = ["CANDIDATE_LIMIT", "MatchCandidate", "MatchedPairs", "Matcher", "query_records"]
+__all__ = [
+    "CANDIDATE_LIMIT",
+    "MatchCandidate",
+    "MatchedPairs",
+    "Matcher",
+    "query_records",
+    "score_record_pairs",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -219,6 +226,39 @@ def query_records(records: Sequence[Mapping[str, Any]], source: str = "query") -
     return PersonRecords(pa.table({f: pa.array(v, pa.string()) for f, v in columns.items()}))
 
 
+def score_record_pairs(
+    model: LinkageModel,
+    records: PersonRecords,
+    candidates: PersonRecords,
+    query: IntArray,
+    candidate: IntArray,
+    rows: IntArray,
+    person_ids: IntArray,
+) -> MatchedPairs:
+    """The pairs (`records[query]`, `candidates[candidate]`) scored by `model`, given as the
+    index `rows` of persons `person_ids` (a pair's score is its own, whatever else is scored
+    with it)."""
+    comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
+    stacked = PersonRecords(pa.concat_tables([records.table, candidates.table]))
+    features = Features.build(stacked)
+    right = len(records) + candidate
+    levels = comparison_levels(comparisons, features, query, right)
+    u_top = {name: model.u[name][0] for name in model.comparisons}
+    adjustments = term_frequency_adjustments(
+        comparisons, features, levels, query, u_top, model.term_frequencies
+    )
+    scores = model.score(levels, adjustments)
+    return MatchedPairs(
+        query=query,
+        row=rows,
+        person_id=person_ids,
+        probability=scores.probability,
+        match_weight=scores.match_weight,
+        levels=levels,
+        adjustments=adjustments,
+    )
+
+
 class Matcher:
     """Looks person records up in an open person index."""
 
@@ -303,24 +343,14 @@ class Matcher:
             return self._no_pairs()
         unique_rows, position = np.unique(rows, return_inverse=True)
         candidates = self.index.person_records(unique_rows)
-        stacked = PersonRecords(pa.concat_tables([records.table, candidates.table]))
-        features = Features.build(stacked)
-        left = query
-        right = len(records) + position.astype(np.int64)
-        levels = comparison_levels(self.comparisons, features, left, right)
-        u_top = {name: self.model.u[name][0] for name in self.model.comparisons}
-        adjustments = term_frequency_adjustments(
-            self.comparisons, features, levels, left, u_top, self.model.term_frequencies
-        )
-        scores = self.model.score(levels, adjustments)
-        return MatchedPairs(
-            query=query,
-            row=rows,
-            person_id=self.index.person_ids(rows) if len(rows) else np.empty(0, np.int64),
-            probability=scores.probability,
-            match_weight=scores.match_weight,
-            levels=levels,
-            adjustments=adjustments,
+        return score_record_pairs(
+            self.model,
+            records,
+            candidates,
+            query,
+            position.astype(np.int64),
+            rows,
+            self.index.person_ids(rows),
         )
 
     def _no_pairs(self) -> MatchedPairs:

@@ -46,6 +46,14 @@ from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 from bonafide.names.batch import release_name_caches
 from bonafide.persons.baselines import compute_baselines
+from bonafide.persons.continuity import ContinuityReport, link_continuations
+from bonafide.persons.fields import (
+    EXACT_ROW,
+    LINK_COLUMNS,
+    as_person_records,
+    person_columns,
+    select_sql,
+)
 from bonafide.persons.files import Generation, PersonFiles
 from bonafide.persons.histories import write_histories
 from bonafide.persons.index import (
@@ -103,21 +111,12 @@ LINK_CANDIDATES = 10
 # them precision and recall each rise, at every scale measured).
 LINK_CANDIDATES_UNSURE = 40
 SURE = 0.9
-# A lookup's column in a batch: the index row it is written exactly as (`_mark_exact_lookups`),
-# -1 for none. Only resolve's lookups have it; `link_batch` takes batches with or without it.
-EXACT_ROW = "exact_row"
 READ_AT_ONCE = 1_000_000  # lookups read from the store at once, to be linked
 SCORED_TOGETHER = 25_000  # the link model's sample is scored this many lookups at a time
 # DuckDB's memory while forked workers deduplicate or link: lowering the limit also gives back
 # what reading the records left it holding (3.5 GB after the identity records at 10 M people)
 WORKERS_STORE_MEMORY = "1GB"
 PARTITION = 600_000  # identity records deduplicated at once (~3.5 GB at this size)
-# Fields compared when linking another registry's records to persons. A residence address is
-# not a birth place, so places are left out; the rest mean the same in every registry.
-_LINK_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date", "sex")
-_IDENTITY_FIELDS = (*_LINK_FIELDS, "personal_number", "passport_number", "birth_place")
-# The person fields another registry's records are looked up by (`_person_columns`).
-_LINK_COLUMNS = (*_LINK_FIELDS, "personal_number")
 # What a lookup is (`_collect_lookups`): the fields a link depends on. Features read the name
 # as one text (`comparisons.full_name_sql`), so a name written whole in one registry and in
 # parts in another is one lookup (at 200 k people a fifth fewer lookups than by every column).
@@ -137,21 +136,8 @@ class ResolveReport:
     # what the blocking keys did for the lookups linking records to persons: a lookup whose
     # every key was too common found no candidate, and is counted there
     blocking: BlockingCounts = field(default_factory=BlockingCounts)
-
-
-def _person_columns(kind: Kind) -> list[str]:
-    present = set(KINDS[kind].field_names)
-    wanted = _IDENTITY_FIELDS if kind is Kind.IDENTITY else _LINK_COLUMNS
-    return [f for f in wanted if f in present]
-
-
-def _birth_date_sql() -> str:
-    # year- or month-precise dates keep only their known digits: "1985" compares as same year
-    return (
-        "CASE birth_date_precision WHEN 'day' THEN strftime(birth_date, '%Y%m%d') "
-        "WHEN 'month' THEN strftime(birth_date, '%Y%m') "
-        "WHEN 'year' THEN strftime(birth_date, '%Y') END"
-    )
+    # the records linked because a linked period continues theirs (`continuity.py`)
+    continuity: ContinuityReport = field(default_factory=ContinuityReport)
 
 
 def _read_records(
@@ -161,7 +147,7 @@ def _read_records(
     the store's record_key), with their import ids."""
     table = store.arrow(
         f"read {kind.value} records for resolving",
-        f"SELECT record_key AS record_id, import_id, {_select(kind, _person_columns(kind))} "
+        f"SELECT record_key AS record_id, import_id, {select_sql(kind, person_columns(kind))} "
         f"FROM {registry_table(kind)} {_unresolved_where(kind, skip_imports, False)} "
         "ORDER BY import_id, source_row",
     )
@@ -170,7 +156,7 @@ def _read_records(
     if "birth_place" in table.column_names:
         # the place comparison reads `settlement`: for identity records, the place of birth
         table = table.append_column("settlement", table.column("birth_place"))
-    return _as_person_records(table), table.column("import_id").combine_chunks()
+    return as_person_records(table), table.column("import_id").combine_chunks()
 
 
 def _imports(store: RegistryStore, kind: Kind) -> list[int]:
@@ -532,18 +518,6 @@ def _write_links(
     return int(found.sum())
 
 
-def _select(kind: Kind, columns: tuple[str, ...] | list[str]) -> str:
-    """The columns from a registry's table, the birth date as text of its precision; null where
-    the registry has no such field (so registries can be read as one)."""
-    present = set(_person_columns(kind))
-    return ", ".join(
-        f"{_birth_date_sql() if c == 'birth_date' else c} AS {c}"
-        if c in present
-        else f"CAST(NULL AS VARCHAR) AS {c}"
-        for c in columns
-    )
-
-
 def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool) -> str:
     skipped = ", ".join(str(int(i)) for i in skip_imports)
     where = f"WHERE import_id NOT IN ({skipped})" if skipped else ""
@@ -553,6 +527,13 @@ def _unresolved_where(kind: Kind, skip_imports: list[int], retry_unlinked: bool)
             f"WHERE kind = '{kind.value}')"
         )
     return where
+
+
+def _unresolved_condition(skip_imports: list[int], retry_unlinked: bool) -> str:
+    """SQL: whether a registry row is among a resolve's records, if it has no person."""
+    if not skip_imports or retry_unlinked:
+        return "TRUE"
+    return f"import_id NOT IN ({', '.join(str(int(i)) for i in skip_imports)})"
 
 
 # the registries linked to persons through lookups, each by its number in `CollectedLookups`
@@ -613,7 +594,7 @@ def _collect_lookups(
     order = ["birth_date", *(c for c in columns if c != "birth_date")]
     records = " UNION ALL ".join(
         f"SELECT CAST({_LOOKUP_KINDS.index(kind)} AS TINYINT) AS kind, record_key, "
-        f"{_select(kind, _LINK_COLUMNS)} FROM {registry_table(kind)} "
+        f"{select_sql(kind, LINK_COLUMNS)} FROM {registry_table(kind)} "
         f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
         for kind in kinds
     )
@@ -693,7 +674,7 @@ def _mark_exact_lookups(store: RegistryStore, index: PersonIndex) -> int:
     personal number and the sex is chosen before one without."""
     records = index.records
     table = records.select(
-        [*(f for f in _LINK_COLUMNS if f in records.column_names), "person_id"]
+        [*(f for f in LINK_COLUMNS if f in records.column_names), "person_id"]
     ).append_column("row", pa.array(np.arange(records.num_rows, dtype=np.int64)))
     name = full_name_sql("full_name", "surname", "given_name", "patronymic")
     with store.scanning("index_records", table):
@@ -745,7 +726,7 @@ def _lookup_sample(store: RegistryStore, positions: IntArray) -> PersonRecords:
             f"SELECT {_LOOKUP_FIELDS} FROM sample_lookups JOIN resolve_lookups USING (query) "
             "ORDER BY query",
         )
-    return _as_person_records(table)
+    return as_person_records(table)
 
 
 def _read_lookups(store: RegistryStore, count: int, first: int = 0) -> Iterator[PersonRecords]:
@@ -776,7 +757,7 @@ def _read_lookups(store: RegistryStore, count: int, first: int = 0) -> Iterator[
             )
             yield from table.to_batches()
 
-    return (_as_person_records(table) for table in _rebatched(ranges(), BATCH))
+    return (as_person_records(table) for table in _rebatched(ranges(), BATCH))
 
 
 def _birth_dates_at(store: RegistryStore, queries: list[int]) -> list[str | None]:
@@ -806,22 +787,6 @@ def _rebatched(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Tabl
             held, rows = rest.to_batches(), rest.num_rows
     if rows:
         yield pa.Table.from_batches(held).combine_chunks()
-
-
-def _as_person_records(table: pa.Table) -> PersonRecords:
-    """The person fields as text, and a lookup's EXACT_ROW where the table has it."""
-    rows = table.num_rows
-    columns = {
-        f: (
-            pc.cast(table.column(f), pa.string())
-            if f in table.column_names
-            else pa.nulls(rows, pa.string())
-        )
-        for f in PERSON_FIELDS
-    }
-    if EXACT_ROW in table.column_names:
-        columns[EXACT_ROW] = pc.cast(table.column(EXACT_ROW), pa.int64())
-    return PersonRecords(pa.table(columns))
 
 
 def _link_counts(store: RegistryStore) -> dict[str, int]:
@@ -922,14 +887,28 @@ def _link_other_kinds(
 
 
 def _write_other_links(
-    store: RegistryStore, linked: _LinkedLookups, meta: IndexMeta, report: ResolveReport
+    store: RegistryStore,
+    linked: _LinkedLookups,
+    meta: IndexMeta,
+    report: ResolveReport,
+    model: LinkageModel | None,
+    say: Progress,
 ) -> None:
-    """Write the other registries' links (`_link_other_kinds`) and count them."""
+    """Write the other registries' links (`_link_other_kinds`), then those of records whose
+    periods continue a linked one (`continuity.py`, scored by `model`), and count them."""
     collected = linked.collected
     records, lookups = collected.records, collected.count
     if lookups:
         _write_query_links(store, collected, linked.persons, linked.probability)
     _drop_lookups(store)
+    if model is not None:
+        say("linking records whose periods continue a linked one")
+        retry = report.new_identity_records > 0 and not report.rebuilt
+        asked = {
+            kind: _unresolved_condition(linked.done.get(kind.value, []), retry)
+            for kind in _LOOKUP_KINDS
+        }
+        link_continuations(store, model, meta.persons, report.continuity, asked)
     after = _link_counts(store)
     for kind in _LOOKUP_KINDS:
         written = after.get(kind.value, 0) - linked.before.get(kind.value, 0)
@@ -1020,6 +999,8 @@ def resolve_registries(
             store, index, load_link_model(current), generation, say, report, linker, workers
         )
         meta = index.meta
+        # the records whose periods continue linked ones are scored as lookups are
+        model = load_link_model(generation) or index.model
         # what remains is the store's work: what the index gave back is its to use, up to
         # what the process held once linked (so the peak stays the linking's)
         held = resident_bytes()
@@ -1028,7 +1009,7 @@ def resolve_registries(
         store_memory = held - (resident_bytes() - store.memory_used())
         log.info("resolve held_mb=%d store_memory_mb=%d", held >> 20, store_memory >> 20)
         with store.memory_at_least(store_memory):
-            _write_other_links(store, linked, meta, report)
+            _write_other_links(store, linked, meta, report, model, say)
             del linked
             say("writing each person's records and the population's base rates")
             write_histories(store, generation)

@@ -1,0 +1,381 @@
+"""Periods that continue one another: a second look at records left without a person.
+
+A residence registration ends the day the next one begins, and a job often the day the next
+one starts. A woman's records from before her marriage carry her maiden name: agreeing with
+her identity record on given name, patronymic and birth date only, they fall short of the
+evidence a lookup needs in a large population (its prior is one in the number of persons;
+docs/benchmarks.md). The registry itself holds more evidence: her registration under her
+maiden name ends the day (or the day before) her first one under her married name begins,
+and that one is linked. A stranger's records touch hers so only by chance.
+
+So once the links are written, each record of a kind with periods that is still without a
+person, born on a day, is scored again against every person with a linked record of the same
+registry and birth date whose period continues it (begins the day the record's ends or the
+day after, or ends the day it begins or the day before): the lookup's own score, plus the
+continuation's evidence log2(m / u), as one more comparison of the Fellegi–Sunter model:
+
+- m, how often one person's period is continued by another of theirs: learned from the
+  registry's sure links, each time the pass runs;
+- u, how often it is by someone else: the linked periods touching the record's (beginning
+  or ending on those days), over the number of persons.
+
+A record continued by several persons' records has them compete, as a lookup's candidates do;
+the best is linked at THRESHOLD. Records linked so continue others in turn (a maiden name
+held over several addresses), so the pass repeats until it links nothing new, ROUNDS at most.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.linkage.comparisons import full_name_sql
+from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.records import PersonRecords
+from bonafide.persons.fields import (
+    LINK_COLUMNS,
+    as_person_records,
+    person_columns,
+    select_sql,
+)
+from bonafide.persons.match import score_record_pairs
+from bonafide.registry.ddl import registry_table
+from bonafide.registry.schema import KINDS, Kind
+from bonafide.registry.store import RegistryStore
+
+__all__ = ["CONTINUED_KINDS", "ContinuityReport", "Periods", "link_continuations"]
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+THRESHOLD = 0.5  # as a lookup's
+SURE = 0.9  # links m is learned from
+ROUNDS = 4
+# How many days after a period ends the one continuing it may begin: the same day where the
+# registry writes the last day as the next one's first, the day after where it writes the
+# last day held.
+GAP_DAYS = 1
+MIN_LEARNED = 1_000  # sure periods m is learned from; with fewer there is no pass
+SHARE_SAMPLE = 200_000  # about as many sure periods m is learned from, of whole persons
+
+
+@dataclass(frozen=True)
+class Periods:
+    """A registry's period: the fields its first and last days are in."""
+
+    kind: Kind
+    start: str
+    stop: str
+
+
+CONTINUED_KINDS = (
+    Periods(Kind.RESIDENCE, "registered_from", "registered_to"),
+    Periods(Kind.EMPLOYMENT, "employed_from", "employed_to"),
+)
+
+
+@dataclass
+class ContinuityReport:
+    """Per kind: the share of sure links continued (m), pairs scored, records linked."""
+
+    continued_share: dict[str, float] = field(default_factory=dict)
+    pairs: dict[str, int] = field(default_factory=dict)
+    linked: dict[str, int] = field(default_factory=dict)
+    rounds: dict[str, int] = field(default_factory=dict)
+
+
+def link_continuations(
+    store: RegistryStore,
+    model: LinkageModel,
+    persons: int,
+    report: ContinuityReport,
+    asked: Mapping[Kind, str] | None = None,
+) -> None:
+    """Link the records of CONTINUED_KINDS without a person to the persons whose linked periods
+    continue theirs, where that makes them probable (module text); `model` scores the
+    records as a lookup's are, its prior one in `persons`. `asked`: per kind, an SQL condition
+    on the registry's rows choosing the records to look at (a resolve's own; default all)."""
+    model = replace(model, prior=1.0 / max(persons, 2))
+    for periods in CONTINUED_KINDS:
+        fields = set(KINDS[periods.kind].field_names)
+        if periods.start not in fields or periods.stop not in fields:
+            continue
+        kind = periods.kind.value
+        _gather_periods(store, periods, (asked or {}).get(periods.kind, "TRUE"))
+        try:
+            share = _continued_share(store)
+            if share is None:
+                continue
+            report.continued_share[kind] = share
+            for round_number in range(1, ROUNDS + 1):
+                pairs, linked = _one_round(store, periods.kind, round_number, model, persons, share)
+                report.pairs[kind] = report.pairs.get(kind, 0) + pairs
+                report.linked[kind] = report.linked.get(kind, 0) + linked
+                report.rounds[kind] = round_number
+                if not linked:
+                    break
+        finally:
+            store.execute("drop periods", f"DROP TABLE IF EXISTS {_PERIODS}")
+            store.execute("drop days", f"DROP TABLE IF EXISTS {_DAYS}")
+        log.info(
+            "resolve continuity kind=%s share=%.3f pairs=%d linked=%d rounds=%d",
+            kind,
+            share,
+            report.pairs.get(kind, 0),
+            report.linked.get(kind, 0),
+            report.rounds.get(kind, 0),
+        )
+
+
+# The kind's records born on a known day whose periods begin on one: `person_id` (null
+# without a person), `linked_round` (0: by the resolve's lookups; null without a person),
+# `birth_date`, `first_day`, `last_day`; `record_key` and `asked` for those without a person.
+_PERIODS = "continuity_periods"
+# How many linked periods begin (`starts`) and end (`ends`) on each `day`.
+_DAYS = "continuity_days"
+
+
+def _day(column: str) -> str:
+    return f"{column} IS NOT NULL AND {column}_precision = 'day'"
+
+
+def _gather_periods(store: RegistryStore, periods: Periods, asked: str) -> None:
+    """The kind's periods, read once (`_PERIODS`), and the linked ones' days (`_DAYS`)."""
+    kind, table = periods.kind.value, registry_table(periods.kind)
+    store.execute(
+        "gather periods",
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_PERIODS} AS
+        SELECT CASE WHEN l.person_id IS NULL THEN r.record_key END AS record_key,
+            l.person_id IS NULL AND ({asked}) AS asked, l.person_id, l.probability,
+            CASE WHEN l.person_id IS NOT NULL THEN 0 END AS linked_round, r.birth_date,
+            r.{periods.start} AS first_day,
+            CASE WHEN {_day("r." + periods.stop)} THEN r.{periods.stop} END AS last_day
+        FROM {table} r
+        LEFT JOIN (SELECT record_key, person_id, probability FROM person_links
+            WHERE kind = '{kind}') l ON l.record_key = r.record_key
+        WHERE {_day("r.birth_date")} AND {_day("r." + periods.start)}
+        """,
+    )
+    store.execute(
+        "count linked periods by day",
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_DAYS} AS
+        SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM (
+            SELECT first_day AS day, 1 AS starts, 0 AS ends FROM {_PERIODS}
+                WHERE person_id IS NOT NULL
+            UNION ALL
+            SELECT last_day, 0, 1 FROM {_PERIODS}
+                WHERE person_id IS NOT NULL AND last_day IS NOT NULL
+        ) GROUP BY day
+        """,
+    )
+
+
+def _continued_share(store: RegistryStore) -> float | None:
+    """m: of the sure links' periods (of a sample of persons), the share continued by another
+    of the same person's linked periods of the same birth date, at either end; None with too
+    few to learn it."""
+    sure = int(
+        store.scalar(
+            "count sure periods", f"SELECT count(*) FROM {_PERIODS} WHERE probability >= {SURE}"
+        )
+    )
+    if sure < MIN_LEARNED:
+        return None
+    # every period of a sample of persons: each one's others are all there
+    buckets = max(1, sure // SHARE_SAMPLE)
+    sampled = (
+        f"(SELECT rowid AS period, * FROM {_PERIODS} "
+        f"WHERE person_id IS NOT NULL AND hash(person_id) % {buckets} = 0)"
+    )
+    row = store.execute(
+        "learn how often periods continue one another",
+        f"""
+        WITH sure AS (SELECT * FROM {sampled} WHERE probability >= {SURE}),
+        continued AS (
+            SELECT DISTINCT o.period FROM ({_ends_sql("sure")}) o
+            JOIN sure s USING (period)
+            JOIN ({_days_sql(sampled)}) k ON k.birth_date = o.birth_date AND k.day = o.day
+                AND k.side = o.side AND k.person_id = s.person_id AND k.period <> o.period
+        )
+        SELECT (SELECT count(*) FROM sure), (SELECT count(*) FROM continued)
+        """,
+    )[0]
+    records, continued = int(row[0]), int(row[1])
+    if records < MIN_LEARNED or not continued:
+        return None
+    return continued / records
+
+
+@dataclass
+class _Candidates:
+    """Records without a person and the persons whose periods continue theirs."""
+
+    records: pa.Table  # record_key and the lookup's fields, one row per record
+    record: IntArray  # per pair: the record's row
+    person: IntArray  # per pair: the person
+    touching: IntArray  # per pair: linked periods touching the record's, anyone's
+
+
+def _one_round(
+    store: RegistryStore,
+    kind: Kind,
+    round_number: int,
+    model: LinkageModel,
+    persons: int,
+    share: float,
+) -> tuple[int, int]:
+    """Score and link the asked records a period linked in the last round continues;
+    (pairs scored, records linked)."""
+    candidates = _candidates(store, kind, round_number - 1)
+    if candidates is None:
+        return 0, 0
+    identities, identity_person = _identity_records(store, np.unique(candidates.person))
+    # each pair with every identity record of its person: the best of them counts
+    order = np.argsort(identity_person, kind="stable")
+    sorted_person = identity_person[order]
+    first = np.searchsorted(sorted_person, candidates.person, side="left")
+    last = np.searchsorted(sorted_person, candidates.person, side="right")
+    held = last - first
+    pair = np.repeat(np.arange(len(held)), held)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(held) - held, held)
+    identity_row = order[np.repeat(first, held) + within].astype(np.int64)
+    records = as_person_records(candidates.records)
+    scored = score_record_pairs(
+        model,
+        records,
+        identities,
+        candidates.record[pair],
+        identity_row,
+        identity_row,
+        candidates.person[pair],
+    )
+    u = np.maximum(candidates.touching[pair], 1) / max(persons, 2)
+    scored.match_weight = scored.match_weight + np.log2(share / np.minimum(u, 1.0))
+    best_row, probability = scored.most_probable_person(len(records))
+    linked = np.flatnonzero((best_row >= 0) & (probability >= THRESHOLD))
+    table = pa.table(
+        {
+            "record_key": candidates.records.column("record_key").take(pa.array(linked)),
+            "period": candidates.records.column("period").take(pa.array(linked)),
+            "person_id": pa.array(identity_person[best_row[linked]], pa.int64()),
+            "probability": pa.array(probability[linked], pa.float64()),
+        }
+    )
+    with store.scanning("continued_links", table):
+        store.execute(
+            "write links of continued periods",
+            f"INSERT INTO person_links SELECT '{kind.value}', record_key, person_id, "
+            "probability FROM continued_links",
+        )
+        store.execute(
+            "mark the periods linked",
+            f"UPDATE {_PERIODS} p SET person_id = c.person_id, probability = c.probability, "
+            f"linked_round = {round_number}, asked = false, record_key = NULL "
+            "FROM continued_links c WHERE p.rowid = c.period",
+        )
+    return len(candidates.person), len(linked)
+
+
+def _ends_sql(source: str) -> str:
+    """SQL: each period of `source` under the keys of the periods that may continue it (side
+    1: beginning on the day it ends, or up to GAP_DAYS after) or that it may continue (side 2:
+    ending on the day it begins, or up to GAP_DAYS before): (period, birth_date, day, side)."""
+    parts = []
+    for gap in range(GAP_DAYS + 1):
+        parts.append(
+            f"SELECT period, birth_date, last_day + {gap} AS day, 1 AS side FROM {source} "
+            "WHERE last_day IS NOT NULL"
+        )
+        parts.append(f"SELECT period, birth_date, first_day - {gap}, 2 FROM {source}")
+    return " UNION ALL ".join(parts)
+
+
+def _days_sql(source: str) -> str:
+    """SQL: each period of `source` under the keys `_ends_sql` finds it by: its first day on
+    side 1, its last on side 2, with its person: (period, person_id, birth_date, day, side)."""
+    return (
+        f"SELECT period, person_id, birth_date, first_day AS day, 1 AS side FROM {source} "
+        f"UNION ALL SELECT period, person_id, birth_date, last_day, 2 FROM {source} "
+        "WHERE last_day IS NOT NULL"
+    )
+
+
+def _candidates(store: RegistryStore, kind: Kind, last_round: int) -> _Candidates | None:
+    """The asked records without a person that a period linked in `last_round` continues,
+    with each person whose linked period of the same birth date continues theirs
+    (`GAP_DAYS`)."""
+    table = registry_table(kind)
+    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
+    open_periods = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE asked)"
+    linked = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE person_id IS NOT NULL)"
+    if last_round == 0:
+        touched = open_periods  # every link is new
+    else:
+        fresh = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE linked_round = {last_round})"
+        touched = (
+            f"(SELECT * FROM {open_periods} SEMI JOIN ("
+            f"SELECT o.period FROM ({_ends_sql(open_periods)}) o "
+            f"JOIN ({_days_sql(fresh)}) k USING (birth_date, day, side)) t USING (period))"
+        )
+    pairs = store.arrow(
+        "find periods continued by linked ones",
+        f"""
+        WITH touched AS ({touched}),
+        ends AS ({_ends_sql("touched")}),
+        pairs AS (
+            SELECT DISTINCT o.period, k.person_id FROM ends o
+            JOIN ({_days_sql(linked)}) k USING (birth_date, day, side)
+        ),
+        counted AS (
+            SELECT o.period, sum(CASE o.side WHEN 1 THEN d.starts ELSE d.ends END) AS touching
+            FROM ends o JOIN {_DAYS} d ON d.day = o.day
+            WHERE o.period IN (SELECT period FROM pairs) GROUP BY o.period
+        ),
+        asked AS (SELECT t.period, t.record_key FROM touched t SEMI JOIN pairs p USING (period)),
+        fields AS (
+            SELECT a.period, r.record_key, r.record_key AS record_id, {name} AS full_name,
+                r.birth_date, r.sex, r.personal_number
+            FROM (SELECT record_key, {select_sql(kind, LINK_COLUMNS)} FROM {table}) r
+            JOIN asked a ON a.record_key = r.record_key
+        )
+        SELECT p.person_id, c.touching, f.*
+        FROM pairs p JOIN counted c USING (period) JOIN fields f USING (period)
+        ORDER BY p.period, p.person_id
+        """,
+    )
+    if not pairs.num_rows:
+        return None
+    period = np.asarray(pairs.column("period").to_numpy(), dtype=np.int64)
+    _, first, record = np.unique(period, return_index=True, return_inverse=True)
+    return _Candidates(
+        records=pairs.take(pa.array(first)),
+        record=record.astype(np.int64),
+        person=np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64),
+        touching=np.asarray(pairs.column("touching").to_numpy(), dtype=np.int64),
+    )
+
+
+def _identity_records(store: RegistryStore, persons: IntArray) -> tuple[PersonRecords, IntArray]:
+    """The identity records of `persons`, as the person index holds them, and each one's
+    person."""
+    table = registry_table(Kind.IDENTITY)
+    wanted = pa.table({"person_id": pa.array(persons, pa.int64())})
+    with store.scanning("continuing_persons", wanted):
+        records = store.arrow(
+            "read the identity records of continuing persons",
+            f"SELECT l.person_id, r.record_key AS record_id, "
+            f"{select_sql(Kind.IDENTITY, person_columns(Kind.IDENTITY))} "
+            f"FROM {table} r JOIN person_links l ON l.record_key = r.record_key "
+            "AND l.kind = 'identity' SEMI JOIN continuing_persons p ON p.person_id = l.person_id",
+        )
+    if "birth_place" in records.column_names:
+        records = records.append_column("settlement", records.column("birth_place"))
+    person = np.asarray(records.column("person_id").to_numpy(), dtype=np.int64)
+    return as_person_records(records), person

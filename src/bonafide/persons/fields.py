@@ -1,0 +1,73 @@
+"""The person fields resolve reads from the registries, as SQL and as person records."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
+from bonafide.registry.schema import KINDS, Kind
+
+__all__ = [
+    "EXACT_ROW",
+    "IDENTITY_FIELDS",
+    "LINK_COLUMNS",
+    "LINK_FIELDS",
+    "as_person_records",
+    "person_columns",
+    "select_sql",
+]
+
+# A lookup's column in a batch: the index row it is written exactly as (`_mark_exact_lookups`),
+# -1 for none. Only resolve's lookups have it; `link_batch` takes batches with or without it.
+EXACT_ROW = "exact_row"
+# Fields compared when linking another registry's records to persons. A residence address is
+# not a birth place, so places are left out; the rest mean the same in every registry.
+LINK_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date", "sex")
+IDENTITY_FIELDS = (*LINK_FIELDS, "personal_number", "passport_number", "birth_place")
+# The person fields another registry's records are looked up by (`person_columns`).
+LINK_COLUMNS = (*LINK_FIELDS, "personal_number")
+
+
+def person_columns(kind: Kind) -> list[str]:
+    """The person fields a registry of `kind` has, of those resolve reads."""
+    present = set(KINDS[kind].field_names)
+    wanted = IDENTITY_FIELDS if kind is Kind.IDENTITY else LINK_COLUMNS
+    return [f for f in wanted if f in present]
+
+
+def _birth_date_sql() -> str:
+    # year- or month-precise dates keep only their known digits: "1985" compares as same year
+    return (
+        "CASE birth_date_precision WHEN 'day' THEN strftime(birth_date, '%Y%m%d') "
+        "WHEN 'month' THEN strftime(birth_date, '%Y%m') "
+        "WHEN 'year' THEN strftime(birth_date, '%Y') END"
+    )
+
+
+def select_sql(kind: Kind, columns: tuple[str, ...] | list[str]) -> str:
+    """The columns from a registry's table, the birth date as text of its precision; null where
+    the registry has no such field (so registries can be read as one)."""
+    present = set(person_columns(kind))
+    return ", ".join(
+        f"{_birth_date_sql() if c == 'birth_date' else c} AS {c}"
+        if c in present
+        else f"CAST(NULL AS VARCHAR) AS {c}"
+        for c in columns
+    )
+
+
+def as_person_records(table: pa.Table) -> PersonRecords:
+    """The person fields as text, and a lookup's EXACT_ROW where the table has it."""
+    rows = table.num_rows
+    columns = {
+        f: (
+            pc.cast(table.column(f), pa.string())
+            if f in table.column_names
+            else pa.nulls(rows, pa.string())
+        )
+        for f in PERSON_FIELDS
+    }
+    if EXACT_ROW in table.column_names:
+        columns[EXACT_ROW] = pc.cast(table.column(EXACT_ROW), pa.int64())
+    return PersonRecords(pa.table(columns))
