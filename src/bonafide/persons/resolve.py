@@ -55,6 +55,7 @@ from bonafide.persons.fields import (
     select_sql,
 )
 from bonafide.persons.files import Generation, PersonFiles
+from bonafide.persons.former_names import FormerNamesReport, link_former_names
 from bonafide.persons.histories import write_histories
 from bonafide.persons.index import (
     KEY_HASH,
@@ -138,6 +139,8 @@ class ResolveReport:
     blocking: BlockingCounts = field(default_factory=BlockingCounts)
     # the records linked because a linked period continues theirs (`continuity.py`)
     continuity: ContinuityReport = field(default_factory=ContinuityReport)
+    # the records linked because a linked record bears their name (`former_names.py`)
+    former_names: FormerNamesReport = field(default_factory=FormerNamesReport)
 
 
 def _read_records(
@@ -909,6 +912,8 @@ def _write_other_links(
             for kind in _LOOKUP_KINDS
         }
         link_continuations(store, model, meta.persons, report.continuity, asked)
+        say("linking records under a name their person no longer bears")
+        link_former_names(store, model, meta.persons, report.former_names, asked)
     after = _link_counts(store)
     for kind in _LOOKUP_KINDS:
         written = after.get(kind.value, 0) - linked.before.get(kind.value, 0)

@@ -1,5 +1,6 @@
-"""Periods that continue one another: records the lookups left without a person are linked
-to the person whose linked period continues theirs, and only where that is probable."""
+"""Second looks at records the lookups left without a person: linked to the person whose
+linked period continues theirs (`continuity.py`), or one of whose linked records bears their
+name (`former_names.py`), and only where that is probable."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bonafide.persons import continuity, resolve
+from bonafide.persons import continuity, former_names, resolve
 from bonafide.persons.resolve import ResolveReport, resolve_registries
 from bonafide.registry import RegistryStore, import_registry
 from bonafide.registry.mapping import load_mapping
@@ -18,7 +19,8 @@ from ..conftest import Population
 from .test_resolve import SETTINGS, _links, _part, _truth
 
 PEOPLE = 1_500
-KINDS = ("identity", "residence", "employment")
+KINDS = ("identity", "residence", "employment", "education")
+LINKED = ("residence", "employment", "education")
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,7 @@ def _resolve(
     for record, (_, person) in _links(data_dir, "identity").items():
         person_of_true.setdefault(truth["identity"][record], person)
     figures = {}
-    for kind in ("residence", "employment"):
+    for kind in LINKED:
         links = _links(data_dir, kind)
         right = sum(person_of_true.get(truth[kind][r]) == p for r, (_, p) in links.items())
         linkable = sum(1 for p in truth[kind].values() if p < PEOPLE and p in person_of_true)
@@ -68,10 +70,12 @@ def test_continued_periods_link_what_the_lookups_could_not(
     # lookups must be near certain to link: many records are left for the periods to decide
     monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
     monkeypatch.setattr(continuity, "CONTINUED_KINDS", ())
+    monkeypatch.setattr(former_names, "named_kinds", list)
     alone_report, alone = _resolve(imported, tmp_path, truth)
     assert not alone_report.continuity.linked
     monkeypatch.undo()
     monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
+    monkeypatch.setattr(former_names, "named_kinds", list)
     report, both = _resolve(imported, tmp_path, truth)
     for kind in ("residence", "employment"):
         _, recall_alone, links_alone = alone[kind]
@@ -104,3 +108,44 @@ def test_only_the_asked_records_are_looked_at(imported: Path, tmp_path: Path) ->
         continuity.link_continuations(store, index.model, index.meta.persons, everything)
         assert everything.linked["residence"] > 0
         assert not everything.linked.get("employment")  # its links were all there
+
+
+def test_records_under_a_former_name_link_to_the_person_known_by_it(
+    imported: Path,
+    truth: dict[str, dict[str, int]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
+    monkeypatch.setattr(former_names, "named_kinds", list)
+    _, before = _resolve(imported, tmp_path, truth)
+    monkeypatch.undo()
+    monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
+    report, after = _resolve(imported, tmp_path, truth)
+    # the registries writing surnames apart; employment's are written whole
+    assert set(report.former_names.linked) == {"residence", "education"}
+    for kind in ("residence", "education"):
+        _, recall_before, links_before = before[kind]
+        precision, recall, links = after[kind]
+        assert report.former_names.linked[kind] == links - links_before, kind
+        assert recall > recall_before, kind
+        assert precision > 0.99, kind
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("иванова", "іванова"),
+        ("иванова", "ivanova"),
+        ("лукашенко", "lukashenka"),
+        ("ковалёва", "kavaliova"),
+        ("тихановская", "ціханоўская"),
+    ],
+)
+def test_a_surname_is_joined_by_one_key_in_any_script(one: str, other: str) -> None:
+    assert former_names.surname_key(one) == former_names.surname_key(other)
+
+
+def test_different_surnames_are_joined_by_different_keys() -> None:
+    assert former_names.surname_key("лукашенко") != former_names.surname_key("лукашевич")
+    assert former_names.surname_key("иванова") != former_names.surname_key("петрова")

@@ -1,0 +1,238 @@
+"""Records under a name their person no longer bears: a look through the person's other records.
+
+A woman's school and university records carry her maiden name, and so do her registrations
+from before her marriage. Agreeing with her identity record on given name, patronymic and
+birth date only, they fall short of the evidence a lookup needs in a large population
+(docs/benchmarks.md). Once some record under that name is linked to her — a registration
+continued by one under her married name (`continuity.py`), or one that carried her personal
+number — the registries hold the name she was known by.
+
+So each record still without a person, of a registry that writes the surname apart and born
+on a known day, is scored against the linked records of the same birth date whose surname
+reads alike (the consonants of its Latin reading, `names.skeleton`, so that scripts and
+schemes meet) as a lookup is scored against identity records: the link model, the prior of a
+lookup, and the other record's own link probability folded in (its log2 added to the weight).
+The candidate persons compete as a lookup's do; the best is linked at THRESHOLD.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.errors import StoreError
+from bonafide.linkage.comparisons import full_name_sql
+from bonafide.linkage.model import LinkageModel
+from bonafide.names import reading, skeleton
+from bonafide.persons.fields import LINK_COLUMNS, as_person_records, select_sql
+from bonafide.persons.match import score_record_pairs
+from bonafide.registry.ddl import registry_table
+from bonafide.registry.schema import KINDS, Kind
+from bonafide.registry.store import RegistryStore
+
+__all__ = ["FormerNamesReport", "link_former_names", "named_kinds", "surname_key"]
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+THRESHOLD = 0.5  # as a lookup's
+_KEYS = "former_surname_keys"  # each distinct surname (as stored) and its `surname_key`
+
+
+@dataclass
+class FormerNamesReport:
+    """Per kind: the pairs scored and the records linked."""
+
+    pairs: dict[str, int] = field(default_factory=dict)
+    linked: dict[str, int] = field(default_factory=dict)
+
+
+def named_kinds() -> list[Kind]:
+    """The registries other than identity whose records write the surname apart, with a
+    birth date."""
+    return [
+        kind
+        for kind, spec in KINDS.items()
+        if kind is not Kind.IDENTITY and {"surname", "birth_date"} <= set(spec.field_names)
+    ]
+
+
+def surname_key(surname: str) -> str:
+    """What a surname is joined by: the consonants of each word's Latin reading."""
+    return " ".join(skeleton(reading(word)) for word in surname.split())
+
+
+def link_former_names(
+    store: RegistryStore,
+    model: LinkageModel,
+    persons: int,
+    report: FormerNamesReport,
+    asked: Mapping[Kind, str] | None = None,
+) -> None:
+    """Link records without a person to the persons another of whose linked records bears
+    their name (module text); `model` scores them as a lookup's records are, its prior one in
+    `persons`. `asked`: per kind, an SQL condition on the registry's rows choosing the records
+    to look at (a resolve's own; default all)."""
+    kinds = [kind for kind in named_kinds() if _writes_surnames(store, kind)]
+    if not kinds:
+        return
+    model = replace(model, prior=1.0 / max(persons, 2))
+    _write_surname_keys(store, kinds)
+    try:
+        for kind in kinds:
+            pairs, linked = _link_kind(store, kind, kinds, model, (asked or {}).get(kind, "TRUE"))
+            report.pairs[kind.value] = pairs
+            report.linked[kind.value] = linked
+            log.info("resolve former names kind=%s pairs=%d linked=%d", kind.value, pairs, linked)
+    finally:
+        store.execute("drop surname keys", f"DROP TABLE IF EXISTS {_KEYS}")
+
+
+def _writes_surnames(store: RegistryStore, kind: Kind) -> bool:
+    """Whether the registry holds a surname apart (its mapping may give the name whole)."""
+    return bool(
+        store.scalar(
+            "check for surnames",
+            f"SELECT EXISTS (SELECT 1 FROM {registry_table(kind)} WHERE surname IS NOT NULL)",
+        )
+    )
+
+
+def _write_surname_keys(store: RegistryStore, kinds: list[Kind]) -> None:
+    surnames = store.arrow(
+        "read distinct surnames",
+        " UNION ".join(
+            f"SELECT DISTINCT surname FROM {registry_table(kind)} WHERE surname IS NOT NULL"
+            for kind in kinds
+        ),
+    ).column("surname")
+    texts = surnames.to_pylist()
+    keys = pa.table(
+        {
+            "surname": surnames,
+            "surname_key": pa.array([surname_key(str(s)) for s in texts], pa.string()),
+        }
+    )
+    with store.scanning("surname_keys", keys):
+        store.execute(
+            "keep surname keys",
+            f"CREATE OR REPLACE TEMP TABLE {_KEYS} AS SELECT * FROM surname_keys "
+            "WHERE surname_key <> ''",
+        )
+
+
+def _day(column: str) -> str:
+    return f"{column} IS NOT NULL AND {column}_precision = 'day'"
+
+
+def _link_kind(
+    store: RegistryStore, kind: Kind, kinds: list[Kind], model: LinkageModel, asked: str
+) -> tuple[int, int]:
+    """Score and link the kind's asked records without a person against the linked records
+    bearing their name; (pairs scored, records linked)."""
+    table = registry_table(kind)
+    known_sql = " UNION ALL ".join(
+        f"SELECT l.person_id, l.probability, CAST({number} AS TINYINT) AS known_kind, "
+        f"r.record_key AS known_key, r.birth_date, k.surname_key "
+        f"FROM {registry_table(other)} r "
+        f"JOIN person_links l ON l.record_key = r.record_key AND l.kind = '{other.value}' "
+        f"JOIN {_KEYS} k ON k.surname = r.surname WHERE {_day('r.birth_date')}"
+        for number, other in enumerate(kinds)
+    )
+    pairs = store.arrow(
+        "find linked records bearing the name of records without a person",
+        f"""
+        WITH open AS (
+            SELECT r.record_key, r.birth_date, k.surname_key
+            FROM (SELECT * FROM {table} WHERE {asked}) r
+            JOIN {_KEYS} k ON k.surname = r.surname
+            ANTI JOIN (SELECT record_key FROM person_links WHERE kind = '{kind.value}') l
+                ON l.record_key = r.record_key
+            WHERE {_day("r.birth_date")}
+        )
+        SELECT o.record_key, n.person_id, n.probability, n.known_kind, n.known_key
+        FROM open o JOIN ({known_sql}) n USING (birth_date, surname_key)
+        ORDER BY o.record_key, n.person_id
+        """,
+    )
+    if not pairs.num_rows:
+        return 0, 0
+    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
+    with store.scanning("former_pairs", pairs):
+        records = store.arrow(
+            "read records without a person bearing a known name",
+            f"SELECT record_key, record_key AS record_id, {name} AS full_name, birth_date, sex, "
+            f"personal_number FROM (SELECT r.record_key, {select_sql(kind, LINK_COLUMNS)} "
+            f"FROM {table} r SEMI JOIN former_pairs p ON p.record_key = r.record_key) "
+            "ORDER BY record_key",
+        )
+        known_records = store.arrow(
+            "read the linked records bearing their names",
+            " UNION ALL ".join(
+                f"SELECT CAST({number} AS TINYINT) AS known_kind, r.record_key AS known_key, "
+                f"r.record_key AS record_id, {select_sql(other, LINK_COLUMNS)} "
+                f"FROM {registry_table(other)} r SEMI JOIN "
+                f"(SELECT * FROM former_pairs WHERE known_kind = {number}) p "
+                "ON p.known_key = r.record_key"
+                for number, other in enumerate(kinds)
+            ),
+        )
+    record = _positions(records, pairs, ["record_key"], ["record_key"])
+    known = _positions(
+        known_records, pairs, ["known_kind", "known_key"], ["known_kind", "known_key"]
+    )
+    person = np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64)
+    scored = score_record_pairs(
+        model,
+        as_person_records(records),
+        as_person_records(known_records),
+        record,
+        known,
+        known,
+        person,
+    )
+    known_probability = np.asarray(pairs.column("probability").to_numpy(), dtype=np.float64)
+    scored.match_weight = scored.match_weight + np.log2(np.clip(known_probability, 1e-9, 1.0))
+    best, probability = scored.most_probable_person(records.num_rows)
+    chosen = np.flatnonzero((best >= 0) & (probability >= THRESHOLD))
+    best_person = np.full(records.num_rows, -1, dtype=np.int64)
+    person_of_known = np.full(known_records.num_rows, -1, dtype=np.int64)
+    person_of_known[known] = person
+    best_person[chosen] = person_of_known[best[chosen]]
+    links = pa.table(
+        {
+            "record_key": records.column("record_key").take(pa.array(chosen)),
+            "person_id": pa.array(best_person[chosen], pa.int64()),
+            "probability": pa.array(probability[chosen], pa.float64()),
+        }
+    )
+    with store.scanning("former_links", links):
+        store.execute(
+            "write links of records bearing a known name",
+            f"INSERT INTO person_links SELECT '{kind.value}', record_key, person_id, probability "
+            "FROM former_links",
+        )
+    return pairs.num_rows, len(chosen)
+
+
+def _positions(
+    rows: pa.Table, pairs: pa.Table, row_columns: list[str], pair_columns: list[str]
+) -> IntArray:
+    """Each pair's row in `rows`, found by equal `row_columns` and `pair_columns`."""
+    numbered = rows.select(row_columns).append_column(
+        "position", pa.array(np.arange(rows.num_rows), pa.int64())
+    )
+    asked = pairs.select(pair_columns).append_column(
+        "pair", pa.array(np.arange(pairs.num_rows), pa.int64())
+    )
+    joined = asked.join(numbered, pair_columns, row_columns).sort_by("pair")
+    if joined.num_rows != pairs.num_rows:
+        raise StoreError(
+            f"{pairs.num_rows - joined.num_rows} records of the pairs were not read back",
+            hint="report this: the registry changed while resolve read it",
+        )
+    return np.asarray(joined.column("position").to_numpy(), dtype=np.int64)
