@@ -43,7 +43,8 @@ from bonafide.persons.fields import (
     person_columns,
     select_sql,
 )
-from bonafide.persons.match import score_record_pairs
+from bonafide.persons.match import weighed_pairs
+from bonafide.persons.pair_weights import pair_weights
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
@@ -87,6 +88,7 @@ class ContinuityReport:
     pairs: dict[str, int] = field(default_factory=dict)
     linked: dict[str, int] = field(default_factory=dict)
     rounds: dict[str, int] = field(default_factory=dict)
+    linked_by_round: dict[str, list[int]] = field(default_factory=dict)
 
 
 def link_continuations(
@@ -95,6 +97,7 @@ def link_continuations(
     persons: int,
     report: ContinuityReport,
     asked: Mapping[Kind, str] | None = None,
+    workers: int = 1,
 ) -> None:
     """Link the records of CONTINUED_KINDS without a person to the persons whose linked periods
     continue theirs, where that makes them probable (module text); `model` scores the
@@ -113,10 +116,13 @@ def link_continuations(
                 continue
             report.continued_share[kind] = share
             for round_number in range(1, ROUNDS + 1):
-                pairs, linked = _one_round(store, periods.kind, round_number, model, persons, share)
+                pairs, linked = _one_round(
+                    store, periods.kind, round_number, model, persons, share, workers
+                )
                 report.pairs[kind] = report.pairs.get(kind, 0) + pairs
                 report.linked[kind] = report.linked.get(kind, 0) + linked
                 report.rounds[kind] = round_number
+                report.linked_by_round.setdefault(kind, []).append(linked)
                 if not linked:
                     break
         finally:
@@ -230,6 +236,7 @@ def _one_round(
     model: LinkageModel,
     persons: int,
     share: float,
+    workers: int,
 ) -> tuple[int, int]:
     """Score and link the asked records a period linked in the last round continues;
     (pairs scored, records linked)."""
@@ -247,17 +254,12 @@ def _one_round(
     within = np.arange(len(pair)) - np.repeat(np.cumsum(held) - held, held)
     identity_row = order[np.repeat(first, held) + within].astype(np.int64)
     records = as_person_records(candidates.records)
-    scored = score_record_pairs(
-        model,
-        records,
-        identities,
-        candidates.record[pair],
-        identity_row,
-        identity_row,
-        candidates.person[pair],
-    )
+    query = candidates.record[pair]
+    weight = pair_weights(model, records, identities, query, identity_row, workers)
     u = np.maximum(candidates.touching[pair], 1) / max(persons, 2)
-    scored.match_weight = scored.match_weight + np.log2(share / np.minimum(u, 1.0))
+    scored = weighed_pairs(
+        query, identity_row, candidates.person[pair], weight + np.log2(share / np.minimum(u, 1.0))
+    )
     best_row, probability = scored.most_probable_person(len(records))
     linked = np.flatnonzero((best_row >= 0) & (probability >= THRESHOLD))
     table = pa.table(

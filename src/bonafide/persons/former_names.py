@@ -29,8 +29,9 @@ from bonafide.errors import StoreError
 from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.model import LinkageModel
 from bonafide.names import reading, skeleton
-from bonafide.persons.fields import LINK_COLUMNS, as_person_records, select_sql
-from bonafide.persons.match import score_record_pairs
+from bonafide.persons.fields import LINK_COLUMNS, as_person_records, person_columns, select_sql
+from bonafide.persons.match import weighed_pairs
+from bonafide.persons.pair_weights import pair_weights
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 THRESHOLD = 0.5  # as a lookup's
 _KEYS = "former_surname_keys"  # each distinct surname (as stored) and its `surname_key`
+# The linked records bearing a surname none of their person's identity records bears, one
+# per person and name as compared (the most probably linked): person_id, probability,
+# known_kind (its kind's place in the kinds looked at), known_key, birth_date, surname_key.
+_FORMER = "former_names"
 
 
 @dataclass
@@ -72,24 +77,29 @@ def link_former_names(
     persons: int,
     report: FormerNamesReport,
     asked: Mapping[Kind, str] | None = None,
+    workers: int = 1,
 ) -> None:
     """Link records without a person to the persons another of whose linked records bears
     their name (module text); `model` scores them as a lookup's records are, its prior one in
     `persons`. `asked`: per kind, an SQL condition on the registry's rows choosing the records
-    to look at (a resolve's own; default all)."""
+    to look at (a resolve's own; default all). The pairs are scored by `workers` forked
+    processes."""
     kinds = [kind for kind in named_kinds() if _writes_surnames(store, kind)]
     if not kinds:
         return
     model = replace(model, prior=1.0 / max(persons, 2))
-    _write_surname_keys(store, kinds)
+    _write_surname_keys(store, [Kind.IDENTITY, *kinds])
     try:
+        _gather_former_names(store, kinds)
         for kind in kinds:
-            pairs, linked = _link_kind(store, kind, kinds, model, (asked or {}).get(kind, "TRUE"))
+            where = (asked or {}).get(kind, "TRUE")
+            pairs, linked = _link_kind(store, kind, kinds, model, where, workers)
             report.pairs[kind.value] = pairs
             report.linked[kind.value] = linked
             log.info("resolve former names kind=%s pairs=%d linked=%d", kind.value, pairs, linked)
     finally:
         store.execute("drop surname keys", f"DROP TABLE IF EXISTS {_KEYS}")
+        store.execute("drop former names", f"DROP TABLE IF EXISTS {_FORMER}")
 
 
 def _writes_surnames(store: RegistryStore, kind: Kind) -> bool:
@@ -125,38 +135,68 @@ def _write_surname_keys(store: RegistryStore, kinds: list[Kind]) -> None:
         )
 
 
-def _day(column: str) -> str:
-    return f"{column} IS NOT NULL AND {column}_precision = 'day'"
-
-
-def _link_kind(
-    store: RegistryStore, kind: Kind, kinds: list[Kind], model: LinkageModel, asked: str
-) -> tuple[int, int]:
-    """Score and link the kind's asked records without a person against the linked records
-    bearing their name; (pairs scored, records linked)."""
-    table = registry_table(kind)
-    known_sql = " UNION ALL ".join(
+def _gather_former_names(store: RegistryStore, kinds: list[Kind]) -> None:
+    identity = registry_table(Kind.IDENTITY)
+    current = (
+        f"SELECT l.person_id, k.surname_key FROM {identity} r "
+        "JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'identity' "
+        f"JOIN {_KEYS} k ON k.surname = r.surname"
+    )
+    linked = " UNION ALL ".join(
         f"SELECT l.person_id, l.probability, CAST({number} AS TINYINT) AS known_kind, "
-        f"r.record_key AS known_key, r.birth_date, k.surname_key "
+        f"r.record_key AS known_key, r.birth_date, k.surname_key, "
+        f"hash({_name_columns(other)}) AS name "
         f"FROM {registry_table(other)} r "
         f"JOIN person_links l ON l.record_key = r.record_key AND l.kind = '{other.value}' "
         f"JOIN {_KEYS} k ON k.surname = r.surname WHERE {_day('r.birth_date')}"
         for number, other in enumerate(kinds)
     )
-    pairs = store.arrow(
-        "find linked records bearing the name of records without a person",
+    store.execute(
+        "gather former names",
         f"""
-        WITH open AS (
+        CREATE OR REPLACE TEMP TABLE {_FORMER} AS
+        SELECT person_id, probability, known_kind, known_key, birth_date, surname_key
+        FROM ({linked}) n
+        ANTI JOIN ({current}) c ON c.person_id = n.person_id AND c.surname_key = n.surname_key
+        QUALIFY row_number() OVER (
+            PARTITION BY person_id, name ORDER BY probability DESC, known_key) = 1
+        """,
+    )
+
+
+def _name_columns(kind: Kind) -> str:
+    """SQL: the columns of a registry's row that its person fields are read from."""
+    present = [f"r.{c}" for c in LINK_COLUMNS if c in person_columns(kind)]
+    return ", ".join([*present, "r.birth_date_precision"])
+
+
+def _day(column: str) -> str:
+    return f"{column} IS NOT NULL AND {column}_precision = 'day'"
+
+
+def _link_kind(
+    store: RegistryStore,
+    kind: Kind,
+    kinds: list[Kind],
+    model: LinkageModel,
+    asked: str,
+    workers: int,
+) -> tuple[int, int]:
+    """Score and link the kind's asked records without a person against the linked records
+    bearing their name; (pairs scored, records linked)."""
+    table = registry_table(kind)
+    pairs = store.arrow(
+        "find former names of records without a person",
+        f"""
+        SELECT o.record_key, n.person_id, n.probability, n.known_kind, n.known_key
+        FROM (
             SELECT r.record_key, r.birth_date, k.surname_key
             FROM (SELECT * FROM {table} WHERE {asked}) r
             JOIN {_KEYS} k ON k.surname = r.surname
             ANTI JOIN (SELECT record_key FROM person_links WHERE kind = '{kind.value}') l
                 ON l.record_key = r.record_key
             WHERE {_day("r.birth_date")}
-        )
-        SELECT o.record_key, n.person_id, n.probability, n.known_kind, n.known_key
-        FROM open o JOIN ({known_sql}) n USING (birth_date, surname_key)
-        ORDER BY o.record_key, n.person_id
+        ) o JOIN {_FORMER} n USING (birth_date, surname_key)
         """,
     )
     if not pairs.num_rows:
@@ -186,17 +226,13 @@ def _link_kind(
         known_records, pairs, ["known_kind", "known_key"], ["known_kind", "known_key"]
     )
     person = np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64)
-    scored = score_record_pairs(
-        model,
-        as_person_records(records),
-        as_person_records(known_records),
-        record,
-        known,
-        known,
-        person,
-    )
     known_probability = np.asarray(pairs.column("probability").to_numpy(), dtype=np.float64)
-    scored.match_weight = scored.match_weight + np.log2(np.clip(known_probability, 1e-9, 1.0))
+    weight = pair_weights(
+        model, as_person_records(records), as_person_records(known_records), record, known, workers
+    )
+    # the other record's own link is not certain: its log odds are at most its weight's
+    weight += np.log2(np.clip(known_probability, 1e-9, 1.0))
+    scored = weighed_pairs(record, known, person, weight)
     best, probability = scored.most_probable_person(records.num_rows)
     chosen = np.flatnonzero((best >= 0) & (probability >= THRESHOLD))
     best_person = np.full(records.num_rows, -1, dtype=np.int64)

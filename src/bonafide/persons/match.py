@@ -43,6 +43,7 @@ __all__ = [
     "Matcher",
     "query_records",
     "score_record_pairs",
+    "weighed_pairs",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -224,6 +225,22 @@ def query_records(records: Sequence[Mapping[str, Any]], source: str = "query") -
         if columns["record_id"][-1] is None:
             columns["record_id"][-1] = str(number)
     return PersonRecords(pa.table({f: pa.array(v, pa.string()) for f, v in columns.items()}))
+
+
+def weighed_pairs(
+    query: IntArray, rows: IntArray, person_ids: IntArray, match_weight: FloatArray
+) -> MatchedPairs:
+    """Pairs known by their match weights alone (no levels kept): enough to choose each
+    query's most probable person."""
+    return MatchedPairs(
+        query=query,
+        row=rows,
+        person_id=person_ids,
+        probability=1.0 / (1.0 + np.exp2(-match_weight)),
+        match_weight=match_weight,
+        levels=np.empty((len(query), 0), np.int64),
+        adjustments={},
+    )
 
 
 def score_record_pairs(

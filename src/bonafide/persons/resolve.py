@@ -896,9 +896,11 @@ def _write_other_links(
     report: ResolveReport,
     model: LinkageModel | None,
     say: Progress,
+    workers: int,
 ) -> None:
-    """Write the other registries' links (`_link_other_kinds`), then those of records whose
-    periods continue a linked one (`continuity.py`, scored by `model`), and count them."""
+    """Write the other registries' links (`_link_other_kinds`), then those of the second looks
+    (`continuity.py`, `former_names.py`: scored by `model`, in `workers` forked processes), and
+    count them."""
     collected = linked.collected
     records, lookups = collected.records, collected.count
     if lookups:
@@ -911,9 +913,9 @@ def _write_other_links(
             kind: _unresolved_condition(linked.done.get(kind.value, []), retry)
             for kind in _LOOKUP_KINDS
         }
-        link_continuations(store, model, meta.persons, report.continuity, asked)
+        link_continuations(store, model, meta.persons, report.continuity, asked, workers)
         say("linking records under a name their person no longer bears")
-        link_former_names(store, model, meta.persons, report.former_names, asked)
+        link_former_names(store, model, meta.persons, report.former_names, asked, workers)
     after = _link_counts(store)
     for kind in _LOOKUP_KINDS:
         written = after.get(kind.value, 0) - linked.before.get(kind.value, 0)
@@ -1014,7 +1016,7 @@ def resolve_registries(
         store_memory = held - (resident_bytes() - store.memory_used())
         log.info("resolve held_mb=%d store_memory_mb=%d", held >> 20, store_memory >> 20)
         with store.memory_at_least(store_memory):
-            _write_other_links(store, linked, meta, report, model, say)
+            _write_other_links(store, linked, meta, report, model, say, workers)
             del linked
             say("writing each person's records and the population's base rates")
             write_histories(store, generation)

@@ -1,0 +1,78 @@
+"""Match weights of many given pairs of records, in shares scored by forked workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.forking import can_fork, forked_pool
+from bonafide.heap import collector_paused
+from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.records import PersonRecords
+from bonafide.persons.match import score_record_pairs
+
+__all__ = ["SHARE", "pair_weights"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+SHARE = 100_000  # pairs a worker scores at once
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    model: LinkageModel
+    records: PersonRecords
+    candidates: PersonRecords
+    query: IntArray  # per pair, its row of `records`
+    candidate: IntArray  # per pair, its row of `candidates`
+
+
+# What forked workers score: set before the pool forks, so each inherits it, never pickled.
+_PAIRS: _Pairs | None = None
+
+
+def pair_weights(
+    model: LinkageModel,
+    records: PersonRecords,
+    candidates: PersonRecords,
+    query: IntArray,
+    candidate: IntArray,
+    workers: int,
+) -> FloatArray:
+    """The match weight of each pair (`records[query]`, `candidates[candidate]`): scored SHARE
+    pairs at a time, by `workers` forked processes where there are several shares and a way to
+    fork. A pair's weight is its own, whatever it is scored with (`Matcher.score_pairs`)."""
+    global _PAIRS
+    starts = [*range(0, len(query), SHARE), len(query)]
+    _PAIRS = _Pairs(model, records, candidates, query, candidate)
+    try:
+        shares = list(pairwise(starts))
+        if workers <= 1 or len(shares) <= 1 or not can_fork():
+            parts = [_share_weights(share) for share in shares]
+        else:
+            with forked_pool(workers) as pool:
+                parts = pool.map(_share_weights, shares)
+    finally:
+        _PAIRS = None
+    return np.concatenate(parts) if parts else np.empty(0, np.float64)
+
+
+def _share_weights(share: tuple[int, int]) -> FloatArray:
+    assert _PAIRS is not None
+    first, last = share
+    pairs = _PAIRS
+    query, candidate = pairs.query[first:last], pairs.candidate[first:last]
+    asked, query_at = np.unique(query, return_inverse=True)
+    wanted, candidate_at = np.unique(candidate, return_inverse=True)
+    records = PersonRecords(pairs.records.table.take(pa.array(asked)))
+    candidates = PersonRecords(pairs.candidates.table.take(pa.array(wanted)))
+    at = candidate_at.astype(np.int64)
+    with collector_paused():
+        scored = score_record_pairs(
+            pairs.model, records, candidates, query_at.astype(np.int64), at, at, at
+        )
+    return scored.match_weight
