@@ -7,9 +7,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bonafide.persons import continuity, former_names, resolve
+from bonafide.persons import continuity, former_names, pair_weights, resolve
+from bonafide.persons.match import score_record_pairs
 from bonafide.persons.resolve import ResolveReport, resolve_registries
 from bonafide.registry import RegistryStore, import_registry
 from bonafide.registry.mapping import load_mapping
@@ -149,3 +151,24 @@ def test_a_surname_is_joined_by_one_key_in_any_script(one: str, other: str) -> N
 def test_different_surnames_are_joined_by_different_keys() -> None:
     assert former_names.surname_key("лукашенко") != former_names.surname_key("лукашевич")
     assert former_names.surname_key("иванова") != former_names.surname_key("петрова")
+
+
+def test_pairs_scored_in_shares_weigh_as_scored_at_once(
+    resolved_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pair_weights` in forked shares gives each pair the weight the matcher gives it."""
+    index = resolve.PersonIndex.open(vault_for(resolved_data_dir))
+    rows = np.arange(0, min(index.records.num_rows, 3_000), dtype=np.int64)
+    records = index.person_records(rows[::3])
+    candidates = index.person_records(rows)
+    rng = np.random.default_rng(5)
+    query = rng.integers(0, len(records), 2_500).astype(np.int64)
+    candidate = rng.integers(0, len(candidates), 2_500).astype(np.int64)
+    at_once = score_record_pairs(
+        index.model, records, candidates, query, candidate, candidate, candidate
+    ).match_weight
+    monkeypatch.setattr(pair_weights, "SHARE", 700)
+    in_shares = pair_weights.pair_weights(
+        index.model, records, candidates, query, candidate, workers=2
+    )
+    assert np.array_equal(in_shares, at_once)
