@@ -20,7 +20,7 @@ continuation's evidence log2(m / u), as one more comparison of the Fellegi–Sun
   or ending on those days), over the number of persons.
 
 A record continued by several persons' records has them compete, as a lookup's candidates do;
-the best is linked at THRESHOLD. Records linked so continue others in turn (a maiden name
+the best is linked at 0.5, as a lookup is. Records linked so continue others in turn (a maiden name
 held over several addresses), so the pass repeats until it links nothing new, ROUNDS at most.
 """
 
@@ -43,8 +43,7 @@ from bonafide.persons.fields import (
     person_columns,
     select_sql,
 )
-from bonafide.persons.match import weighed_pairs
-from bonafide.persons.pair_weights import pair_weights
+from bonafide.persons.pair_weights import insert_links, linked_at_threshold, pair_weights
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
@@ -54,7 +53,6 @@ __all__ = ["CONTINUED_KINDS", "ContinuityReport", "Periods", "link_continuations
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-THRESHOLD = 0.5  # as a lookup's
 SURE = 0.9  # links m is learned from
 ROUNDS = 4
 # How many days after a period ends the one continuing it may begin: the same day where the
@@ -257,25 +255,20 @@ def _one_round(
     query = candidates.record[pair]
     weight = pair_weights(model, records, identities, query, identity_row, workers)
     u = np.maximum(candidates.touching[pair], 1) / max(persons, 2)
-    scored = weighed_pairs(
-        query, identity_row, candidates.person[pair], weight + np.log2(share / np.minimum(u, 1.0))
+    weight += np.log2(share / np.minimum(u, 1.0))
+    linked, person, probability = linked_at_threshold(
+        len(records), query, identity_row, identity_person, weight
     )
-    best_row, probability = scored.most_probable_person(len(records))
-    linked = np.flatnonzero((best_row >= 0) & (probability >= THRESHOLD))
     table = pa.table(
         {
             "record_key": candidates.records.column("record_key").take(pa.array(linked)),
             "period": candidates.records.column("period").take(pa.array(linked)),
-            "person_id": pa.array(identity_person[best_row[linked]], pa.int64()),
-            "probability": pa.array(probability[linked], pa.float64()),
+            "person_id": pa.array(person, pa.int64()),
+            "probability": pa.array(probability, pa.float64()),
         }
     )
+    insert_links(store, kind, table.drop_columns(["period"]), "write links of continued periods")
     with store.scanning("continued_links", table):
-        store.execute(
-            "write links of continued periods",
-            f"INSERT INTO person_links SELECT '{kind.value}', record_key, person_id, "
-            "probability FROM continued_links",
-        )
         store.execute(
             "mark the periods linked",
             f"UPDATE {_PERIODS} p SET person_id = c.person_id, probability = c.probability, "

@@ -12,7 +12,7 @@ on a known day, is scored against the linked records of the same birth date whos
 reads alike (the consonants of its Latin reading, `names.skeleton`, so that scripts and
 schemes meet) as a lookup is scored against identity records: the link model, the prior of a
 lookup, and the other record's own link probability folded in (its log2 added to the weight).
-The candidate persons compete as a lookup's do; the best is linked at THRESHOLD.
+The candidate persons compete as a lookup's do; the best is linked at 0.5, as a lookup is.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.model import LinkageModel
 from bonafide.names import reading, skeleton
 from bonafide.persons.fields import LINK_COLUMNS, as_person_records, person_columns, select_sql
-from bonafide.persons.match import weighed_pairs
-from bonafide.persons.pair_weights import pair_weights
+from bonafide.persons.pair_weights import insert_links, linked_at_threshold, pair_weights
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
@@ -40,7 +39,6 @@ __all__ = ["FormerNamesReport", "link_former_names", "named_kinds", "surname_key
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
-THRESHOLD = 0.5  # as a lookup's
 _KEYS = "former_surname_keys"  # each distinct surname (as stored) and its `surname_key`
 # The linked records bearing a surname none of their person's identity records bears, one
 # per person and name as compared (the most probably linked): person_id, probability,
@@ -232,26 +230,19 @@ def _link_kind(
     )
     # the other record's own link is not certain: its log odds are at most its weight's
     weight += np.log2(np.clip(known_probability, 1e-9, 1.0))
-    scored = weighed_pairs(record, known, person, weight)
-    best, probability = scored.most_probable_person(records.num_rows)
-    chosen = np.flatnonzero((best >= 0) & (probability >= THRESHOLD))
-    best_person = np.full(records.num_rows, -1, dtype=np.int64)
     person_of_known = np.full(known_records.num_rows, -1, dtype=np.int64)
     person_of_known[known] = person
-    best_person[chosen] = person_of_known[best[chosen]]
+    chosen, chosen_person, probability = linked_at_threshold(
+        records.num_rows, record, known, person_of_known, weight
+    )
     links = pa.table(
         {
             "record_key": records.column("record_key").take(pa.array(chosen)),
-            "person_id": pa.array(best_person[chosen], pa.int64()),
-            "probability": pa.array(probability[chosen], pa.float64()),
+            "person_id": pa.array(chosen_person, pa.int64()),
+            "probability": pa.array(probability, pa.float64()),
         }
     )
-    with store.scanning("former_links", links):
-        store.execute(
-            "write links of records bearing a known name",
-            f"INSERT INTO person_links SELECT '{kind.value}', record_key, person_id, probability "
-            "FROM former_links",
-        )
+    insert_links(store, kind, links, "write links of records bearing a former name")
     return pairs.num_rows, len(chosen)
 
 

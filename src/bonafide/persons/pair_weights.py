@@ -1,4 +1,5 @@
-"""Match weights of many given pairs of records, in shares scored by forked workers."""
+"""Match weights of many given pairs of records, in shares scored by forked workers, and the
+links the pairs make (resolve's second looks: `continuity.py`, `former_names.py`)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from bonafide.forking import can_fork, forked_pool
 from bonafide.heap import collector_paused
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
-from bonafide.persons.match import score_record_pairs
+from bonafide.persons.match import score_record_pairs, weighed_pairs
+from bonafide.registry.schema import Kind
+from bonafide.registry.store import RegistryStore
 
-__all__ = ["SHARE", "pair_weights"]
+__all__ = ["SHARE", "THRESHOLD", "insert_links", "linked_at_threshold", "pair_weights"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 SHARE = 100_000  # pairs a worker scores at once
+THRESHOLD = 0.5  # as a lookup's
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,25 @@ def _share_weights(share: tuple[int, int]) -> FloatArray:
             pairs.model, records, candidates, query_at.astype(np.int64), at, at, at
         )
     return scored.match_weight
+
+
+def linked_at_threshold(
+    queries: int, query: IntArray, row: IntArray, person_of_row: IntArray, weight: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Of `queries` records, those whose most probable person among their pairs (`query`,
+    `row`, weighed `weight`; the candidates compete as a lookup's do) reaches THRESHOLD: their
+    positions, persons and probabilities."""
+    pairs = weighed_pairs(query, row, person_of_row[row], weight)
+    best, probability = pairs.most_probable_person(queries)
+    chosen = np.flatnonzero((best >= 0) & (probability >= THRESHOLD))
+    return chosen, person_of_row[best[chosen]], probability[chosen]
+
+
+def insert_links(store: RegistryStore, kind: Kind, links: pa.Table, operation: str) -> None:
+    """Add `links` (record_key, person_id, probability) to the person links of `kind`."""
+    with store.scanning("second_look_links", links):
+        store.execute(
+            operation,
+            f"INSERT INTO person_links SELECT '{kind.value}', record_key, person_id, "
+            "probability FROM second_look_links",
+        )
