@@ -63,22 +63,33 @@ def _resolve(
     return report, figures
 
 
+def _resolve_looking(
+    imported: Path,
+    tmp_path: Path,
+    truth: dict[str, dict[str, int]],
+    *,
+    periods: bool,
+    former: bool,
+) -> tuple[ResolveReport, dict[str, tuple[float, float, int]]]:
+    """`_resolve` with lookups that must be near certain to link (many records are left for
+    the second looks to decide), and with the second looks asked for."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(resolve, "THRESHOLD", 0.999_999)
+        if not periods:
+            patch.setattr(continuity, "CONTINUED_KINDS", ())
+        if not former:
+            patch.setattr(former_names, "named_kinds", list)
+        return _resolve(imported, tmp_path, truth)
+
+
 def test_continued_periods_link_what_the_lookups_could_not(
     imported: Path,
     truth: dict[str, dict[str, int]],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # lookups must be near certain to link: many records are left for the periods to decide
-    monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
-    monkeypatch.setattr(continuity, "CONTINUED_KINDS", ())
-    monkeypatch.setattr(former_names, "named_kinds", list)
-    alone_report, alone = _resolve(imported, tmp_path, truth)
+    alone_report, alone = _resolve_looking(imported, tmp_path, truth, periods=False, former=False)
     assert not alone_report.continuity.linked
-    monkeypatch.undo()
-    monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
-    monkeypatch.setattr(former_names, "named_kinds", list)
-    report, both = _resolve(imported, tmp_path, truth)
+    report, both = _resolve_looking(imported, tmp_path, truth, periods=True, former=False)
     for kind in ("residence", "employment"):
         _, recall_alone, links_alone = alone[kind]
         precision, recall, links = both[kind]
@@ -113,17 +124,10 @@ def test_only_the_asked_records_are_looked_at(imported: Path, tmp_path: Path) ->
 
 
 def test_records_under_a_former_name_link_to_the_person_known_by_it(
-    imported: Path,
-    truth: dict[str, dict[str, int]],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    imported: Path, truth: dict[str, dict[str, int]], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
-    monkeypatch.setattr(former_names, "named_kinds", list)
-    _, before = _resolve(imported, tmp_path, truth)
-    monkeypatch.undo()
-    monkeypatch.setattr(resolve, "THRESHOLD", 0.999_999)
-    report, after = _resolve(imported, tmp_path, truth)
+    _, before = _resolve_looking(imported, tmp_path, truth, periods=True, former=False)
+    report, after = _resolve_looking(imported, tmp_path, truth, periods=True, former=True)
     # the registries writing surnames apart; employment's are written whole
     assert set(report.former_names.linked) == {"residence", "education"}
     for kind in ("residence", "education"):

@@ -40,6 +40,7 @@ from bonafide.linkage.records import PersonRecords
 from bonafide.persons.fields import (
     LINK_COLUMNS,
     as_person_records,
+    known_to_the_day,
     person_columns,
     select_sql,
 )
@@ -84,9 +85,11 @@ class ContinuityReport:
 
     continued_share: dict[str, float] = field(default_factory=dict)
     pairs: dict[str, int] = field(default_factory=dict)
-    linked: dict[str, int] = field(default_factory=dict)
-    rounds: dict[str, int] = field(default_factory=dict)
     linked_by_round: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def linked(self) -> dict[str, int]:
+        return {kind: sum(rounds) for kind, rounds in self.linked_by_round.items()}
 
 
 def link_continuations(
@@ -118,8 +121,6 @@ def link_continuations(
                     store, periods.kind, round_number, model, persons, share, workers
                 )
                 report.pairs[kind] = report.pairs.get(kind, 0) + pairs
-                report.linked[kind] = report.linked.get(kind, 0) + linked
-                report.rounds[kind] = round_number
                 report.linked_by_round.setdefault(kind, []).append(linked)
                 if not linked:
                     break
@@ -131,8 +132,8 @@ def link_continuations(
             kind,
             share,
             report.pairs.get(kind, 0),
-            report.linked.get(kind, 0),
-            report.rounds.get(kind, 0),
+            sum(report.linked_by_round.get(kind, [])),
+            len(report.linked_by_round.get(kind, [])),
         )
 
 
@@ -142,10 +143,6 @@ def link_continuations(
 _PERIODS = "continuity_periods"
 # How many linked periods begin (`starts`) and end (`ends`) on each `day`.
 _DAYS = "continuity_days"
-
-
-def _day(column: str) -> str:
-    return f"{column} IS NOT NULL AND {column}_precision = 'day'"
 
 
 def _gather_periods(store: RegistryStore, periods: Periods, asked: str) -> None:
@@ -159,11 +156,11 @@ def _gather_periods(store: RegistryStore, periods: Periods, asked: str) -> None:
             l.person_id IS NULL AND ({asked}) AS asked, l.person_id, l.probability,
             CASE WHEN l.person_id IS NOT NULL THEN 0 END AS linked_round, r.birth_date,
             r.{periods.start} AS first_day,
-            CASE WHEN {_day("r." + periods.stop)} THEN r.{periods.stop} END AS last_day
+            CASE WHEN {known_to_the_day("r." + periods.stop)} THEN r.{periods.stop} END AS last_day
         FROM {table} r
         LEFT JOIN (SELECT record_key, person_id, probability FROM person_links
             WHERE kind = '{kind}') l ON l.record_key = r.record_key
-        WHERE {_day("r.birth_date")} AND {_day("r." + periods.start)}
+        WHERE {known_to_the_day("r.birth_date")} AND {known_to_the_day("r." + periods.start)}
         """,
     )
     store.execute(
@@ -370,7 +367,5 @@ def _identity_records(store: RegistryStore, persons: IntArray) -> tuple[PersonRe
             f"FROM {table} r JOIN person_links l ON l.record_key = r.record_key "
             "AND l.kind = 'identity' SEMI JOIN continuing_persons p ON p.person_id = l.person_id",
         )
-    if "birth_place" in records.column_names:
-        records = records.append_column("settlement", records.column("birth_place"))
     person = np.asarray(records.column("person_id").to_numpy(), dtype=np.int64)
     return as_person_records(records), person

@@ -14,6 +14,7 @@ __all__ = [
     "LINK_COLUMNS",
     "LINK_FIELDS",
     "as_person_records",
+    "known_to_the_day",
     "person_columns",
     "select_sql",
 ]
@@ -57,9 +58,17 @@ def select_sql(kind: Kind, columns: tuple[str, ...] | list[str]) -> str:
     )
 
 
+def known_to_the_day(column: str) -> str:
+    """SQL: whether a date column (with its `_precision` beside it) holds a whole date."""
+    return f"{column} IS NOT NULL AND {column}_precision = 'day'"
+
+
 def as_person_records(table: pa.Table) -> PersonRecords:
-    """The person fields as text, and a lookup's EXACT_ROW where the table has it."""
+    """The person fields as text, and a lookup's EXACT_ROW where the table has it. Identity
+    records give their place of birth as the `settlement` the place comparison reads."""
     rows = table.num_rows
+    if "birth_place" in table.column_names and "settlement" not in table.column_names:
+        table = table.append_column("settlement", table.column("birth_place"))
     columns = {
         f: (
             pc.cast(table.column(f), pa.string())

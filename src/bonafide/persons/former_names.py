@@ -29,7 +29,13 @@ from bonafide.errors import StoreError
 from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.model import LinkageModel
 from bonafide.names import reading, skeleton
-from bonafide.persons.fields import LINK_COLUMNS, as_person_records, person_columns, select_sql
+from bonafide.persons.fields import (
+    LINK_COLUMNS,
+    as_person_records,
+    known_to_the_day,
+    person_columns,
+    select_sql,
+)
 from bonafide.persons.pair_weights import insert_links, linked_at_threshold, pair_weights
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
@@ -146,7 +152,7 @@ def _gather_former_names(store: RegistryStore, kinds: list[Kind]) -> None:
         f"hash({_name_columns(other)}) AS name "
         f"FROM {registry_table(other)} r "
         f"JOIN person_links l ON l.record_key = r.record_key AND l.kind = '{other.value}' "
-        f"JOIN {_KEYS} k ON k.surname = r.surname WHERE {_day('r.birth_date')}"
+        f"JOIN {_KEYS} k ON k.surname = r.surname WHERE {known_to_the_day('r.birth_date')}"
         for number, other in enumerate(kinds)
     )
     store.execute(
@@ -166,10 +172,6 @@ def _name_columns(kind: Kind) -> str:
     """SQL: the columns of a registry's row that its person fields are read from."""
     present = [f"r.{c}" for c in LINK_COLUMNS if c in person_columns(kind)]
     return ", ".join([*present, "r.birth_date_precision"])
-
-
-def _day(column: str) -> str:
-    return f"{column} IS NOT NULL AND {column}_precision = 'day'"
 
 
 def _link_kind(
@@ -193,7 +195,7 @@ def _link_kind(
             JOIN {_KEYS} k ON k.surname = r.surname
             ANTI JOIN (SELECT record_key FROM person_links WHERE kind = '{kind.value}') l
                 ON l.record_key = r.record_key
-            WHERE {_day("r.birth_date")}
+            WHERE {known_to_the_day("r.birth_date")}
         ) o JOIN {_FORMER} n USING (birth_date, surname_key)
         """,
     )

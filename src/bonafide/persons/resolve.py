@@ -156,9 +156,6 @@ def _read_records(
     )
     # one chunk per column now, while little else is held: the index writes them so
     table = table.combine_chunks()
-    if "birth_place" in table.column_names:
-        # the place comparison reads `settlement`: for identity records, the place of birth
-        table = table.append_column("settlement", table.column("birth_place"))
     return as_person_records(table), table.column("import_id").combine_chunks()
 
 
