@@ -139,8 +139,17 @@ def link_continuations(
 
 # The kind's records born on a known day whose periods begin on one: `person_id` (null
 # without a person), `linked_round` (0: by the resolve's lookups; null without a person),
-# `birth_date`, `first_day`, `last_day`; `record_key` and `asked` for those without a person.
+# `birth_date`, `first_day`, `last_day`; `record_key`, `asked` and the `_OPEN_FIELDS` for those
+# without a person.
 _PERIODS = "continuity_periods"
+# A record without a person's fields, as a lookup reads them, by the columns `_PERIODS` keeps
+# them in (the birth date as written beside the date the periods are joined by).
+_OPEN_FIELDS = {
+    "full_name": "full_name",
+    "birth_date": "written_birth_date",
+    "sex": "sex",
+    "personal_number": "personal_number",
+}
 # How many linked periods begin (`starts`) and end (`ends`) on each `day`.
 _DAYS = "continuity_days"
 
@@ -148,19 +157,35 @@ _DAYS = "continuity_days"
 def _gather_periods(store: RegistryStore, periods: Periods, asked: str) -> None:
     """The kind's periods, read once (`_PERIODS`), and the linked ones' days (`_DAYS`)."""
     kind, table = periods.kind.value, registry_table(periods.kind)
+    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
+    start, stop = periods.start, periods.stop
+    # an open record's fields are kept beside its period: each round reads them for the
+    # records it scores, and at 10 M people reading them from the registry again took half
+    # of a round's query (5 s of processor time for the residence registry)
+    lookup = ", ".join(
+        f"CASE WHEN l.person_id IS NULL THEN r.{column} END AS {kept}"
+        for column, kept in _OPEN_FIELDS.items()
+    )
     store.execute(
         "gather periods",
         f"""
         CREATE OR REPLACE TEMP TABLE {_PERIODS} AS
         SELECT CASE WHEN l.person_id IS NULL THEN r.record_key END AS record_key,
             l.person_id IS NULL AND ({asked}) AS asked, l.person_id, l.probability,
-            CASE WHEN l.person_id IS NOT NULL THEN 0 END AS linked_round, r.birth_date,
-            r.{periods.start} AS first_day,
-            CASE WHEN {known_to_the_day("r." + periods.stop)} THEN r.{periods.stop} END AS last_day
-        FROM {table} r
+            CASE WHEN l.person_id IS NOT NULL THEN 0 END AS linked_round, r.born AS birth_date,
+            r.{start} AS first_day,
+            CASE WHEN {known_to_the_day("r." + stop)} THEN r.{stop} END AS last_day, {lookup}
+        FROM (
+            SELECT * EXCLUDE (full_name), {name} AS full_name FROM (
+                SELECT record_key, import_id, birth_date AS born, birth_date_precision AS
+                    born_precision, {start}, {start}_precision, {stop}, {stop}_precision,
+                    {select_sql(periods.kind, LINK_COLUMNS)}
+                FROM {table}
+            )
+        ) r
         LEFT JOIN (SELECT record_key, person_id, probability FROM person_links
             WHERE kind = '{kind}') l ON l.record_key = r.record_key
-        WHERE {known_to_the_day("r.birth_date")} AND {known_to_the_day("r." + periods.start)}
+        WHERE {known_to_the_day("r.born")} AND {known_to_the_day("r." + start)}
         """,
     )
     store.execute(
@@ -303,8 +328,6 @@ def _candidates(store: RegistryStore, kind: Kind, last_round: int) -> _Candidate
     """The asked records without a person that a period linked in `last_round` continues,
     with each person whose linked period of the same birth date continues theirs
     (`GAP_DAYS`)."""
-    table = registry_table(kind)
-    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
     open_periods = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE asked)"
     linked = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE person_id IS NOT NULL)"
     if last_round == 0:
@@ -330,12 +353,10 @@ def _candidates(store: RegistryStore, kind: Kind, last_round: int) -> _Candidate
             FROM ends o JOIN {_DAYS} d ON d.day = o.day
             WHERE o.period IN (SELECT period FROM pairs) GROUP BY o.period
         ),
-        asked AS (SELECT t.period, t.record_key FROM touched t SEMI JOIN pairs p USING (period)),
         fields AS (
-            SELECT a.period, r.record_key, r.record_key AS record_id, {name} AS full_name,
-                r.birth_date, r.sex, r.personal_number
-            FROM (SELECT record_key, {select_sql(kind, LINK_COLUMNS)} FROM {table}) r
-            JOIN asked a ON a.record_key = r.record_key
+            SELECT period, record_key, record_key AS record_id,
+                {", ".join(f"{kept} AS {column}" for column, kept in _OPEN_FIELDS.items())}
+            FROM touched t SEMI JOIN pairs p USING (period)
         )
         SELECT p.person_id, c.touching, f.*
         FROM pairs p JOIN counted c USING (period) JOIN fields f USING (period)

@@ -84,11 +84,14 @@ def write_histories(
     written = {}
     for kind, columns in _COLUMNS.items():
         select = ", ".join(f"r.{c}" for c in columns)
+        # a person's records in the order of their keys' hashes: as fixed as the keys' own
+        # order, and a fixed-width key sorts faster (at 10 M people the store's sort of the
+        # residence history took 30 s of processor time so, 48 s by the 32-character key)
         with store.reading(
             f"history of {kind.value}",
             f"SELECT l.person_id, r.record_id, l.probability, {select} "
             f"FROM person_links l JOIN {registry_table(kind)} r ON r.record_key = l.record_key "
-            f"WHERE l.kind = '{kind.value}' ORDER BY l.person_id, r.record_key",
+            f"WHERE l.kind = '{kind.value}' ORDER BY l.person_id, hash(r.record_key)",
             batch_rows,
         ) as reader:
             written[kind.value] = generation.write_arrow_batches(_name(kind), reader.schema, reader)
