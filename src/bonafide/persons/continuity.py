@@ -126,8 +126,8 @@ def link_continuations(
                 if not linked:
                     break
         finally:
-            store.execute("drop periods", f"DROP TABLE IF EXISTS {_PERIODS}")
-            store.execute("drop days", f"DROP TABLE IF EXISTS {_DAYS}")
+            for temporary in (_PERIODS, _OPEN, _DAYS):
+                store.execute("drop a table of periods", f"DROP TABLE IF EXISTS {temporary}")
         log.info(
             "resolve continuity kind=%s share=%.3f pairs=%d linked=%d rounds=%d",
             kind,
@@ -140,53 +140,46 @@ def link_continuations(
 
 # The kind's records born on a known day whose periods begin on one: `person_id` (null
 # without a person), `linked_round` (0: by the resolve's lookups; null without a person),
-# `birth_date`, `first_day`, `last_day`; `record_key`, `asked` and the `_OPEN_FIELDS` for those
-# without a person.
+# `birth_date`, `first_day`, `last_day`; `record_key` and `asked` for those without a person.
 _PERIODS = "continuity_periods"
-# A record without a person's fields, as a lookup reads them, by the columns `_PERIODS` keeps
-# them in (the birth date as written beside the date the periods are joined by).
-_OPEN_FIELDS = {
-    "full_name": "full_name",
-    "birth_date": "written_birth_date",
-    "sex": "sex",
-    "personal_number": "personal_number",
-}
+# The asked records' fields, as a lookup reads them: `period` (its row in `_PERIODS`),
+# `record_key`, `record_id` and the LINK_COLUMNS of a lookup.
+_OPEN = "continuity_open_records"
 # How many linked periods begin (`starts`) and end (`ends`) on each `day`.
 _DAYS = "continuity_days"
 
 
 def _gather_periods(store: RegistryStore, periods: Periods, asked: str) -> None:
-    """The kind's periods, read once (`_PERIODS`), and the linked ones' days (`_DAYS`)."""
+    """The kind's periods, read once (`_PERIODS`), the asked records' fields (`_OPEN`), and
+    the linked periods' days (`_DAYS`)."""
     kind, table = periods.kind.value, registry_table(periods.kind)
-    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
-    start, stop = periods.start, periods.stop
-    # an open record's fields are kept beside its period: each round reads them for the
-    # records it scores, and at 10 M people reading them from the registry again took half
-    # of a round's query (5 s of processor time for the residence registry)
-    lookup = ", ".join(
-        f"CASE WHEN l.person_id IS NULL THEN r.{column} END AS {kept}"
-        for column, kept in _OPEN_FIELDS.items()
-    )
     store.execute(
         "gather periods",
         f"""
         CREATE OR REPLACE TEMP TABLE {_PERIODS} AS
         SELECT CASE WHEN l.person_id IS NULL THEN r.record_key END AS record_key,
             l.person_id IS NULL AND ({asked}) AS asked, l.person_id, l.probability,
-            CASE WHEN l.person_id IS NOT NULL THEN 0 END AS linked_round, r.born AS birth_date,
-            r.{start} AS first_day,
-            CASE WHEN {known_to_the_day("r." + stop)} THEN r.{stop} END AS last_day, {lookup}
-        FROM (
-            SELECT * EXCLUDE (full_name), {name} AS full_name FROM (
-                SELECT record_key, import_id, birth_date AS born, birth_date_precision AS
-                    born_precision, {start}, {start}_precision, {stop}, {stop}_precision,
-                    {select_sql(periods.kind, LINK_COLUMNS)}
-                FROM {table}
-            )
-        ) r
+            CASE WHEN l.person_id IS NOT NULL THEN 0 END AS linked_round, r.birth_date,
+            r.{periods.start} AS first_day,
+            CASE WHEN {known_to_the_day("r." + periods.stop)} THEN r.{periods.stop} END AS last_day
+        FROM {table} r
         LEFT JOIN (SELECT record_key, person_id, probability FROM person_links
             WHERE kind = '{kind}') l ON l.record_key = r.record_key
-        WHERE {known_to_the_day("r.born")} AND {known_to_the_day("r." + start)}
+        WHERE {known_to_the_day("r.birth_date")} AND {known_to_the_day("r." + periods.start)}
+        """,
+    )
+    # read once, not by each round: at 10 M people reading the registry again took half of a
+    # round's query (5 s of processor time for the residence registry)
+    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
+    store.execute(
+        "gather the fields of records without a person",
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_OPEN} AS
+        SELECT p.period, r.record_key, r.record_key AS record_id, {name} AS full_name,
+            r.birth_date, r.sex, r.personal_number
+        FROM (SELECT record_key, {select_sql(periods.kind, LINK_COLUMNS)} FROM {table}) r
+        JOIN (SELECT rowid AS period, record_key FROM {_PERIODS} WHERE asked) p
+            ON p.record_key = r.record_key
         """,
     )
     store.execute(
@@ -404,11 +397,7 @@ def _candidates(
             FROM ends o JOIN {_DAYS} d ON d.day = o.day
             WHERE o.period IN (SELECT period FROM pairs) GROUP BY o.period
         ),
-        fields AS (
-            SELECT period, record_key, record_key AS record_id,
-                {", ".join(f"{kept} AS {column}" for column, kept in _OPEN_FIELDS.items())}
-            FROM touched t SEMI JOIN pairs p USING (period)
-        )
+        fields AS (SELECT * FROM {_OPEN} SEMI JOIN pairs p USING (period))
         SELECT p.person_id, c.touching, f.*
         FROM pairs p JOIN counted c USING (period) JOIN fields f USING (period)
         ORDER BY p.period, p.person_id
