@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.pool import Pool
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["can_fork", "forked_pool"]
+__all__ = ["can_fork", "forked_map", "forked_pool"]
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def can_fork() -> bool:
@@ -29,3 +32,14 @@ def forked_pool(
         return mp.get_context("fork").Pool(workers, initializer, initargs)
     finally:
         gc.unfreeze()  # this process collects them as before
+
+
+def forked_map(
+    function: Callable[[Item], Result], items: Sequence[Item], workers: int
+) -> list[Result]:
+    """`function` of each item, in order: in `workers` forked processes where there are
+    several workers, several items and a way to fork; else here, one after another."""
+    if workers <= 1 or len(items) <= 1 or not can_fork():
+        return [function(item) for item in items]
+    with forked_pool(workers) as pool:
+        return pool.map(function, items)

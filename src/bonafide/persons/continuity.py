@@ -364,10 +364,9 @@ def _candidates(
     of the earlier rounds (`seen_pairs`: at 10 M people each round's scan of every linked
     period took a third of its query)."""
     open_periods = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE asked)"
-    linked = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE person_id IS NOT NULL)"
     if last_round == 0:
         touched = open_periods  # every link is new
-        continuing = linked
+        continuing = f"(SELECT rowid AS period, * FROM {_PERIODS} WHERE person_id IS NOT NULL)"
         earlier = ""
     else:
         continuing = (

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from bonafide.forking import can_fork, forked_pool
+from bonafide.forking import forked_map
 from bonafide.heap import collector_paused
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
@@ -54,12 +54,7 @@ def pair_weights(
     starts = [*range(0, len(query), SHARE), len(query)]
     _PAIRS = _Pairs(model, records, candidates, query, candidate)
     try:
-        shares = list(pairwise(starts))
-        if workers <= 1 or len(shares) <= 1 or not can_fork():
-            parts = [_share_weights(share) for share in shares]
-        else:
-            with forked_pool(workers) as pool:
-                parts = pool.map(_share_weights, shares)
+        parts = forked_map(_share_weights, list(pairwise(starts)), workers)
     finally:
         _PAIRS = None
     return np.concatenate(parts) if parts else np.empty(0, np.float64)

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from bonafide.errors import StoreError
-from bonafide.forking import can_fork, forked_pool
+from bonafide.forking import can_fork, forked_map, forked_pool
 from bonafide.heap import collector_paused, resident_bytes, reuse_freed_memory
 from bonafide.linkage.clusters import component_labels
 from bonafide.linkage.comparisons import Features, full_name_sql
@@ -272,11 +272,7 @@ def _scored(matcher: Matcher, records: PersonRecords, workers: int) -> MatchedPa
     shares = [table_bytes(records.table.slice(s, SCORED_TOGETHER)) for s in starts]
     _MATCHER = matcher
     try:
-        if workers <= 1 or len(shares) <= 1 or not can_fork():
-            parts = [_score_sent(share) for share in shares]
-        else:
-            with forked_pool(workers) as pool:
-                parts = pool.map(_score_sent, shares)
+        parts = forked_map(_score_sent, shares, workers)
     finally:
         _MATCHER = None
     if not parts:
