@@ -180,7 +180,7 @@ def _gather_former_names(store: RegistryStore, kinds: list[Kind]) -> None:
         "r.record_key AS known_key, r.birth_date, r.surname_key, r.name FROM ("
         f"SELECT r.record_key, r.birth_date, k.surname_key, hash({_name_columns(other)}) AS name "
         f"FROM {registry_table(other)} r JOIN {_KEYS} k ON k.surname = r.surname "
-        f"SEMI JOIN (SELECT DISTINCT birth_date, surname_key FROM {_OPEN}) o "
+        "SEMI JOIN open_keys o "
         "ON o.birth_date = r.birth_date AND o.surname_key = k.surname_key "
         f"WHERE {known_to_the_day('r.birth_date')}) r "
         f"JOIN person_links l ON l.record_key = r.record_key AND l.kind = '{other.value}'"
@@ -190,6 +190,7 @@ def _gather_former_names(store: RegistryStore, kinds: list[Kind]) -> None:
         "gather former names",
         f"""
         CREATE OR REPLACE TEMP TABLE {_FORMER} AS
+        WITH open_keys AS MATERIALIZED (SELECT DISTINCT birth_date, surname_key FROM {_OPEN})
         SELECT person_id, probability, known_kind, known_key, birth_date, surname_key
         FROM ({linked}) n
         ANTI JOIN ({current}) c ON c.person_id = n.person_id AND c.surname_key = n.surname_key
