@@ -273,6 +273,7 @@ class _Candidates:
 
     records: pa.Table  # record_key and the lookup's fields, one row per record
     record: IntArray  # per pair: the record's row
+    period: IntArray  # per pair: the record's period (its row in `_PERIODS`)
     person: IntArray  # per pair: the person
     touching: IntArray  # per pair: linked periods touching the record's, anyone's
 
@@ -292,8 +293,7 @@ def _one_round(
     candidates = _candidates(store, kind, round_number - 1, seen.pairs)
     if candidates is None:
         return 0, 0
-    period = np.asarray(candidates.records.column("period").to_numpy(), dtype=np.int64)
-    seen.add_pairs(period[candidates.record], candidates.person)
+    seen.add_pairs(candidates.period, candidates.person)
     identities, identity_person = seen.identity_records(store, np.unique(candidates.person))
     # each pair with every identity record of its person: the best of them counts
     order = np.argsort(identity_person, kind="stable")
@@ -409,6 +409,7 @@ def _candidates(
     return _Candidates(
         records=pairs.take(pa.array(first)),
         record=record.astype(np.int64),
+        period=period,
         person=np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64),
         touching=np.asarray(pairs.column("touching").to_numpy(), dtype=np.int64),
     )
