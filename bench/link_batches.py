@@ -2,19 +2,20 @@
 each step timed.
 
     .venv/bin/python bench/link_batches.py bench-data/population-1000000
-    .venv/bin/python bench/link_batches.py bench-data/population-10000000 --first 200
+    .venv/bin/python bench/link_batches.py bench-data/population-10000000 --first 67
+    .venv/bin/python bench/link_batches.py bench-data/population-10000000 --first 200 --batch 100000
 
-Collects the lookups of a resolved population as resolve does (every registry's records,
-each distinct combination of person fields once, numbered in birth-date order, and those
-written exactly as one person: timed, as it is part of a resolve), then links `--count`
-batches of `resolve.BATCH` lookups from batch `--first` on, read as resolve reads them, in this
-one process, with the store's link model: `resolve.link_batch` — a lookup written exactly as
-one person against that person's record alone, the others through the blocks, the first look
-at ten candidates and the second at forty for the unsure. The first batch warms the caches a
-run keeps (names, words, the comparators' answers) and is left out of the means; prints each
-batch's time, then the mean time per batch of each step (the steps indented are those of
-every scoring together) and of the process's time in the kernel. Nothing is written to
-the store. The process keeps the memory it frees, as resolve's forked workers do
+Collects the lookups of a resolved population as resolve does (every registry's records, each
+distinct combination of person fields once, numbered in birth-date order, and those written
+exactly as one person: timed, as it is part of a resolve), then links `--count` batches of
+`--batch` lookups (by default `resolve.BATCH`) from batch `--first` on, read as resolve reads
+them, in this one process, with the store's link model: `resolve.link_batch` — a lookup written
+exactly as one person against that person's record alone, the others through the blocks, the
+first look at ten candidates and the second at forty for the unsure. The first batch warms the
+caches a run keeps (names, words, the comparators' answers) and is left out of the means; prints
+each batch's time, then the mean time per batch of each step (the steps indented are those of
+every scoring together), the process's time in the kernel and its largest size. Nothing is
+written to the store. The process keeps the memory it frees, as resolve's forked workers do
 (`bonafide.heap.reuse_freed_memory`). To compare, `NUMPY_MADVISE_HUGEPAGE=1` in the environment
 puts NumPy's large arrays back on huge pages (`bonafide.heap.ordinary_pages`), and
 `GLIBC_TUNABLES=glibc.malloc.tcache_count=7` (a default) leaves glibc's malloc as it is.
@@ -152,9 +153,14 @@ def batch_arguments(doc: str, count: int) -> argparse.Namespace:
     """A batch bench's arguments: the population, the first batch and how many."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("population", type=Path)
-    parser.add_argument("--first", type=int, default=18)
+    parser.add_argument("--first", type=int, default=6)
     parser.add_argument("--count", type=int, default=count)
-    return parser.parse_args()
+    parser.add_argument(
+        "--batch", type=int, default=resolve.BATCH, help="lookups per batch (resolve.BATCH)"
+    )
+    args = parser.parse_args()
+    resolve.BATCH = args.batch
+    return args
 
 
 def main() -> None:
@@ -185,6 +191,8 @@ def main() -> None:
     if len(times) > 1:
         in_kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime - kernel
         print(f"  {'of a batch, in the kernel (system time)':<48} {in_kernel / measured:6.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+    print(f"  {'the process at its largest (max RSS)':<48} {peak:6,} MB")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,12 @@ proportional sizes of a 10 M-person resolve's workers, 8 GB each, took a quarter
 two samples a second, time taken from the command measured): a command that forks workers
 shares pages between them, which neither RSS added up nor the largest one alone tells. Run in
 a fresh process for each measurement.
+
+    python bench/measure.py --trace memory.tsv -- COMMAND …
+
+also writes every sample of the process tree's memory to memory.tsv (seconds since the start,
+the tree's megabytes, then each process's as pid:megabytes), to line up with a command's own
+stamps: which phase reached the peak, and in which process.
 """
 
 from __future__ import annotations
@@ -31,24 +37,28 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def _tree_pss_kb(root: int) -> int:
-    """The sum of Pss over a process and its descendants (0 for those already gone)."""
-    total, pending = 0, [root]
+def _tree_pss_kb(root: int) -> dict[int, int]:
+    """Each process's Pss in a process and its descendants (those already gone left out)."""
+    sizes, pending = {}, [root]
     while pending:
         pid = pending.pop()
         pending.extend(_children(pid))
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1])
+                    sizes[pid] = int(line.split()[1])
                     break
         except OSError:
             continue
-    return total
+    return sizes
 
 
 def main() -> int:
     args = sys.argv[1:]
+    trace = None
+    if args[:1] == ["--trace"]:
+        trace, args = Path(args[1]), args[2:]
+    samples: list[str] = []
     if args[:1] == ["--"]:
         args = args[1:]
     started = time.perf_counter()
@@ -61,7 +71,12 @@ def main() -> int:
         interval = 0.5
         while not done.wait(interval):
             began = time.process_time()
-            peak_tree_kb = max(peak_tree_kb, _tree_pss_kb(process.pid))
+            sizes = _tree_pss_kb(process.pid)
+            peak_tree_kb = max(peak_tree_kb, sum(sizes.values()))
+            each = "\t".join(f"{pid}:{kb // 1024}" for pid, kb in sizes.items())
+            samples.append(
+                f"{time.perf_counter() - started:.1f}\t{sum(sizes.values()) // 1024}\t{each}\n"
+            )
             interval = max(0.5, 20 * (time.process_time() - began))
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -69,6 +84,8 @@ def main() -> int:
     returncode = process.wait()
     done.set()
     sampler.join()
+    if trace is not None:
+        trace.write_text("".join(samples), encoding="utf-8")
     seconds = time.perf_counter() - started
     peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, peak_tree_kb)
     print(

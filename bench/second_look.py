@@ -1,6 +1,6 @@
 """What resolve's second look changes, by the probability the first look gave.
 
-    .venv/bin/python bench/second_look.py bench-data/population-1000000 --first 18 --count 4
+    .venv/bin/python bench/second_look.py bench-data/population-1000000 --first 6 --count 2
 
 Collects the lookups of a resolved population as resolve does (`link_batches.collected`),
 then for `--count` consecutive batches from batch `--first` on: the first look (ten
