@@ -866,9 +866,6 @@ def _link_other_kinds(
     pairs = _scored(learner, sample, workers)
     model = learn_link_model(learner.model, sample, pairs, held) or saved
     del pairs, sample, learner
-    # the workers forked next would write their batches into what the sample's scoring freed
-    # and this process kept, each copying those pages: given back, they start from fresh ones
-    _return_freed_memory()
     if model is not None:
         save_link_model(generation, model)
     persons = np.empty(0, np.int64)
