@@ -150,7 +150,8 @@ def batches(
 
 
 def batch_arguments(doc: str, count: int) -> argparse.Namespace:
-    """A batch bench's arguments: the population, the first batch and how many."""
+    """A batch bench's arguments: the population, the first batch, how many and their size
+    (which becomes `resolve.BATCH`, as the batches are read by resolve's own reader)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("population", type=Path)
     parser.add_argument("--first", type=int, default=6)

@@ -72,11 +72,11 @@ def main() -> int:
         while not done.wait(interval):
             began = time.process_time()
             sizes = _tree_pss_kb(process.pid)
-            peak_tree_kb = max(peak_tree_kb, sum(sizes.values()))
-            each = "\t".join(f"{pid}:{kb // 1024}" for pid, kb in sizes.items())
-            samples.append(
-                f"{time.perf_counter() - started:.1f}\t{sum(sizes.values()) // 1024}\t{each}\n"
-            )
+            tree_kb = sum(sizes.values())
+            peak_tree_kb = max(peak_tree_kb, tree_kb)
+            if trace is not None:
+                each = "\t".join(f"{pid}:{kb // 1024}" for pid, kb in sizes.items())
+                samples.append(f"{time.perf_counter() - started:.1f}\t{tree_kb >> 10}\t{each}\n")
             interval = max(0.5, 20 * (time.process_time() - began))
 
     sampler = threading.Thread(target=sample, daemon=True)
