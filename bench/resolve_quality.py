@@ -110,6 +110,15 @@ def _figures(store: RegistryStore, population: Path, kind: str) -> dict[str, flo
     }
 
 
+def watchlist_figures(store: RegistryStore, population: Path) -> str:
+    """The watchlist's precision, recall and share without a person, as one line."""
+    counted = _figures(store, population, "watchlist")
+    return (
+        f"links {counted['links']:,}, precision {counted['precision']:.4f}, "
+        f"recall {counted['recall']:.4f}, without a person {counted['without_person']:.4f}"
+    )
+
+
 def _unlinked(
     store: RegistryStore, kind: str, truth: dict[str, int], person_of_true: dict[int, int]
 ) -> tuple[PersonRecords, np.ndarray]:

@@ -8,7 +8,7 @@ Runs `resolve_registries(store, rebuild=True)` (what `bonafide registry resolve 
 runs) in this process with resolve's log at INFO, each line stamped with the milliseconds since
 the start, each progress message with the seconds; `bench/measure.py` around it gives the
 time and peak memory. Ends with what the second looks did (`ResolveReport.continuity`,
-`ResolveReport.former_names`).
+`ResolveReport.former_names`, `ResolveReport.services`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def main() -> None:
     with RegistryStore.open(bench_vault(population / "store")) as store:
         report = resolve_registries(store, rebuild=True, progress=say)
     print(
-        f"{time.perf_counter() - started:8.1f} done\n{report.continuity}\n{report.former_names}",
+        f"{time.perf_counter() - started:8.1f} done\n{report.continuity}\n"
+        f"{report.former_names}\n{report.services}",
         file=sys.stderr,
     )
 

@@ -6,11 +6,13 @@ import random
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bonafide.linkage.coded import Coded
-from bonafide.linkage.comparisons import _alnum, _alnum_column, _birth_levels
+from bonafide.linkage.comparisons import COMPARISONS, _alnum, _alnum_column, _birth_levels
+from bonafide.linkage.model import AS_FAR_AS_KNOWN
 
 ALPHABET = ["a", "b", "é", "я", "Я", "Ё", "z", "0", "ß", "\U0001f600", ""]
 
@@ -60,6 +62,9 @@ def _birth_level_of(x: str, y: str) -> int:
     """The birth-date comparison's levels, one pair of YYYYMMDD texts at a time."""
     if not x or not y:
         return -1
+    known = min(len(x), len(y))
+    if known < 8:  # one known to the year (or month) only: as far as it goes, or different
+        return 4 if x[:known] == y[:known] else 5
     x, y = x.ljust(8, "0"), y.ljust(8, "0")
     differing = sum(p != q for p, q in zip(x, y, strict=True))
     same_year = x[:4] == y[:4]
@@ -69,7 +74,7 @@ def _birth_level_of(x: str, y: str) -> int:
         return 1
     if differing == 1:
         return 2
-    return 3 if same_year else 4
+    return 3 if same_year else 5
 
 
 _DATE_DIGITS = st.text(alphabet="0123456789", min_size=0, max_size=8)
@@ -88,7 +93,8 @@ def test_birth_dates_compare_digit_by_digit_whether_packed_or_not(
     dates: list[str], other_characters: bool, rng: random.Random
 ) -> None:
     """Dates of digits are compared packed into integers, any others digit by digit: both as
-    the levels say (exact, day and month swapped, one digit off, same year, different)."""
+    the levels say (exact, day and month swapped, one digit off, same year, the same as far as
+    a date known in part goes, different)."""
     if other_characters:
         dates = [*dates, "1985-3", "19８5"]  # a full-width digit is no digit
     if not dates:
@@ -100,3 +106,23 @@ def test_birth_dates_compare_digit_by_digit_whether_packed_or_not(
     levels = _birth_levels(column, left, right)
     expected = [_birth_level_of(dates[a], dates[b]) for a, b in zip(left, right, strict=True)]
     assert levels.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "level"),
+    [
+        ("1985", "19850314", AS_FAR_AS_KNOWN),
+        ("198503", "19850314", AS_FAR_AS_KNOWN),
+        ("1985", "1985", AS_FAR_AS_KNOWN),
+        ("1985", "19860314", "different"),
+        ("198504", "19850314", "different"),
+        ("19850314", "19850315", "one digit off"),
+    ],
+)
+def test_dates_known_in_part_compare_on_the_digits_they_have(
+    text: str, other: str, level: str
+) -> None:
+    labels = next(c.levels for c in COMPARISONS if c.name == "birth_date")
+    column = Coded.of([text, other], np.arange(2))
+    found = _birth_levels(column, np.array([0], np.int64), np.array([1], np.int64))
+    assert labels[int(found[0])] == level

@@ -20,6 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from bonafide.linkage.coded import CodeArray, Coded, TextArray
 from bonafide.linkage.frequencies import TermFrequencies
+from bonafide.linkage.model import AS_FAR_AS_KNOWN
 from bonafide.linkage.records import PersonRecords
 from bonafide.names import NameKeyTable, reading, skeleton
 from bonafide.names.batch import NameFact, part_categories
@@ -332,7 +333,8 @@ def _digits(values: TextArray) -> npt.NDArray[np.uint32]:
 
 
 def _birth_levels(column: Coded, left: IntArray, right: IntArray) -> IntArray:
-    """exact, day and month swapped, one digit off, same year, different; -1 null."""
+    """exact, day and month swapped, one digit off, same year, the same as far as the less
+    precise date is known (a year, a year and month), different; -1 null."""
     a, b = column.codes[left], column.codes[right]
     null = _nulls(a, b)
     packed = _packed_dates(column.values)  # per distinct date, not per pair
@@ -347,8 +349,26 @@ def _birth_levels(column: Coded, left: IntArray, right: IntArray) -> IntArray:
         same_year = (x >> 16) == (y >> 16)
         swapped = same_year & (((x >> 8) & 0xFF) == (y & 0xFF)) & ((x & 0xFF) == ((y >> 8) & 0xFF))
         levels = _birth_level(differing, swapped, same_year)
+    _known_in_part(column.values, a, b, levels)
     levels[null] = NULL
     return levels
+
+
+def _known_in_part(values: TextArray, a: CodeArray, b: CodeArray, levels: IntArray) -> None:
+    """Where one date of a pair is known only in part (fewer than eight digits: a year), the
+    pair's level is whether the other agrees on the digits it has."""
+    known = np.char.str_len(values)
+    if not len(known) or bool((known >= 8).all()):
+        return
+    shortest = np.minimum(known[a], known[b])
+    partial = np.flatnonzero((shortest > 0) & (shortest < 8))
+    if not len(partial):
+        return
+    digits = _digits(values)
+    x, y = digits[a[partial]], digits[b[partial]]
+    upto = np.arange(8) < shortest[partial][:, None]
+    agree = ((x == y) | ~upto).all(axis=1)
+    levels[partial] = np.where(agree, _AS_FAR_AS_KNOWN_LEVEL, _DIFFERENT_BIRTH)
 
 
 _NIBBLE_LOW_BITS = np.uint64(0x11111111)
@@ -379,13 +399,16 @@ def _birth_levels_by_digit(digits: npt.NDArray[np.uint32], a: CodeArray, b: Code
     return _birth_level(differing, swapped, same_year)
 
 
+_AS_FAR_AS_KNOWN_LEVEL, _DIFFERENT_BIRTH = 4, 5
+
+
 def _birth_level(
     differing: npt.NDArray[np.integer],
     swapped: npt.NDArray[np.bool_],
     same_year: npt.NDArray[np.bool_],
 ) -> IntArray:
     levels: IntArray = np.select(
-        [differing == 0, swapped, differing == 1, same_year], [0, 1, 2, 3], default=4
+        [differing == 0, swapped, differing == 1, same_year], [0, 1, 2, 3], default=_DIFFERENT_BIRTH
     ).astype(np.int64)
     return levels
 
@@ -509,7 +532,14 @@ COMPARISONS: tuple[Comparison, ...] = (
     _name_part("patronymic", {"same": 0, "typo": 1, "different": 2}, ("same", "typo", "different")),
     Comparison(
         "birth_date",
-        ("same", "day and month swapped", "one digit off", "same year", "different"),
+        (
+            "same",
+            "day and month swapped",
+            "one digit off",
+            "same year",
+            AS_FAR_AS_KNOWN,
+            "different",
+        ),
         lambda f, a, b: _birth_levels(f.birth, a, b),
         ("birth_date",),
     ),

@@ -18,9 +18,18 @@ import numpy.typing as npt
 from bonafide.errors import InputError
 from bonafide.linkage.frequencies import TermFrequencies
 
-__all__ = ["MODEL_VERSION", "LinkageModel", "Scores"]
+__all__ = ["AS_FAR_AS_KNOWN", "MODEL_VERSION", "LinkageModel", "Scores"]
 
-MODEL_VERSION = 3
+# 4: the birth date's level "same as far as known" (a date known to the year only)
+MODEL_VERSION = 4
+# A level no pair of full values reaches: one value known only in part (a birth date to the
+# year), agreeing as far as it goes. Its m and u are not learned but summed over the levels
+# whose pairs agree that far — the training pairs rarely have such a value, and "same year" of
+# two full dates, a disagreement on the day, says nothing of a date whose day nobody wrote.
+AS_FAR_AS_KNOWN = "same as far as known"
+_AGREEING_THAT_FAR: dict[str, tuple[str, ...]] = {
+    AS_FAR_AS_KNOWN: ("same", "day and month swapped", "same year"),
+}
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 # level weights by (comparison, m, u): scoring one pair at a time recomputes them otherwise
@@ -58,6 +67,11 @@ class LinkageModel:
             return cached
         m = np.asarray(self.m[comparison], dtype=np.float64)
         u = np.asarray(self.u[comparison], dtype=np.float64)
+        labels = self.levels[comparison]
+        for level, label in enumerate(labels):
+            parts = [labels.index(p) for p in _AGREEING_THAT_FAR.get(label, ()) if p in labels]
+            if parts:
+                m[level], u[level] = m[parts].sum(), u[parts].sum()
         weights: FloatArray = np.log2(np.clip(m, 1e-9, None) / np.clip(u, 1e-9, None))
         _WEIGHTS[key] = weights
         return weights

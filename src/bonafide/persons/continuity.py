@@ -41,10 +41,15 @@ from bonafide.persons.fields import (
     LINK_COLUMNS,
     as_person_records,
     known_to_the_day,
-    person_columns,
     select_sql,
 )
-from bonafide.persons.pair_weights import insert_links, linked_at_threshold, pair_weights
+from bonafide.persons.pair_weights import (
+    identity_records,
+    insert_links,
+    linked_at_threshold,
+    pair_weights,
+    with_identity_records,
+)
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
@@ -259,7 +264,7 @@ class _Seen:
         """The identity records of `persons` among others, and each one's person."""
         new = np.setdiff1d(persons, self.identity_person)
         if len(new) or self.identities is None:
-            records, person = _identity_records(store, new)
+            records, person = identity_records(store, new)
             if self.identities is not None:
                 records = PersonRecords(pa.concat_tables([self.identities.table, records.table]))
                 person = np.concatenate([self.identity_person, person])
@@ -295,15 +300,7 @@ def _one_round(
         return 0, 0
     seen.add_pairs(candidates.period, candidates.person)
     identities, identity_person = seen.identity_records(store, np.unique(candidates.person))
-    # each pair with every identity record of its person: the best of them counts
-    order = np.argsort(identity_person, kind="stable")
-    sorted_person = identity_person[order]
-    first = np.searchsorted(sorted_person, candidates.person, side="left")
-    last = np.searchsorted(sorted_person, candidates.person, side="right")
-    held = last - first
-    pair = np.repeat(np.arange(len(held)), held)
-    within = np.arange(len(pair)) - np.repeat(np.cumsum(held) - held, held)
-    identity_row = order[np.repeat(first, held) + within].astype(np.int64)
+    pair, identity_row = with_identity_records(candidates.person, identity_person)
     records = as_person_records(candidates.records)
     query = candidates.record[pair]
     weight = pair_weights(model, records, identities, query, identity_row, workers)
@@ -413,20 +410,3 @@ def _candidates(
         person=np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64),
         touching=np.asarray(pairs.column("touching").to_numpy(), dtype=np.int64),
     )
-
-
-def _identity_records(store: RegistryStore, persons: IntArray) -> tuple[PersonRecords, IntArray]:
-    """The identity records of `persons`, as the person index holds them, and each one's
-    person."""
-    table = registry_table(Kind.IDENTITY)
-    wanted = pa.table({"person_id": pa.array(persons, pa.int64())})
-    with store.scanning("continuing_persons", wanted):
-        records = store.arrow(
-            "read the identity records of continuing persons",
-            f"SELECT l.person_id, r.record_key AS record_id, "
-            f"{select_sql(Kind.IDENTITY, person_columns(Kind.IDENTITY))} "
-            f"FROM {table} r JOIN person_links l ON l.record_key = r.record_key "
-            "AND l.kind = 'identity' SEMI JOIN continuing_persons p ON p.person_id = l.person_id",
-        )
-    person = np.asarray(records.column("person_id").to_numpy(), dtype=np.int64)
-    return as_person_records(records), person

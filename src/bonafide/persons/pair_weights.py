@@ -1,5 +1,6 @@
 """Match weights of many given pairs of records, in shares scored by forked workers, and the
-links the pairs make (resolve's second looks: `continuity.py`, `former_names.py`)."""
+links the pairs make (resolve's second looks: `continuity.py`, `former_names.py`,
+`services.py`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,21 @@ from bonafide.forking import forked_map
 from bonafide.heap import collector_paused
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
+from bonafide.persons.fields import as_person_records, person_columns, select_sql
 from bonafide.persons.match import score_record_pairs, weighed_pairs
+from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import Kind
 from bonafide.registry.store import RegistryStore
 
-__all__ = ["SHARE", "THRESHOLD", "insert_links", "linked_at_threshold", "pair_weights"]
+__all__ = [
+    "SHARE",
+    "THRESHOLD",
+    "identity_records",
+    "insert_links",
+    "linked_at_threshold",
+    "pair_weights",
+    "with_identity_records",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -97,3 +108,37 @@ def insert_links(store: RegistryStore, kind: Kind, links: pa.Table, operation: s
             f"INSERT INTO person_links SELECT '{kind.value}', record_key, person_id, "
             "probability FROM second_look_links",
         )
+
+
+def identity_records(store: RegistryStore, persons: IntArray) -> tuple[PersonRecords, IntArray]:
+    """The identity records of `persons`, as the person index holds them, and each one's
+    person."""
+    table = registry_table(Kind.IDENTITY)
+    wanted = pa.table({"person_id": pa.array(persons, pa.int64())})
+    with store.scanning("wanted_persons", wanted):
+        records = store.arrow(
+            "read the identity records of candidate persons",
+            f"SELECT l.person_id, r.record_key AS record_id, "
+            f"{select_sql(Kind.IDENTITY, person_columns(Kind.IDENTITY))} "
+            f"FROM {table} r JOIN person_links l ON l.record_key = r.record_key "
+            "AND l.kind = 'identity' SEMI JOIN wanted_persons p ON p.person_id = l.person_id",
+        )
+    person = np.asarray(records.column("person_id").to_numpy(), dtype=np.int64)
+    return as_person_records(records), person
+
+
+def with_identity_records(
+    pair_person: IntArray, identity_person: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Each pair of a record and a person once per identity record of that person (the best
+    of them counts, as for a lookup): per such pair, its pair's position and the identity
+    record's (its row among those `identity_person` gives the person of)."""
+    order = np.argsort(identity_person, kind="stable")
+    sorted_person = identity_person[order]
+    first = np.searchsorted(sorted_person, pair_person, side="left")
+    last = np.searchsorted(sorted_person, pair_person, side="right")
+    held = last - first
+    pair = np.repeat(np.arange(len(held)), held).astype(np.int64)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(held) - held, held)
+    identity_row = order[np.repeat(first, held) + within].astype(np.int64)
+    return pair, identity_row

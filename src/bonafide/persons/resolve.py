@@ -78,6 +78,7 @@ from bonafide.persons.link_model import (
     save_link_model,
 )
 from bonafide.persons.match import MatchedPairs, Matcher
+from bonafide.persons.services import ServicesReport, link_at_services
 from bonafide.persons.watchlist import WATCHLIST_FILE, write_watchlist
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
@@ -145,6 +146,8 @@ class ResolveReport:
     continuity: ContinuityReport = field(default_factory=ContinuityReport)
     # the records linked because a linked record bears their name (`former_names.py`)
     former_names: FormerNamesReport = field(default_factory=FormerNamesReport)
+    # the watchlist entries linked through the service they name (`services.py`)
+    services: ServicesReport = field(default_factory=ServicesReport)
 
 
 def _read_records(
@@ -896,8 +899,8 @@ def _write_other_links(
     workers: int,
 ) -> None:
     """Write the other registries' links (`_link_other_kinds`), then those of the second looks
-    (`continuity.py`, `former_names.py`: scored by `model`, in `workers` forked processes), and
-    count them."""
+    (`continuity.py`, `former_names.py`, `services.py`: scored by `model`, in `workers` forked
+    processes), and count them."""
     collected = linked.collected
     records, lookups = collected.records, collected.count
     if lookups:
@@ -913,6 +916,10 @@ def _write_other_links(
         link_continuations(store, model, meta.persons, report.continuity, asked, workers)
         say("linking records under a name their person no longer bears")
         link_former_names(store, model, meta.persons, report.former_names, asked, workers)
+        say("linking watchlist entries through the services they name")
+        link_at_services(
+            store, model, meta.persons, report.services, asked[Kind.WATCHLIST], workers
+        )
     after = _link_counts(store)
     for kind in _LOOKUP_KINDS:
         written = after.get(kind.value, 0) - linked.before.get(kind.value, 0)

@@ -1,0 +1,340 @@
+"""Watchlist entries found through the service their person worked at: a second look.
+
+A watchlist names staff of the security services as leaks and open sources do: the name in one
+column, often in an English transliteration, the birth date often a year only or missing.
+Without a birth date such an entry agrees as well with every namesake in the country, and a
+lookup, whose prior is one in the number of persons, cannot choose among them. The registries
+hold what tells the namesakes apart: the entry names the organisation the person served, and
+the employment registry records who worked there.
+
+So once the other looks have linked what they can, each watchlist record still without a
+person is scored against the persons whose identity surname reads like a word of its name (the
+consonants of its Latin reading, `former_names.surname_key`: the name may be in either order
+and in any script) and who have a linked employment record at a service of the kind the entry
+names (`reference.security`). The score is the lookup's own (the link model, a lookup's prior),
+plus the service's evidence log2(m / u) as one more comparison of the Fellegi–Sunter model,
+with three levels, the best of the person's employers counting:
+
+- `SAME`: an employer's name is the organisation's, written alike (`compare_organisation`);
+- `ALIKE`: close enough to be the same or a part of it (a service renamed, КГБ БССР and КГБ
+  Республики Беларусь; a department within a ministry);
+- `SECTOR`: another organisation of the same kind of service (another unit of the army).
+
+m, how often a listed person has a linked employer at that level with the organisation their
+entry names, is learned from the watchlist's sure links each time the look runs; u, how often
+anyone has, is the persons at that level with that organisation over all persons. A record's
+candidates compete as a lookup's do; the best is linked at 0.5, as a lookup is.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from bonafide.linkage.comparisons import full_name_sql
+from bonafide.linkage.model import LinkageModel
+from bonafide.persons.fields import LINK_COLUMNS, as_person_records, select_sql
+from bonafide.persons.former_names import surname_key
+from bonafide.persons.pair_weights import (
+    identity_records,
+    insert_links,
+    linked_at_threshold,
+    pair_weights,
+    with_identity_records,
+)
+from bonafide.reference.security import security_service_of
+from bonafide.registry.ddl import registry_table
+from bonafide.registry.schema import KINDS, Kind
+from bonafide.registry.store import RegistryStore
+
+__all__ = ["ServiceLevel", "ServicesReport", "link_at_services", "organisation_levels"]
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+SURE = 0.9  # the watchlist links m is learned from
+MIN_LEARNED = 100  # sure links m is learned from; with fewer there is no look
+# Persons each employer's records are counted under: `organisation`, `person_id` and the best
+# `level` of that person's linked employers with the organisation.
+_SERVED = "services_served"
+_SURNAME_KEYS = "services_surname_keys"  # `surname`, `surname_key`: of persons at services
+
+
+class ServiceLevel(IntEnum):
+    """How a person's employer agrees with the organisation a watchlist entry names."""
+
+    SECTOR = 1
+    ALIKE = 2
+    SAME = 3
+
+
+@dataclass
+class ServicesReport:
+    """m per level (the share of sure watchlist links at it), the pairs scored, the records
+    linked."""
+
+    listed_share: dict[str, float] = field(default_factory=dict)
+    pairs: int = 0
+    linked: int = 0
+
+
+def organisation_levels(organisations: list[str], employers: list[str]) -> pa.Table:
+    """Each organisation with each employer of the same kind of service, and their level
+    (`organisation`, `employer`, `level`); civil organisations and employers are left out."""
+    # imported here: the verifier, which reads the persons resolve makes, owns the comparison
+    from bonafide.verify.texts import Agreement, compare_organisation
+
+    by_sector: dict[str, list[str]] = {}
+    for employer in employers:
+        sector = security_service_of(employer)
+        if sector is not None:
+            by_sector.setdefault(sector.value, []).append(employer)
+    rows: dict[str, list[object]] = {"organisation": [], "employer": [], "level": []}
+    for organisation in organisations:
+        sector = security_service_of(organisation)
+        for employer in by_sector.get(sector.value, []) if sector is not None else []:
+            agreement = compare_organisation(organisation, employer)
+            level = {Agreement.SAME: ServiceLevel.SAME, Agreement.ALIKE: ServiceLevel.ALIKE}.get(
+                agreement, ServiceLevel.SECTOR
+            )
+            rows["organisation"].append(organisation)
+            rows["employer"].append(employer)
+            rows["level"].append(int(level))
+    return pa.table(
+        {
+            "organisation": pa.array(rows["organisation"], pa.string()),
+            "employer": pa.array(rows["employer"], pa.string()),
+            "level": pa.array(rows["level"], pa.int8()),
+        }
+    )
+
+
+def link_at_services(
+    store: RegistryStore,
+    model: LinkageModel,
+    persons: int,
+    report: ServicesReport,
+    asked: str = "TRUE",
+    workers: int = 1,
+) -> None:
+    """Link the watchlist records without a person to the persons who worked at the service
+    they name, where that makes them probable (module text); `model` scores the records as a
+    lookup's are, its prior one in `persons`. `asked`: an SQL condition on the watchlist's rows
+    choosing the records to look at (a resolve's own; default all). The pairs are scored by
+    `workers` forked processes."""
+    if not _applies():
+        return
+    levels = _levels(store, asked)
+    if not levels.num_rows:
+        return
+    try:
+        with store.scanning("service_levels", levels):
+            _gather_served(store)
+        shares = _listed_shares(store)
+        if shares is None:
+            return
+        report.listed_share = {level.name.lower(): share for level, share in shares.items()}
+        model = replace(model, prior=1.0 / max(persons, 2))
+        report.pairs, report.linked = _link(store, model, persons, shares, asked, workers)
+    finally:
+        for table in (_SERVED, _SURNAME_KEYS):
+            store.execute("drop a table of services", f"DROP TABLE IF EXISTS {table}")
+    log.info("resolve services pairs=%d linked=%d", report.pairs, report.linked)
+
+
+def _applies() -> bool:
+    """Whether the registries have what the look reads: a watchlist's organisation and an
+    employment registry's employer."""
+    return "organisation" in KINDS[Kind.WATCHLIST].field_names and (
+        "employer" in KINDS[Kind.EMPLOYMENT].field_names
+    )
+
+
+def _open_records(asked: str) -> str:
+    """SQL: the asked watchlist records without a person that name an organisation."""
+    return (
+        f"SELECT * FROM {registry_table(Kind.WATCHLIST)} r "
+        "ANTI JOIN (SELECT record_key FROM person_links WHERE kind = 'watchlist') l "
+        f"ON l.record_key = r.record_key WHERE r.organisation IS NOT NULL AND ({asked})"
+    )
+
+
+def _levels(store: RegistryStore, asked: str) -> pa.Table:
+    """The levels of the organisations the open records and the sure links name with every
+    employer of the same kind of service."""
+    organisations = store.arrow(
+        "read the organisations watchlist entries name",
+        f"SELECT DISTINCT organisation FROM ({_open_records(asked)}) "
+        f"UNION SELECT DISTINCT r.organisation FROM {registry_table(Kind.WATCHLIST)} r "
+        "JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'watchlist' "
+        f"WHERE l.probability >= {SURE} AND r.organisation IS NOT NULL",
+    )
+    employers = store.arrow(
+        "read the employers of the employment registry",
+        f"SELECT DISTINCT employer FROM {registry_table(Kind.EMPLOYMENT)} "
+        "WHERE employer IS NOT NULL",
+    )
+    return organisation_levels(
+        [str(o) for o in organisations.column("organisation").to_pylist()],
+        [str(e) for e in employers.column("employer").to_pylist()],
+    )
+
+
+def _gather_served(store: RegistryStore) -> None:
+    store.execute(
+        "gather the persons who worked at services",
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_SERVED} AS
+        SELECT v.organisation, l.person_id, max(v.level) AS level
+        FROM {registry_table(Kind.EMPLOYMENT)} e
+        JOIN service_levels v ON v.employer = e.employer
+        JOIN person_links l ON l.record_key = e.record_key AND l.kind = 'employment'
+        GROUP BY ALL
+        """,
+    )
+
+
+def _listed_shares(store: RegistryStore) -> dict[ServiceLevel, float] | None:
+    """m per level: of the watchlist's sure links naming an organisation, the share whose
+    person's best employer is at that level with it; None with too few to learn from."""
+    rows = store.execute(
+        "learn how often listed persons worked where their entry says",
+        f"""
+        SELECT coalesce(s.level, 0) AS level, count(*)
+        FROM {registry_table(Kind.WATCHLIST)} r
+        JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'watchlist'
+        LEFT JOIN {_SERVED} s ON s.organisation = r.organisation AND s.person_id = l.person_id
+        WHERE l.probability >= {SURE} AND r.organisation IS NOT NULL
+        GROUP BY 1
+        """,
+    )
+    counts = {int(level): int(count) for level, count in rows}
+    sure = sum(counts.values())
+    if sure < MIN_LEARNED:
+        return None
+    # one more of each level than seen: a level no sure link reached still weighs something
+    return {
+        level: (counts.get(level, 0) + 1) / (sure + len(ServiceLevel)) for level in ServiceLevel
+    }
+
+
+def _link(
+    store: RegistryStore,
+    model: LinkageModel,
+    persons: int,
+    shares: dict[ServiceLevel, float],
+    asked: str,
+    workers: int,
+) -> tuple[int, int]:
+    """Score and link the open records against the persons at their services; (pairs
+    scored, records linked)."""
+    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
+    records = store.arrow(
+        "read watchlist records without a person",
+        f"SELECT record_key, record_key AS record_id, organisation, {name} AS full_name, "
+        "birth_date, sex, personal_number FROM (SELECT r.record_key, r.organisation, "
+        f"{select_sql(Kind.WATCHLIST, LINK_COLUMNS)} FROM ({_open_records(asked)}) r) "
+        f"WHERE organisation IN (SELECT organisation FROM {_SERVED}) ORDER BY record_key",
+    )
+    if not records.num_rows:
+        return 0, 0
+    _keep_surname_keys(store)
+    with store.scanning("open_keys", _word_keys(records)):
+        pairs = store.arrow(
+            "find the persons at the services watchlist entries name",
+            f"""
+            WITH keyed AS (
+                SELECT DISTINCT l.person_id, k.surname_key
+                FROM {registry_table(Kind.IDENTITY)} r
+                JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'identity'
+                JOIN {_SURNAME_KEYS} k ON k.surname = r.surname
+            ),
+            served AS (
+                SELECT count(*) OVER (PARTITION BY organisation, level) AS at_level, *
+                FROM {_SERVED}
+            )
+            SELECT DISTINCT o.record, v.person_id, v.level, v.at_level
+            FROM open_keys o JOIN keyed k USING (surname_key)
+            JOIN served v ON v.person_id = k.person_id AND v.organisation = o.organisation
+            ORDER BY o.record, v.person_id
+            """,
+        )
+    if not pairs.num_rows:
+        return 0, 0
+    record = np.asarray(pairs.column("record").to_numpy(), dtype=np.int64)
+    person = np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64)
+    level = np.asarray(pairs.column("level").to_numpy(), dtype=np.int64)
+    at_level = np.asarray(pairs.column("at_level").to_numpy(), dtype=np.float64)
+    identities, identity_person = identity_records(store, np.unique(person))
+    pair, identity_row = with_identity_records(person, identity_person)
+    weight = pair_weights(
+        model,
+        as_person_records(records.drop_columns(["organisation"])),
+        identities,
+        record[pair],
+        identity_row,
+        workers,
+    )
+    # the service's evidence, as one more comparison: log2(m / u) of the pair's level
+    m = np.array([0.0, *(shares[level] for level in ServiceLevel)])[level]
+    u = np.minimum(at_level / max(persons, 2), 1.0)
+    weight += np.log2(m / u)[pair]
+    linked, linked_person, probability = linked_at_threshold(
+        records.num_rows, record[pair], identity_row, identity_person, weight
+    )
+    links = pa.table(
+        {
+            "record_key": records.column("record_key").take(pa.array(linked)),
+            "person_id": pa.array(linked_person, pa.int64()),
+            "probability": pa.array(probability, pa.float64()),
+        }
+    )
+    insert_links(store, Kind.WATCHLIST, links, "write links of watchlist entries at services")
+    return len(pair), len(linked)
+
+
+def _keep_surname_keys(store: RegistryStore) -> None:
+    """`_SURNAME_KEYS`: each distinct identity surname of a person at a service, its key."""
+    surnames = store.arrow(
+        "read the surnames of persons at services",
+        f"SELECT DISTINCT r.surname FROM {registry_table(Kind.IDENTITY)} r "
+        "JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'identity' "
+        f"SEMI JOIN (SELECT DISTINCT person_id FROM {_SERVED}) s ON s.person_id = l.person_id "
+        "WHERE r.surname IS NOT NULL",
+    ).column("surname")
+    keys = pa.table(
+        {
+            "surname": surnames,
+            "surname_key": pa.array([surname_key(str(s)) for s in surnames.to_pylist()]),
+        }
+    )
+    with store.scanning("surname_keys_found", keys):
+        store.execute(
+            "keep surname keys",
+            f"CREATE OR REPLACE TEMP TABLE {_SURNAME_KEYS} AS SELECT * FROM surname_keys_found "
+            "WHERE surname_key <> ''",
+        )
+
+
+def _word_keys(records: pa.Table) -> pa.Table:
+    """Each record (its row in `records`) with its organisation, once per surname key of a
+    word of its name: which word is the surname, a list does not say."""
+    texts = records.column("full_name").to_pylist()
+    organisations = records.column("organisation").to_pylist()
+    rows: dict[str, list[object]] = {"record": [], "organisation": [], "surname_key": []}
+    for row, (text, organisation) in enumerate(zip(texts, organisations, strict=True)):
+        for key in sorted({surname_key(word) for word in str(text or "").split()} - {""}):
+            rows["record"].append(row)
+            rows["organisation"].append(organisation)
+            rows["surname_key"].append(key)
+    return pa.table(
+        {
+            "record": pa.array(rows["record"], pa.int64()),
+            "organisation": pa.array(rows["organisation"], pa.string()),
+            "surname_key": pa.array(rows["surname_key"], pa.string()),
+        }
+    )
