@@ -79,6 +79,45 @@ def test_only_the_asked_entries_are_looked_at(resolved_data_dir: Path, tmp_path:
     assert set(_links(data_dir, "watchlist")) <= _dated(data_dir)
 
 
+def test_an_unsure_link_to_someone_who_never_served_is_weighed_again(
+    resolved_data_dir: Path, tmp_path: Path
+) -> None:
+    """A lookup's link below UNSURE to a person with no employer of the entry's kind of
+    service loses the service's evidence: it is withdrawn, or moved to a person who served."""
+    data_dir = _withdrawn(resolved_data_dir, tmp_path)
+    with RegistryStore.open(vault_for(data_dir), SETTINGS) as store:
+        # a few sure links moved to persons with no job at all, as if a lookup had been unsure
+        moved = store.execute(
+            "test: mislink some entries",
+            """
+            WITH idle AS (
+                SELECT person_id, row_number() OVER (ORDER BY person_id) AS n
+                FROM (SELECT DISTINCT person_id FROM person_links WHERE kind = 'identity')
+                ANTI JOIN (SELECT person_id FROM person_links WHERE kind = 'employment')
+                    USING (person_id)
+            ),
+            chosen AS (
+                SELECT l.record_key, row_number() OVER (ORDER BY l.record_key) AS n
+                FROM person_links l JOIN registry_watchlist r USING (record_key)
+                WHERE l.kind = 'watchlist' AND r.organisation IS NOT NULL LIMIT 10
+            )
+            UPDATE person_links l SET person_id = i.person_id, probability = 0.7
+            FROM chosen c JOIN idle i USING (n)
+            WHERE l.kind = 'watchlist' AND l.record_key = c.record_key
+            RETURNING l.record_key, l.person_id
+            """,
+        )
+    assert len(moved) == 10
+    report = _link(data_dir)
+    assert report.withdrawn + report.moved >= len(moved)
+    links = _keyed_links(data_dir)
+    assert all(links.get(key) != person for key, person in moved)
+
+
+def _keyed_links(data_dir: Path) -> dict[str, int]:
+    return dict(_links(data_dir, "watchlist").values())
+
+
 def _dated(data_dir: Path) -> set[str]:
     return _records(data_dir, "birth_date_precision = 'day'")
 
@@ -126,5 +165,5 @@ def test_a_year_only_birth_date_is_evidence_as_far_as_it_goes(
     weights = model.level_weights("birth_date")
     as_far = weights[labels.index(AS_FAR_AS_KNOWN)]
     assert weights[labels.index("same year")] < 0 < as_far < weights[labels.index("same")]
-    assert 3 < as_far < 9  # log2 of about the years a population's birth dates span
+    assert 2 < as_far < 9  # about log2 of one over the share of persons born in one year
     assert np.isfinite(weights).all()

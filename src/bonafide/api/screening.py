@@ -111,7 +111,7 @@ _FIELD_DESCRIPTIONS = {
     "surname": "surname (lastName): same, another transliteration, a typo or a part, different",
     "patronymic": "patronymic (fatherName): same, a typo, or different",
     "birth_date": "birth date (birthDate): same day, day and month swapped, a digit off, "
-    "same year, or different",
+    "same year, the same as far as a date known to the year goes, or different",
     "personal_number": "personal number (idNumber): same, one edit, or different",
     "passport_number": "passport number (passportNumber): same, one edit, or different",
     "settlement": "place of birth (birthPlace): same, in another spelling, alike, different",

@@ -358,8 +358,8 @@ def _known_in_part(values: TextArray, a: CodeArray, b: CodeArray, levels: IntArr
     """Where one date of a pair is known only in part (fewer than eight digits: a year), the
     pair's level is whether the other agrees on the digits it has."""
     known = np.char.str_len(values)
-    if not len(known) or bool((known >= 8).all()):
-        return
+    if not bool(((known > 0) & (known < 8)).any()):
+        return  # per distinct value: most batches hold whole dates only
     shortest = np.minimum(known[a], known[b])
     partial = np.flatnonzero((shortest > 0) & (shortest < 8))
     if not len(partial):

@@ -21,9 +21,15 @@ with three levels, the best of the person's employers counting:
 - `SECTOR`: another organisation of the same kind of service (another unit of the army).
 
 m, how often a listed person has a linked employer at that level with the organisation their
-entry names, is learned from the watchlist's sure links each time the look runs; u, how often
-anyone has, is the persons at that level with that organisation over all persons. A record's
-candidates compete as a lookup's do; the best is linked at 0.5, as a lookup is.
+entry names (or none: `NONE`), is learned from the watchlist's sure links each time the look
+runs; u, how often anyone has, is the persons at that level with that organisation over all
+persons. A record's candidates compete as a lookup's do; the best is linked at 0.5, as a lookup
+is.
+
+The service is evidence for every pair, not only for these: a lookup's link to a person who
+never worked at any service of the kind the entry names weighs log2(m / u) of `NONE`, about
+−6.6 bits. So the lookups' links below UNSURE, which that could undo, are weighed again with
+the look's pairs beside them: kept, moved to a person at the service, or withdrawn.
 """
 
 from __future__ import annotations
@@ -35,9 +41,12 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from bonafide.linkage.comparisons import full_name_sql
+from bonafide.linkage.blocking import distinct_keys
+from bonafide.linkage.comparisons import Features, full_name_sql
 from bonafide.linkage.model import LinkageModel
+from bonafide.linkage.records import PersonRecords
 from bonafide.persons.fields import LINK_COLUMNS, as_person_records, select_sql
 from bonafide.persons.former_names import surname_key
 from bonafide.persons.pair_weights import (
@@ -57,16 +66,22 @@ __all__ = ["ServiceLevel", "ServicesReport", "link_at_services", "organisation_l
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 SURE = 0.9  # the watchlist links m is learned from
+# Lookups' links weighed again: below this the service's absence (about −6.6 bits, odds of
+# about 1 in 100) could take a link under 0.5; above it, it cannot.
+UNSURE = 0.99
 MIN_LEARNED = 100  # sure links m is learned from; with fewer there is no look
 # Persons each employer's records are counted under: `organisation`, `person_id` and the best
 # `level` of that person's linked employers with the organisation.
 _SERVED = "services_served"
 _SURNAME_KEYS = "services_surname_keys"  # `surname`, `surname_key`: of persons at services
+# the blocking keys an entry and a person at its service must share one of
+_NAME_RULES = ("names", "names_either_order")
 
 
 class ServiceLevel(IntEnum):
     """How a person's employer agrees with the organisation a watchlist entry names."""
 
+    NONE = 0  # no employer of the kind of service it names
     SECTOR = 1
     ALIKE = 2
     SAME = 3
@@ -75,11 +90,14 @@ class ServiceLevel(IntEnum):
 @dataclass
 class ServicesReport:
     """m per level (the share of sure watchlist links at it), the pairs scored, the records
-    linked."""
+    without a person linked, and of the lookups' links weighed again those moved to another
+    person and those withdrawn."""
 
     listed_share: dict[str, float] = field(default_factory=dict)
     pairs: int = 0
     linked: int = 0
+    moved: int = 0
+    withdrawn: int = 0
 
 
 def organisation_levels(organisations: list[str], employers: list[str]) -> pa.Table:
@@ -122,8 +140,9 @@ def link_at_services(
     workers: int = 1,
 ) -> None:
     """Link the watchlist records without a person to the persons who worked at the service
-    they name, where that makes them probable (module text); `model` scores the records as a
-    lookup's are, its prior one in `persons`. `asked`: an SQL condition on the watchlist's rows
+    they name, where that makes them probable, and weigh the lookups' unsure links again with
+    the service (module text); `model` scores the records as a lookup's are, its prior one in
+    `persons`. `asked`: an SQL condition on the watchlist's rows
     choosing the records to look at (a resolve's own; default all). The pairs are scored by
     `workers` forked processes."""
     if not _applies():
@@ -139,11 +158,17 @@ def link_at_services(
             return
         report.listed_share = {level.name.lower(): share for level, share in shares.items()}
         model = replace(model, prior=1.0 / max(persons, 2))
-        report.pairs, report.linked = _link(store, model, persons, shares, asked, workers)
+        _link(store, model, persons, shares, asked, workers, report)
     finally:
         for table in (_SERVED, _SURNAME_KEYS):
             store.execute("drop a table of services", f"DROP TABLE IF EXISTS {table}")
-    log.info("resolve services pairs=%d linked=%d", report.pairs, report.linked)
+    log.info(
+        "resolve services pairs=%d linked=%d moved=%d withdrawn=%d",
+        report.pairs,
+        report.linked,
+        report.moved,
+        report.withdrawn,
+    )
 
 
 def _applies() -> bool:
@@ -155,11 +180,14 @@ def _applies() -> bool:
 
 
 def _open_records(asked: str) -> str:
-    """SQL: the asked watchlist records without a person that name an organisation."""
+    """SQL: the asked watchlist records that name an organisation and have no person or one
+    linked below UNSURE (`linked_person`)."""
     return (
-        f"SELECT * FROM {registry_table(Kind.WATCHLIST)} r "
-        "ANTI JOIN (SELECT record_key FROM person_links WHERE kind = 'watchlist') l "
-        f"ON l.record_key = r.record_key WHERE r.organisation IS NOT NULL AND ({asked})"
+        f"SELECT r.*, l.person_id AS linked_person FROM {registry_table(Kind.WATCHLIST)} r "
+        "LEFT JOIN (SELECT record_key, person_id, probability FROM person_links "
+        "WHERE kind = 'watchlist') l ON l.record_key = r.record_key "
+        f"WHERE r.organisation IS NOT NULL AND ({asked}) "
+        f"AND (l.person_id IS NULL OR l.probability < {UNSURE})"
     )
 
 
@@ -214,7 +242,7 @@ def _listed_shares(store: RegistryStore) -> dict[ServiceLevel, float] | None:
     )
     counts = {int(level): int(count) for level, count in rows}
     sure = sum(counts.values())
-    if sure < MIN_LEARNED:
+    if sure < MIN_LEARNED or not counts.keys() - {ServiceLevel.NONE}:
         return None
     # one more of each level than seen: a level no sure link reached still weighs something
     return {
@@ -229,63 +257,130 @@ def _link(
     shares: dict[ServiceLevel, float],
     asked: str,
     workers: int,
-) -> tuple[int, int]:
-    """Score and link the open records against the persons at their services; (pairs
-    scored, records linked)."""
+    report: ServicesReport,
+) -> None:
+    """Score the asked records against the persons at their services (and a linked one
+    against its person, wherever they worked), and link each to the most probable at 0.5."""
     name = full_name_sql("full_name", "surname", "given_name", "patronymic")
     records = store.arrow(
-        "read watchlist records without a person",
-        f"SELECT record_key, record_key AS record_id, organisation, {name} AS full_name, "
-        "birth_date, sex, personal_number FROM (SELECT r.record_key, r.organisation, "
-        f"{select_sql(Kind.WATCHLIST, LINK_COLUMNS)} FROM ({_open_records(asked)}) r) "
-        f"WHERE organisation IN (SELECT organisation FROM {_SERVED}) ORDER BY record_key",
+        "read watchlist records to look at",
+        f"SELECT record_key, record_key AS record_id, organisation, linked_person, "
+        f"{name} AS full_name, birth_date, sex, personal_number FROM (SELECT r.record_key, "
+        f"r.organisation, r.linked_person, {select_sql(Kind.WATCHLIST, LINK_COLUMNS)} "
+        f"FROM ({_open_records(asked)}) r) ORDER BY record_key",
     )
     if not records.num_rows:
-        return 0, 0
+        return
     _keep_surname_keys(store)
-    with store.scanning("open_keys", _word_keys(records)):
-        pairs = store.arrow(
+    looked_at = pa.table(
+        {
+            "record": pa.array(np.arange(records.num_rows), pa.int64()),
+            "organisation": records.column("organisation"),
+            "linked_person": records.column("linked_person"),
+        }
+    )
+    as_lookups = as_person_records(records.drop_columns(["organisation", "linked_person"]))
+    with store.scanning("open_keys", _word_keys(records)), store.scanning("open", looked_at):
+        # a surname alone at a large service is hundreds of persons (at 10 M people, 39 M
+        # pairs): those sharing one are found here, and kept where the names' blocking key
+        # (surname and given name, in either order) agrees too
+        near = store.arrow(
             "find the persons at the services watchlist entries name",
             f"""
-            WITH keyed AS (
-                SELECT DISTINCT l.person_id, k.surname_key
-                FROM {registry_table(Kind.IDENTITY)} r
-                JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'identity'
-                JOIN {_SURNAME_KEYS} k ON k.surname = r.surname
-            ),
-            served AS (
-                SELECT count(*) OVER (PARTITION BY organisation, level) AS at_level, *
-                FROM {_SERVED}
-            )
-            SELECT DISTINCT o.record, v.person_id, v.level, v.at_level
-            FROM open_keys o JOIN keyed k USING (surname_key)
-            JOIN served v ON v.person_id = k.person_id AND v.organisation = o.organisation
-            ORDER BY o.record, v.person_id
+            SELECT DISTINCT o.record, l.person_id
+            FROM open_keys o JOIN {_SURNAME_KEYS} k USING (surname_key)
+            JOIN {registry_table(Kind.IDENTITY)} r ON r.surname = k.surname
+            JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'identity'
+            SEMI JOIN {_SERVED} v
+                ON v.person_id = l.person_id AND v.organisation = o.organisation
             """,
         )
+        linked_before = pc.drop_null(records.column("linked_person")).to_numpy()
+        wanted = np.union1d(near.column("person_id").to_numpy(), linked_before)
+        identities, identity_person = identity_records(store, wanted.astype(np.int64))
+        person_keys = _name_keys(identities)
+        person_keys = person_keys.append_column(
+            "person_id", pa.array(identity_person).take(person_keys.column("row"))
+        )
+        with (
+            store.scanning("near", near),
+            store.scanning("record_keys", _name_keys(as_lookups)),
+            store.scanning("person_keys", person_keys),
+        ):
+            pairs = store.arrow(
+                "pair the entries with the persons at their services",
+                f"""
+                WITH found AS (
+                    SELECT DISTINCT n.record, n.person_id FROM near n
+                    SEMI JOIN (SELECT r.row AS record, p.person_id FROM record_keys r
+                        JOIN person_keys p USING (rule, key)) k USING (record, person_id)
+                    UNION
+                    SELECT record, linked_person FROM open WHERE linked_person IS NOT NULL
+                ),
+                at_levels AS (
+                    SELECT organisation, level, count(*) AS persons FROM {_SERVED} GROUP BY ALL
+                )
+                SELECT f.record, f.person_id, coalesce(v.level, 0) AS level,
+                    coalesce(a.persons, {persons} - (SELECT coalesce(sum(persons), 0)
+                        FROM at_levels t WHERE t.organisation = o.organisation)) AS at_level
+                FROM found f JOIN open o USING (record)
+                LEFT JOIN {_SERVED} v
+                    ON v.person_id = f.person_id AND v.organisation = o.organisation
+                LEFT JOIN at_levels a ON a.organisation = o.organisation AND a.level = v.level
+                ORDER BY f.record, f.person_id
+                """,
+            )
     if not pairs.num_rows:
-        return 0, 0
+        return
     record = np.asarray(pairs.column("record").to_numpy(), dtype=np.int64)
     person = np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64)
     level = np.asarray(pairs.column("level").to_numpy(), dtype=np.int64)
     at_level = np.asarray(pairs.column("at_level").to_numpy(), dtype=np.float64)
-    identities, identity_person = identity_records(store, np.unique(person))
     pair, identity_row = with_identity_records(person, identity_person)
     weight = pair_weights(
         model,
-        as_person_records(records.drop_columns(["organisation"])),
+        as_lookups,
         identities,
         record[pair],
         identity_row,
         workers,
     )
     # the service's evidence, as one more comparison: log2(m / u) of the pair's level
-    m = np.array([0.0, *(shares[level] for level in ServiceLevel)])[level]
-    u = np.minimum(at_level / max(persons, 2), 1.0)
+    m = np.array([shares[level] for level in ServiceLevel])[level]
+    u = np.clip(at_level / max(persons, 2), 1.0 / max(persons, 2), 1.0)
     weight += np.log2(m / u)[pair]
     linked, linked_person, probability = linked_at_threshold(
         records.num_rows, record[pair], identity_row, identity_person, weight
     )
+    report.pairs = len(pair)
+    _write(store, records, linked, linked_person, probability, report)
+
+
+def _write(
+    store: RegistryStore,
+    records: pa.Table,
+    linked: IntArray,
+    linked_person: IntArray,
+    probability: npt.NDArray[np.float64],
+    report: ServicesReport,
+) -> None:
+    """Replace the looked-at records' links by those the look made; count what changed."""
+    before = np.asarray(
+        pc.fill_null(records.column("linked_person"), -1).to_numpy(), dtype=np.int64
+    )
+    had = before >= 0
+    after = np.full(records.num_rows, -1, dtype=np.int64)
+    after[linked] = linked_person
+    report.linked = int((~had & (after >= 0)).sum())
+    report.withdrawn = int((had & (after < 0)).sum())
+    report.moved = int((had & (after >= 0) & (after != before)).sum())
+    weighed = pa.table({"record_key": records.column("record_key").filter(pa.array(had))})
+    with store.scanning("weighed_again", weighed):
+        store.execute(
+            "withdraw the watchlist links weighed again",
+            "DELETE FROM person_links WHERE kind = 'watchlist' "
+            "AND record_key IN (SELECT record_key FROM weighed_again)",
+        )
     links = pa.table(
         {
             "record_key": records.column("record_key").take(pa.array(linked)),
@@ -294,7 +389,6 @@ def _link(
         }
     )
     insert_links(store, Kind.WATCHLIST, links, "write links of watchlist entries at services")
-    return len(pair), len(linked)
 
 
 def _keep_surname_keys(store: RegistryStore) -> None:
@@ -318,6 +412,24 @@ def _keep_surname_keys(store: RegistryStore) -> None:
             f"CREATE OR REPLACE TEMP TABLE {_SURNAME_KEYS} AS SELECT * FROM surname_keys_found "
             "WHERE surname_key <> ''",
         )
+
+
+def _name_keys(records: PersonRecords) -> pa.Table:
+    """The names' blocking keys of each record (`row`): `rule` and `key` (its text)."""
+    features = Features.build(records, cache_names=False)
+    parts = []
+    for rule in _NAME_RULES:
+        present, texts, held = distinct_keys(rule, features)
+        parts.append(
+            pa.table(
+                {
+                    "row": pa.array(present, pa.int64()),
+                    "rule": pa.array([rule] * len(present), pa.string()),
+                    "key": pa.array(texts, pa.string()).take(pa.array(held)),
+                }
+            )
+        )
+    return pa.concat_tables(parts)
 
 
 def _word_keys(records: pa.Table) -> pa.Table:
