@@ -35,7 +35,9 @@ from vaults import bench_vault
 WORKERS = 2
 
 
-class _SlowStatements(logging.Filter):
+class SlowStatements(logging.Filter):
+    """Store statements over a twentieth of a second, and every other log line."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         seconds = record.args[-1] if isinstance(record.args, tuple) and record.args else None
         return not isinstance(seconds, float) or seconds > 0.05
@@ -52,7 +54,7 @@ def main() -> None:
     )
     store_log = logging.getLogger("bonafide.registry.store")
     store_log.setLevel(logging.DEBUG)
-    store_log.addFilter(_SlowStatements())
+    store_log.addFilter(SlowStatements())
     vault = bench_vault(args.population / "store")
     generation = PersonFiles(vault).current()
     if generation is None:

@@ -1,16 +1,20 @@
 """The watchlist's look through the services its entries name, alone, on a resolved store.
 
-    .venv/bin/python bench/services_look.py bench-data/population-1000000
+    .venv/bin/python bench/services_look.py bench-data/population-1000000 [--withdraw-undated]
 
 Runs `link_at_services` (`persons/services.py`) on the watchlist records the resolve left
-without a person, inside a transaction that is rolled back, and prints its time, its report
-and the watchlist's precision, recall and share without a person before and after, against
-the population's truth (`bench/resolve_quality.py`'s figures).
+without a person (and its links below `services.UNSURE`), inside a transaction that is rolled
+back, and prints its time, its report and the watchlist's precision, recall and share without
+a person before and after, against the population's truth (`bench/resolve_quality.py`'s
+figures). With `--withdraw-undated`, the links of the entries written without a whole birth
+date are withdrawn first, so that the look has them to find again. Prints every store
+statement over a twentieth of a second.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
@@ -23,6 +27,7 @@ from bonafide.registry.store import RegistryStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resolve_quality import watchlist_figures
+from second_looks_timed import SlowStatements
 from vaults import bench_vault
 
 WORKERS = 2
@@ -31,7 +36,14 @@ WORKERS = 2
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("population", type=Path)
+    parser.add_argument("--withdraw-undated", action="store_true")
     args = parser.parse_args()
+    logging.basicConfig(
+        level=logging.INFO, format="%(relativeCreated)8.0f %(message)s", stream=sys.stdout
+    )
+    store_log = logging.getLogger("bonafide.registry.store")
+    store_log.setLevel(logging.DEBUG)
+    store_log.addFilter(SlowStatements())
     vault = bench_vault(args.population / "store")
     generation = PersonFiles(vault).current()
     if generation is None:
@@ -43,6 +55,13 @@ def main() -> None:
     with RegistryStore.open(vault) as store:
         store.execute("begin", "BEGIN TRANSACTION")
         try:
+            if args.withdraw_undated:
+                store.execute(
+                    "withdraw the undated entries' links",
+                    "DELETE FROM person_links l USING registry_watchlist r "
+                    "WHERE l.kind = 'watchlist' AND l.record_key = r.record_key "
+                    "AND r.birth_date_precision IS DISTINCT FROM 'day'",
+                )
             print(f"before: {watchlist_figures(store, args.population)}", flush=True)
             started = time.perf_counter()
             report = ServicesReport()

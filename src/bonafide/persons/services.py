@@ -43,10 +43,10 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bonafide.linkage.blocking import distinct_keys
-from bonafide.linkage.comparisons import Features, full_name_sql
+from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.model import LinkageModel
-from bonafide.linkage.records import PersonRecords
+from bonafide.names import reading, skeleton
+from bonafide.names.given import given_names
 from bonafide.persons.fields import LINK_COLUMNS, as_person_records, select_sql
 from bonafide.persons.former_names import surname_key
 from bonafide.persons.pair_weights import (
@@ -73,9 +73,8 @@ MIN_LEARNED = 100  # sure links m is learned from; with fewer there is no look
 # Persons each employer's records are counted under: `organisation`, `person_id` and the best
 # `level` of that person's linked employers with the organisation.
 _SERVED = "services_served"
-_SURNAME_KEYS = "services_surname_keys"  # `surname`, `surname_key`: of persons at services
-# the blocking keys an entry and a person at its service must share one of
-_NAME_RULES = ("names", "names_either_order")
+_SURNAME_KEYS = "services_surname_keys"  # `surname`, `surname_key`: the identity registry's
+_GIVEN_KEYS = "services_given_keys"  # `given_name`, `given_key`: the identity registry's
 
 
 class ServiceLevel(IntEnum):
@@ -160,7 +159,7 @@ def link_at_services(
         model = replace(model, prior=1.0 / max(persons, 2))
         _link(store, model, persons, shares, asked, workers, report)
     finally:
-        for table in (_SERVED, _SURNAME_KEYS):
+        for table in (_SERVED, _SURNAME_KEYS, _GIVEN_KEYS):
             store.execute("drop a table of services", f"DROP TABLE IF EXISTS {table}")
     log.info(
         "resolve services pairs=%d linked=%d moved=%d withdrawn=%d",
@@ -271,7 +270,7 @@ def _link(
     )
     if not records.num_rows:
         return
-    _keep_surname_keys(store)
+    _keep_name_keys(store)
     looked_at = pa.table(
         {
             "record": pa.array(np.arange(records.num_rows), pa.int64()),
@@ -279,67 +278,53 @@ def _link(
             "linked_person": records.column("linked_person"),
         }
     )
-    as_lookups = as_person_records(records.drop_columns(["organisation", "linked_person"]))
+    identity = registry_table(Kind.IDENTITY)
     with store.scanning("open_keys", _word_keys(records)), store.scanning("open", looked_at):
         # a surname alone at a large service is hundreds of persons (at 10 M people, 39 M
-        # pairs): those sharing one are found here, and kept where the names' blocking key
-        # (surname and given name, in either order) agrees too
-        near = store.arrow(
+        # pairs): an entry and a person share a surname and a given name, in either order
+        pairs = store.arrow(
             "find the persons at the services watchlist entries name",
             f"""
-            SELECT DISTINCT o.record, l.person_id
-            FROM open_keys o JOIN {_SURNAME_KEYS} k USING (surname_key)
-            JOIN {registry_table(Kind.IDENTITY)} r ON r.surname = k.surname
-            JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'identity'
-            SEMI JOIN {_SERVED} v
-                ON v.person_id = l.person_id AND v.organisation = o.organisation
+            WITH named AS (
+                SELECT r.record_key, s.surname_key, g.given_key FROM {identity} r
+                JOIN {_SURNAME_KEYS} s ON s.surname = r.surname
+                JOIN {_GIVEN_KEYS} g ON g.given_name = r.given_name
+                SEMI JOIN (SELECT DISTINCT surname_key, given_key FROM open_keys) o
+                    USING (surname_key, given_key)
+            ),
+            found AS (
+                SELECT DISTINCT o.record, l.person_id FROM open_keys o
+                JOIN named n USING (surname_key, given_key)
+                JOIN person_links l ON l.record_key = n.record_key AND l.kind = 'identity'
+                SEMI JOIN {_SERVED} v
+                    ON v.person_id = l.person_id AND v.organisation = o.organisation
+                UNION
+                SELECT record, linked_person FROM open WHERE linked_person IS NOT NULL
+            ),
+            at_levels AS (
+                SELECT organisation, level, count(*) AS persons FROM {_SERVED} GROUP BY ALL
+            )
+            SELECT f.record, f.person_id, coalesce(v.level, 0) AS level,
+                coalesce(a.persons, {persons} - (SELECT coalesce(sum(persons), 0)
+                    FROM at_levels t WHERE t.organisation = o.organisation)) AS at_level
+            FROM found f JOIN open o USING (record)
+            LEFT JOIN {_SERVED} v
+                ON v.person_id = f.person_id AND v.organisation = o.organisation
+            LEFT JOIN at_levels a ON a.organisation = o.organisation AND a.level = v.level
+            ORDER BY f.record, f.person_id
             """,
         )
-        linked_before = pc.drop_null(records.column("linked_person")).to_numpy()
-        wanted = np.union1d(near.column("person_id").to_numpy(), linked_before)
-        identities, identity_person = identity_records(store, wanted.astype(np.int64))
-        person_keys = _name_keys(identities)
-        person_keys = person_keys.append_column(
-            "person_id", pa.array(identity_person).take(person_keys.column("row"))
-        )
-        with (
-            store.scanning("near", near),
-            store.scanning("record_keys", _name_keys(as_lookups)),
-            store.scanning("person_keys", person_keys),
-        ):
-            pairs = store.arrow(
-                "pair the entries with the persons at their services",
-                f"""
-                WITH found AS (
-                    SELECT DISTINCT n.record, n.person_id FROM near n
-                    SEMI JOIN (SELECT r.row AS record, p.person_id FROM record_keys r
-                        JOIN person_keys p USING (rule, key)) k USING (record, person_id)
-                    UNION
-                    SELECT record, linked_person FROM open WHERE linked_person IS NOT NULL
-                ),
-                at_levels AS (
-                    SELECT organisation, level, count(*) AS persons FROM {_SERVED} GROUP BY ALL
-                )
-                SELECT f.record, f.person_id, coalesce(v.level, 0) AS level,
-                    coalesce(a.persons, {persons} - (SELECT coalesce(sum(persons), 0)
-                        FROM at_levels t WHERE t.organisation = o.organisation)) AS at_level
-                FROM found f JOIN open o USING (record)
-                LEFT JOIN {_SERVED} v
-                    ON v.person_id = f.person_id AND v.organisation = o.organisation
-                LEFT JOIN at_levels a ON a.organisation = o.organisation AND a.level = v.level
-                ORDER BY f.record, f.person_id
-                """,
-            )
     if not pairs.num_rows:
         return
     record = np.asarray(pairs.column("record").to_numpy(), dtype=np.int64)
     person = np.asarray(pairs.column("person_id").to_numpy(), dtype=np.int64)
     level = np.asarray(pairs.column("level").to_numpy(), dtype=np.int64)
     at_level = np.asarray(pairs.column("at_level").to_numpy(), dtype=np.float64)
+    identities, identity_person = identity_records(store, np.unique(person))
     pair, identity_row = with_identity_records(person, identity_person)
     weight = pair_weights(
         model,
-        as_lookups,
+        as_person_records(records.drop_columns(["organisation", "linked_person"])),
         identities,
         record[pair],
         identity_row,
@@ -391,62 +376,68 @@ def _write(
     insert_links(store, Kind.WATCHLIST, links, "write links of watchlist entries at services")
 
 
-def _keep_surname_keys(store: RegistryStore) -> None:
-    """`_SURNAME_KEYS`: each distinct identity surname of a person at a service, its key."""
-    surnames = store.arrow(
-        "read the surnames of persons at services",
-        f"SELECT DISTINCT r.surname FROM {registry_table(Kind.IDENTITY)} r "
-        "JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'identity' "
-        f"SEMI JOIN (SELECT DISTINCT person_id FROM {_SERVED}) s ON s.person_id = l.person_id "
-        "WHERE r.surname IS NOT NULL",
-    ).column("surname")
-    keys = pa.table(
-        {
-            "surname": surnames,
-            "surname_key": pa.array([surname_key(str(s)) for s in surnames.to_pylist()]),
-        }
-    )
-    with store.scanning("surname_keys_found", keys):
-        store.execute(
-            "keep surname keys",
-            f"CREATE OR REPLACE TEMP TABLE {_SURNAME_KEYS} AS SELECT * FROM surname_keys_found "
-            "WHERE surname_key <> ''",
-        )
-
-
-def _name_keys(records: PersonRecords) -> pa.Table:
-    """The names' blocking keys of each record (`row`): `rule` and `key` (its text)."""
-    features = Features.build(records, cache_names=False)
-    parts = []
-    for rule in _NAME_RULES:
-        present, texts, held = distinct_keys(rule, features)
-        parts.append(
-            pa.table(
-                {
-                    "row": pa.array(present, pa.int64()),
-                    "rule": pa.array([rule] * len(present), pa.string()),
-                    "key": pa.array(texts, pa.string()).take(pa.array(held)),
-                }
+def _keep_name_keys(store: RegistryStore) -> None:
+    """`_SURNAME_KEYS` and `_GIVEN_KEYS`: each distinct surname and given name of the identity
+    registry, and its key (Python once per distinct value, not per record)."""
+    identity = registry_table(Kind.IDENTITY)
+    for table, column, key, make in (
+        (_SURNAME_KEYS, "surname", "surname_key", surname_key),
+        (_GIVEN_KEYS, "given_name", "given_key", given_key),
+    ):
+        values = store.arrow(
+            f"read the distinct values of {column}",
+            f"SELECT DISTINCT {column} FROM {identity} WHERE {column} IS NOT NULL",
+        ).column(column)
+        keys = pa.table({column: values, key: pa.array([make(str(v)) for v in values.to_pylist()])})
+        with store.scanning("keys_found", keys):
+            store.execute(
+                f"keep the keys of {column}",
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM keys_found "
+                f"WHERE {key} <> ''",
             )
-        )
-    return pa.concat_tables(parts)
+
+
+def given_key(given: str) -> str:
+    """What a given name is joined by: its class in the given-name table (Сергей, Siarhei and
+    Sergei are one; the blocking keys' given-name class), else the consonants of its Latin
+    reading. A diminutive (Sasha) keeps its own spelling's key: it is weaker evidence."""
+    latin = " ".join(reading(word) for word in given.split())
+    match = given_names().lookup(latin)
+    if match is not None and match.classes and not match.diminutive:
+        return f"#{min(match.classes)}"
+    return skeleton(latin)
 
 
 def _word_keys(records: pa.Table) -> pa.Table:
-    """Each record (its row in `records`) with its organisation, once per surname key of a
-    word of its name: which word is the surname, a list does not say."""
+    """Each record (its row in `records`) with its organisation, once per two words of its
+    name read as surname and given name (`surname_key`, `given_key`): which word is which, a
+    list does not say."""
     texts = records.column("full_name").to_pylist()
     organisations = records.column("organisation").to_pylist()
-    rows: dict[str, list[object]] = {"record": [], "organisation": [], "surname_key": []}
+    rows: dict[str, list[object]] = {
+        "record": [],
+        "organisation": [],
+        "surname_key": [],
+        "given_key": [],
+    }
     for row, (text, organisation) in enumerate(zip(texts, organisations, strict=True)):
-        for key in sorted({surname_key(word) for word in str(text or "").split()} - {""}):
+        words = str(text or "").split()
+        found = {
+            (surname_key(surname), given_key(given))
+            for n, surname in enumerate(words)
+            for m, given in enumerate(words)
+            if n != m
+        }
+        for surname, given in sorted(k for k in found if k[0] and k[1]):
             rows["record"].append(row)
             rows["organisation"].append(organisation)
-            rows["surname_key"].append(key)
+            rows["surname_key"].append(surname)
+            rows["given_key"].append(given)
     return pa.table(
         {
             "record": pa.array(rows["record"], pa.int64()),
             "organisation": pa.array(rows["organisation"], pa.string()),
             "surname_key": pa.array(rows["surname_key"], pa.string()),
+            "given_key": pa.array(rows["given_key"], pa.string()),
         }
     )
