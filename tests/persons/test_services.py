@@ -10,7 +10,12 @@ import numpy as np
 
 from bonafide.linkage.model import AS_FAR_AS_KNOWN
 from bonafide.persons import resolve, services
-from bonafide.persons.services import ServiceLevel, ServicesReport, organisation_levels
+from bonafide.persons.services import (
+    ServiceLevel,
+    ServicesReport,
+    given_key,
+    organisation_levels,
+)
 from bonafide.registry import RegistryStore
 from tests.vaults import vault_for
 
@@ -167,3 +172,10 @@ def test_a_year_only_birth_date_is_evidence_as_far_as_it_goes(
     assert weights[labels.index("same year")] < 0 < as_far < weights[labels.index("same")]
     assert 2 < as_far < 9  # about log2 of one over the share of persons born in one year
     assert np.isfinite(weights).all()
+
+
+def test_a_given_name_is_joined_by_one_key_in_either_language_and_script() -> None:
+    assert given_key("сергей") == given_key("siarhei") == given_key("sergei")
+    assert given_key("владимир") == given_key("uladzimir")
+    assert given_key("aleksandr") != given_key("aleksei")
+    assert given_key("sasha") != given_key("aleksandr")  # a diminutive: weaker, kept apart

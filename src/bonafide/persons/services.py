@@ -7,13 +7,14 @@ lookup, whose prior is one in the number of persons, cannot choose among them. T
 hold what tells the namesakes apart: the entry names the organisation the person served, and
 the employment registry records who worked there.
 
-So once the other looks have linked what they can, each watchlist record still without a
-person is scored against the persons whose identity surname reads like a word of its name (the
-consonants of its Latin reading, `former_names.surname_key`: the name may be in either order
-and in any script) and who have a linked employment record at a service of the kind the entry
-names (`reference.security`). The score is the lookup's own (the link model, a lookup's prior),
-plus the service's evidence log2(m / u) as one more comparison of the Fellegi–Sunter model,
-with three levels, the best of the person's employers counting:
+So once the other looks have linked what they can, each watchlist record still without a person
+is scored against the persons whose identity surname and given name read like two words of its
+name (the surname by the consonants of its Latin reading, `former_names.surname_key`; the given
+name by its class in the given-name table, `given_key`: the name may be in either order and in
+any script) and who have a linked employment record at a service of the kind the entry names
+(`reference.security`). A surname alone at a large service is hundreds of persons. The score is
+the lookup's own (the link model, a lookup's prior), plus the service's evidence log2(m / u) as
+one more comparison of the Fellegi–Sunter model, the best of the person's employers counting:
 
 - `SAME`: an employer's name is the organisation's, written alike (`compare_organisation`);
 - `ALIKE`: close enough to be the same or a part of it (a service renamed, КГБ БССР and КГБ
