@@ -22,12 +22,14 @@ import sys
 import time
 from pathlib import Path
 
+from bonafide.linkage.model import LinkageModel
 from bonafide.persons.continuity import ContinuityReport, link_continuations
 from bonafide.persons.files import PersonFiles
 from bonafide.persons.former_names import FormerNamesReport, link_former_names
 from bonafide.persons.index import IndexMeta
 from bonafide.persons.link_model import load_link_model
 from bonafide.registry.store import RegistryStore
+from bonafide.vault import Vault
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from vaults import bench_vault
@@ -43,26 +45,37 @@ class SlowStatements(logging.Filter):
         return not isinstance(seconds, float) or seconds > 0.05
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("population", type=Path)
-    parser.add_argument("--withdraw", type=int, default=6, help="one record in N loses its link")
-    parser.add_argument("--looks", choices=("continuity", "former", "both"), default="both")
-    args = parser.parse_args()
+def log_slow_statements() -> None:
+    """Log lines to standard output, stamped with milliseconds, store statements only where
+    slow (`SlowStatements`)."""
     logging.basicConfig(
         level=logging.INFO, format="%(relativeCreated)8.0f %(message)s", stream=sys.stdout
     )
     store_log = logging.getLogger("bonafide.registry.store")
     store_log.setLevel(logging.DEBUG)
     store_log.addFilter(SlowStatements())
-    vault = bench_vault(args.population / "store")
+
+
+def resolved_model(population: Path) -> tuple[Vault, LinkageModel, int]:
+    """A resolved population's vault, link model and number of persons; exits without them."""
+    vault = bench_vault(population / "store")
     generation = PersonFiles(vault).current()
     if generation is None:
-        raise SystemExit(f"{args.population} has no resolved persons: run bench/population.py")
+        raise SystemExit(f"{population} has no resolved persons: run bench/population.py")
     model = load_link_model(generation)
     if model is None:
-        raise SystemExit(f"{args.population} has no link model: resolve it again")
-    persons = IndexMeta.load(generation).persons
+        raise SystemExit(f"{population} has no link model: resolve it again")
+    return vault, model, IndexMeta.load(generation).persons
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("population", type=Path)
+    parser.add_argument("--withdraw", type=int, default=6, help="one record in N loses its link")
+    parser.add_argument("--looks", choices=("continuity", "former", "both"), default="both")
+    args = parser.parse_args()
+    log_slow_statements()
+    vault, model, persons = resolved_model(args.population)
     with RegistryStore.open(vault) as store:
         store.execute("begin", "BEGIN TRANSACTION")
         try:

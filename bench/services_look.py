@@ -14,21 +14,16 @@ statement over a twentieth of a second.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 from pathlib import Path
 
-from bonafide.persons.files import PersonFiles
-from bonafide.persons.index import IndexMeta
-from bonafide.persons.link_model import load_link_model
 from bonafide.persons.services import ServicesReport, link_at_services
 from bonafide.registry.store import RegistryStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resolve_quality import watchlist_figures
-from second_looks_timed import SlowStatements
-from vaults import bench_vault
+from second_looks_timed import log_slow_statements, resolved_model
 
 WORKERS = 2
 
@@ -38,20 +33,8 @@ def main() -> None:
     parser.add_argument("population", type=Path)
     parser.add_argument("--withdraw-undated", action="store_true")
     args = parser.parse_args()
-    logging.basicConfig(
-        level=logging.INFO, format="%(relativeCreated)8.0f %(message)s", stream=sys.stdout
-    )
-    store_log = logging.getLogger("bonafide.registry.store")
-    store_log.setLevel(logging.DEBUG)
-    store_log.addFilter(SlowStatements())
-    vault = bench_vault(args.population / "store")
-    generation = PersonFiles(vault).current()
-    if generation is None:
-        raise SystemExit(f"{args.population} has no resolved persons: run bench/population.py")
-    model = load_link_model(generation)
-    if model is None:
-        raise SystemExit(f"{args.population} has no link model: resolve it again")
-    persons = IndexMeta.load(generation).persons
+    log_slow_statements()
+    vault, model, persons = resolved_model(args.population)
     with RegistryStore.open(vault) as store:
         store.execute("begin", "BEGIN TRANSACTION")
         try:

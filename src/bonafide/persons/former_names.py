@@ -18,7 +18,7 @@ The candidate persons compete as a lookup's do; the best is linked at 0.5, as a 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -41,7 +41,13 @@ from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
 from bonafide.registry.store import RegistryStore
 
-__all__ = ["FormerNamesReport", "link_former_names", "named_kinds", "surname_key"]
+__all__ = [
+    "FormerNamesReport",
+    "keep_value_keys",
+    "link_former_names",
+    "named_kinds",
+    "surname_key",
+]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
@@ -95,7 +101,7 @@ def link_former_names(
     if not kinds:
         return
     model = replace(model, prior=1.0 / max(persons, 2))
-    _write_surname_keys(store, [Kind.IDENTITY, *kinds])
+    keep_value_keys(store, _KEYS, "surname", "surname_key", surname_key, [Kind.IDENTITY, *kinds])
     try:
         _gather_open_records(store, kinds, asked or {})
         _gather_former_names(store, kinds)
@@ -119,26 +125,31 @@ def _writes_surnames(store: RegistryStore, kind: Kind) -> bool:
     )
 
 
-def _write_surname_keys(store: RegistryStore, kinds: list[Kind]) -> None:
-    surnames = store.arrow(
-        "read distinct surnames",
+def keep_value_keys(
+    store: RegistryStore,
+    table: str,
+    column: str,
+    key: str,
+    make: Callable[[str], str],
+    kinds: list[Kind],
+) -> None:
+    """A temporary `table` of each distinct value of `column` in the registries of `kinds`
+    and its `key` (`make` of it; Python once per distinct value, not per record), without the
+    values whose key is empty."""
+    values = store.arrow(
+        f"read the distinct values of {column}",
         " UNION ".join(
-            f"SELECT DISTINCT surname FROM {registry_table(kind)} WHERE surname IS NOT NULL"
+            f"SELECT DISTINCT {column} FROM {registry_table(kind)} WHERE {column} IS NOT NULL"
             for kind in kinds
         ),
-    ).column("surname")
-    texts = surnames.to_pylist()
+    ).column(column)
     keys = pa.table(
-        {
-            "surname": surnames,
-            "surname_key": pa.array([surname_key(str(s)) for s in texts], pa.string()),
-        }
+        {column: values, key: pa.array([make(str(v)) for v in values.to_pylist()], pa.string())}
     )
-    with store.scanning("surname_keys", keys):
+    with store.scanning("keys_found", keys):
         store.execute(
-            "keep surname keys",
-            f"CREATE OR REPLACE TEMP TABLE {_KEYS} AS SELECT * FROM surname_keys "
-            "WHERE surname_key <> ''",
+            f"keep the keys of {column}",
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM keys_found WHERE {key} <> ''",
         )
 
 

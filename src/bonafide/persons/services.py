@@ -49,7 +49,7 @@ from bonafide.linkage.model import LinkageModel
 from bonafide.names import reading, skeleton
 from bonafide.names.given import given_names
 from bonafide.persons.fields import LINK_COLUMNS, as_person_records, select_sql
-from bonafide.persons.former_names import surname_key
+from bonafide.persons.former_names import keep_value_keys, surname_key
 from bonafide.persons.pair_weights import (
     identity_records,
     insert_links,
@@ -379,23 +379,9 @@ def _write(
 
 def _keep_name_keys(store: RegistryStore) -> None:
     """`_SURNAME_KEYS` and `_GIVEN_KEYS`: each distinct surname and given name of the identity
-    registry, and its key (Python once per distinct value, not per record)."""
-    identity = registry_table(Kind.IDENTITY)
-    for table, column, key, make in (
-        (_SURNAME_KEYS, "surname", "surname_key", surname_key),
-        (_GIVEN_KEYS, "given_name", "given_key", given_key),
-    ):
-        values = store.arrow(
-            f"read the distinct values of {column}",
-            f"SELECT DISTINCT {column} FROM {identity} WHERE {column} IS NOT NULL",
-        ).column(column)
-        keys = pa.table({column: values, key: pa.array([make(str(v)) for v in values.to_pylist()])})
-        with store.scanning("keys_found", keys):
-            store.execute(
-                f"keep the keys of {column}",
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM keys_found "
-                f"WHERE {key} <> ''",
-            )
+    registry, and its key."""
+    keep_value_keys(store, _SURNAME_KEYS, "surname", "surname_key", surname_key, [Kind.IDENTITY])
+    keep_value_keys(store, _GIVEN_KEYS, "given_name", "given_key", given_key, [Kind.IDENTITY])
 
 
 def given_key(given: str) -> str:
