@@ -34,14 +34,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons.fields import (
-    LINK_COLUMNS,
     as_person_records,
     known_to_the_day,
-    select_sql,
+    lookup_fields_sql,
 )
 from bonafide.persons.pair_weights import (
     identity_records,
@@ -175,14 +173,11 @@ def _gather_periods(store: RegistryStore, periods: Periods, asked: str) -> None:
     )
     # read once, not by each round: at 10 M people reading the registry again took half of a
     # round's query (5 s of processor time for the residence registry)
-    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
     store.execute(
         "gather the fields of records without a person",
         f"""
         CREATE OR REPLACE TEMP TABLE {_OPEN} AS
-        SELECT p.period, r.record_key, r.record_key AS record_id, {name} AS full_name,
-            r.birth_date, r.sex, r.personal_number
-        FROM (SELECT record_key, {select_sql(periods.kind, LINK_COLUMNS)} FROM {table}) r
+        SELECT p.period, r.* FROM ({lookup_fields_sql(periods.kind, f"{table} r")}) r
         JOIN (SELECT rowid AS period, record_key FROM {_PERIODS} WHERE asked) p
             ON p.record_key = r.record_key
         """,

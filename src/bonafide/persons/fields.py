@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 from bonafide.registry.schema import KINDS, Kind
 
@@ -13,8 +14,10 @@ __all__ = [
     "IDENTITY_FIELDS",
     "LINK_COLUMNS",
     "LINK_FIELDS",
+    "WHOLE_NAME_SQL",
     "as_person_records",
     "known_to_the_day",
+    "lookup_fields_sql",
     "person_columns",
     "select_sql",
 ]
@@ -28,6 +31,8 @@ LINK_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date",
 IDENTITY_FIELDS = (*LINK_FIELDS, "personal_number", "passport_number", "birth_place")
 # The person fields another registry's records are looked up by (`person_columns`).
 LINK_COLUMNS = (*LINK_FIELDS, "personal_number")
+# A record's name as one text, as features read it, over `select_sql`'s columns.
+WHOLE_NAME_SQL = full_name_sql("full_name", "surname", "given_name", "patronymic")
 
 
 def person_columns(kind: Kind) -> list[str]:
@@ -55,6 +60,20 @@ def select_sql(kind: Kind, columns: tuple[str, ...] | list[str]) -> str:
         if c in present
         else f"CAST(NULL AS VARCHAR) AS {c}"
         for c in columns
+    )
+
+
+def lookup_fields_sql(kind: Kind, source: str, keep: tuple[str, ...] = ()) -> str:
+    """SQL: the records of `source` (a FROM clause whose registry rows of `kind` are aliased r)
+    as a lookup reads them: record_key, record_id, the `keep` columns of r, the name as one
+    text, the birth date as text of its precision, sex and personal number. The second looks
+    score such records against persons as resolve's lookups are scored."""
+    kept = "".join(f"{column}, " for column in keep)
+    kept_from_source = "".join(f"r.{column}, " for column in keep)
+    return (
+        f"SELECT record_key, record_key AS record_id, {kept}{WHOLE_NAME_SQL} AS full_name, "
+        f"birth_date, sex, personal_number FROM (SELECT r.record_key, {kept_from_source}"
+        f"{select_sql(kind, LINK_COLUMNS)} FROM {source})"
     )
 
 

@@ -26,13 +26,13 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from bonafide.errors import StoreError
-from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.model import LinkageModel
 from bonafide.names import reading, skeleton
 from bonafide.persons.fields import (
     LINK_COLUMNS,
     as_person_records,
     known_to_the_day,
+    lookup_fields_sql,
     person_columns,
     select_sql,
 )
@@ -235,14 +235,11 @@ def _link_kind(
     )
     if not pairs.num_rows:
         return 0, 0
-    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
     with store.scanning("former_pairs", pairs):
+        bearing = f"{table} r SEMI JOIN former_pairs p ON p.record_key = r.record_key"
         records = store.arrow(
             "read records without a person bearing a known name",
-            f"SELECT record_key, record_key AS record_id, {name} AS full_name, birth_date, sex, "
-            f"personal_number FROM (SELECT r.record_key, {select_sql(kind, LINK_COLUMNS)} "
-            f"FROM {table} r SEMI JOIN former_pairs p ON p.record_key = r.record_key) "
-            "ORDER BY record_key",
+            f"{lookup_fields_sql(kind, bearing)} ORDER BY record_key",
         )
         known_records = store.arrow(
             "read the linked records bearing their names",

@@ -40,7 +40,7 @@ from bonafide.errors import StoreError
 from bonafide.forking import can_fork, forked_map, forked_pool
 from bonafide.heap import collector_paused, resident_bytes, reuse_freed_memory
 from bonafide.linkage.clusters import component_labels
-from bonafide.linkage.comparisons import Features, full_name_sql
+from bonafide.linkage.comparisons import Features
 from bonafide.linkage.link import link_records
 from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
@@ -50,6 +50,7 @@ from bonafide.persons.continuity import ContinuityReport, link_continuations
 from bonafide.persons.fields import (
     EXACT_ROW,
     LINK_COLUMNS,
+    WHOLE_NAME_SQL,
     as_person_records,
     person_columns,
     select_sql,
@@ -601,9 +602,8 @@ def _collect_lookups(
         f"{_unresolved_where(kind, done.get(kind.value, []), retry_unlinked)}"
         for kind in kinds
     )
-    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
     unresolved = (
-        f"SELECT kind, record_key, {name} AS full_name, "
+        f"SELECT kind, record_key, {WHOLE_NAME_SQL} AS full_name, "
         f"{', '.join(c for c in columns if c != 'full_name')} FROM ({records})"
     )
     store.execute(
@@ -679,13 +679,13 @@ def _mark_exact_lookups(store: RegistryStore, index: PersonIndex) -> int:
     table = records.select(
         [*(f for f in LINK_COLUMNS if f in records.column_names), "person_id"]
     ).append_column("row", pa.array(np.arange(records.num_rows, dtype=np.int64)))
-    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
     with store.scanning("index_records", table):
         store.execute(
             "find lookups written exactly as one person",
             f"""CREATE OR REPLACE TEMP TABLE resolve_exact AS
             WITH written AS (
-                SELECT {name} AS full_name, birth_date, sex, personal_number, person_id, row
+                SELECT {WHOLE_NAME_SQL} AS full_name, birth_date, sex, personal_number,
+                    person_id, row
                 FROM index_records
             ), persons AS (
                 -- one value or none: its least and greatest are one (DISTINCT counts cost

@@ -44,11 +44,10 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bonafide.linkage.comparisons import full_name_sql
 from bonafide.linkage.model import LinkageModel
 from bonafide.names import reading, skeleton
 from bonafide.names.given import given_names
-from bonafide.persons.fields import LINK_COLUMNS, as_person_records, select_sql
+from bonafide.persons.fields import as_person_records, lookup_fields_sql
 from bonafide.persons.former_names import keep_value_keys, surname_key
 from bonafide.persons.pair_weights import (
     identity_records,
@@ -261,14 +260,10 @@ def _link(
 ) -> None:
     """Score the asked records against the persons at their services (and a linked one
     against its person, wherever they worked), and link each to the most probable at 0.5."""
-    name = full_name_sql("full_name", "surname", "given_name", "patronymic")
-    records = store.arrow(
-        "read watchlist records to look at",
-        f"SELECT record_key, record_key AS record_id, organisation, linked_person, "
-        f"{name} AS full_name, birth_date, sex, personal_number FROM (SELECT r.record_key, "
-        f"r.organisation, r.linked_person, {select_sql(Kind.WATCHLIST, LINK_COLUMNS)} "
-        f"FROM ({_open_records(asked)}) r) ORDER BY record_key",
+    looked = lookup_fields_sql(
+        Kind.WATCHLIST, f"({_open_records(asked)}) r", keep=("organisation", "linked_person")
     )
+    records = store.arrow("read watchlist records to look at", f"{looked} ORDER BY record_key")
     if not records.num_rows:
         return
     _keep_name_keys(store)
