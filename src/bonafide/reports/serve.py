@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from bonafide.datadir import DataDirOption, resolve_data_dir
@@ -23,7 +22,6 @@ from .options import (
     KeepHoursOption,
     channel_config,
 )
-from .server import create_reports_app
 
 __all__ = ["serve_command"]
 
@@ -58,6 +56,11 @@ def serve_command(
 
     Example: bonafide reports serve --data-dir reports-vault --port 8080
     """
+    # imported here, as `bonafide serve` does, so other commands start without the web stack
+    import uvicorn
+
+    from .server import create_reports_app
+
     directory = resolve_data_dir(data_dir)
     config = channel_config(auto_publish, keep_hours, categories)
     app = create_reports_app(
