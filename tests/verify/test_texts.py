@@ -299,11 +299,42 @@ def test_belarusian_russian_and_latin_organisation_forms(claimed: str, recorded:
         ("ААТ «Гомсельмаш»", "ОАО «Белшина»"),
         ("Belarusian State University", "Белорусский государственный медицинский колледж"),
         ("IP Ivanou", "ИП Петров"),
+        # one word in another's place, the rest alike: another city's, another region's
+        ("Гомельский государственный университет", "Витебский государственный университет"),
+        ("Управление КГБ по Гомельской области", "Управление КГБ по Витебской области"),
+        ("УВД Минского облисполкома", "УВД Гомельского облисполкома"),
+        ("Средняя школа № 12 г. Минска", "Средняя школа № 12 г. Гомеля"),
     ],
 )
 def test_different_institutions_and_employers_still_differ(claimed: str, recorded: str) -> None:
     assert compare_organisation(claimed, recorded) is DIFFERENT
     assert compare_organisation(recorded, claimed) is DIFFERENT
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded"),
+    [
+        ("Управление КГБ по Гомельской обасти", "Управление КГБ по Гомельской области"),
+        ("Гомельский государственый унверситет", "Гомельский государственный университет"),
+        ("Витебский государственный университет", "Витебский гос. университет"),
+        (  # initials differ between the languages: Николай, Мікалай
+            "Гомельский государственный колледж искусств имени Н. Ф. Соколовского",
+            "Гомельскі дзяржаўны каледж мастацтваў імя М. Ф. Сакалоўскага",
+        ),
+        # one place's Russian and Belarusian adjectives, spelt unalike, and its English name
+        ("Brest State Technical University", "Брэсцкі дзяржаўны тэхнічны ўніверсітэт"),
+        ("Глубокский государственный аграрный колледж", "Глыбоцкі дзяржаўны аграрны каледж"),
+        (
+            "Осиповичский государственный профессионально-технический колледж",
+            "Асіповіцкі дзяржаўны прафесійна-тэхнічны каледж",
+        ),
+    ],
+)
+def test_a_word_misspelt_shortened_or_translated_is_not_another(
+    claimed: str, recorded: str
+) -> None:
+    assert compare_organisation(claimed, recorded) in (SAME, ALIKE)
+    assert compare_organisation(recorded, claimed) in (SAME, ALIKE)
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,8 @@ _SETTLEMENT_NOISE_WORDS = ("деревня", "поселок", "агрогоро
 _ORGANISATION_NOISE = frozenset({"g", "gorod", "h", "horad", "no", "nr"})
 
 _Words = tuple[Concept, ...]
+# letters of a key that can name a place: Минск's "mn" begins many words, "mnsk" does not
+_PLACE_KEY = 3
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -146,12 +148,56 @@ def _same_words(a: _Words, b: _Words) -> bool:
     return len(a) == len(b) and all(x.keys & y.keys for x, y in zip(a, b, strict=True))
 
 
+@cache
+def _places_named() -> dict[str, frozenset[str]]:
+    """A key of a word naming a town, a district or a region (Гомель, Гомельский район,
+    Гомельская вобласць: their first word) → the places it may name, in any language. Villages
+    are left out: their names are often common words (Заречье, Лесная)."""
+    found: dict[str, set[str]] = {}
+
+    def add(named: set[str], *names: str) -> None:
+        for name in names:
+            words = _analysed(name)
+            for key in words[0].keys if words else ():
+                if len(key.lstrip("=")) >= _PLACE_KEY:
+                    found.setdefault(key, set()).update(named)
+
+    places = resources.files("bonafide.places")
+    settlements = places.joinpath("data/settlements.csv").read_text("utf-8")
+    for row in csv.DictReader(settlements.splitlines()):
+        district = row["district_ru"]
+        if row["kind"] != "village":
+            # a town is its district's too: Brest and брестский (of Брестский район) are one
+            add({row["id"], district}, row["ru"], row["be"], row["latin"])
+        add({district}, district, row["district_be"])
+    regions = places.joinpath("data/regions.csv").read_text("utf-8")
+    for row in csv.DictReader(regions.splitlines()):
+        add({row["code"]}, row["ru"], row["be"])
+    return {key: frozenset(named) for key, named in found.items()}
+
+
+def _another_place(a: _Words, b: _Words) -> bool:
+    """Whether one name has a word for one place where the other has a word for another, the
+    rest of them alike: Гомельский and Витебский государственный университет, the КГБ's
+    department for one region and for another, school № 12 of Минск and of Гомель. A word's
+    Belarusian and Russian forms name the same place (Глубокский, Глыбоцкі)."""
+    a_keys = frozenset(k for w in a for k in w.keys)
+    b_keys = frozenset(k for w in b for k in w.keys)
+    places = _places_named()
+
+    def named(words: _Words, others: frozenset[str]) -> list[frozenset[str]]:
+        found = [frozenset(p for k in w.keys for p in places.get(k, ())) for w in words]
+        return [f for f, w in zip(found, words, strict=True) if f and not w.keys & others]
+
+    return any(x.isdisjoint(y) for x in named(a, b_keys) for y in named(b, a_keys))
+
+
 def _phrase_agreement(a: _Words, b: _Words) -> Agreement:
     if not a or not b:
         return Agreement.DIFFERENT
     if _same_words(a, b):
         return Agreement.SAME  # the same name in another script, scheme or language
-    if JaroWinkler.similarity(_shown(a), _shown(b)) >= 0.9:
+    if JaroWinkler.similarity(_shown(a), _shown(b)) >= 0.9 and not _another_place(a, b):
         return Agreement.ALIKE
     return Agreement.DIFFERENT
 
@@ -338,7 +384,7 @@ def compare_organisation(claimed: str, recorded: str) -> Agreement:
         return Agreement.ALIKE  # one name within the other (БелАЗ, ОАО «БЕЛАЗ» — управляющая …)
     a_keys = " ".join(sorted(_representatives(a, b)))
     b_keys = " ".join(sorted(_representatives(b, a)))
-    if fuzz.token_sort_ratio(a_keys, b_keys) >= 90:
+    if fuzz.token_sort_ratio(a_keys, b_keys) >= 90 and not _another_place(a, b):
         return Agreement.ALIKE  # the same words in another order, a letter off
     # words shared are not enough: министерство обороны is not министерство по чрезвычайным
     # ситуациям, however much of "министерство … республики беларусь" they share
