@@ -149,6 +149,13 @@ def _same_words(a: _Words, b: _Words) -> bool:
 
 
 @cache
+def _places_rows(table: str) -> tuple[dict[str, str], ...]:
+    """The rows of a table of `bonafide.places` (`settlements`, `regions`)."""
+    text = resources.files("bonafide.places").joinpath(f"data/{table}.csv").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+@cache
 def _places_named() -> dict[str, frozenset[str]]:
     """A key of a word naming a town, a district or a region (Гомель, Гомельский район,
     Гомельская вобласць: their first word) → the places it may name, in any language. Villages
@@ -162,16 +169,13 @@ def _places_named() -> dict[str, frozenset[str]]:
                 if len(key.lstrip("=")) >= _PLACE_KEY:
                     found.setdefault(key, set()).update(named)
 
-    places = resources.files("bonafide.places")
-    settlements = places.joinpath("data/settlements.csv").read_text("utf-8")
-    for row in csv.DictReader(settlements.splitlines()):
+    for row in _places_rows("settlements"):
         district = row["district_ru"]
         if row["kind"] != "village":
             # a town is its district's too: Brest and брестский (of Брестский район) are one
             add({row["id"], district}, row["ru"], row["be"], row["latin"])
         add({district}, district, row["district_be"])
-    regions = places.joinpath("data/regions.csv").read_text("utf-8")
-    for row in csv.DictReader(regions.splitlines()):
+    for row in _places_rows("regions"):
         add({row["code"]}, row["ru"], row["be"])
     return {key: frozenset(named) for key, named in found.items()}
 
@@ -280,10 +284,7 @@ def _renaming_order() -> dict[int, int]:
 
 @cache
 def _scope_names() -> dict[str, tuple[str, ...]]:
-    text = resources.files("bonafide.places").joinpath("data/settlements.csv").read_text("utf-8")
-    return {
-        row["id"]: (row["ru"], row["be"], row["latin"]) for row in csv.DictReader(text.splitlines())
-    }
+    return {row["id"]: (row["ru"], row["be"], row["latin"]) for row in _places_rows("settlements")}
 
 
 def _in_scope(scope: str, settlement: str | None) -> bool:
