@@ -24,6 +24,7 @@ from bonafide.linkage.model import AS_FAR_AS_KNOWN
 from bonafide.linkage.records import PersonRecords
 from bonafide.names import NameKeyTable, reading, skeleton
 from bonafide.names.batch import NameFact, part_categories
+from bonafide.names.given import class_key
 from bonafide.names.parse import ParsedName
 
 __all__ = [
@@ -255,10 +256,7 @@ def _given_class(parsed: ParsedName) -> str:
     of one name agree), else its skeleton."""
     if parsed.given is None:
         return ""
-    match = parsed.given_match
-    if match is not None and match.classes and not match.diminutive:
-        return f"#{min(match.classes)}"
-    return skeleton(parsed.given.latin)
+    return class_key(parsed.given_match, parsed.given.latin)
 
 
 def _nulls(*columns: CodeArray) -> BoolArray:

@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from bonafide.names.latin import reading, skeleton, vowel_frame
 
-__all__ = ["GivenMatch", "GivenNames", "given_names", "looks_patronymic"]
+__all__ = ["GivenMatch", "GivenNames", "class_key", "given_names", "looks_patronymic"]
 
 _PATRONYMIC = re.compile(
     r"(?:ovich|evich|avich|ievich|yevich|ovych|evych|ovitch|owicz|ewicz|ich|ych|ovic|evic|"
@@ -40,6 +40,15 @@ class GivenMatch:
     classes: frozenset[int]
     diminutive: bool
     exact: bool  # found by its reading; False when found by skeleton or a typo away
+
+
+def class_key(match: GivenMatch | None, latin: str) -> str:
+    """What a given name is blocked and joined by: its class in the table (Сергей, Siarhei and
+    Sergei are one), else the consonants of its Latin reading. A diminutive (Sasha) keeps its
+    own spelling's key: it is weaker evidence."""
+    if match is not None and match.classes and not match.diminutive:
+        return f"#{min(match.classes)}"
+    return skeleton(latin)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bonafide.linkage.model import LinkageModel
-from bonafide.names import reading, skeleton
-from bonafide.names.given import given_names
+from bonafide.names import reading
+from bonafide.names.given import class_key, given_names
 from bonafide.persons.fields import as_person_records, lookup_fields_sql
 from bonafide.persons.former_names import keep_value_keys, surname_key
 from bonafide.persons.pair_weights import (
@@ -396,14 +396,9 @@ def _keep_name_keys(store: RegistryStore) -> None:
 
 
 def given_key(given: str) -> str:
-    """What a given name is joined by: its class in the given-name table (Сергей, Siarhei and
-    Sergei are one; the blocking keys' given-name class), else the consonants of its Latin
-    reading. A diminutive (Sasha) keeps its own spelling's key: it is weaker evidence."""
+    """What a given name is joined by: the blocking keys' given-name class (`class_key`)."""
     latin = " ".join(reading(word) for word in given.split())
-    match = given_names().lookup(latin)
-    if match is not None and match.classes and not match.diminutive:
-        return f"#{min(match.classes)}"
-    return skeleton(latin)
+    return class_key(given_names().lookup(latin), latin)
 
 
 def _word_keys(records: pa.Table) -> pa.Table:
