@@ -16,6 +16,7 @@ from bonafide.cli import app
 from bonafide.errors import MappingError
 from bonafide.linkage import LinkageModel, link_records, load_link_mapping
 from bonafide.linkage.clusters import connected_components
+from bonafide.linkage.model import AS_FAR_AS_KNOWN
 from bonafide.linkage.records import from_table
 from bonafide.names import Scheme, transliterate
 from tests.conftest import Population
@@ -278,3 +279,53 @@ def test_the_name_as_compared_is_the_same_in_sql(
         assert comparisons._full_names(records).to_pylist() == in_sql
     finally:
         comparisons.SMALL = small
+
+
+def test_u_of_a_whole_population_comes_from_pairs_of_a_sample_of_it(tmp_path: Path) -> None:
+    from bonafide.linkage.comparisons import COMPARISONS
+    from bonafide.linkage.link import RANDOM_PAIRS, population_u
+
+    rng = np.random.default_rng(3)
+    days = rng.integers(0, 50 * 365, 4_000)
+    born = [str(np.datetime64("1950-01-01") + int(d)) for d in days]
+    path = tmp_path / "dates.toml"
+    path.write_text(
+        '[columns]\nrecord_id = "id"\nsurname = "surname"\ngiven_name = "given"\n'
+        'birth_date = "born"\n[date_formats]\nbirth_date = "%Y-%m-%d"\n',
+        encoding="utf-8",
+    )
+    table = pa.table(
+        {
+            "id": [str(i) for i in range(len(born))],
+            "surname": ["Иванов"] * len(born),
+            "given": ["Сергей"] * len(born),
+            "born": born,
+        }
+    )
+    records = from_table(table, load_link_mapping(path))
+    birth = next(c for c in COMPARISONS if c.name == "birth_date")
+    levels = list(birth.levels)
+    model = LinkageModel(
+        ["birth_date"],
+        {"birth_date": levels},
+        {"birth_date": [1 / len(levels)] * len(levels)},
+        {"birth_date": [1 / len(levels)] * len(levels)},
+        prior=0.5,
+    )
+    pairs = 4 * RANDOM_PAIRS
+    u = population_u(records, model, ("birth_date", "surname"), rows=3_000, pairs=pairs)
+    assert set(u) == {"birth_date"}  # only the comparisons the model has
+    same = u["birth_date"][levels.index("same")]
+    assert 1 / (80 * 365) < same < 1 / (30 * 365)  # fifty years of birth dates
+    two_years = np.flatnonzero(days < 2 * 365)
+    narrow = population_u(
+        from_table(table.take(pa.array(two_years)), load_link_mapping(path)),
+        model,
+        ("birth_date",),
+        pairs=pairs,
+    )["birth_date"][levels.index("same")]
+    assert narrow > 10 * same
+    # a level no pair of full dates reaches is as rare as RANDOM_PAIRS pairs can tell,
+    # however many were counted
+    unreached = u["birth_date"][levels.index(AS_FAR_AS_KNOWN)]
+    assert unreached == pytest.approx(1 / (len(levels) * RANDOM_PAIRS), rel=1e-3)

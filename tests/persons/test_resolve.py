@@ -383,6 +383,38 @@ def test_a_large_identity_registry_is_deduplicated_in_birth_year_groups(
     assert _agreement(one, resolved.truth["identity"]) > 0.99
 
 
+def test_the_index_weighs_a_birth_date_by_all_persons_not_the_first_group(
+    resolved: Resolved, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a lookup meets persons of every birth year, and its prior is one in all of them: the
+    # model trained on the earliest years alone took two people of those few years sharing a
+    # birth date for something common
+    import shutil
+
+    from bonafide.linkage.link import population_u
+    from bonafide.persons import resolve
+
+    monkeypatch.setattr(resolve, "PARTITION", 700)
+    copy = tmp_path / "data"
+    shutil.copytree(resolved.data_dir, copy)
+    with RegistryStore.open(vault_for(copy), SETTINGS) as store:
+        records, _ = resolve._read_records(store, resolve.Kind.IDENTITY, [])
+        first_group = resolve._partitions(records)[0]
+        trained = resolve._dedupe_group(
+            records, first_group, None, resolve.index_key(store.vault)
+        ).model
+        resolve_registries(store, rebuild=True, workers=1)
+    model = PersonIndex.open(vault_for(copy)).model
+    across = population_u(records, model, resolve.ACROSS_GROUPS)["birth_date"]
+    assert model.u["birth_date"] == across
+    same = model.levels["birth_date"].index("same")
+    assert across[same] < trained.u["birth_date"][same] / 2
+    # the names keep the first group's u, and its m stays
+    for name in ("given", "surname", "patronymic"):
+        assert model.u[name] == trained.u[name]
+    assert model.m == trained.m
+
+
 def test_component_labels() -> None:
     from bonafide.linkage.clusters import component_labels
 

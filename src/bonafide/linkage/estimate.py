@@ -22,20 +22,25 @@ FloatArray = npt.NDArray[np.float64]
 _SMOOTHING = 1.0
 
 
-def _frequencies(levels: IntArray, count: int, weights: FloatArray | None = None) -> list[float]:
+def _frequencies(
+    levels: IntArray, count: int, weights: FloatArray | None = None, smoothing: float = _SMOOTHING
+) -> list[float]:
     present = levels >= 0
     w = np.ones(len(levels)) if weights is None else weights
     totals = np.bincount(levels[present], weights=w[present], minlength=count)
-    smoothed = (totals + _SMOOTHING / count) / (totals.sum() + _SMOOTHING)
+    smoothed = (totals + smoothing / count) / (totals.sum() + smoothing)
     return [float(x) for x in smoothed]
 
 
 def estimate_u(
-    names: list[str], level_counts: list[int], random_levels: IntArray
+    names: list[str], level_counts: list[int], random_levels: IntArray, smoothing: float = 1.0
 ) -> dict[str, list[float]]:
-    """u per comparison level from the levels of random pairs."""
+    """u per comparison level from the levels of random pairs. `smoothing` pairs are spread
+    evenly over each comparison's levels, so that none is impossible: a level no pair reached
+    (two people's personal numbers agreeing) is as rare as the pairs counted can tell, and
+    its weight is set by their number."""
     return {
-        name: _frequencies(random_levels[:, column], level_counts[column])
+        name: _frequencies(random_levels[:, column], level_counts[column], smoothing=smoothing)
         for column, name in enumerate(names)
     }
 

@@ -31,12 +31,15 @@ from bonafide.linkage.estimate import estimate_m, estimate_prior, estimate_u
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 
-__all__ = ["LinkResult", "link_records", "train_model"]
+__all__ = ["LinkResult", "link_records", "population_u", "train_model"]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 LevelArray = npt.NDArray[np.int8]  # levels run from -1 to 4: a byte per level, not eight
 RANDOM_PAIRS = 200_000
+# u of a whole population (`population_u`): pairs of a sample of its records
+POPULATION_ROWS = 200_000
+POPULATION_PAIRS = 2_000_000
 EM_PAIRS = 300_000  # candidate pairs EM learns from; more change the estimates little
 # Candidate pairs compared and scored at a time: each comparison gathers both records' keys
 # per pair (wide text arrays), and scoring holds a float per pair and comparison.
@@ -74,6 +77,34 @@ def _random_pairs(
         keep = a != b
         return a[keep], b[keep]
     return rng.integers(0, left_size, count), rng.integers(left_size, total, count)
+
+
+def population_u(
+    records: PersonRecords,
+    model: LinkageModel,
+    names: tuple[str, ...],
+    seed: int = 0,
+    rows: int = POPULATION_ROWS,
+    pairs: int = POPULATION_PAIRS,
+) -> dict[str, list[float]]:
+    """u of `model`'s comparisons `names` from random pairs of all `records`, not only those
+    it was trained on: `pairs` pairs of `rows` records drawn at random, whose features alone
+    are built. Rare levels (a day and month swapped) need many pairs to be seen at all; pairs
+    of a sample of records cost only their comparisons."""
+    rng = np.random.default_rng(seed)
+    drawn = np.sort(rng.choice(len(records), min(rows, len(records)), replace=False))
+    left, right = _random_pairs(rng, 0, len(drawn), True, pairs)
+    features = Features.build(PersonRecords(records.table.take(pa.array(drawn))))
+    comparisons = tuple(c for c in COMPARISONS if c.name in names and c.name in model.comparisons)
+    levels = _levels(comparisons, features, left, right)
+    # a level no pair reached keeps the rarity RANDOM_PAIRS can tell, as in a model trained
+    # on them: else it would weigh more only because more pairs were counted
+    return estimate_u(
+        [c.name for c in comparisons],
+        [len(c.levels) for c in comparisons],
+        levels.astype(np.int64),
+        smoothing=len(left) / RANDOM_PAIRS,
+    )
 
 
 _NAMES = frozenset({"given", "surname", "patronymic"})
