@@ -13,6 +13,7 @@ stays on one machine (`link_records`), since EM needs only a sample of pairs.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
@@ -65,12 +66,28 @@ logger.gateway.level = error
 """
 
 
+_SPILLS: list[Path] = []  # this process's directory for Spark's spills, once made
+
+
+def _spill_directory() -> Path:
+    """One directory for the spills of every Spark session of this process, removed when it
+    exits. The JVM outlives a session and keeps the directories its first session was given
+    for every later one (it would make a removed one again), so each session cannot have its
+    own."""
+    if not _SPILLS:
+        made = Path(tempfile.mkdtemp(prefix="bonafide-spark-spills-"))
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        _SPILLS.append(made)
+    return _SPILLS[0]
+
+
 @contextmanager
 def local_spark(shuffle_partitions: int = 4) -> Iterator[SparkSession]:
     """A local SparkSession on every core (`local[*]`), quiet, without UI, stopped on exit.
 
-    Its Python workers run this interpreter, so they import this bonafide; scratch files go to a
-    temporary directory removed afterwards. Without Java, a BonafideError says what to install.
+    Its Python workers run this interpreter, so they import this bonafide; its own files go to
+    a temporary directory removed afterwards, its spills (encrypted) to one the process removes
+    when it exits (`_spill_directory`). Without Java, a BonafideError says what to install.
     A session already active in this thread is used as it is, and left running.
     """
     active = SparkSession.getActiveSession()
@@ -86,7 +103,7 @@ def local_spark(shuffle_partitions: int = 4) -> Iterator[SparkSession]:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.default.parallelism", str(shuffle_partitions))
-        .config("spark.local.dir", str(scratch / "local"))
+        .config("spark.local.dir", str(_spill_directory()))
         # shuffle and spill files encrypted (AES, a key per application held in memory)
         .config("spark.io.encryption.enabled", "true")
         .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
