@@ -12,8 +12,8 @@ the share of lookups holding it (those written exactly as one person are linked 
 and counted apart), the share whose block was over its limit (skipped), the
 candidate rows it fetched per lookup; and the lookups left with no usable key. Then why each
 linkable record without a person has none: looked up again, its keys all over their limits, its
-keys matching nobody, its true person not in its blocks, in its blocks but beyond the ten
-candidates scored, or scored below the threshold. With `--json FILE`, writes them there too;
+keys matching nobody, its true person not in its blocks, in its blocks but beyond the forty
+candidates a lookup left unsure is scored against at last, or scored below the threshold. With `--json FILE`, writes them there too;
 with `--no-resolve`, reads the store's last resolve instead (an index of older keys is read as
 it is: the keys it lacks find nobody); with `--no-why`, prints the figures only (the why looks
 every record without a person up again: hours at 10 M people; `--why-sample N` looks up a random
@@ -161,7 +161,8 @@ def _diagnose(
     query, rows = everything.candidate_pairs(features, counts)
     in_blocks = np.zeros(len(records), dtype=bool)
     in_blocks[query[index.person_ids(rows) == true_person[query]]] = True
-    query, rows = Matcher(index, resolve.LINK_CANDIDATES).candidate_pairs(features)
+    # a lookup left without a person was scored at last against LINK_CANDIDATES_UNSURE
+    query, rows = Matcher(index, resolve.LINK_CANDIDATES_UNSURE).candidate_pairs(features)
     scored = np.zeros(len(records), dtype=bool)
     scored[query[index.person_ids(rows) == true_person[query]]] = True
     found_any = np.zeros(len(records), dtype=bool)
@@ -170,7 +171,7 @@ def _diagnose(
     # the true person's match weight where it was scored, as resolve scored it (its link
     # model): a lookup's prior is one in the number of persons, so a population
     # five times larger needs log2(5) = 2.3 bits more evidence for the same link
-    pairs = Matcher(index, resolve.LINK_CANDIDATES, saved).score(records)
+    pairs = Matcher(index, resolve.LINK_CANDIDATES_UNSURE, saved).score(records)
     true_pair = pairs.person_id == true_person[pairs.query]
     weight = np.full(len(records), -np.inf)
     np.maximum.at(weight, pairs.query[true_pair], pairs.match_weight[true_pair])
