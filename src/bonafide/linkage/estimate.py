@@ -33,7 +33,10 @@ def _frequencies(
 
 
 def estimate_u(
-    names: list[str], level_counts: list[int], random_levels: IntArray, smoothing: float = 1.0
+    names: list[str],
+    level_counts: list[int],
+    random_levels: IntArray,
+    smoothing: float = _SMOOTHING,
 ) -> dict[str, list[float]]:
     """u per comparison level from the levels of random pairs. `smoothing` pairs are spread
     evenly over each comparison's levels, so that none is impossible: a level no pair reached
