@@ -13,11 +13,12 @@ and counted apart), the share whose block was over its limit (skipped), the
 candidate rows it fetched per lookup; and the lookups left with no usable key. Then why each
 linkable record without a person has none: looked up again, its keys all over their limits, its
 keys matching nobody, its true person not in its blocks, in its blocks but beyond the forty
-candidates a lookup left unsure is scored against at last, or scored below the threshold. With `--json FILE`, writes them there too;
-with `--no-resolve`, reads the store's last resolve instead (an index of older keys is read as
-it is: the keys it lacks find nobody); with `--no-why`, prints the figures only (the why looks
-every record without a person up again: hours at 10 M people; `--why-sample N` looks up a random
-N of each registry's instead, seeded, and says so). The figures are counted in the store, the
+candidates a lookup left unsure is scored against at last, or scored below the threshold.
+With `--json FILE`, writes them there too; with `--no-resolve`, reads the store's last resolve
+instead (an index of older keys is read as it is: the keys it lacks find nobody); with
+`--no-why`, prints the figures only (the why looks every record without a person up again:
+hours at 10 M people; `--why-sample N` looks up a random N of each registry's instead, seeded,
+and says so). The figures are counted in the store, the
 truth read from its Parquet files.
 """
 
