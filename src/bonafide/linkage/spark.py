@@ -21,6 +21,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -66,19 +67,15 @@ logger.gateway.level = error
 """
 
 
-_SPILLS: list[Path] = []  # this process's directory for Spark's spills, once made
-
-
+@cache
 def _spill_directory() -> Path:
     """One directory for the spills of every Spark session of this process, removed when it
     exits. The JVM outlives a session and keeps the directories its first session was given
     for every later one (it would make a removed one again), so each session cannot have its
     own."""
-    if not _SPILLS:
-        made = Path(tempfile.mkdtemp(prefix="bonafide-spark-spills-"))
-        atexit.register(shutil.rmtree, made, ignore_errors=True)
-        _SPILLS.append(made)
-    return _SPILLS[0]
+    made = Path(tempfile.mkdtemp(prefix="bonafide-spark-spills-"))
+    atexit.register(shutil.rmtree, made, ignore_errors=True)
+    return made
 
 
 @contextmanager
