@@ -30,11 +30,16 @@ from pathlib import Path
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
+    """The processes `pid` forked, from any of its threads (a pool's thread forks the workers
+    that replace those it started with)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            text = (task / "children").read_text(encoding="ascii")
+        except OSError:
+            continue
+        children.extend(int(p) for p in text.split())
+    return children
 
 
 def _tree_pss_kb(root: int) -> dict[int, int]:
