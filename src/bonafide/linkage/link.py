@@ -94,8 +94,16 @@ def population_u(
     rng = np.random.default_rng(seed)
     drawn = np.sort(rng.choice(len(records), min(rows, len(records)), replace=False))
     left, right = _random_pairs(rng, 0, len(drawn), True, pairs)
-    features = Features.build(PersonRecords(records.table.take(pa.array(drawn))))
     comparisons = tuple(c for c in COMPARISONS if c.name in names and c.name in model.comparisons)
+    # only the fields these comparisons read are built (a birth date's u needs no name parsed)
+    read = {f for c in comparisons for f in c.fields} | {"record_id"}
+    sample = records.table.take(pa.array(drawn))
+    for at, name in enumerate(sample.column_names):
+        if name not in read:
+            sample = sample.set_column(
+                at, name, pa.nulls(len(sample), sample.schema.field(at).type)
+            )
+    features = Features.build(PersonRecords(sample))
     levels = _levels(comparisons, features, left, right)
     # a level no pair reached keeps the rarity RANDOM_PAIRS can tell, as in a model trained
     # on them: else it would weigh more only because more pairs were counted
