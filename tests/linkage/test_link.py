@@ -329,3 +329,38 @@ def test_u_of_a_whole_population_comes_from_pairs_of_a_sample_of_it(tmp_path: Pa
     # however many were counted
     unreached = u["birth_date"][levels.index(AS_FAR_AS_KNOWN)]
     assert unreached == pytest.approx(1 / (len(levels) * RANDOM_PAIRS), rel=1e-3)
+
+
+def test_pairs_compared_before_the_model_is_known_score_as_if_compared_for_it(
+    population: Population, tmp_path: Path
+) -> None:
+    # resolve's workers compare a group's pairs by every comparison the registry can use
+    # while the model is still being trained; scored, they must give what comparing by the
+    # model's own comparisons gives, whichever comparisons it lacks
+    from dataclasses import replace
+
+    from bonafide.linkage.link import compare_records, score_compared, usable_comparisons
+
+    (tmp_path / "map.toml").write_text(MAPPING, encoding="utf-8")
+    mapping = load_link_mapping(tmp_path / "map.toml")
+    left, right = _sides(population, people=150, others=50)
+    both = from_table(pa.concat_tables([left, right]), mapping)
+    trained = link_records(both, None).model
+    every = usable_comparisons(both)
+    assert {"given", "surname", "birth_date"} <= {c.name for c in every}
+    for left_out in ((), ("birth_date",), ("given",)):
+        kept = [n for n in trained.comparisons if n not in left_out]
+        model = replace(
+            trained,
+            comparisons=kept,
+            levels={n: trained.levels[n] for n in kept},
+            m={n: trained.m[n] for n in kept},
+            u={n: trained.u[n] for n in kept},
+        )
+        expected = link_records(both, None, model=model)
+        compared = compare_records(both, None, every)
+        assert len(compared.comparisons) == len(every)
+        scored = score_compared(compared, model=model)
+        assert scored.left_ids == expected.left_ids
+        assert scored.right_ids == expected.right_ids
+        assert np.array_equal(scored.probability, expected.probability)

@@ -7,7 +7,7 @@ unless a saved model is given.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +31,16 @@ from bonafide.linkage.estimate import estimate_m, estimate_prior, estimate_u
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 
-__all__ = ["LinkResult", "link_records", "population_u", "train_model"]
+__all__ = [
+    "ComparedPairs",
+    "LinkResult",
+    "compare_records",
+    "link_records",
+    "population_u",
+    "score_compared",
+    "train_model",
+    "usable_comparisons",
+]
 
 log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
@@ -58,7 +67,7 @@ class LinkResult:
     features: Features | None = None
 
 
-def _usable(records: PersonRecords) -> tuple[Comparison, ...]:
+def usable_comparisons(records: PersonRecords) -> tuple[Comparison, ...]:
     """The comparisons whose fields are mapped and not all empty."""
     chosen = []
     for comparison in COMPARISONS:
@@ -244,19 +253,46 @@ def _one_to_one(
     return keep
 
 
-def link_records(
+@dataclass
+class ComparedPairs:
+    """Records' candidate pairs and their comparison levels: all of a link that needs no model
+    (`compare_records`), to be scored by one (`score_compared`)."""
+
+    records: PersonRecords  # both sides stacked, left first
+    left_size: int
+    dedupe: bool
+    features: Features
+    comparisons: tuple[Comparison, ...]
+    candidates: Candidates
+    levels: LevelArray
+
+    def for_model(self, model: LinkageModel) -> ComparedPairs:
+        """These pairs with the levels of `model`'s comparisons, in its order: taken from the
+        levels compared where those are the model's, else compared again."""
+        wanted = tuple(c for c in COMPARISONS if c.name in model.comparisons)
+        if wanted == self.comparisons:
+            return self
+        names = [c.name for c in self.comparisons]
+        # given name and surname are compared as a pair (written in each other's place):
+        # their levels stand alone only where both are compared on both sides
+        both_names = {"given", "surname"}
+        same_pair = (both_names <= set(names)) == (both_names <= {c.name for c in wanted})
+        if same_pair and all(c.name in names for c in wanted):
+            columns = [names.index(c.name) for c in wanted]
+            return replace(self, comparisons=wanted, levels=self.levels[:, columns])
+        levels = _levels(wanted, self.features, self.candidates.left, self.candidates.right)
+        return replace(self, comparisons=wanted, levels=levels)
+
+
+def compare_records(
     left_records: PersonRecords,
     right_records: PersonRecords | None,
-    threshold: float = 0.5,
-    model: LinkageModel | None = None,
-    one_to_one: bool = True,
-    keep_features: bool = False,
+    comparisons: tuple[Comparison, ...] | None = None,
     cache_names: bool = False,
-) -> LinkResult:
-    """Pairs with probability ≥ threshold. Without `right_records`, deduplicates the left.
-    `keep_features`: return the records' features too (else they are freed on return).
-    `cache_names`: keep the names' parses for later calls (`NameKeyTable.build`); a one-off
-    batch parses each distinct name once, and the cache would only hold memory."""
+) -> ComparedPairs:
+    """The candidate pairs of the records (without `right_records`, of the left with
+    themselves) and their levels by `comparisons` (by default those whose fields the records
+    hold). `cache_names`: as `link_records`."""
     dedupe = right_records is None
     stacked = (
         left_records
@@ -271,28 +307,68 @@ def link_records(
     pool.release_unused()
     features = Features.build(stacked, cache_names)
     pool.release_unused()
-    comparisons = _usable(stacked)
+    chosen = usable_comparisons(stacked) if comparisons is None else comparisons
     candidates = candidate_pairs(features, left_size, dedupe)
     pool.release_unused()
-    left, right = candidates.left, candidates.right
-    log.info("linkage candidates=%d comparisons=%d", len(left), len(comparisons))
-    if model is not None:
-        comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
-    levels = _levels(comparisons, features, left, right)
+    log.info("linkage candidates=%d comparisons=%d", len(candidates), len(chosen))
+    levels = _levels(chosen, features, candidates.left, candidates.right)
+    return ComparedPairs(stacked, left_size, dedupe, features, chosen, candidates, levels)
+
+
+def score_compared(
+    compared: ComparedPairs,
+    threshold: float = 0.5,
+    model: LinkageModel | None = None,
+    one_to_one: bool = True,
+    keep_features: bool = False,
+) -> LinkResult:
+    """The compared pairs with probability ≥ threshold, by `model` (by default one estimated
+    from them, as `link_records` does)."""
     if model is None:
-        model = train_model(features, comparisons, left_size, dedupe, candidates, levels)
-        model.term_frequencies = count_terms(comparisons, features)
-    probability = _probabilities(model, comparisons, features, levels, left)
-    del levels
+        model = train_model(
+            compared.features,
+            compared.comparisons,
+            compared.left_size,
+            compared.dedupe,
+            compared.candidates,
+            compared.levels,
+        )
+        model.term_frequencies = count_terms(compared.comparisons, compared.features)
+    else:
+        compared = compared.for_model(model)
+    left, right = compared.candidates.left, compared.candidates.right
+    probability = _probabilities(
+        model, compared.comparisons, compared.features, compared.levels, left
+    )
     chosen = probability >= threshold
-    if one_to_one and not dedupe:
+    if one_to_one and not compared.dedupe:
         chosen &= _one_to_one(left, right, np.where(chosen, probability, -1.0))
-    ids = stacked.ids
+    ids = compared.records.ids
     return LinkResult(
         left_ids=[ids[i] for i in left[chosen]],
         right_ids=[ids[i] for i in right[chosen]],
         probability=probability[chosen],
         model=model,
         candidates=len(left),
-        features=features if keep_features else None,
+        features=compared.features if keep_features else None,
     )
+
+
+def link_records(
+    left_records: PersonRecords,
+    right_records: PersonRecords | None,
+    threshold: float = 0.5,
+    model: LinkageModel | None = None,
+    one_to_one: bool = True,
+    keep_features: bool = False,
+    cache_names: bool = False,
+) -> LinkResult:
+    """Pairs with probability ≥ threshold. Without `right_records`, deduplicates the left.
+    `keep_features`: return the records' features too (else they are freed on return).
+    `cache_names`: keep the names' parses for later calls (`NameKeyTable.build`); a one-off
+    batch parses each distinct name once, and the cache would only hold memory."""
+    comparisons = (
+        None if model is None else tuple(c for c in COMPARISONS if c.name in model.comparisons)
+    )
+    compared = compare_records(left_records, right_records, comparisons, cache_names)
+    return score_compared(compared, threshold, model, one_to_one, keep_features)

@@ -20,14 +20,17 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
+import multiprocessing as mp
 import os
 import shutil
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from multiprocessing.pool import AsyncResult
+from multiprocessing.queues import Queue
 from typing import Any, Protocol
 
 import numpy as np
@@ -40,8 +43,15 @@ from bonafide.errors import StoreError
 from bonafide.forking import can_fork, forked_map, forked_pool
 from bonafide.heap import collector_paused, resident_bytes, reuse_freed_memory
 from bonafide.linkage.clusters import component_labels
-from bonafide.linkage.comparisons import Features
-from bonafide.linkage.link import link_records, population_u
+from bonafide.linkage.comparisons import Comparison, Features
+from bonafide.linkage.link import (
+    LinkResult,
+    compare_records,
+    link_records,
+    population_u,
+    score_compared,
+    usable_comparisons,
+)
 from bonafide.linkage.model import MODEL_VERSION, LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 from bonafide.names.batch import release_name_caches
@@ -868,16 +878,19 @@ def _link_other_kinds(
     retry = report.new_identity_records > 0 and not report.rebuilt
     _return_freed_memory()
     before = _link_counts(store)
-    collected = _collect_lookups(store, kinds, done, retry)
+    with _phase("collect lookups"):
+        collected = _collect_lookups(store, kinds, done, retry)
     records, lookups = collected.records, collected.count
-    exact = _mark_exact_lookups(store, index)
+    with _phase("exact lookups"):
+        exact = _mark_exact_lookups(store, index)
     say("learning how other registries' records differ from identity records")
-    positions, held = sample_lookups(_records_per_lookup(store))
-    sample = _lookup_sample(store, positions)
-    learner = Matcher(index, LINK_CANDIDATES)
-    pairs = _scored(learner, sample, workers)
-    model = learn_link_model(learner.model, sample, pairs, held) or saved
-    del pairs, sample, learner
+    with _phase("link model"):
+        positions, held = sample_lookups(_records_per_lookup(store))
+        sample = _lookup_sample(store, positions)
+        learner = Matcher(index, LINK_CANDIDATES)
+        pairs = _scored(learner, sample, workers)
+        model = learn_link_model(learner.model, sample, pairs, held) or saved
+        del pairs, sample, learner
     if model is not None:
         save_link_model(generation, model)
     persons = np.empty(0, np.int64)
@@ -889,7 +902,7 @@ def _link_other_kinds(
         )
         matcher = Matcher(index, LINK_CANDIDATES, model)
         # the store only reads the lookups out meanwhile: its memory goes to the workers
-        with store.memory_limited(WORKERS_STORE_MEMORY):
+        with store.memory_limited(WORKERS_STORE_MEMORY), _phase("linking"):
             persons, probability = _link_to_index(
                 matcher, _read_lookups(store, lookups), lookups, say, report.blocking, linker
             )
@@ -912,9 +925,10 @@ def _write_other_links(
     processes), and count them."""
     collected = linked.collected
     records, lookups = collected.records, collected.count
-    if lookups:
-        _write_query_links(store, collected, linked.persons, linked.probability)
-    _drop_lookups(store)
+    with _phase("lookup links written"):
+        if lookups:
+            _write_query_links(store, collected, linked.persons, linked.probability)
+        _drop_lookups(store)
     if model is not None:
         say("linking records whose periods continue a linked one")
         retry = report.new_identity_records > 0 and not report.rebuilt
@@ -922,13 +936,16 @@ def _write_other_links(
             kind: _unresolved_condition(linked.done.get(kind.value, []), retry)
             for kind in _LOOKUP_KINDS
         }
-        link_continuations(store, model, meta.persons, report.continuity, asked, workers)
+        with _phase("continuity"):
+            link_continuations(store, model, meta.persons, report.continuity, asked, workers)
         say("linking records under a name their person no longer bears")
-        link_former_names(store, model, meta.persons, report.former_names, asked, workers)
+        with _phase("former names"):
+            link_former_names(store, model, meta.persons, report.former_names, asked, workers)
         say("linking watchlist entries through the services they name")
-        link_at_services(
-            store, model, meta.persons, report.services, asked[Kind.WATCHLIST], workers
-        )
+        with _phase("services"):
+            link_at_services(
+                store, model, meta.persons, report.services, asked[Kind.WATCHLIST], workers
+            )
     after = _link_counts(store)
     for kind in _LOOKUP_KINDS:
         written = after.get(kind.value, 0) - linked.before.get(kind.value, 0)
@@ -957,6 +974,15 @@ def _write_other_links(
             blocking.lookups,
             blocking.no_candidate_with_overflow,
         )
+
+
+@contextmanager
+def _phase(name: str) -> Iterator[None]:
+    """Log how long a phase of the resolve took (its name and the seconds, nothing else): a
+    resolve's log says where its time went, at any scale."""
+    started = time.perf_counter()
+    yield
+    log.info("resolve phase=%s seconds=%.1f", name, time.perf_counter() - started)
 
 
 def _return_freed_memory() -> None:
@@ -1032,9 +1058,11 @@ def resolve_registries(
             _write_other_links(store, linked, meta, report, model, say, workers)
             del linked
             say("writing each person's records and the population's base rates")
-            write_histories(store, generation)
-            write_watchlist(store, generation)
-            compute_baselines(store).save(generation)
+            with _phase("histories"):
+                write_histories(store, generation)
+            with _phase("watchlist and base rates"):
+                write_watchlist(store, generation)
+                compute_baselines(store).save(generation)
         meta.save(generation)
     report.persons = meta.persons
     report.identity_records = meta.records
@@ -1057,6 +1085,8 @@ def _new_generation(store: RegistryStore, files: PersonFiles) -> Iterator[Genera
                 "UPDATE person_index_state SET generation = ?",
                 [generation.number],
             )
+            committing = time.perf_counter()
+        log.info("resolve phase=commit seconds=%.1f", time.perf_counter() - committing)
         committed = True
         files.publish(generation)
     except BaseException:
@@ -1203,19 +1233,18 @@ def _dedupe_identities(
 
     Up to PARTITION records are deduplicated at once. A larger registry is split into groups
     of birth years so that memory stays bounded: the model is trained on the first group and
-    scores the rest, in `workers` forked processes. Duplicates whose birth years differ (a
+    scores the rest, in `workers` forked processes, which compare their groups' pairs while it
+    is trained (`_deduped_groups`). Duplicates whose birth years differ (a
     typo in the year) are then found only when their years fall in one group — a loss
     measured in docs/benchmarks.md."""
     groups = _partitions(records) if len(records) > PARTITION else [np.arange(len(records))]
     say(f"deduplicating identity records: group 1 of {len(groups)}")
-    first = _dedupe_group(records, groups[0], None, hash_key)
-    model = first.model
-    deduped = [first]
-    for number, done in enumerate(
-        _deduped_groups(records, groups[1:], model, hash_key, workers), 2
-    ):
-        say(f"deduplicating identity records: group {number} of {len(groups)}")
+    deduped = []
+    for number, done in enumerate(_deduped_groups(records, groups, hash_key, workers), 1):
+        if number > 1:
+            say(f"deduplicating identity records: group {number} of {len(groups)}")
         deduped.append(done)
+    model = deduped[0].model
     for number, done in enumerate(deduped, start=1):
         log.info(
             "resolve identity group=%d records=%d pairs=%d", number, done.records, len(done.left)
@@ -1226,7 +1255,7 @@ def _dedupe_identities(
     rights = [g.right for g in deduped]
     hashes = [g.hashes for g in deduped]
     rows = [g.rows for g in deduped]
-    del deduped, first
+    del deduped
     _return_freed_memory()  # the dedupe's names and features, before the keys are sorted
     # each group's keys come sorted: a stable sort of them all merges the runs (at 10 M
     # people 160 M keys, 35 s on one core when unsorted), in the order one sort of the
@@ -1268,58 +1297,90 @@ def _deduped_group(
 ) -> _DedupedGroup:
     part = PersonRecords(records.table.take(pa.array(group)))
     result = link_records(part, None, THRESHOLD, model=model, keep_features=True, cache_names=True)
-    position = {r: i for i, r in enumerate(part.ids)}
     assert result.features is not None
-    hashes, rows = index_keys(result.features, hash_key)
-    # sorted here, on a worker: the groups' sorted runs are merged by the parent's stable
-    # sort (`_dedupe_identities`) in a fifth of the time a sort of them all takes
+    hashes, rows = _sorted_keys(result.features, group, hash_key, len(records))
+    return _from_links(part, group, result, hashes, rows)
+
+
+def _sorted_keys(
+    features: Features, group: IntArray, hash_key: bytes, records: int
+) -> tuple[npt.NDArray[np.uint64], RowArray]:
+    """The group's index keys, sorted by hash, with their rows in the whole registry. Sorted
+    here, on a worker: the groups' sorted runs are merged by the parent's stable sort
+    (`_dedupe_identities`) in a fifth of the time a sort of them all takes."""
+    hashes, rows = index_keys(features, hash_key)
     order = np.argsort(hashes, kind="stable")
-    deduped = _DedupedGroup(
+    return hashes[order], as_key_rows(group[rows[order]], records)
+
+
+def _from_links(
+    part: PersonRecords,
+    group: IntArray,
+    result: LinkResult,
+    hashes: npt.NDArray[np.uint64],
+    rows: RowArray,
+) -> _DedupedGroup:
+    position = {r: i for i, r in enumerate(part.ids)}
+    return _DedupedGroup(
         len(part),
         group[[position[r] for r in result.left_ids]],
         group[[position[r] for r in result.right_ids]],
-        hashes[order],
-        as_key_rows(group[rows[order]], len(records)),
+        hashes,
+        rows,
         result.model,
     )
-    del result, rows, part
-    return deduped
 
 
 # What forked dedupe workers deduplicate with: set before the pool forks (the registry's
-# records are shared, copy-on-write); each group is sent as its positions.
-_DEDUPING: tuple[PersonRecords, LinkageModel, bytes] | None = None
+# records are shared, copy-on-write); each group is sent as its positions, and the model,
+# once the first group has trained it, through the queue, one copy per group.
+_DEDUPING: tuple[PersonRecords, bytes, tuple[Comparison, ...], Queue[LinkageModel]] | None = None
 
 
 def _dedupe_sent(group: IntArray) -> _DedupedGroup:
+    """A later group deduplicated on a worker: its pairs compared and its keys made while the
+    first group trains the model, then scored by the model once it comes."""
     assert _DEDUPING is not None
-    records, model, hash_key = _DEDUPING
-    return _dedupe_group(records, group, model, hash_key)
+    records, hash_key, comparisons, models = _DEDUPING
+    with collector_paused():  # the names parsed serve the worker's next groups too
+        part = PersonRecords(records.table.take(pa.array(group)))
+        compared = compare_records(part, None, comparisons, cache_names=True)
+        hashes, rows = _sorted_keys(compared.features, group, hash_key, len(records))
+        result = score_compared(compared, THRESHOLD, models.get())
+        del compared
+        return _from_links(part, group, result, hashes, rows)
 
 
 def _deduped_groups(
-    records: PersonRecords,
-    groups: list[IntArray],
-    model: LinkageModel,
-    hash_key: bytes,
-    workers: int,
+    records: PersonRecords, groups: list[IntArray], hash_key: bytes, workers: int
 ) -> Iterator[_DedupedGroup]:
-    """The groups deduplicated with a trained model, in order: in `workers` forked
-    processes where there is more than one group and a way to fork."""
+    """Every group deduplicated, in order: the first trains the model the others are scored
+    by. Where there are several groups and workers and a way to fork, `workers` forked
+    processes compare the later groups' pairs while this process trains the model on the
+    first (at 1 M people the first group took 15 s, the other core idle), and score them
+    once it is sent."""
     global _DEDUPING
     if workers <= 1 or len(groups) <= 1 or not can_fork():
-        for group in groups:
-            yield _dedupe_group(records, group, model, hash_key)
+        first = _dedupe_group(records, groups[0], None, hash_key)
+        yield first
+        for group in groups[1:]:
+            yield _dedupe_group(records, group, first.model, hash_key)
         return
-    # each worker would copy the names the first group parsed as it touched them (reference
-    # counts write to every object): they start empty instead
-    _return_freed_memory()
-    _DEDUPING = (records, model, hash_key)
+    _return_freed_memory()  # what reading the records left, before the workers copy it
+    models: Queue[LinkageModel] = mp.get_context("fork").Queue()
+    _DEDUPING = (records, hash_key, usable_comparisons(records), models)
     try:
         with forked_pool(workers) as pool:
-            yield from pool.imap(_dedupe_sent, groups)
+            later = pool.imap(_dedupe_sent, groups[1:])
+            first = _dedupe_group(records, groups[0], None, hash_key)
+            for _ in groups[1:]:
+                models.put(first.model)
+            yield first
+            yield from later
     finally:
         _DEDUPING = None
+        models.cancel_join_thread()  # a failed run leaves copies no worker will take
+        models.close()
 
 
 def _build_fresh(
@@ -1331,7 +1392,8 @@ def _build_fresh(
 ) -> PersonIndex:
     records, imports = _read_records(store, Kind.IDENTITY, [])
     hash_key = index_key(store.vault)
-    with store.memory_limited(WORKERS_STORE_MEMORY):  # the store is not used meanwhile
+    # the store is not used meanwhile
+    with store.memory_limited(WORKERS_STORE_MEMORY), _phase("identity dedupe"):
         left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key, workers)
     persons = component_labels(len(records), left, right)
     count = int(persons.max()) + 1 if len(persons) else 0
@@ -1343,10 +1405,11 @@ def _build_fresh(
         key_hash=KEY_HASH,
         resolved_imports={Kind.IDENTITY.value: sorted(set(pc.unique(imports).to_pylist()))},
     )
-    index = PersonIndex.write(
-        generation, _with_person_ids(records, persons), hashes, rows, model, meta
-    )
-    _write_links(store, Kind.IDENTITY, records, persons, np.ones(len(records)))
+    with _phase("index written"):
+        index = PersonIndex.write(
+            generation, _with_person_ids(records, persons), hashes, rows, model, meta
+        )
+        _write_links(store, Kind.IDENTITY, records, persons, np.ones(len(records)))
     report.rebuilt = True
     report.new_identity_records = len(records)
     report.linked[Kind.IDENTITY.value] = len(records)
