@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from bonafide.errors import StoreError, VaultError
@@ -143,3 +144,41 @@ def test_memory_limits_are_read_as_sizes(limit: str, size: int | None) -> None:
     from bonafide.registry.store import _bytes_of
 
     assert _bytes_of(limit) == size
+
+
+def test_reading_ahead_gives_the_same_batches_and_the_store_its_errors(
+    store: RegistryStore,
+) -> None:
+    import threading
+
+    rows = "SELECT i, 'row ' || i AS text FROM range(10000) t(i) ORDER BY i"
+    with store.reading("test", rows, 1_000) as reader:
+        plain = reader.read_all()
+    with store.reading("test", rows, 1_000, ahead=2) as reader:
+        assert reader.schema == plain.schema
+        ahead = reader.read_all()
+    assert ahead.equals(plain)
+    # a row the query fails on, far into its result (the store has sent batches by then):
+    # raised where the batches are read, as the store's reader raises it
+    failing = (
+        "SELECT CASE WHEN i < 4900000 THEN i ELSE error('a bad row') END AS i "
+        "FROM range(5000000) t(i)"
+    )
+    read: list[int] = []
+
+    def read_all(reader: pa.RecordBatchReader) -> None:
+        for batch in reader:
+            read.append(batch.num_rows)
+
+    with (
+        store.reading("read far", failing, 100_000, ahead=1) as reader,
+        pytest.raises(OSError, match="a bad row"),
+    ):
+        read_all(reader)
+    assert sum(read) > 1_000_000
+    # left after one batch: the thread stops, and the store serves the next statement
+    with store.reading("test", rows, 1_000, ahead=1) as reader:
+        first = reader.read_next_batch()
+    assert first.num_rows == 1_000
+    assert not [t for t in threading.enumerate() if t.name == "store read-ahead"]
+    assert store.scalar("test", "SELECT count(*) FROM range(5)") == 5

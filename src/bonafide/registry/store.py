@@ -10,7 +10,9 @@ DuckDB errors into `StoreError`s naming the operation.
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -208,12 +210,19 @@ class RegistryStore:
 
     @contextmanager
     def reading(
-        self, operation: str, sql: str, rows: int = 1_000_000
+        self, operation: str, sql: str, rows: int = 1_000_000, ahead: int = 0
     ) -> Iterator[pa.RecordBatchReader]:
         """Run one query for `operation` and read its result `rows` at a time, inside the
-        block: a result larger than memory is never held whole."""
+        block: a result larger than memory is never held whole. `ahead`: batches a thread
+        reads ahead of the block's reading, so that the store makes the next while the block
+        uses this one (the store must not be used otherwise inside the block then)."""
         with self._operation(operation):
-            yield self._connection.sql(sql).fetch_record_batch(rows)
+            reader = self._connection.sql(sql).fetch_record_batch(rows)
+            if ahead <= 0:
+                yield reader
+                return
+            with _read_ahead(reader, ahead) as batches:
+                yield batches
 
     def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:
         """The single value a statement returns."""
@@ -329,6 +338,48 @@ class RegistryStore:
                     hint="a schema migration is missing for a change to registry/schema.py; "
                     "add one to registry/ddl.py",
                 )
+
+
+@contextmanager
+def _read_ahead(reader: pa.RecordBatchReader, depth: int) -> Iterator[pa.RecordBatchReader]:
+    """`reader`'s batches, read by a thread up to `depth` ahead of the caller's reading. A
+    failure of the thread's reading is raised where the caller reads; leaving the block stops
+    the thread (after the batch it is making)."""
+    made: queue.Queue[pa.RecordBatch | BaseException | None] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def offer(item: pa.RecordBatch | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                made.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in reader:
+                if not offer(batch):
+                    return
+        except BaseException as error:  # raised again where the caller reads
+            offer(error)
+            return
+        offer(None)
+
+    def taken() -> Iterator[pa.RecordBatch]:
+        while (item := made.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    thread = threading.Thread(target=read, name="store read-ahead", daemon=True)
+    thread.start()
+    try:
+        yield pa.RecordBatchReader.from_batches(reader.schema, taken())
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _first_lines(error: BaseException, limit: int = 600) -> str:
