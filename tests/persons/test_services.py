@@ -119,6 +119,52 @@ def test_an_unsure_link_to_someone_who_never_served_is_weighed_again(
     assert all(links.get(key) != person for key, person in moved)
 
 
+def test_links_held_apart_are_weighed_as_the_person_links_are(
+    resolved_data_dir: Path, tmp_path: Path
+) -> None:
+    """A resolve holds the watchlist's unsure links apart from the person links while the
+    look runs (deleting rows written in its transaction would make the commit write every
+    link again): the look weighs them as it weighs the person links, replaces them where they
+    are, and ends with the same links."""
+    data_dir = _withdrawn(resolved_data_dir, tmp_path)
+    unsure = "probability < 0.99"
+    with RegistryStore.open(vault_for(data_dir), SETTINGS) as store:
+        store.execute(
+            "test: make some links unsure",
+            "UPDATE person_links SET probability = 0.7 WHERE kind = 'watchlist' "
+            "AND hash(record_key) % 10 = 0",
+        )
+    held_dir = tmp_path / "held"
+    shutil.copytree(data_dir, held_dir)
+    expected = _link(data_dir)
+    report = ServicesReport()
+    with RegistryStore.open(vault_for(held_dir), SETTINGS) as store:
+        store.execute(
+            "test: hold links apart",
+            "CREATE TEMP TABLE held AS SELECT record_key, person_id, probability "
+            f"FROM person_links WHERE kind = 'watchlist' AND {unsure}",
+        )
+        held_before = store.scalar("test: count", "SELECT count(*) FROM held")
+        store.execute(
+            "test: hold links apart",
+            f"DELETE FROM person_links WHERE kind = 'watchlist' AND {unsure}",
+        )
+        index = resolve.PersonIndex.open(store.vault)
+        services.link_at_services(
+            store, index.model, index.meta.persons, report, workers=2, held="held"
+        )
+        assert store.scalar("test: count", "SELECT count(*) FROM held") < held_before
+        store.execute(
+            "test: release",
+            "INSERT INTO person_links SELECT 'watchlist', record_key, person_id, probability "
+            "FROM held",
+        )
+    assert held_before > 0
+    assert report == expected
+    assert report.linked
+    assert _keyed_links(held_dir) == _keyed_links(data_dir)
+
+
 def _keyed_links(data_dir: Path) -> dict[str, int]:
     return dict(_links(data_dir, "watchlist").values())
 

@@ -89,7 +89,7 @@ from bonafide.persons.link_model import (
     save_link_model,
 )
 from bonafide.persons.match import MatchedPairs, Matcher
-from bonafide.persons.services import ServicesReport, link_at_services
+from bonafide.persons.services import UNSURE, ServicesReport, link_at_services
 from bonafide.persons.watchlist import WATCHLIST_FILE, write_watchlist
 from bonafide.registry.ddl import registry_table
 from bonafide.registry.schema import KINDS, Kind
@@ -559,6 +559,12 @@ def _unresolved_condition(skip_imports: list[int], retry_unlinked: bool) -> str:
     return f"import_id NOT IN ({', '.join(str(int(i)) for i in skip_imports)})"
 
 
+# The watchlist's links below `services.UNSURE`, held apart from the person links while the
+# second looks run (`_write_query_links`): the services look weighs them again, and one it
+# moves or withdraws is then never written. A row the store deleted from the person links
+# written in the resolve's transaction made the commit write them all again (at 1 M people
+# 3.3 s against 0.3 s; at 10 M, 59 s).
+HELD_WATCHLIST_LINKS = "resolve_held_watchlist_links"
 # the registries linked to persons through lookups, each by its number in `CollectedLookups`
 _LOOKUP_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind is not Kind.IDENTITY)
 
@@ -824,7 +830,9 @@ def _write_query_links(
     persons: IntArray,
     probability: npt.NDArray[np.float64],
 ) -> None:
-    """Link every record of every lookup to the lookup's person (`_collect_lookups`)."""
+    """Link every record of every lookup to the lookup's person (`_collect_lookups`); the
+    watchlist's links below `services.UNSURE` are held apart, in HELD_WATCHLIST_LINKS, for the
+    services look to weigh again (`_release_held_links` writes what it leaves of them)."""
     found = np.flatnonzero(persons >= 0)
     table = pa.table(
         {
@@ -836,13 +844,31 @@ def _write_query_links(
     kind_names = " ".join(
         f"WHEN {number} THEN '{kind.value}'" for number, kind in enumerate(_LOOKUP_KINDS)
     )
+    watchlist = _LOOKUP_KINDS.index(Kind.WATCHLIST)
+    held = f"r.kind = {watchlist} AND l.probability < {UNSURE}"
+    joined = f"FROM ({collected.records_sql()}) r JOIN query_links l ON l.query = r.query"
     with store.scanning("query_links", table):
         store.execute(
             "write person links",
             f"INSERT INTO person_links SELECT CASE r.kind {kind_names} END, r.record_key, "
-            f"l.person_id, l.probability FROM ({collected.records_sql()}) r "
-            "JOIN query_links l ON l.query = r.query",
+            f"l.person_id, l.probability {joined} WHERE NOT ({held})",
         )
+        store.execute(
+            "hold the unsure watchlist links apart",
+            f"CREATE OR REPLACE TEMP TABLE {HELD_WATCHLIST_LINKS} AS "
+            f"SELECT r.record_key, l.person_id, l.probability {joined} WHERE {held}",
+        )
+
+
+def _release_held_links(store: RegistryStore) -> None:
+    """Write the watchlist links held apart (`_write_query_links`) that the services look
+    left, among the person links."""
+    store.execute(
+        "write the watchlist links held apart",
+        f"INSERT INTO person_links SELECT '{Kind.WATCHLIST.value}', record_key, person_id, "
+        f"probability FROM {HELD_WATCHLIST_LINKS}",
+    )
+    store.execute("drop the links held apart", f"DROP TABLE {HELD_WATCHLIST_LINKS}")
 
 
 @dataclass
@@ -928,6 +954,12 @@ def _write_other_links(
     with _phase("lookup links written"):
         if lookups:
             _write_query_links(store, collected, linked.persons, linked.probability)
+        else:
+            store.execute(
+                "hold no watchlist links apart",
+                f"CREATE OR REPLACE TEMP TABLE {HELD_WATCHLIST_LINKS} "
+                "(record_key VARCHAR, person_id BIGINT, probability DOUBLE)",
+            )
         _drop_lookups(store)
     if model is not None:
         say("linking records whose periods continue a linked one")
@@ -936,16 +968,29 @@ def _write_other_links(
             kind: _unresolved_condition(linked.done.get(kind.value, []), retry)
             for kind in _LOOKUP_KINDS
         }
+        # a watchlist record whose link is held apart has a person: not one the looks
+        # before the services look may link
+        held = f"record_key NOT IN (SELECT record_key FROM {HELD_WATCHLIST_LINKS})"
+        linked_apart = {**asked, Kind.WATCHLIST: f"({asked[Kind.WATCHLIST]}) AND {held}"}
         with _phase("continuity"):
-            link_continuations(store, model, meta.persons, report.continuity, asked, workers)
+            link_continuations(store, model, meta.persons, report.continuity, linked_apart, workers)
         say("linking records under a name their person no longer bears")
         with _phase("former names"):
-            link_former_names(store, model, meta.persons, report.former_names, asked, workers)
+            link_former_names(
+                store, model, meta.persons, report.former_names, linked_apart, workers
+            )
         say("linking watchlist entries through the services they name")
         with _phase("services"):
             link_at_services(
-                store, model, meta.persons, report.services, asked[Kind.WATCHLIST], workers
+                store,
+                model,
+                meta.persons,
+                report.services,
+                asked[Kind.WATCHLIST],
+                workers,
+                held=HELD_WATCHLIST_LINKS,
             )
+    _release_held_links(store)
     after = _link_counts(store)
     for kind in _LOOKUP_KINDS:
         written = after.get(kind.value, 0) - linked.before.get(kind.value, 0)

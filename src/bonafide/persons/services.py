@@ -137,27 +137,32 @@ def link_at_services(
     report: ServicesReport,
     asked: str = "TRUE",
     workers: int = 1,
+    held: str | None = None,
 ) -> None:
     """Link the watchlist records without a person to the persons who worked at the service
     they name, where that makes them probable, and weigh the lookups' unsure links again with
     the service (module text); `model` scores the records as a lookup's are, its prior one in
     `persons`. `asked`: an SQL condition on the watchlist's rows
     choosing the records to look at (a resolve's own; default all). The pairs are scored by
-    `workers` forked processes."""
+    `workers` forked processes. `held`: a table of watchlist links (record_key, person_id,
+    probability) held apart from the person links, weighed again as theirs are, and the one
+    whose links the look replaces (a resolve's unsure links: deleting rows it wrote in its
+    transaction from the person links would make its commit write them all again)."""
     if not _applies():
         return
-    levels = _levels(store, asked)
+    links = _watchlist_links(held)
+    levels = _levels(store, asked, links)
     if not levels.num_rows:
         return
     try:
         with store.scanning("service_levels", levels):
             _gather_served(store)
-        shares = _listed_shares(store)
+        shares = _listed_shares(store, links)
         if shares is None:
             return
         report.listed_share = {level.name.lower(): share for level, share in shares.items()}
         model = replace(model, prior=1.0 / max(persons, 2))
-        _link(store, model, persons, shares, asked, workers, report)
+        _link(store, model, persons, shares, asked, links, workers, report, held)
     finally:
         for table in (_SERVED, _SURNAME_KEYS, _GIVEN_KEYS):
             store.execute("drop a table of services", f"DROP TABLE IF EXISTS {table}")
@@ -178,26 +183,34 @@ def _applies() -> bool:
     )
 
 
-def _open_records(asked: str) -> str:
+def _watchlist_links(held: str | None) -> str:
+    """SQL: the watchlist's links (record_key, person_id, probability), those held apart
+    too."""
+    links = "SELECT record_key, person_id, probability FROM person_links WHERE kind = 'watchlist'"
+    if held is None:
+        return links
+    return f"{links} UNION ALL SELECT record_key, person_id, probability FROM {held}"
+
+
+def _open_records(asked: str, links: str) -> str:
     """SQL: the asked watchlist records that name an organisation and have no person or one
-    linked below UNSURE (`linked_person`)."""
+    linked below UNSURE (`linked_person`), of the watchlist's `links`."""
     return (
         f"SELECT r.*, l.person_id AS linked_person FROM {registry_table(Kind.WATCHLIST)} r "
-        "LEFT JOIN (SELECT record_key, person_id, probability FROM person_links "
-        "WHERE kind = 'watchlist') l ON l.record_key = r.record_key "
+        f"LEFT JOIN ({links}) l ON l.record_key = r.record_key "
         f"WHERE r.organisation IS NOT NULL AND ({asked}) "
         f"AND (l.person_id IS NULL OR l.probability < {UNSURE})"
     )
 
 
-def _levels(store: RegistryStore, asked: str) -> pa.Table:
+def _levels(store: RegistryStore, asked: str, links: str) -> pa.Table:
     """The levels of the organisations the open records and the sure links name with every
     employer of the same kind of service."""
     organisations = store.arrow(
         "read the organisations watchlist entries name",
-        f"SELECT DISTINCT organisation FROM ({_open_records(asked)}) "
+        f"SELECT DISTINCT organisation FROM ({_open_records(asked, links)}) "
         f"UNION SELECT DISTINCT r.organisation FROM {registry_table(Kind.WATCHLIST)} r "
-        "JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'watchlist' "
+        f"JOIN ({links}) l ON l.record_key = r.record_key "
         f"WHERE l.probability >= {SURE} AND r.organisation IS NOT NULL",
     )
     employers = store.arrow(
@@ -225,7 +238,7 @@ def _gather_served(store: RegistryStore) -> None:
     )
 
 
-def _listed_shares(store: RegistryStore) -> dict[ServiceLevel, float] | None:
+def _listed_shares(store: RegistryStore, links: str) -> dict[ServiceLevel, float] | None:
     """m per level: of the watchlist's sure links naming an organisation, the share whose
     person's best employer is at that level with it; None with too few to learn from."""
     rows = store.execute(
@@ -233,7 +246,7 @@ def _listed_shares(store: RegistryStore) -> dict[ServiceLevel, float] | None:
         f"""
         SELECT coalesce(s.level, 0) AS level, count(*)
         FROM {registry_table(Kind.WATCHLIST)} r
-        JOIN person_links l ON l.record_key = r.record_key AND l.kind = 'watchlist'
+        JOIN ({links}) l ON l.record_key = r.record_key
         LEFT JOIN {_SERVED} s ON s.organisation = r.organisation AND s.person_id = l.person_id
         WHERE l.probability >= {SURE} AND r.organisation IS NOT NULL
         GROUP BY 1
@@ -255,13 +268,17 @@ def _link(
     persons: int,
     shares: dict[ServiceLevel, float],
     asked: str,
+    links: str,
     workers: int,
     report: ServicesReport,
+    held: str | None,
 ) -> None:
     """Score the asked records against the persons at their services (and a linked one
     against its person, wherever they worked), and link each to the most probable at 0.5."""
     looked = lookup_fields_sql(
-        Kind.WATCHLIST, f"({_open_records(asked)}) r", keep=("organisation", "linked_person")
+        Kind.WATCHLIST,
+        f"({_open_records(asked, links)}) r",
+        keep=("organisation", "linked_person"),
     )
     records = store.arrow("read watchlist records to look at", f"{looked} ORDER BY record_key")
     if not records.num_rows:
@@ -350,7 +367,7 @@ def _link(
         records.num_rows, record[pair], identity_row, identity_person, weight
     )
     report.pairs = len(pair)
-    _write(store, records, linked, linked_person, probability, report)
+    _write(store, records, linked, linked_person, probability, report, held)
 
 
 def _write(
@@ -360,8 +377,10 @@ def _write(
     linked_person: IntArray,
     probability: npt.NDArray[np.float64],
     report: ServicesReport,
+    held: str | None,
 ) -> None:
-    """Replace the looked-at records' links by those the look made; count what changed."""
+    """Replace the looked-at records' links by those the look made (in `held`, where the
+    links are held apart); count what changed."""
     before = np.asarray(
         pc.fill_null(records.column("linked_person"), -1).to_numpy(), dtype=np.int64
     )
@@ -373,11 +392,18 @@ def _write(
     report.moved = int((had & (after >= 0) & (after != before)).sum())
     weighed = pa.table({"record_key": records.column("record_key").filter(pa.array(had))})
     with store.scanning("weighed_again", weighed):
+        # those of earlier resolves are in the person links (when records without a person
+        # are looked at again); a resolve's own are held apart
         store.execute(
             "withdraw the watchlist links weighed again",
             "DELETE FROM person_links WHERE kind = 'watchlist' "
             "AND record_key IN (SELECT record_key FROM weighed_again)",
         )
+        if held is not None:
+            store.execute(
+                "withdraw the held watchlist links weighed again",
+                f"DELETE FROM {held} WHERE record_key IN (SELECT record_key FROM weighed_again)",
+            )
     links = pa.table(
         {
             "record_key": records.column("record_key").take(pa.array(linked)),
