@@ -156,10 +156,10 @@ def test_reading_ahead_gives_the_same_batches_and_the_store_its_errors(
         plain = reader.read_all()
     with store.reading("test", rows, 1_000, ahead=2) as reader:
         assert reader.schema == plain.schema
-        ahead = reader.read_all()
-    assert ahead.equals(plain)
+        read_ahead = reader.read_all()
+    assert read_ahead.equals(plain)
     # a row the query fails on, far into its result (the store has sent batches by then):
-    # raised where the batches are read, as the store's reader raises it
+    # raised where the batches are read, naming the operation
     failing = (
         "SELECT CASE WHEN i < 4900000 THEN i ELSE error('a bad row') END AS i "
         "FROM range(5000000) t(i)"
@@ -170,12 +170,14 @@ def test_reading_ahead_gives_the_same_batches_and_the_store_its_errors(
         for batch in reader:
             read.append(batch.num_rows)
 
-    with (
-        store.reading("read far", failing, 100_000, ahead=1) as reader,
-        pytest.raises(OSError, match="a bad row"),
-    ):
-        read_all(reader)
-    assert sum(read) > 1_000_000
+    for ahead in (0, 1):
+        read.clear()
+        with (
+            store.reading("read far", failing, 100_000, ahead=ahead) as reader,
+            pytest.raises(StoreError, match=r"'read far' failed while reading its result"),
+        ):
+            read_all(reader)
+        assert sum(read) > 1_000_000
     # left after one batch: the thread stops, and the store serves the next statement
     with store.reading("test", rows, 1_000, ahead=1) as reader:
         first = reader.read_next_batch()

@@ -217,12 +217,30 @@ class RegistryStore:
         reads ahead of the block's reading, so that the store makes the next while the block
         uses this one (the store must not be used otherwise inside the block then)."""
         with self._operation(operation):
-            reader = self._connection.sql(sql).fetch_record_batch(rows)
+            streamed = self._connection.sql(sql).fetch_record_batch(rows)
+            reader = pa.RecordBatchReader.from_batches(
+                streamed.schema, self._streamed(operation, streamed)
+            )
             if ahead <= 0:
                 yield reader
                 return
             with _read_ahead(reader, ahead) as batches:
                 yield batches
+
+    def _streamed(self, operation: str, reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+        """The reader's batches; a failure of the store while it makes them (which Arrow's
+        stream hands on as an OSError or an ArrowException carrying the store's message) as
+        a StoreError naming the operation."""
+        try:
+            yield from reader
+        except (OSError, pa.ArrowException) as error:
+            logger.debug("store operation %s failed while streaming", operation)
+            raise StoreError(
+                f"store operation {operation!r} failed while reading its result: "
+                f"{_first_lines(error)}",
+                hint=f"check that {self.data_dir} has free space (where work spills) and try "
+                "again; if it fails again, report it with the operation name",
+            ) from None
 
     def scalar(self, operation: str, sql: str, params: Sequence[object] | None = None) -> Any:
         """The single value a statement returns."""
