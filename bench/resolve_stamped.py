@@ -7,7 +7,7 @@
 Runs `resolve_registries(store, rebuild=True)` (what `bonafide registry resolve --rebuild`
 runs) in this process with resolve's log at INFO, each line stamped with the milliseconds since
 the start, each progress message with the seconds; the log gives each phase's seconds too
-(`resolve phase=collect lookups seconds=86.9`). `bench/measure.py` around it gives the time
+(`resolve phase=collect-lookups seconds=86.9`). `bench/measure.py` around it gives the time
 and peak memory. Ends with what the second looks did (`ResolveReport.continuity`,
 `ResolveReport.former_names`, `ResolveReport.services`).
 """

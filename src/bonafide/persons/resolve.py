@@ -904,13 +904,13 @@ def _link_other_kinds(
     retry = report.new_identity_records > 0 and not report.rebuilt
     _return_freed_memory()
     before = _link_counts(store)
-    with _phase("collect lookups"):
+    with _phase("collect-lookups"):
         collected = _collect_lookups(store, kinds, done, retry)
     records, lookups = collected.records, collected.count
-    with _phase("exact lookups"):
+    with _phase("exact-lookups"):
         exact = _mark_exact_lookups(store, index)
     say("learning how other registries' records differ from identity records")
-    with _phase("link model"):
+    with _phase("link-model"):
         positions, held = sample_lookups(_records_per_lookup(store))
         sample = _lookup_sample(store, positions)
         learner = Matcher(index, LINK_CANDIDATES)
@@ -951,7 +951,7 @@ def _write_other_links(
     processes), and count them."""
     collected = linked.collected
     records, lookups = collected.records, collected.count
-    with _phase("lookup links written"):
+    with _phase("lookup-links-written"):
         if lookups:
             _write_query_links(store, collected, linked.persons, linked.probability)
         else:
@@ -975,7 +975,7 @@ def _write_other_links(
         with _phase("continuity"):
             link_continuations(store, model, meta.persons, report.continuity, linked_apart, workers)
         say("linking records under a name their person no longer bears")
-        with _phase("former names"):
+        with _phase("former-names"):
             link_former_names(
                 store, model, meta.persons, report.former_names, linked_apart, workers
             )
@@ -1105,7 +1105,7 @@ def resolve_registries(
             say("writing each person's records and the population's base rates")
             with _phase("histories"):
                 write_histories(store, generation)
-            with _phase("watchlist and base rates"):
+            with _phase("watchlist-and-base-rates"):
                 write_watchlist(store, generation)
                 compute_baselines(store).save(generation)
         meta.save(generation)
@@ -1438,7 +1438,7 @@ def _build_fresh(
     records, imports = _read_records(store, Kind.IDENTITY, [])
     hash_key = index_key(store.vault)
     # the store is not used meanwhile
-    with store.memory_limited(WORKERS_STORE_MEMORY), _phase("identity dedupe"):
+    with store.memory_limited(WORKERS_STORE_MEMORY), _phase("identity-dedupe"):
         left, right, model, (hashes, rows) = _dedupe_identities(records, say, hash_key, workers)
     persons = component_labels(len(records), left, right)
     count = int(persons.max()) + 1 if len(persons) else 0
@@ -1450,7 +1450,7 @@ def _build_fresh(
         key_hash=KEY_HASH,
         resolved_imports={Kind.IDENTITY.value: sorted(set(pc.unique(imports).to_pylist()))},
     )
-    with _phase("index written"):
+    with _phase("index-written"):
         index = PersonIndex.write(
             generation, _with_person_ids(records, persons), hashes, rows, model, meta
         )
