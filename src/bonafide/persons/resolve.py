@@ -584,8 +584,9 @@ class CollectedLookups:
     # hash a fraction of it)
     shared_hash: bool
 
-    def records_sql(self) -> str:
-        """SQL: each unresolved record (`kind`, `record_key`) with its lookup's number (`query`).
+    def records_sql(self, kind: Kind | None = None) -> str:
+        """SQL: each unresolved record (`kind`, `record_key`) with its lookup's number (`query`);
+        those of `kind` alone if given (the store then reads that registry alone).
 
         Found again from the registries when needed rather than kept beside the lookups: at
         10 M people 70 M records' keys held as a temporary table made the store spill and
@@ -596,9 +597,10 @@ class CollectedLookups:
             if self.shared_hash
             else "r.combination = l.combination"
         )
+        only = "" if kind is None else f" WHERE kind = {_LOOKUP_KINDS.index(kind)}"
         return (
             "SELECT r.kind, r.record_key, l.query "
-            f"FROM (SELECT *, {combination} AS combination FROM ({self.unresolved})) r "
+            f"FROM (SELECT *, {combination} AS combination FROM ({self.unresolved}){only}) r "
             f"JOIN resolve_lookups l ON {same}"
         )
 
@@ -845,18 +847,20 @@ def _write_query_links(
         f"WHEN {number} THEN '{kind.value}'" for number, kind in enumerate(_LOOKUP_KINDS)
     )
     watchlist = _LOOKUP_KINDS.index(Kind.WATCHLIST)
-    held = f"r.kind = {watchlist} AND l.probability < {UNSURE}"
-    joined = f"FROM ({collected.records_sql()}) r JOIN query_links l ON l.query = r.query"
     with store.scanning("query_links", table):
         store.execute(
             "write person links",
             f"INSERT INTO person_links SELECT CASE r.kind {kind_names} END, r.record_key, "
-            f"l.person_id, l.probability {joined} WHERE NOT ({held})",
+            f"l.person_id, l.probability FROM ({collected.records_sql()}) r "
+            "JOIN query_links l ON l.query = r.query "
+            f"WHERE r.kind <> {watchlist} OR l.probability >= {UNSURE}",
         )
         store.execute(
             "hold the unsure watchlist links apart",
             f"CREATE OR REPLACE TEMP TABLE {HELD_WATCHLIST_LINKS} AS "
-            f"SELECT r.record_key, l.person_id, l.probability {joined} WHERE {held}",
+            "SELECT r.record_key, l.person_id, l.probability "
+            f"FROM ({collected.records_sql(Kind.WATCHLIST)}) r "
+            f"JOIN query_links l ON l.query = r.query WHERE l.probability < {UNSURE}",
         )
 
 
