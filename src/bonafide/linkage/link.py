@@ -35,6 +35,7 @@ __all__ = [
     "ComparedPairs",
     "LinkResult",
     "compare_records",
+    "comparisons_of",
     "link_records",
     "population_u",
     "score_compared",
@@ -65,6 +66,11 @@ class LinkResult:
     # the records' features, both sides stacked (left first): what a caller needs to go on
     # with the same records (resolve indexes their blocking keys) without building them again
     features: Features | None = None
+
+
+def comparisons_of(model: LinkageModel) -> tuple[Comparison, ...]:
+    """The comparisons `model` scores, in their order."""
+    return tuple(c for c in COMPARISONS if c.name in model.comparisons)
 
 
 def usable_comparisons(records: PersonRecords) -> tuple[Comparison, ...]:
@@ -269,7 +275,7 @@ class ComparedPairs:
     def for_model(self, model: LinkageModel) -> ComparedPairs:
         """These pairs with the levels of `model`'s comparisons, in its order: taken from the
         levels compared where those are the model's, else compared again."""
-        wanted = tuple(c for c in COMPARISONS if c.name in model.comparisons)
+        wanted = comparisons_of(model)
         if wanted == self.comparisons:
             return self
         names = [c.name for c in self.comparisons]
@@ -367,8 +373,6 @@ def link_records(
     `keep_features`: return the records' features too (else they are freed on return).
     `cache_names`: keep the names' parses for later calls (`NameKeyTable.build`); a one-off
     batch parses each distinct name once, and the cache would only hold memory."""
-    comparisons = (
-        None if model is None else tuple(c for c in COMPARISONS if c.name in model.comparisons)
-    )
+    comparisons = None if model is None else comparisons_of(model)
     compared = compare_records(left_records, right_records, comparisons, cache_names)
     return score_compared(compared, threshold, model, one_to_one, keep_features)

@@ -47,6 +47,7 @@ from bonafide.linkage.comparisons import Comparison, Features
 from bonafide.linkage.link import (
     LinkResult,
     compare_records,
+    comparisons_of,
     link_records,
     population_u,
     score_compared,
@@ -857,9 +858,8 @@ def _write_query_links(
         )
         store.execute(
             "hold the unsure watchlist links apart",
-            f"CREATE OR REPLACE TEMP TABLE {HELD_WATCHLIST_LINKS} AS "
-            "SELECT r.record_key, l.person_id, l.probability "
-            f"FROM ({collected.records_sql(Kind.WATCHLIST)}) r "
+            f"INSERT INTO {HELD_WATCHLIST_LINKS} SELECT r.record_key, l.person_id, "
+            f"l.probability FROM ({collected.records_sql(Kind.WATCHLIST)}) r "
             f"JOIN query_links l ON l.query = r.query WHERE l.probability < {UNSURE}",
         )
 
@@ -956,14 +956,13 @@ def _write_other_links(
     collected = linked.collected
     records, lookups = collected.records, collected.count
     with _phase("lookup-links-written"):
+        store.execute(
+            "make a table for the links held apart",
+            f"CREATE OR REPLACE TEMP TABLE {HELD_WATCHLIST_LINKS} "
+            "(record_key VARCHAR, person_id BIGINT, probability DOUBLE)",
+        )
         if lookups:
             _write_query_links(store, collected, linked.persons, linked.probability)
-        else:
-            store.execute(
-                "hold no watchlist links apart",
-                f"CREATE OR REPLACE TEMP TABLE {HELD_WATCHLIST_LINKS} "
-                "(record_key VARCHAR, person_id BIGINT, probability DOUBLE)",
-            )
         _drop_lookups(store)
     if model is not None:
         say("linking records whose periods continue a linked one")
@@ -1336,19 +1335,29 @@ class _DedupedGroup:
 def _dedupe_group(
     records: PersonRecords, group: IntArray, model: LinkageModel | None, hash_key: bytes
 ) -> _DedupedGroup:
-    # the names parsed will mostly serve the next groups too (`collector_paused`)
-    with collector_paused():
-        return _deduped_group(records, group, model, hash_key)
+    """A group deduplicated here: by `model`, else by one it trains."""
+    comparisons = None if model is None else comparisons_of(model)
+    return _deduped_group(records, group, hash_key, comparisons, lambda: model)
 
 
 def _deduped_group(
-    records: PersonRecords, group: IntArray, model: LinkageModel | None, hash_key: bytes
+    records: PersonRecords,
+    group: IntArray,
+    hash_key: bytes,
+    comparisons: tuple[Comparison, ...] | None,
+    model: Callable[[], LinkageModel | None],
 ) -> _DedupedGroup:
-    part = PersonRecords(records.table.take(pa.array(group)))
-    result = link_records(part, None, THRESHOLD, model=model, keep_features=True, cache_names=True)
-    assert result.features is not None
-    hashes, rows = _sorted_keys(result.features, group, hash_key, len(records))
-    return _from_links(part, group, result, hashes, rows)
+    """A group's pairs compared by `comparisons` (None: those its fields allow) and its keys
+    made, then its pairs scored by what `model` gives once they are (None: a model it
+    trains)."""
+    # the names parsed will mostly serve the next groups too (`collector_paused`)
+    with collector_paused():
+        part = PersonRecords(records.table.take(pa.array(group)))
+        compared = compare_records(part, None, comparisons, cache_names=True)
+        hashes, rows = _sorted_keys(compared.features, group, hash_key, len(records))
+        result = score_compared(compared, THRESHOLD, model())
+        del compared
+        return _from_links(part, group, result, hashes, rows)
 
 
 def _sorted_keys(
@@ -1391,13 +1400,7 @@ def _dedupe_sent(group: IntArray) -> _DedupedGroup:
     first group trains the model, then scored by the model once it comes."""
     assert _DEDUPING is not None
     records, hash_key, comparisons, models = _DEDUPING
-    with collector_paused():  # the names parsed serve the worker's next groups too
-        part = PersonRecords(records.table.take(pa.array(group)))
-        compared = compare_records(part, None, comparisons, cache_names=True)
-        hashes, rows = _sorted_keys(compared.features, group, hash_key, len(records))
-        result = score_compared(compared, THRESHOLD, models.get())
-        del compared
-        return _from_links(part, group, result, hashes, rows)
+    return _deduped_group(records, group, hash_key, comparisons, models.get)
 
 
 def _deduped_groups(

@@ -391,18 +391,23 @@ def _write(
     report.withdrawn = int((had & (after < 0)).sum())
     report.moved = int((had & (after >= 0) & (after != before)).sum())
     weighed = pa.table({"record_key": records.column("record_key").filter(pa.array(had))})
-    with store.scanning("weighed_again", weighed):
-        # those of earlier resolves are in the person links (when records without a person
-        # are looked at again); a resolve's own are held apart
-        store.execute(
-            "withdraw the watchlist links weighed again",
-            "DELETE FROM person_links WHERE kind = 'watchlist' "
-            "AND record_key IN (SELECT record_key FROM weighed_again)",
-        )
-        if held is not None:
-            store.execute(
+    if held is not None:
+        # a resolve's own links are held apart; what is not there is in the person links
+        # (a link of an earlier resolve, its record looked at again)
+        with store.scanning("weighed_again", weighed):
+            withdrawn = store.execute(
                 "withdraw the held watchlist links weighed again",
-                f"DELETE FROM {held} WHERE record_key IN (SELECT record_key FROM weighed_again)",
+                f"DELETE FROM {held} WHERE record_key IN "
+                "(SELECT record_key FROM weighed_again) RETURNING record_key",
+            )
+        was_held = pa.array([str(row[0]) for row in withdrawn], pa.string())
+        weighed = weighed.filter(pc.invert(pc.is_in(weighed.column("record_key"), was_held)))
+    if weighed.num_rows:
+        with store.scanning("weighed_again", weighed):
+            store.execute(
+                "withdraw the watchlist links weighed again",
+                "DELETE FROM person_links WHERE kind = 'watchlist' "
+                "AND record_key IN (SELECT record_key FROM weighed_again)",
             )
     links = pa.table(
         {
