@@ -109,7 +109,7 @@ def population_u(
     rng = np.random.default_rng(seed)
     drawn = np.sort(rng.choice(len(records), min(rows, len(records)), replace=False))
     left, right = _random_pairs(rng, 0, len(drawn), True, pairs)
-    comparisons = tuple(c for c in COMPARISONS if c.name in names and c.name in model.comparisons)
+    comparisons = tuple(c for c in comparisons_of(model) if c.name in names)
     # only the fields these comparisons read are built (a birth date's u needs no name parsed)
     read = {f for c in comparisons for f in c.fields} | {"record_id"}
     sample = records.table.take(pa.array(drawn))

@@ -32,12 +32,11 @@ from pyspark.sql import DataFrame, SparkSession
 from bonafide.errors import BonafideError
 from bonafide.linkage.blocking import BLOCKING_KEYS, block_limit, coarse_keys, coarse_rule
 from bonafide.linkage.comparisons import (
-    COMPARISONS,
     Features,
     comparison_levels,
     term_frequency_adjustments,
 )
-from bonafide.linkage.link import LinkResult, _one_to_one
+from bonafide.linkage.link import LinkResult, _one_to_one, comparisons_of
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords
 
@@ -172,7 +171,7 @@ def _scorer(model: LinkageModel, threshold: float) -> ArrowTask:
     """A Spark task: the pairs of each batch compared and scored; those ≥ threshold kept."""
 
     def score(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
+        comparisons = comparisons_of(model)
         u_top = {name: model.u[name][0] for name in model.comparisons}
         for batch in batches:
             pairs = batch.num_rows

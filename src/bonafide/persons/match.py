@@ -20,11 +20,11 @@ import pyarrow as pa
 from bonafide.errors import InputError
 from bonafide.linkage.blocking import first_of_run
 from bonafide.linkage.comparisons import (
-    COMPARISONS,
     Features,
     comparison_levels,
     term_frequency_adjustments,
 )
+from bonafide.linkage.link import comparisons_of
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PERSON_FIELDS, PersonRecords, normalise_date
 from bonafide.persons.index import (
@@ -255,7 +255,7 @@ def score_record_pairs(
     """The pairs (`records[query]`, `candidates[candidate]`) scored by `model`, given as the
     index `rows` of persons `person_ids` (a pair's score is its own, whatever else is scored
     with it)."""
-    comparisons = tuple(c for c in COMPARISONS if c.name in model.comparisons)
+    comparisons = comparisons_of(model)
     stacked = PersonRecords(pa.concat_tables([records.table, candidates.table]))
     features = Features.build(stacked)
     right = len(records) + candidate
@@ -291,7 +291,7 @@ class Matcher:
         self.model: LinkageModel = replace(
             model or index.model, prior=1.0 / max(index.meta.persons, 2)
         )
-        self.comparisons = tuple(c for c in COMPARISONS if c.name in self.model.comparisons)
+        self.comparisons = comparisons_of(self.model)
 
     def with_limit(self, candidate_limit: int) -> Matcher:
         """This matcher scoring `candidate_limit` candidates per record."""

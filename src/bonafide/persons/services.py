@@ -162,7 +162,7 @@ def link_at_services(
             return
         report.listed_share = {level.name.lower(): share for level, share in shares.items()}
         model = replace(model, prior=1.0 / max(persons, 2))
-        _link(store, model, persons, shares, asked, links, workers, report, held)
+        _link(store, model, persons, shares, asked, workers, report, held)
     finally:
         for table in (_SERVED, _SURNAME_KEYS, _GIVEN_KEYS):
             store.execute("drop a table of services", f"DROP TABLE IF EXISTS {table}")
@@ -268,7 +268,6 @@ def _link(
     persons: int,
     shares: dict[ServiceLevel, float],
     asked: str,
-    links: str,
     workers: int,
     report: ServicesReport,
     held: str | None,
@@ -277,7 +276,7 @@ def _link(
     against its person, wherever they worked), and link each to the most probable at 0.5."""
     looked = lookup_fields_sql(
         Kind.WATCHLIST,
-        f"({_open_records(asked, links)}) r",
+        f"({_open_records(asked, _watchlist_links(held))}) r",
         keep=("organisation", "linked_person"),
     )
     records = store.arrow("read watchlist records to look at", f"{looked} ORDER BY record_key")
