@@ -123,3 +123,16 @@ def test_shares_are_weighted_by_the_records() -> None:
     shares = link_model._shares(np.array([0, 1, 1]), np.array([8.0, 1.0, 1.0]), 3)
     assert shares[0] > 0.75 > shares[1] > shares[2] > 0
     assert abs(sum(shares) - 1) < 1e-12
+
+
+def test_each_lookups_best_pair_is_its_highest_weighted_and_its_first_where_they_tie() -> None:
+    rng = np.random.default_rng(7)
+    query = rng.integers(0, 50, size=2_000)
+    lookups = link_model._Lookups.of(query)
+    for _ in range(3):
+        weight = np.round(rng.normal(size=len(query)), 1)  # rounded: many ties
+        expected = [
+            int(np.flatnonzero(query == q)[np.argmax(weight[query == q])]) for q in np.unique(query)
+        ]
+        assert lookups.best(weight).tolist() == expected
+    assert len(link_model._Lookups.of(np.empty(0, np.int64)).best(np.empty(0))) == 0
