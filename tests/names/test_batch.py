@@ -19,10 +19,40 @@ def test_every_pair_gets_the_comparators_category_shortcut_or_not() -> None:
     equal the comparators' for every pair: matching pairs, hard negatives, random strangers."""
     names = sorted({r[side] for r in dev_rows() for side in ("a", "b")})
     names += ["Иванова-Петрова Анна", "Anna Nowak née Kowalska", "", "Сяргей"]
-    table = NameKeyTable.build(names)
     rng = np.random.default_rng(5)
-    left = np.concatenate([np.arange(len(names)), rng.integers(0, len(names), 20_000)])
-    right = np.concatenate([np.arange(len(names))[::-1], rng.integers(0, len(names), 20_000)])
+    # double and maiden surnames, each against single ones: one of its parts, that part in
+    # another spelling, a stranger's
+    singles = len(names)
+    position = {name: at for at, name in enumerate(names)}
+    surnames = sorted({n.split()[0] for n in names if len(n.split()) >= 2})
+    akin = []  # (double, the single name one of its parts is spelled in)
+    for row in dev_rows()[:300]:
+        if len(row["a"].split()) >= 2 and row["b"] in position:
+            other = str(rng.choice(surnames))
+            first, second = row["a"].split()[0], other
+            if len(names) % 3 == 0:
+                first, second = second, first
+            names.append(f"{first}-{second} Анна" if len(names) % 2 else f"{first} ({second}) Анна")
+            akin.append((len(names) - 1, position[row["b"]]))
+    doubles = np.arange(singles, len(names))
+    table = NameKeyTable.build(names)
+    pairs = np.array(akin, dtype=np.int64).reshape(-1, 2)
+    left = np.concatenate(
+        [
+            np.arange(len(names)),
+            rng.integers(0, len(names), 20_000),
+            np.repeat(doubles, 20),
+            pairs[:, 0],
+        ]
+    )
+    right = np.concatenate(
+        [
+            np.arange(len(names))[::-1],
+            rng.integers(0, len(names), 20_000),
+            rng.integers(0, singles, 20 * len(doubles)),
+            pairs[:, 1],
+        ]
+    )
     comparators = {
         "given": compare_given,
         "surname": compare_surname,

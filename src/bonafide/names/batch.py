@@ -498,16 +498,16 @@ _surname_rows: Kept[tuple[str, str, str], _SurnameRow] = Kept(100_000)
 
 
 @dataclass
-class _SurnameKeys:
-    """Per distinct surname key of a table: what decides cheaply that two surnames differ."""
+class _SurnameSlot:
+    """One part of each distinct surname key of a table (its first, second, ...; `_NO_SURNAME`
+    where a key has fewer parts): what decides cheaply that two surnames differ."""
 
-    single: npt.NDArray[np.bool_]  # one surname (no double or maiden name)
     # as object arrays, gathered for many pairs at once
     latin: npt.NDArray[np.object_]
     frame: npt.NDArray[np.object_]  # vowel frame of the reading
     skeleton: npt.NDArray[np.object_]
     # (keys × 5): reading, skeleton, skeleton of the stem, correspondence keys (as read and
-    # bare), interned
+    # bare), interned (one interning for every part, so codes compare across parts)
     codes: npt.NDArray[np.int64]
     # (keys × most keys of a word): the keys of Latin typed without diacritics
     # (`surname.plain_keys`; a word has one or several, repeated to fill the row), any of
@@ -516,43 +516,68 @@ class _SurnameKeys:
     written: npt.NDArray[np.object_]  # the word as typed, when Latin letters (a slip shows)
 
     @classmethod
+    def of(
+        cls,
+        rows: list[_SurnameRow],
+        interned: dict[str, int],
+        plain_interned: dict[str, int],
+        width: int,
+    ) -> _SurnameSlot:
+        codes = np.array(
+            [[interned.setdefault(x, len(interned)) for x in row.keys] for row in rows],
+            dtype=np.int64,
+        ).reshape(len(rows), 5)
+        plain = np.array(
+            [
+                [
+                    plain_interned.setdefault(k, len(plain_interned))
+                    for k in (row.plain * width)[:width]
+                ]
+                for row in rows
+            ],
+            dtype=np.int64,
+        ).reshape(len(rows), width)
+        return cls(
+            _objects([row.keys[0] for row in rows]),
+            _objects([row.frame for row in rows]),
+            _objects([row.keys[1] for row in rows]),
+            codes,
+            plain,
+            _objects([row.written for row in rows]),
+        )
+
+
+@dataclass
+class _SurnameKeys:
+    """Per distinct surname key of a table: how many surnames it holds (a double surname is
+    itself and its two parts; a maiden name another), and each one's `_SurnameSlot`."""
+
+    count: npt.NDArray[np.int64]
+    slots: list[_SurnameSlot]
+
+    @classmethod
     def of(cls, table: NameKeyTable) -> _SurnameKeys:
         if table._surname_keys is None:
             surnames = [p.surnames for p in table._surname_parsed]
+            count = np.array([len(s) for s in surnames], dtype=np.int64)
             rows = [
-                _surname_rows.get(
-                    (s[0].word.latin, s[0].word.text, s[0].form.stem),
-                    partial(_row_of_first, s[0]),
-                )
-                if s
-                else _NO_SURNAME
-                for s in surnames
+                [
+                    _surname_rows.get(
+                        (s[slot].word.latin, s[slot].word.text, s[slot].form.stem),
+                        partial(_row_of_first, s[slot]),
+                    )
+                    if len(s) > slot
+                    else _NO_SURNAME
+                    for s in surnames
+                ]
+                for slot in range(int(count.max(initial=1)))
             ]
             interned: dict[str, int] = {}
-            codes = np.array(
-                [[interned.setdefault(x, len(interned)) for x in row.keys] for row in rows],
-                dtype=np.int64,
-            ).reshape(len(rows), 5)
             plain_interned: dict[str, int] = {}
-            width = max((len(row.plain) for row in rows), default=1)
-            plain = np.array(
-                [
-                    [
-                        plain_interned.setdefault(k, len(plain_interned))
-                        for k in (row.plain * width)[:width]
-                    ]
-                    for row in rows
-                ],
-                dtype=np.int64,
-            ).reshape(len(rows), width)
+            width = max((len(row.plain) for slot in rows for row in slot), default=1)
             table._surname_keys = cls(
-                np.array([len(s) == 1 for s in surnames], dtype=bool),
-                _objects([row.keys[0] for row in rows]),
-                _objects([row.frame for row in rows]),
-                _objects([row.keys[1] for row in rows]),
-                codes,
-                plain,
-                _objects([row.written for row in rows]),
+                count,
+                [_SurnameSlot.of(slot, interned, plain_interned, width) for slot in rows],
             )
         return table._surname_keys
 
@@ -573,31 +598,54 @@ def _typed(text: str) -> str:
 
 
 def _surnames_clearly_differ(table: NameKeyTable, a: IntArray, b: IntArray) -> BoolArray:
-    """True where the single surnames of keys a and b are surely "different" by
-    `compare_surname`: other readings, skeletons, stem skeletons, correspondence and plain keys,
-    and readings, vowel frames, skeletons and typed words each more than one edit apart — every
-    other outcome needs one of these alike.
-    False says nothing (the comparator decides)."""
+    """True where the surnames of keys a and b are surely "different" by `compare_surname`:
+    every pair of their surnames the comparator reads (the first two; each part of a double
+    or maiden surname against a single one) surely "different" (`_surnames_differ`). False
+    says nothing (the comparator decides).
+
+    A third of the pairs a resolve's batch left to the comparator paired a double surname
+    with a single one, and came out "different"."""
     keys = _SurnameKeys.of(table)
-    pa, pb = keys.plain[a], keys.plain[b]
+    count_a, count_b = keys.count[a], keys.count[b]
+    differ: BoolArray = (count_a > 0) & (count_b > 0)
+    parts_read = (count_a == 1) | (count_b == 1)
+    for i, left in enumerate(keys.slots):
+        for j, right in enumerate(keys.slots):
+            read = differ & (count_a > i) & (count_b > j)
+            if i or j:
+                read &= parts_read
+            rows = np.flatnonzero(read)
+            if len(rows):
+                differ[rows] = _surnames_differ(left, right, a[rows], b[rows])
+    return differ
+
+
+def _surnames_differ(
+    left: _SurnameSlot, right: _SurnameSlot, a: IntArray, b: IntArray
+) -> BoolArray:
+    """True where surname a of `left` and b of `right` are surely "different" by the
+    comparator (`compare._surname_pair`): other readings, skeletons, stem skeletons,
+    correspondence and plain keys, and readings, vowel frames, skeletons and typed words each
+    more than one edit apart — every other outcome needs one of these alike."""
+    pa, pb = left.plain[a], right.plain[b]
     plain_meet = (pa[:, :, None] == pb[:, None, :]).any(axis=(1, 2))
-    differ: BoolArray = (
-        keys.single[a] & keys.single[b] & (keys.codes[a] != keys.codes[b]).all(axis=1) & ~plain_meet
-    )
+    differ: BoolArray = (left.codes[a] != right.codes[b]).all(axis=1) & ~plain_meet
     rows = np.flatnonzero(differ)
     for left_strings, right_strings in (
-        (keys.latin, keys.latin),
-        (keys.frame, keys.frame),
-        (keys.skeleton, keys.skeleton),
-        (keys.written, keys.latin),
-        (keys.latin, keys.written),
+        (left.latin, right.latin),
+        (left.frame, right.frame),
+        (left.skeleton, right.skeleton),
+        (left.written, right.latin),
+        (left.latin, right.written),
     ):
         if not len(rows):
             break
-        left = left_strings[a[rows]]
-        right = right_strings[b[rows]]
-        workers = -1 if len(rows) >= 5_000 else 1
-        distance = process.cpdist(left, right, scorer=OSA.distance, workers=workers)
+        distance = process.cpdist(
+            left_strings[a[rows]],
+            right_strings[b[rows]],
+            scorer=OSA.distance,
+            workers=-1 if len(rows) >= 5_000 else 1,
+        )
         differ[rows[distance <= 1]] = False
         rows = rows[distance > 1]
     return differ
