@@ -518,32 +518,44 @@ class _SurnameSlot:
     @classmethod
     def of(
         cls,
-        rows: list[_SurnameRow],
+        keys: int,
+        rows: dict[int, _SurnameRow],
         interned: dict[str, int],
         plain_interned: dict[str, int],
         width: int,
     ) -> _SurnameSlot:
-        codes = np.array(
-            [[interned.setdefault(x, len(interned)) for x in row.keys] for row in rows],
+        """The slot of `keys` keys from the rows of those that have this part (the others'
+        are never read: -1 and "")."""
+        held = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        codes = np.full((keys, 5), -1, dtype=np.int64)
+        codes[held] = np.array(
+            [[interned.setdefault(x, len(interned)) for x in row.keys] for row in rows.values()],
             dtype=np.int64,
         ).reshape(len(rows), 5)
-        plain = np.array(
+        plain = np.full((keys, width), -1, dtype=np.int64)
+        plain[held] = np.array(
             [
                 [
                     plain_interned.setdefault(k, len(plain_interned))
                     for k in (row.plain * width)[:width]
                 ]
-                for row in rows
+                for row in rows.values()
             ],
             dtype=np.int64,
         ).reshape(len(rows), width)
+
+        def texts(read: Callable[[_SurnameRow], str]) -> npt.NDArray[np.object_]:
+            array = np.full(keys, "", dtype=object)
+            array[held] = _objects([read(row) for row in rows.values()])
+            return array
+
         return cls(
-            _objects([row.keys[0] for row in rows]),
-            _objects([row.frame for row in rows]),
-            _objects([row.keys[1] for row in rows]),
+            texts(lambda row: row.keys[0]),
+            texts(lambda row: row.frame),
+            texts(lambda row: row.keys[1]),
             codes,
             plain,
-            _objects([row.written for row in rows]),
+            texts(lambda row: row.written),
         )
 
 
@@ -560,24 +572,27 @@ class _SurnameKeys:
         if table._surname_keys is None:
             surnames = [p.surnames for p in table._surname_parsed]
             count = np.array([len(s) for s in surnames], dtype=np.int64)
+            # a part beyond the first only where there is one: few surnames are double
             rows = [
-                [
-                    _surname_rows.get(
+                {
+                    at: _surname_rows.get(
                         (s[slot].word.latin, s[slot].word.text, s[slot].form.stem),
                         partial(_row_of_first, s[slot]),
                     )
+                    for at, s in enumerate(surnames)
                     if len(s) > slot
-                    else _NO_SURNAME
-                    for s in surnames
-                ]
+                }
                 for slot in range(int(count.max(initial=1)))
             ]
             interned: dict[str, int] = {}
             plain_interned: dict[str, int] = {}
-            width = max((len(row.plain) for slot in rows for row in slot), default=1)
+            width = max((len(row.plain) for slot in rows for row in slot.values()), default=1)
             table._surname_keys = cls(
                 count,
-                [_SurnameSlot.of(slot, interned, plain_interned, width) for slot in rows],
+                [
+                    _SurnameSlot.of(len(surnames), slot, interned, plain_interned, width)
+                    for slot in rows
+                ],
             )
         return table._surname_keys
 
