@@ -517,6 +517,23 @@ def test_links_are_the_same_from_one_process_or_several(
     assert one.to_json() == two.to_json()
 
 
+def test_the_last_batches_are_cut_in_a_piece_per_worker_and_nothing_is_lost_or_moved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bonafide.persons import resolve
+
+    monkeypatch.setattr(resolve, "BATCH", 10)
+    records = PersonRecords(pa.table({"record_id": [str(n) for n in range(47)]}))
+    tapered = list(resolve._tapered(resolve.batches_of(records), 47, 2))
+    # the batches reaching into the last 20 records
+    assert [len(batch) for batch in tapered] == [10, 10, 5, 5, 5, 5, 4, 3]
+    assert [r for b in tapered for r in b.table.column("record_id").to_pylist()] == [
+        str(n) for n in range(47)
+    ]
+    alone = list(resolve._tapered(resolve.batches_of(records), 47, 1))
+    assert [len(batch) for batch in alone] == [10, 10, 10, 10, 7]
+
+
 def test_histories_hold_each_persons_linked_records_however_they_are_streamed(
     resolved: Resolved, tmp_path: Path
 ) -> None:
