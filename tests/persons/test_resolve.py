@@ -524,14 +524,16 @@ def test_the_last_batches_are_cut_in_a_piece_per_worker_and_nothing_is_lost_or_m
 
     monkeypatch.setattr(resolve, "BATCH", 10)
     records = PersonRecords(pa.table({"record_id": [str(n) for n in range(47)]}))
-    tapered = list(resolve._tapered(resolve.batches_of(records), 47, 2))
-    # the batches reaching into the last 20 records
-    assert [len(batch) for batch in tapered] == [10, 10, 5, 5, 5, 5, 4, 3]
-    assert [r for b in tapered for r in b.table.column("record_id").to_pylist()] == [
+    cut = list(resolve._cut_at_the_end(resolve.batches_of(records), 2))
+    assert [len(batch) for batch in cut] == [10, 10, 10, 5, 5, 4, 3]
+    assert [r for b in cut for r in b.table.column("record_id").to_pylist()] == [
         str(n) for n in range(47)
     ]
-    alone = list(resolve._tapered(resolve.batches_of(records), 47, 1))
+    alone = list(resolve._cut_at_the_end(resolve.batches_of(records), 1))
     assert [len(batch) for batch in alone] == [10, 10, 10, 10, 7]
+    assert list(resolve._cut_at_the_end([], 2)) == []
+    empty = PersonRecords(pa.table({"record_id": pa.array([], pa.string())}))
+    assert [len(b) for b in resolve._cut_at_the_end([empty], 2)] == []
 
 
 def test_histories_hold_each_persons_linked_records_however_they_are_streamed(

@@ -460,7 +460,7 @@ def _linked_batches(
     processes where there is more than one batch and a way to fork. At most one batch per
     worker waits beyond those being linked: a run read from the store is read as it goes."""
     global _MATCHER
-    queue = placed(batches)
+    queue = placed(_cut_at_the_end(batches, workers))
     first = list(islice(queue, 2))
     if workers <= 1 or len(first) <= 1 or not can_fork():
         for start, batch in chain(first, queue):
@@ -482,6 +482,22 @@ def _linked_batches(
                 yield (at, *result.get())
     finally:
         _MATCHER = None
+
+
+def _cut_at_the_end(batches: Iterable[PersonRecords], workers: int) -> Iterator[PersonRecords]:
+    """The batches, the last `workers` of them each cut in `workers` pieces: the workers then
+    finish within a piece of each other, not a batch (at 1 M people one waited 3.8 s for the
+    other's last batch, the undated lookups': their blocks are the widest). Read `workers`
+    batches ahead of those given out, to know which are the last."""
+    held: deque[PersonRecords] = deque()
+    for batch in batches:
+        held.append(batch)
+        if len(held) > workers:
+            yield held.popleft()
+    for batch in held:
+        size = max(-(-len(batch) // max(workers, 1)), 1)
+        for at in range(0, len(batch), size):
+            yield PersonRecords(batch.table.slice(at, size))
 
 
 def _assign_new_identities(
@@ -791,22 +807,6 @@ def _read_lookups(store: RegistryStore, count: int, first: int = 0) -> Iterator[
     return (as_person_records(table) for table in _rebatched(ranges(), BATCH))
 
 
-def _tapered(batches: Iterable[PersonRecords], total: int, workers: int) -> Iterator[PersonRecords]:
-    """The batches of a run of `total` records, those among its last `workers` batches' worth
-    each cut in `workers` pieces: the workers then finish within a piece of each other, not a
-    batch. At 1 M people one worker waited 3.8 s for the other's last batch, the undated
-    lookups' (the slowest: their blocks are the widest)."""
-    start = 0
-    for batch in batches:
-        if workers <= 1 or start + len(batch) <= total - workers * BATCH:
-            yield batch
-        else:
-            size = -(-len(batch) // workers)
-            for at in range(0, len(batch), size):
-                yield PersonRecords(batch.table.slice(at, size))
-        start += len(batch)
-
-
 def _birth_dates_at(store: RegistryStore, queries: list[int]) -> list[str | None]:
     """The birth date of each of these lookups (by number, in order)."""
     if not queries:
@@ -950,12 +950,7 @@ def _link_other_kinds(
         # the store only reads the lookups out meanwhile: its memory goes to the workers
         with store.memory_limited(WORKERS_STORE_MEMORY), _phase("linking"):
             persons, probability = _link_to_index(
-                matcher,
-                _tapered(_read_lookups(store, lookups), lookups, workers),
-                lookups,
-                say,
-                report.blocking,
-                linker,
+                matcher, _read_lookups(store, lookups), lookups, say, report.blocking, linker
             )
         del matcher
     release_name_caches()  # the links are written by the store: no more names to parse
