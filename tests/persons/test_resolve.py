@@ -517,7 +517,7 @@ def test_links_are_the_same_from_one_process_or_several(
     assert one.to_json() == two.to_json()
 
 
-def test_the_last_batches_are_cut_in_a_piece_per_worker_and_nothing_is_lost_or_moved(
+def test_the_last_batches_are_cut_in_pieces_and_nothing_is_lost_or_moved(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from bonafide.persons import resolve
@@ -525,13 +525,17 @@ def test_the_last_batches_are_cut_in_a_piece_per_worker_and_nothing_is_lost_or_m
     monkeypatch.setattr(resolve, "BATCH", 10)
     records = PersonRecords(pa.table({"record_id": [str(n) for n in range(47)]}))
     cut = list(resolve._cut_at_the_end(resolve.batches_of(records), 2))
-    assert [len(batch) for batch in cut] == [10, 10, 10, 5, 5, 4, 3]
+    assert [len(batch) for batch in cut] == [10, 10, 10, 3, 3, 3, 1, 2, 2, 2, 1]
     assert [r for b in cut for r in b.table.column("record_id").to_pylist()] == [
         str(n) for n in range(47)
     ]
     alone = list(resolve._cut_at_the_end(resolve.batches_of(records), 1))
     assert [len(batch) for batch in alone] == [10, 10, 10, 10, 7]
     assert list(resolve._cut_at_the_end([], 2)) == []
+    monkeypatch.setattr(resolve, "BATCH", 40)  # a last batch too short to cut stays whole
+    records = PersonRecords(pa.table({"record_id": [str(n) for n in range(83)]}))
+    cut = list(resolve._cut_at_the_end(resolve.batches_of(records), 2))
+    assert [len(batch) for batch in cut] == [40, 10, 10, 10, 10, 3]
     empty = PersonRecords(pa.table({"record_id": pa.array([], pa.string())}))
     assert [len(b) for b in resolve._cut_at_the_end([empty], 2)] == []
 
