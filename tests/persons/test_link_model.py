@@ -10,7 +10,7 @@ from bonafide.linkage.comparisons import COMPARISONS, Features, comparison_level
 from bonafide.linkage.model import LinkageModel
 from bonafide.persons import link_model
 from bonafide.persons.link_model import MIN_LOOKUPS, SAMPLE, sample_lookups
-from bonafide.persons.match import MatchedPairs, query_records
+from bonafide.persons.match import MatchedPairs, PairGroups, query_records
 
 
 def _surname_levels(pairs: list[tuple[dict[str, str], dict[str, str]]]) -> list[str]:
@@ -128,11 +128,11 @@ def test_shares_are_weighted_by_the_records() -> None:
 def test_each_lookups_best_pair_is_its_highest_weighted_and_its_first_where_they_tie() -> None:
     rng = np.random.default_rng(7)
     query = rng.integers(0, 50, size=2_000)
-    lookups = link_model._Lookups.of(query)
+    lookups = PairGroups.of(query)
     for _ in range(3):
         weight = np.round(rng.normal(size=len(query)), 1)  # rounded: many ties
         expected = [
             int(np.flatnonzero(query == q)[np.argmax(weight[query == q])]) for q in np.unique(query)
         ]
         assert lookups.best(weight).tolist() == expected
-    assert len(link_model._Lookups.of(np.empty(0, np.int64)).best(np.empty(0))) == 0
+    assert len(PairGroups.of(np.empty(0, np.int64)).best(np.empty(0))) == 0

@@ -493,14 +493,14 @@ def _surname_row(surname: Surname) -> _SurnameRow:
     )
 
 
-_NO_SURNAME = _SurnameRow(("", "", "", "", ""), "", [""], "")
 _surname_rows: Kept[tuple[str, str, str], _SurnameRow] = Kept(100_000)
 
 
 @dataclass
 class _SurnameSlot:
-    """One part of each distinct surname key of a table (its first, second, ...; `_NO_SURNAME`
-    where a key has fewer parts): what decides cheaply that two surnames differ."""
+    """One part of each distinct surname key of a table (its first, second, ...): what
+    decides cheaply that two surnames differ. A key without this part holds -1 and "", never
+    read (`_surnames_clearly_differ` reads a part only where both keys have it)."""
 
     # as object arrays, gathered for many pairs at once
     latin: npt.NDArray[np.object_]

@@ -261,7 +261,7 @@ class _Seen:
         self, store: RegistryStore, persons: IntArray
     ) -> tuple[PersonRecords, IntArray]:
         """The identity records of `persons` among others, and each one's person."""
-        new = _not_among(np.unique(persons), self.read_persons)
+        new = _not_among(persons, self.read_persons)
         if len(new) or self.identities is None:
             records, person = identity_records(store, new)
             self.read_persons = np.union1d(self.read_persons, new)
@@ -273,7 +273,7 @@ class _Seen:
 
 
 def _not_among(values: IntArray, sorted_values: IntArray) -> IntArray:
-    """The values not among `sorted_values` (sorted, each once)."""
+    """The values not among `sorted_values` (sorted)."""
     if not len(sorted_values):
         return values
     at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)

@@ -23,16 +23,15 @@ with too few lookups to learn from.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 
-from bonafide.linkage.blocking import first_of_run
 from bonafide.linkage.model import LinkageModel
 from bonafide.linkage.records import PersonRecords
 from bonafide.persons.files import Generation
-from bonafide.persons.match import MatchedPairs
+from bonafide.persons.match import MatchedPairs, PairGroups
 
 __all__ = [
     "LINK_MODEL_FILE",
@@ -83,7 +82,8 @@ def learn_link_model(
         return None
     learned = dict(model.m)
     counted: dict[str, int] = {}
-    lookups = _Lookups.of(pairs.query)
+    # each comparison's best pair per lookup, in each round: one grouping
+    lookups = PairGroups.of(pairs.query)
     for _ in range(ROUNDS):
         scores = replace(model, m=learned).score(pairs.levels, pairs.adjustments)
         m = dict(learned)
@@ -105,33 +105,6 @@ def learn_link_model(
         sum(n >= MIN_PAIRS for n in counted.values()),
     )
     return replace(model, m=learned)
-
-
-@dataclass(frozen=True)
-class _Lookups:
-    """Pairs grouped by lookup once, so that each comparison's best pair per lookup is a
-    maximum per group rather than a sort of every pair (26 sorts of 0.9 M pairs took 2 s of
-    a 1 M resolve)."""
-
-    order: IntArray  # the pairs by lookup, each lookup's in their order
-    group: IntArray  # per pair in that order: its lookup's place among the lookups
-    starts: IntArray  # where each lookup's pairs start in that order
-
-    @classmethod
-    def of(cls, query: IntArray) -> _Lookups:
-        order = np.argsort(query, kind="stable")
-        first = first_of_run(query[order])
-        return cls(order, np.cumsum(first) - 1, np.flatnonzero(first))
-
-    def best(self, weight: FloatArray) -> IntArray:
-        """The position of each lookup's highest-weighted pair, its first where pairs tie."""
-        if not len(self.order):
-            return self.order
-        weights = weight[self.order]
-        top = np.maximum.reduceat(weights, self.starts)
-        at_top = np.flatnonzero(weights == top[self.group])
-        best: IntArray = self.order[at_top[first_of_run(self.group[at_top])]]
-        return best
 
 
 def _shares(levels: IntArray, weights: FloatArray, count: int) -> list[float]:

@@ -490,12 +490,15 @@ def _cut_at_the_end(batches: Iterable[PersonRecords], workers: int) -> Iterator[
     for the other's last batch, the undated lookups': their blocks are the widest; cut in a
     piece per worker, a worker still waited 3.8 s when the other began its last batch as the
     pieces came). Read `workers` batches ahead of those given out, to know which are last."""
+    if workers <= 1:
+        yield from batches
+        return
     held: deque[PersonRecords] = deque()
     for batch in batches:
         held.append(batch)
         if len(held) > workers:
             yield held.popleft()
-    pieces = 2 * workers if workers > 1 else 1
+    pieces = 2 * workers
     for batch in held:
         # a piece costs a fraction of a second however small: a short last batch stays whole
         size = max(-(-len(batch) // pieces), BATCH // (2 * pieces), 1)
