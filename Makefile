@@ -106,7 +106,11 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy --strict src
 
+# The sources compiled once first: where the environment tells Python not to write bytecode
+# (PYTHONDONTWRITEBYTECODE), each of the hundred bonafide processes the tests start would compile
+# them again, about 0.3 s each.
 unit: setup
+	$(BIN)/python -m compileall -q src tests
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck unit

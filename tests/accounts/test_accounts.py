@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bonafide.accounts import AccountStore, Role, TokenKind
+from bonafide.accounts import store as account_store
 from bonafide.cli import app
 from bonafide.datadir import DATA_DIR_ENV
 from bonafide.errors import InputError
@@ -17,6 +18,7 @@ from bonafide.vault.access import PASSPHRASE_ENV
 from tests.vaults import TEST_PASSPHRASE
 
 PASSWORD = "a long enough password"
+REAL_PASSWORD_HASHING = account_store.PASSWORD_HASHING  # read before the tests lower it
 
 
 def test_passwords_and_tokens(vault: Vault) -> None:
@@ -138,3 +140,17 @@ def test_every_option_of_serve_is_documented() -> None:
         for flag in getattr(parameter, "opts", []):
             if flag.startswith("--"):
                 assert f"`{flag}" in docs, f"option {flag} of serve is not documented"
+
+
+def test_passwords_are_hashed_at_the_cost_argon2_recommends(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(account_store, "PASSWORD_HASHING", REAL_PASSWORD_HASHING)
+    store = AccountStore.open(vault)
+    try:
+        store.add("vera", Role.VETTING, PASSWORD)
+        hashed = store._hasher.hash(PASSWORD)  # what `add` kept is sealed: made the same way
+        assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert store.check_password("vera", PASSWORD) is not None
+    finally:
+        store.close()

@@ -83,7 +83,7 @@ def _run(command: tuple[str, ...]) -> None:
 @pytest.fixture(scope="session")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Population:
     root = tmp_path_factory.mktemp("small-population")
-    config = SynthConfig(people=4_000, seed=23, applicants=80, chunk_size=4_000)
+    config = SynthConfig(people=2_000, seed=23, applicants=80, chunk_size=2_000)
     return Population(root, synthesise(config, root), config)
 
 
