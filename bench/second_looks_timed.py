@@ -3,15 +3,16 @@
     .venv/bin/python bench/second_looks_timed.py bench-data/population-10000000
     .venv/bin/python bench/second_looks_timed.py bench-data/population-10000000 --looks former
 
-Opens the store and, inside a transaction that is rolled back at the end (nothing is kept),
-withdraws the links of one record in `--withdraw` (6) of the residence, education and
-employment registries (chosen by the hash of the record key: the same records every run), then
-runs the looks chosen by `--looks` (`continuity`, `former`, or both) with the store's link model
-and the index's number of persons, on two forked workers, as resolve runs them after its
-lookups. Prints each store statement taking more than a twentieth of a second (the store's
-debug log) and each look's report and time. The records withdrawn are a uniform share, not
-those a resolve leaves without a person: this times the looks' statements on a store of the
-real size, it does not measure their links (`resolve_quality.py` does).
+Opens the store (its memory limit `--memory`, 4GB as resolve's) and, inside a transaction
+that is rolled back at the end (nothing is kept), withdraws the links of one record in
+`--withdraw` (6) of the residence, education and employment registries (chosen by the hash of
+the record key: the same records every run), then runs the looks chosen by `--looks`
+(`continuity`, `former`, or both) with the store's link model and the index's number of
+persons, on two forked workers, as resolve runs them after its lookups. Prints each store
+statement taking more than a twentieth of a second (the store's debug log) and each look's
+report and time. The records withdrawn are a uniform share, not those a resolve leaves without
+a person: this times the looks' statements on a store of the real size, it does not measure
+their links (`resolve_quality.py` does).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from bonafide.persons.files import PersonFiles
 from bonafide.persons.former_names import FormerNamesReport, link_former_names
 from bonafide.persons.index import IndexMeta
 from bonafide.persons.link_model import load_link_model
-from bonafide.registry.store import RegistryStore
+from bonafide.registry.store import RegistryStore, StoreSettings
 from bonafide.vault import Vault
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -73,10 +74,13 @@ def main() -> None:
     parser.add_argument("population", type=Path)
     parser.add_argument("--withdraw", type=int, default=6, help="one record in N loses its link")
     parser.add_argument("--looks", choices=("continuity", "former", "both"), default="both")
+    parser.add_argument(
+        "--memory", default=StoreSettings.memory_limit, help="the store's memory limit (4GB)"
+    )
     args = parser.parse_args()
     log_slow_statements()
     vault, model, persons = resolved_model(args.population)
-    with RegistryStore.open(vault) as store:
+    with RegistryStore.open(vault, StoreSettings(memory_limit=args.memory)) as store:
         store.execute("begin", "BEGIN TRANSACTION")
         try:
             store.execute(
