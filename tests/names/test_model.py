@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bonafide.names import NameKeyTable, compare_names, score_pairs
+from bonafide.names import NameKeyTable, compare_names, reading, score_pairs
+from bonafide.names.given import given_names
 
 DEV_SET = Path(__file__).resolve().parent.parent / "data" / "name_pairs.tsv"
 
@@ -195,3 +196,43 @@ def test_surnames_on_one_root_stay_different(a: str, b: str) -> None:
 )
 def test_latin_typed_without_diacritics_or_digraphs_is_the_same_surname(a: str, b: str) -> None:
     assert compare_names(a, b).score > 0.9
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "not_meant"),
+    [
+        # a lost н joins two т: the skeleton (k-n-s-t-n) lands one edit from Констанция's
+        ("констатин", "Константин", "Констанция"),
+        ("Vladimr", "Vladimir", None),  # a lost vowel
+        ("Алекснадр", "Александр", "Алексей"),  # two letters swapped
+    ],
+)
+def test_an_unknown_given_name_one_letter_off_a_known_one_is_its_typo(
+    typed: str, meant: str, not_meant: str | None
+) -> None:
+    table = given_names()
+    typed_match = table.lookup(reading(typed)) or table.near(reading(typed))
+    meant_match = table.lookup(reading(meant))
+    assert typed_match is not None
+    assert meant_match is not None
+    assert not typed_match.exact
+    assert typed_match.classes & meant_match.classes
+    if not_meant is not None:
+        other = table.lookup(reading(not_meant))
+        assert other is not None
+        assert not typed_match.classes & other.classes
+
+
+@pytest.mark.parametrize(
+    ("typed", "father"),
+    [
+        ("Николаефич", "Николай"),  # a letter replaced
+        ("Игореич", "Игорь"),  # a letter lost
+        ("Сягреевіч", "Сяргей"),  # two letters swapped, in Belarusian
+    ],
+)
+def test_a_patronymic_one_letter_off_is_made_from_the_same_name(typed: str, father: str) -> None:
+    table = given_names()
+    fathers = table.lookup(reading(father))
+    assert fathers is not None
+    assert table.patronymic_classes(reading(typed)) & fathers.classes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -89,6 +90,14 @@ class GivenNames:
                         (vowel_frame(latin), index)
                     )
         self._skeletons = list(self._by_skeleton)
+        self._full_readings: dict[str, list[_Entry]] = {}
+        for entries in self._by_frame.values():
+            for entry in entries:
+                if not entry.diminutive:
+                    self._full_readings.setdefault(entry.reading, []).append(entry)
+        # by their first letter, which a misspelling keeps (`_letter_off`)
+        self._readings = _by_initial(self._full_readings)
+        self._patronymic_sounds = _by_initial(self._patronymic_frames)
 
     def _add(self, row: int, form: str, diminutive: bool) -> None:
         latin = reading(form)
@@ -134,11 +143,19 @@ class GivenNames:
         return None
 
     def near(self, latin: str) -> GivenMatch | None:
-        """Classes one typo away (skeleton one edit off, reading alike), for unknown spellings."""
+        """Classes one typo away, for unknown spellings: a name whose reading is one letter off
+        (lost, added, replaced, or two swapped), else one whose skeleton is one edit off with a
+        reading alike."""
         return self._near(latin)
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
     def _near(self, latin: str) -> GivenMatch | None:
+        # The reading first: a slip can join consonants the skeleton keeps apart, and the
+        # skeleton then lands nearer another name (Констатин reads k-n-s-t-n, one edit from
+        # Констанция's k-n-s-t-n-t and two from Константин's k-n-s-t-n-t-n)
+        letter_off = self._letter_off(latin)
+        if letter_off:
+            return _match(letter_off, exact=False)
         key = skeleton(latin)
         if len(key) < 3:
             return None
@@ -156,15 +173,46 @@ class GivenNames:
         ]
         return _match(found, exact=False) if found else None
 
+    def _letter_off(self, latin: str) -> list[_Entry]:
+        """The full names whose reading is one letter off this one, beginning as it does."""
+        if len(latin) < 4:
+            return []
+        return [
+            entry
+            for other, _, _ in process.extract(
+                latin,
+                self._readings.get(latin[:1], []),
+                scorer=OSA.distance,
+                score_cutoff=1,
+                limit=None,
+            )
+            for entry in self._full_readings[other]
+        ]
+
     @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
     def patronymic_classes(self, latin: str) -> frozenset[int]:
         """The classes of the father's name a patronymic reading is made from: by its sound,
-        else by its skeleton with a reading alike (a misspelling), never by consonants alone
-        (Андреевич and Нодарович share them)."""
+        else by a sound one letter off (a misspelling: Уадзіміравіч, Николаефич), else by its
+        skeleton with a reading alike, never by consonants alone (Андреевич and Нодарович
+        share them)."""
         frame = vowel_frame(latin)
         exact = self._patronymic_frames.get(frame)
         if exact:
             return frozenset(exact)
+        if len(frame) >= 6:
+            letter_off = frozenset(
+                index
+                for other, _, _ in process.extract(
+                    frame,
+                    self._patronymic_sounds.get(frame[:1], []),
+                    scorer=OSA.distance,
+                    score_cutoff=1,
+                    limit=None,
+                )
+                for index in self._patronymic_frames[other]
+            )
+            if letter_off:
+                return letter_off
         return frozenset(
             index
             for other, index in self._patronymic_readings.get(skeleton(latin), ())
@@ -177,6 +225,13 @@ class GivenNames:
             return self.sex[row]
         sexes = {self.sex[row] for row in match.classes}
         return sexes.pop() if len(sexes) == 1 else None
+
+
+def _by_initial(words: Iterable[str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for word in words:
+        grouped.setdefault(word[:1], []).append(word)
+    return grouped
 
 
 _PLAIN = (("shch", "sc"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("ts", "c"))

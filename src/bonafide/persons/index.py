@@ -67,8 +67,9 @@ __all__ = [
 KEY_HASH = "blake2b-64-keyed"
 # the blocking keys' version: bumped when BLOCKING_KEYS change what they hold (2: given names
 # by their class in the given-name table; 3: the refinements of coarse keys, REFINED_FROM; 4:
-# the records' ALIKE_KEY besides); an index with older keys must be re-indexed
-KEYS_VERSION = 4
+# the records' ALIKE_KEY besides; 5: a given name the table does not know, one letter off a
+# full name in it, keyed by that name's class); an index with older keys must be re-indexed
+KEYS_VERSION = 5
 # The index-only key (`blocking.INDEX_ONLY_KEYS`) of records written alike: surname, given name
 # and birth date, compared as the blocking keys compare them
 ALIKE_KEY = "names_birth_date"
