@@ -95,9 +95,9 @@ class GivenNames:
             for entry in entries:
                 if not entry.diminutive:
                     self._full_readings.setdefault(entry.reading, []).append(entry)
-        # by their first letter, which a misspelling keeps (`_letter_off`)
-        self._readings = _by_initial(self._full_readings)
-        self._patronymic_sounds = _by_initial(self._patronymic_frames)
+        # by first letter and length: a misspelling keeps the one, and is one off the other
+        self._readings = _by_initial_and_length(self._full_readings)
+        self._patronymic_sounds = _by_initial_and_length(self._patronymic_frames)
 
     def _add(self, row: int, form: str, diminutive: bool) -> None:
         latin = reading(form)
@@ -181,7 +181,7 @@ class GivenNames:
             entry
             for other, _, _ in process.extract(
                 latin,
-                self._readings.get(latin[:1], []),
+                _one_letter_off_in_length(self._readings, latin),
                 scorer=OSA.distance,
                 score_cutoff=1,
                 limit=None,
@@ -204,7 +204,7 @@ class GivenNames:
                 index
                 for other, _, _ in process.extract(
                     frame,
-                    self._patronymic_sounds.get(frame[:1], []),
+                    _one_letter_off_in_length(self._patronymic_sounds, frame),
                     scorer=OSA.distance,
                     score_cutoff=1,
                     limit=None,
@@ -227,11 +227,20 @@ class GivenNames:
         return sexes.pop() if len(sexes) == 1 else None
 
 
-def _by_initial(words: Iterable[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
+def _by_initial_and_length(words: Iterable[str]) -> dict[tuple[str, int], list[str]]:
+    grouped: dict[tuple[str, int], list[str]] = {}
     for word in words:
-        grouped.setdefault(word[:1], []).append(word)
+        grouped.setdefault((word[:1], len(word)), []).append(word)
     return grouped
+
+
+def _one_letter_off_in_length(grouped: dict[tuple[str, int], list[str]], word: str) -> list[str]:
+    """The words beginning as `word` does whose length is at most one off its own."""
+    return [
+        other
+        for length in (len(word) - 1, len(word), len(word) + 1)
+        for other in grouped.get((word[:1], length), ())
+    ]
 
 
 _PLAIN = (("shch", "sc"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("ts", "c"))
