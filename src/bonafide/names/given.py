@@ -179,20 +179,14 @@ class GivenNames:
             return []
         return [
             entry
-            for other, _, _ in process.extract(
-                latin,
-                _one_letter_off_in_length(self._readings, latin),
-                scorer=OSA.distance,
-                score_cutoff=1,
-                limit=None,
-            )
+            for other in _one_letter_off(self._readings, latin)
             for entry in self._full_readings[other]
         ]
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
     def patronymic_classes(self, latin: str) -> frozenset[int]:
         """The classes of the father's name a patronymic reading is made from: by its sound,
-        else by a sound one letter off (a misspelling: Уадзіміравіч, Николаефич), else by its
+        else by a sound one letter off (a misspelling: Игореич, Николаефич), else by its
         skeleton with a reading alike, never by consonants alone (Андреевич and Нодарович
         share them)."""
         frame = vowel_frame(latin)
@@ -202,13 +196,7 @@ class GivenNames:
         if len(frame) >= 6:
             letter_off = frozenset(
                 index
-                for other, _, _ in process.extract(
-                    frame,
-                    _one_letter_off_in_length(self._patronymic_sounds, frame),
-                    scorer=OSA.distance,
-                    score_cutoff=1,
-                    limit=None,
-                )
+                for other in _one_letter_off(self._patronymic_sounds, frame)
                 for index in self._patronymic_frames[other]
             )
             if letter_off:
@@ -234,12 +222,19 @@ def _by_initial_and_length(words: Iterable[str]) -> dict[tuple[str, int], list[s
     return grouped
 
 
-def _one_letter_off_in_length(grouped: dict[tuple[str, int], list[str]], word: str) -> list[str]:
-    """The words beginning as `word` does whose length is at most one off its own."""
-    return [
+def _one_letter_off(grouped: dict[tuple[str, int], list[str]], word: str) -> list[str]:
+    """The words of `grouped` (`_by_initial_and_length`) one letter off `word` (a letter lost,
+    added or replaced, or two swapped), beginning as it does."""
+    near_in_length = [
         other
         for length in (len(word) - 1, len(word), len(word) + 1)
         for other in grouped.get((word[:1], length), ())
+    ]
+    return [
+        other
+        for other, _, _ in process.extract(
+            word, near_in_length, scorer=OSA.distance, score_cutoff=1, limit=None
+        )
     ]
 
 
