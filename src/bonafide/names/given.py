@@ -69,6 +69,7 @@ class GivenNames:
         self._by_frame: dict[str, list[_Entry]] = {}
         self._by_skeleton: dict[str, list[_Entry]] = {}
         self._by_plain: dict[str, list[_Entry]] = {}
+        self._full_readings: dict[str, list[_Entry]] = {}  # the forms that are no diminutive
         self._patronymic_frames: dict[str, set[int]] = {}
         self._patronymic_readings: dict[str, list[tuple[str, int]]] = {}
         for index, row in enumerate(rows):
@@ -90,11 +91,6 @@ class GivenNames:
                         (vowel_frame(latin), index)
                     )
         self._skeletons = list(self._by_skeleton)
-        self._full_readings: dict[str, list[_Entry]] = {}
-        for entries in self._by_frame.values():
-            for entry in entries:
-                if not entry.diminutive:
-                    self._full_readings.setdefault(entry.reading, []).append(entry)
         # by first letter and length: a misspelling keeps the one, and is one off the other
         self._readings = _by_initial_and_length(self._full_readings)
         self._patronymic_sounds = _by_initial_and_length(self._patronymic_frames)
@@ -107,6 +103,8 @@ class GivenNames:
         self._by_frame.setdefault(vowel_frame(latin), []).append(entry)
         self._by_skeleton.setdefault(skeleton(latin), []).append(entry)
         self._by_plain.setdefault(_plain(latin), []).append(entry)
+        if not diminutive:
+            self._full_readings.setdefault(latin, []).append(entry)
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one table per process, cached for its lifetime
     def lookup(self, latin: str) -> GivenMatch | None:
